@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("yurd.core.urls")),
+    path("accounts/", include("yurd.accounts.urls")),
+    path("places/", include("yurd.places.urls")),
+    path("registry/", include("yurd.registry.urls")),
+    path("linkage/", include("yurd.linkage.urls")),
+    path("claims/", include("yurd.claims.urls")),
+    path("evidence/", include("yurd.evidence.urls")),
+    path("heritage/", include("yurd.heritage.urls")),
+    path("reports/", include("yurd.reports.urls")),
+    path("api/", include("yurd.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

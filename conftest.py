@@ -1,0 +1,116 @@
+"""Fixtures shared by every app: personas, a synthetic gazetteer, and the browser."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from yurd.accounts.models import User
+from yurd.accounts.roles import Role
+from yurd.core.testing.personas import Gazetteer, make_gazetteer, make_scoped_user, make_user
+
+
+@pytest.fixture
+def gazetteer(db: None) -> Gazetteer:
+    return make_gazetteer()
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    user = make_user("admin-ayla", Role.ADMINISTRATOR)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def registrar(gazetteer: Gazetteer) -> User:
+    """A registrar who sees only households originating in district A."""
+    return make_scoped_user("registrar-rena", Role.REGISTRAR, gazetteer.district_a)
+
+
+@pytest.fixture
+def assessor(db: None) -> User:
+    return make_user("assessor-anar", Role.ASSESSOR)
+
+
+@pytest.fixture
+def reviewer(db: None) -> User:
+    return make_user("reviewer-rauf", Role.REVIEWER)
+
+
+@pytest.fixture
+def analyst(db: None) -> User:
+    return make_user("analyst-aysel", Role.ANALYST)
+
+
+@pytest.fixture
+def auditor(db: None) -> User:
+    return make_user("auditor-orkhan", Role.AUDITOR)
+
+
+@pytest.fixture
+def archivist(db: None) -> User:
+    return make_user("archivist-arzu", Role.ARCHIVIST)
+
+
+@pytest.fixture
+def heritage_researcher(db: None) -> User:
+    return make_user("researcher-humay", Role.HERITAGE_RESEARCHER)
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    """Logged in, but holding no role."""
+    return make_user("outsider-olga")
+
+
+# --- Browser tests -----------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make around it are synchronous and safe here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, request: pytest.FixtureRequest, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()

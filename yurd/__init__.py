@@ -1,0 +1,1 @@
+"""Yurd: registry, claims, heritage and evidence for a community of displaced people."""

@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+
+
+def _sync_after_last_app(sender: AppConfig, **kwargs: Any) -> None:
+    # post_migrate is sent once per app; every permission exists only after the last one.
+    if sender is list(apps.get_app_configs())[-1]:
+        from yurd.accounts.roles import sync_role_groups
+
+        sync_role_groups()
+
+
+class AccountsConfig(AppConfig):
+    name = "yurd.accounts"
+    label = "accounts"
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_after_last_app, dispatch_uid="yurd_sync_role_groups")
