@@ -1,0 +1,287 @@
+"""Households, people, kinship, displacement, consent and heir lines.
+
+Sensitive field groups (contact details, identity documents) live in their own tables,
+so that a query for lists never fetches them and access to them is checked apart.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from yurd.core.fields import PartialDateField
+from yurd.core.models import TimeStampedModel
+
+
+class Wave(models.Model):
+    """A displacement wave; configuration data (the three default waves come in a data migration)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    year_from = models.SmallIntegerField(_("from year"))
+    year_to = models.SmallIntegerField(_("to year"))
+
+    class Meta:
+        verbose_name = _("displacement wave")
+        verbose_name_plural = _("displacement waves")
+        ordering = ["year_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=16, unique=True)  # "HH-004211"
+    origin_place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("origin settlement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households_originating",
+    )
+    wave = models.ForeignKey(Wave, verbose_name=_("wave"), null=True, blank=True, on_delete=models.PROTECT)
+    displacement_date = PartialDateField(_("displacement date"))
+    destination_place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("first destination"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    current_place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("current residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households_resident",
+    )
+    # Provenance: the list or form this household came from, and its id there.
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    source_ref = models.CharField(_("source record id"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="unique_household_source_ref",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def public_code(self) -> str:
+        return self.code
+
+
+class Sex(models.TextChoices):
+    FEMALE = "f", _("female")
+    MALE = "m", _("male")
+    UNKNOWN = "", _("unknown")
+
+
+class HouseholdRole(models.TextChoices):
+    HEAD = "head", _("head of household")
+    SPOUSE = "spouse", _("spouse")
+    CHILD = "child", _("child")
+    PARENT = "parent", _("parent")
+    GRANDCHILD = "grandchild", _("grandchild")
+    SIBLING = "sibling", _("sibling")
+    OTHER = "other", _("other relative")
+
+
+class Person(TimeStampedModel):
+    code = models.CharField(_("code"), max_length=16, unique=True)  # "P-0012345"
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+    )
+    household_role = models.CharField(
+        _("role in household"), max_length=16, choices=HouseholdRole.choices, default=HouseholdRole.OTHER
+    )
+    surname = models.CharField(_("surname"), max_length=100, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default=Sex.UNKNOWN)
+    birth_date = PartialDateField(_("birth date"))
+    birth_place_text = models.CharField(_("birth place (as written)"), max_length=200, blank=True)
+    birth_place = models.ForeignKey(
+        "places.Place", verbose_name=_("birth place"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_deceased = models.BooleanField(_("deceased"), default=False)
+    death_date = PartialDateField(_("death date"))
+    # Canonical Latin keys of every known form of the name (see yurd.linkage.matching),
+    # space-separated: the search box matches any script against them.
+    search_text = models.TextField(editable=False, default="")
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    source_ref = models.CharField(_("source record id"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["surname", "given_name", "code"]
+        indexes = [models.Index(fields=["surname", "given_name"], name="person_name_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_ref"],
+                condition=~models.Q(source_ref=""),
+                name="unique_person_source_ref",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def public_code(self) -> str:
+        return self.code
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.surname, self.given_name, self.patronymic) if part) or self.code
+
+
+class PersonName(models.Model):
+    """Another form of a person's name: another script, a maiden name, a source's spelling."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="other_names")
+    surname = models.CharField(_("surname"), max_length=100, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    script = models.CharField(_("script"), max_length=8, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, blank=True)  # "maiden", "passport", "source spelling"
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.surname, self.given_name, self.patronymic) if part)
+
+
+class Certainty(models.TextChoices):
+    DEFINITE = "definite", _("definite")
+    HIGH = "high", _("high")
+    MEDIUM = "medium", _("medium")
+    LOW = "low", _("low")
+
+
+class KinshipKind(models.TextChoices):
+    PARENT_OF = "parent_of", _("parent of")
+    SPOUSE_OF = "spouse_of", _("spouse of")
+
+
+class Kinship(TimeStampedModel):
+    """`from_person` is parent (or spouse) of `to_person`."""
+
+    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kinship_out")
+    to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kinship_in")
+    kind = models.CharField(_("kind"), max_length=16, choices=KinshipKind.choices)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    certainty = models.CharField(_("certainty"), max_length=16, choices=Certainty.choices, default=Certainty.HIGH)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kinship")
+        verbose_name_plural = _("kinship")
+        constraints = [
+            models.UniqueConstraint(fields=["from_person", "to_person", "kind"], name="unique_kinship_edge"),
+            models.CheckConstraint(condition=~models.Q(from_person=models.F("to_person")), name="kinship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_person_id} {self.kind} {self.to_person_id}"
+
+
+class ContactDetails(models.Model):
+    """Sensitive: seen only by roles that contact people."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="contact")
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact details")
+        verbose_name_plural = _("contact details")
+        permissions = [("view_sensitive", _("Can see contact details and identity documents"))]
+
+    def __str__(self) -> str:
+        return f"contact of {self.person_id}"
+
+
+class IdentityDocument(models.Model):
+    """Sensitive: passports, birth certificates, refugee cards."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="identity_documents")
+    kind = models.CharField(_("kind"), max_length=64)
+    number = models.CharField(_("number"), max_length=64)
+    issued_by = models.CharField(_("issued by"), max_length=200, blank=True)
+    issued_on = PartialDateField(_("issued on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.person_id}"
+
+
+class Consent(TimeStampedModel):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=200)
+    given_on = models.DateField(_("given on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.person_id})"
+
+
+class HeirLine(TimeStampedModel):
+    """The descendants of one deceased person, who may claim for that person's losses.
+
+    Its members are derived from kinship at any moment (yurd.registry.heirs); the line
+    itself has an identity so claims can refer to it and the database can refuse a
+    second compensation of the same loss within it.
+    """
+
+    code = models.CharField(_("code"), max_length=16, unique=True)  # "HL-000123"
+    ancestor = models.OneToOneField(
+        Person, verbose_name=_("ancestor"), on_delete=models.PROTECT, related_name="heir_line"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("heir line")
+        verbose_name_plural = _("heir lines")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def public_code(self) -> str:
+        return self.code
