@@ -1,8 +1,13 @@
-"""Script-independent search keys for names (first version; see NAMES.md).
+"""Script-independent search keys for names (see NAMES.md).
 
 `search_key("Мамедов")`, `search_key("Məmmədov")` and `search_key("Mammadov")` are equal:
-every script is transliterated to Latin, then the letters that transliterations confuse
-are folded together and doubled letters collapse.
+every script is transliterated to Latin, the letters that transliterations confuse are
+folded together, doubled letters collapse, women's surname endings fold onto the men's,
+and patronymic markers take one form ("oğlu", "оглы", "ogly" -> "oglu").
+
+The places and registry apps store these keys in indexed columns, so the signatures of
+`search_key` and `search_tokens` are stable; their output may improve (stored keys are
+recomputed on save).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import re
 import unicodedata
 
 # Azerbaijani Cyrillic and Russian letters to Azerbaijani-style Latin.
-_CYRILLIC = {
+CYRILLIC_TO_LATIN = {
     "а": "a",
     "б": "b",
     "в": "v",
@@ -54,9 +59,12 @@ _CYRILLIC = {
     "ю": "yu",
     "я": "ya",
     "і": "i",
+    "ѣ": "e",
+    "ѳ": "f",
+    "ѵ": "i",
 }
-# Armenian letters (BGN/PCGN-like) to Latin.
-_ARMENIAN = {
+# Armenian letters (BGN/PCGN-like) to Latin; "ու" is one vowel, handled first.
+ARMENIAN_TO_LATIN = {
     "ա": "a",
     "բ": "b",
     "գ": "g",
@@ -97,9 +105,25 @@ _ARMENIAN = {
     "ֆ": "f",
     "և": "ev",
 }
-# Multi-letter Latin spellings from passports and English-style lists.
-_DIGRAPHS = [("dzh", "c"), ("kh", "x"), ("gh", "ğ"), ("sh", "ş"), ("ch", "ç"), ("zh", "j"), ("ts", "s")]
-# Letters transliterations confuse, folded to one representative.
+_ARMENIAN_DIGRAPHS = [("յու", "yu"), ("ու", "u"), ("յո", "yo")]
+# Multi-letter Latin spellings from passports, French and English-style lists.
+_DIGRAPHS = [
+    ("dzh", "c"),
+    ("dj", "c"),
+    ("tch", "ç"),
+    ("kh", "x"),
+    ("gh", "ğ"),
+    ("sh", "ş"),
+    ("ch", "ç"),
+    ("zh", "j"),
+    ("ts", "s"),
+    ("tc", "s"),
+    ("ue", "ü"),  # machine-readable zones write Ü as UE and Ö as OE
+    ("oe", "ö"),
+]
+# Letters transliterations confuse, folded to one representative. The velars and h share
+# one letter because Russian writes Azerbaijani h as г in established names (Гасан for
+# Həsən, Гусейн for Hüseyn, Ибрагим for İbrahim) and as х elsewhere, and q as г or к.
 _FOLD = str.maketrans(
     {
         "ə": "a",
@@ -112,36 +136,88 @@ _FOLD = str.maketrans(
         "q": "g",
         "ğ": "g",
         "k": "g",
-        "x": "h",
+        "x": "g",
+        "h": "g",
         "c": "j",
         "ç": "j",
         "ş": "s",
         "w": "v",
     }
 )
-_NON_LETTER = re.compile(r"[^a-zəıöüğşç ]+")
+_NON_LETTER = re.compile(r"[^a-zəıöüğşçäw ]+")
 _DOUBLE = re.compile(r"(.)\1+")
+# Russian writes ə after g k l as я and ü after a consonant as ю ("Кямиль", "Гюльнара");
+# dropping the i glide between a consonant and a vowel makes both spellings meet.
+_GLIDE = re.compile(r"(?<=[bdfgjlmnprstvz])i(?=[aou])")
+
+# Patronymic markers after folding: oğlu/оглы/ogly/oghlu and qızı/кызы/гызы/kyzy/gyzy.
+PATRONYMIC_MARKERS = {"oglu": "oglu", "ogli": "oglu", "ogl": "oglu", "gizi": "gizi", "gisi": "gizi"}
+# Russian patronymics (Гасанович / Гасановна) become the father's name plus the marker.
+_RUSSIAN_PATRONYMIC = re.compile(r"^(?P<stem>[a-z]{2,}?)(?:ovij|avij|ij|ovna|avna|ovn|avn)$")
+_WOMAN_SURNAME = re.compile(r"(ov|av|in)a$")
+
+# Given-name variants that folding alone does not join, mapped to one folded form.
+# Keys and values are already folded.
+GIVEN_NAME_VARIANTS = {
+    "magamad": "mamad",  # Məhəmməd
+    "magomad": "mamad",  # Магомед
+    "mugamad": "mamad",  # Muhammad
+    "mogamad": "mamad",  # Mohammed
+    "fatma": "fatima",
+    "ismaiil": "ismail",
+}
 
 
 def _to_latin(text: str) -> str:
+    lowered = text.lower()
+    for digraph, letter in _ARMENIAN_DIGRAPHS:
+        lowered = lowered.replace(digraph, letter)
     out = []
-    for char in text.lower():
-        out.append(_CYRILLIC.get(char) or _ARMENIAN.get(char) or char)
+    for char in lowered:
+        if char in CYRILLIC_TO_LATIN:
+            out.append(CYRILLIC_TO_LATIN[char])
+        else:
+            out.append(ARMENIAN_TO_LATIN.get(char, char))
     return "".join(out)
+
+
+def latin(text: str) -> str:
+    """Any script to lower-case Azerbaijani-style Latin, letters and spaces only (unfolded)."""
+    text = unicodedata.normalize("NFC", text or "")
+    result = _to_latin(text).replace("i̇", "i")  # Turkish İ lower-cases to i + combining dot
+    result = unicodedata.normalize("NFC", result)
+    # Accents other than Azerbaijani letters (é, ô, ā) fall back to their base letter.
+    result = "".join(char if char in "əıöüğşçä" else unicodedata.normalize("NFD", char)[0] for char in result)
+    return " ".join(_NON_LETTER.sub(" ", result).split())
+
+
+def fold_token(token: str) -> list[str]:
+    """Fold one Latin token; a Russian patronymic yields two tokens (name, marker)."""
+    for digraph, letter in _DIGRAPHS:
+        token = token.replace(digraph, letter)
+    folded = _DOUBLE.sub(r"\1", token.translate(_FOLD))
+    if not folded:
+        return []
+    if folded in PATRONYMIC_MARKERS:
+        return [PATRONYMIC_MARKERS[folded]]
+    match = _RUSSIAN_PATRONYMIC.match(folded)
+    if match and len(folded) >= 6:
+        marker = "gizi" if folded.endswith(("na", "n")) else "oglu"
+        return [_finish(match.group("stem")), marker]
+    folded = _WOMAN_SURNAME.sub(r"\1", folded)
+    return [_finish(folded)]
+
+
+def _finish(folded: str) -> str:
+    folded = _DOUBLE.sub(r"\1", _GLIDE.sub("", folded))
+    return GIVEN_NAME_VARIANTS.get(folded, folded)
 
 
 def search_tokens(text: str) -> list[str]:
     """Folded Latin tokens of a name in any script, in their original order."""
-    latin = _to_latin(unicodedata.normalize("NFC", text or ""))
-    latin = latin.replace("i̇", "i")  # Turkish dotted capital I lower-cases to i + combining dot
-    for digraph, letter in _DIGRAPHS:
-        latin = latin.replace(digraph, letter)
-    latin = _NON_LETTER.sub(" ", latin)
-    tokens = []
-    for token in latin.split():
-        folded = _DOUBLE.sub(r"\1", token.translate(_FOLD))
-        if folded:
-            tokens.append(folded)
+    tokens: list[str] = []
+    for token in latin(text).split():
+        tokens.extend(fold_token(token))
     return tokens
 
 
