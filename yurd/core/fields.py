@@ -48,6 +48,12 @@ class PartialDateField(models.CharField):
     def value_to_string(self, obj: Any) -> str:
         return self.get_prep_value(self.value_from_object(obj))
 
+    def validate(self, value: Any, model_instance: Any) -> None:
+        # An unknown date is stored as "" but read back as None; both mean "blank".
+        if value is None and self.blank:
+            return
+        super().validate(value, model_instance)
+
     def run_validators(self, value: Any) -> None:
         super().run_validators(self.get_prep_value(value))
 

@@ -12,7 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_APPROXIMATE = re.compile(r"^(?:c\.?|ca\.?|circa|approx\.?|около|təqr\.?|təqribən|~)\s*|\s*(?:\?|~|г\.?|il)$", re.I)
+_APPROXIMATE = re.compile(r"^(?:c\.|c(?=\s)|ca\.?|circa|approx\.?|около|ок\.|təqribən|təqr\.?|~)\s*|\s*(?:\?|~)$", re.I)
+# "1951 г.", "1951 года", "1951-ci il": a word for "year", not a sign of doubt.
+_YEAR_WORD = re.compile(r"\s*(?:-?(?:ci|cı|cu|cü)\s+)?(?:г\.?|гг\.?|года?|il|ildə)$", re.I)
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 _MY = re.compile(r"^(\d{1,2})[./-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -80,6 +82,7 @@ class PartialDate:
         if not raw:
             raise PartialDateError("empty date")
         approximate = False
+        raw = _YEAR_WORD.sub("", raw).strip()
         while True:
             stripped = _APPROXIMATE.sub("", raw, count=1).strip()
             if stripped == raw:

@@ -15,6 +15,24 @@ from yurd.core.fields import PartialDateField
 from yurd.core.models import TimeStampedModel
 
 
+class CodeSequence(models.Model):
+    """Last number handed out for one kind of public code ("household", "person", "heir_line").
+
+    Incremented with a single UPDATE inside the caller's transaction, so two registrars
+    saving at once never receive the same code (the row lock serialises them).
+    """
+
+    name = models.CharField(max_length=32, primary_key=True)
+    last = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("code sequence")
+        verbose_name_plural = _("code sequences")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.last}"
+
+
 class Wave(models.Model):
     """A displacement wave; configuration data (the three default waves come in a data migration)."""
 
@@ -132,7 +150,11 @@ class Person(TimeStampedModel):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["surname", "given_name", "code"]
-        indexes = [models.Index(fields=["surname", "given_name"], name="person_name_idx")]
+        indexes = [
+            models.Index(fields=["surname", "given_name", "code"], name="person_name_idx"),
+            # A partial index would suit PostgreSQL better; a plain one works on both.
+            models.Index(fields=["is_deceased"], name="person_deceased_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_ref"],
@@ -219,7 +241,10 @@ class ContactDetails(models.Model):
     class Meta:
         verbose_name = _("contact details")
         verbose_name_plural = _("contact details")
-        permissions = [("view_sensitive", _("Can see contact details and identity documents"))]
+        permissions = [
+            ("view_sensitive", _("Can see contact details and identity documents")),
+            ("export_registry", _("Can export the registry")),
+        ]
 
     def __str__(self) -> str:
         return f"contact of {self.person_id}"
@@ -285,3 +310,102 @@ class HeirLine(TimeStampedModel):
     @property
     def public_code(self) -> str:
         return self.code
+
+
+class NameToken(models.Model):
+    """One distinct folded name token (see yurd.linkage.matching.search_tokens).
+
+    The vocabulary is small (thousands of tokens for a quarter of a million people), so
+    the search box can afford prefix and typo-tolerant lookups in it, then jump through
+    PersonNameToken to the people: an indexed path that works the same on every database.
+    """
+
+    text = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("name token")
+        verbose_name_plural = _("name tokens")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PersonNameToken(models.Model):
+    token = models.ForeignKey(NameToken, on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("person name token")
+        verbose_name_plural = _("person name tokens")
+        constraints = [models.UniqueConstraint(fields=["token", "person"], name="unique_person_name_token")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id}:{self.person_id}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("waiting")
+    VALIDATING = "validating", _("validating")
+    VALIDATED = "validated", _("validated")
+    COMMITTING = "committing", _("committing")
+    COMMITTED = "committed", _("committed")
+    FAILED = "failed", _("failed")
+
+
+class ImportBatch(TimeStampedModel):
+    """A file staged for import: every row is validated and kept with its errors first."""
+
+    source = models.CharField(_("source"), max_length=200)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=8)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("rejected rows"), default=0)
+    households_created = models.PositiveIntegerField(_("households created"), default=0)
+    people_created = models.PositiveIntegerField(_("people created"), default=0)
+    people_unchanged = models.PositiveIntegerField(_("people already imported"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.source})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.total_rows:
+            return 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING}
+
+
+class ImportRow(models.Model):
+    """One staged row: the cells as read and the errors found ([{"column", "message"}])."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(_("row"))
+    data = models.JSONField(_("data"), default=dict)
+    errors = models.JSONField(_("errors"), default=list)
+    is_valid = models.BooleanField(_("valid"), default=True)
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["batch", "number"]
+        constraints = [models.UniqueConstraint(fields=["batch", "number"], name="unique_import_row_number")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}#{self.number}"
