@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yurd.core.models import TimeStampedModel
+from yurd.linkage.matching import search_key as folded_search_key
 
 
 class PlaceKind(models.TextChoices):
@@ -14,6 +16,10 @@ class PlaceKind(models.TextChoices):
     REGION = "region", _("region")
     DISTRICT = "district", _("district")
     SETTLEMENT = "settlement", _("settlement")
+
+
+# Depth of each kind in the hierarchy: a place's parent must be of a smaller rank.
+KIND_RANK = {PlaceKind.COUNTRY: 0, PlaceKind.REGION: 1, PlaceKind.DISTRICT: 2, PlaceKind.SETTLEMENT: 3}
 
 
 class CoordinatePrecision(models.TextChoices):
@@ -42,19 +48,36 @@ class Place(TimeStampedModel):
         default=CoordinatePrecision.UNKNOWN,
     )
     geonames_id = models.BigIntegerField(_("GeoNames id"), null=True, blank=True, unique=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    # Folded key of the primary name, so a place without PlaceName rows is still found.
+    search_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
         ordering = ["name"]
+        permissions = [("import_places", _("Can import places from files"))]
 
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A derived column of this row only (no other rows, no I/O): keeping it here means
+        # every writer, including tests' fixtures, leaves a searchable place.
+        self.search_key = folded_search_key(self.name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "search_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def public_code(self) -> str:
         return self.code
+
+    @property
+    def rank(self) -> int:
+        return KIND_RANK[PlaceKind(self.kind)]
 
     def expected_path(self) -> str:
         """The path this place should carry, given its parent's (which must be saved)."""
@@ -94,6 +117,59 @@ class PlaceName(TimeStampedModel):
         verbose_name = _("place name")
         verbose_name_plural = _("place names")
         ordering = ["year_from", "text"]
+        constraints = [
+            # Re-importing a gazetteer finds the name it already has instead of adding it twice.
+            models.UniqueConstraint(fields=["place", "language", "text"], name="unique_place_name_per_language"),
+        ]
 
     def __str__(self) -> str:
         return self.text
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_key = folded_search_key(self.text)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "search_key"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def years_label(self) -> str:
+        if self.year_from is None and self.year_to is None:
+            return ""
+        start = str(self.year_from) if self.year_from is not None else "…"
+        end = str(self.year_to) if self.year_to is not None else "…"
+        return f"{start}–{end}"
+
+    def in_use_in(self, year: int) -> bool:
+        return (self.year_from is None or self.year_from <= year) and (self.year_to is None or year <= self.year_to)
+
+
+class PlaceImportStatus(models.TextChoices):
+    STAGED = "staged", _("staged, not yet committed")
+    COMMITTED = "committed", _("committed")
+    DISCARDED = "discarded", _("discarded")
+
+
+class PlaceImport(TimeStampedModel):
+    """A gazetteer file uploaded and validated, waiting for an administrator to commit it."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    format = models.CharField(_("format"), max_length=16)
+    # The decoded text, so that committing later reads exactly what was validated.
+    content = models.TextField()
+    alternate_names = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PlaceImportStatus.choices, default=PlaceImportStatus.STAGED
+    )
+    report = models.JSONField(_("report"), default=dict)
+
+    class Meta:
+        verbose_name = _("place import")
+        verbose_name_plural = _("place imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

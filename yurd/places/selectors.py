@@ -1,0 +1,276 @@
+"""Reads of the gazetteer: search by any name in any script, free-text resolution, place pages.
+
+`place_search` and `place_resolve` compare folded search keys (yurd.linkage.matching), so
+"Гарабулаг", "Qarabulaq" and "Garabulag" are the same text to them. Both run the same
+indexed queries on SQLite and PostgreSQL: equality and prefix (`LIKE 'key%'`) on
+`search_key`, a word-prefix `LIKE '% key%'` over the names table, and rapidfuzz ranking
+of a small candidate set for typos.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from rapidfuzz import fuzz
+
+from yurd.places.models import Place, PlaceKind, PlaceName
+from yurd.places.models import folded_search_key as search_key
+
+if TYPE_CHECKING:
+    from yurd.accounts.models import User
+
+# How many name rows a search reads before ranking; keeps the cost flat on large gazetteers.
+_CANDIDATES = 400
+_FUZZY_MIN_SCORE = 75.0
+
+
+@dataclass
+class PlaceMatch:
+    place: Place
+    matched: str  # the name (in its own script) that matched the query
+    score: float
+    names: list[PlaceName] = field(default_factory=list)
+
+
+def _rank(key: str, candidate: str) -> float:
+    if candidate == key:
+        return 300.0
+    if candidate.startswith(key):
+        return 200.0 + fuzz.ratio(key, candidate) / 10
+    if f" {key}" in f" {candidate}":
+        return 150.0 + fuzz.ratio(key, candidate) / 10
+    return fuzz.WRatio(key, candidate)
+
+
+def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> list[PlaceMatch]:
+    """Places whose name, in any script or period, matches `query`, best first."""
+    key = search_key(query)
+    if not key:
+        return []
+    kind_filter = Q(place__kind=kind) if kind else Q()
+    place_kind_filter = Q(kind=kind) if kind else Q()
+    candidates: list[tuple[str, str, int]] = []  # (folded key, text, place id)
+    exact_or_prefix = Q(search_key__startswith=key) | Q(search_key__contains=f" {key}")
+    candidates.extend(
+        PlaceName.objects.filter(exact_or_prefix, kind_filter).values_list("search_key", "text", "place_id")[
+            :_CANDIDATES
+        ]
+    )
+    candidates.extend(
+        Place.objects.filter(exact_or_prefix, place_kind_filter).values_list("search_key", "name", "pk")[:_CANDIDATES]
+    )
+    if len({place_id for _key, _text, place_id in candidates}) < limit and len(key) >= 4:
+        # Typos: rank names sharing the first two letters (an indexed range scan), which
+        # covers most slips; a typo in the first letters is left to the user.
+        near = Q(search_key__startswith=key[:2])
+        candidates.extend(
+            PlaceName.objects.filter(near, kind_filter).values_list("search_key", "text", "place_id")[: _CANDIDATES * 5]
+        )
+        candidates.extend(
+            Place.objects.filter(near, place_kind_filter).values_list("search_key", "name", "pk")[: _CANDIDATES * 5]
+        )
+    best: dict[int, tuple[float, str]] = {}
+    for candidate_key, text, place_id in candidates:
+        score = _rank(key, candidate_key)
+        if score < _FUZZY_MIN_SCORE:
+            continue
+        if place_id not in best or score > best[place_id][0]:
+            best[place_id] = (score, text)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
+    places = Place.objects.select_related("parent").prefetch_related("names").in_bulk([pk for pk, _ in ranked])
+    return [
+        PlaceMatch(place=places[pk], matched=text, score=score, names=list(places[pk].names.all()))
+        for pk, (score, text) in ranked
+        if pk in places
+    ]
+
+
+# --- Free-text resolution -------------------------------------------------------------
+
+# Words that say what kind of place a part of the text names; matched on the raw text,
+# before folding, because "с." and "s." fold to the same letter as a name would.
+_DISTRICT_MARKERS = re.compile(
+    r"(?<!\w)(r-nu|r-n|rayonu|rayonunun|rayon|р-н|р-на|р-не|район|района|районе|district|raion)(?!\w)\.?",
+    re.IGNORECASE,
+)
+_SETTLEMENT_MARKERS = re.compile(
+    r"(?<!\w)(k\.|kəndi|kənd|kend|kendi|с\.|село|селение|сел\.|village|vil\.|qəsəbə|пос\.|посёлок|поселок)(?!\w)",
+    re.IGNORECASE,
+)
+# Country and republic qualifiers add nothing to finding a settlement.
+_NOISE = re.compile(
+    r"(?<!\w)(арм\.?\s*сср|армянская\s*сср|armenian\s*ssr|arm\.?\s*ssr|erm\.?\s*ssr|ermənistan\s*ssr|"
+    r"ermənistan|армения|armenia|ссср|ussr|сср|ssr)(?!\w)\.?",
+    re.IGNORECASE,
+)
+_PARENTHESES = re.compile(r"[(\[]([^)\]]*)[)\]]")
+
+
+@dataclass
+class _Part:
+    alternatives: list[str]  # folded keys naming one place ("Qarabulaq (Yernjatap)" gives two)
+    kind: str | None  # what the marker says this part is
+
+
+def _parse_free_text(text: str) -> list[_Part]:
+    parts = []
+    for segment in re.split(r"[,;/]", _NOISE.sub(" ", text)):
+        kind = None
+        if _DISTRICT_MARKERS.search(segment):
+            kind = PlaceKind.DISTRICT
+        elif _SETTLEMENT_MARKERS.search(segment):
+            kind = PlaceKind.SETTLEMENT
+        cleaned = _SETTLEMENT_MARKERS.sub(" ", _DISTRICT_MARKERS.sub(" ", segment))
+        inner = _PARENTHESES.findall(cleaned)
+        outer = _PARENTHESES.sub(" ", cleaned)
+        keys = [search_key(piece) for piece in [outer, *inner]]
+        keys = [key for key in keys if key]
+        if keys:
+            parts.append(_Part(alternatives=keys, kind=kind))
+    return parts
+
+
+def _places_named(keys: Iterable[str]) -> dict[str, set[int]]:
+    """Place ids by folded key, for names equal to any of the keys (two indexed queries)."""
+    wanted = list(set(keys))
+    found: dict[str, set[int]] = defaultdict(set)
+    for key, place_id in PlaceName.objects.filter(search_key__in=wanted).values_list("search_key", "place_id"):
+        found[key].add(place_id)
+    for key, place_id in Place.objects.filter(search_key__in=wanted).values_list("search_key", "pk"):
+        found[key].add(place_id)
+    return found
+
+
+def place_resolve(text: str, *, kind: str | None = None) -> Place | list[Place] | None:
+    """The place a free-text mention names, by any of its names in any script.
+
+    Understands village and district markers in Azerbaijani and Russian ("Qarabulaq k.",
+    "с. Гарабулаг", "Vedi r-nu"), two names of one place ("Qarabulaq (Yernjatap)") and a
+    district qualifier ("Qarabulaq, Vedi r-nu"). Returns the place when exactly one fits,
+    None when none does, or the candidates (sorted by code) when several do: an unknown or
+    ambiguous place is reported, never guessed. Without `kind` or a marker a settlement is
+    preferred; a district marker alone resolves to the district.
+    """
+    parts = _parse_free_text(text)
+    if not parts:
+        return None
+    found = _places_named(key for part in parts for key in part.alternatives)
+    if not found:
+        return None
+    kinds = dict(Place.objects.filter(pk__in={pk for ids in found.values() for pk in ids}).values_list("pk", "kind"))
+
+    def candidates(part: _Part, wanted_kind: str | None) -> set[int]:
+        per_name = [
+            {pk for pk in found.get(key, set()) if wanted_kind in (None, kinds[pk])} for key in part.alternatives
+        ]
+        matched = [ids for ids in per_name if ids]
+        if not matched:
+            return set()
+        both = set.intersection(*matched)
+        return both or set.union(*matched)
+
+    main_parts = [part for part in parts if part.kind != PlaceKind.DISTRICT]
+    qualifiers = [part for part in parts if part.kind == PlaceKind.DISTRICT]
+    if not main_parts:  # "Vedi r-nu": the district itself
+        main_parts, qualifiers = qualifiers[:1], qualifiers[1:]
+    main = main_parts[0]
+    wanted = kind or main.kind
+    if wanted is None:
+        ids = candidates(main, PlaceKind.SETTLEMENT) or candidates(main, None)
+    else:
+        ids = candidates(main, wanted)
+    # Further parts narrow the answer to places inside what they name ("…, Vedi r-nu").
+    for qualifier in [*main_parts[1:], *qualifiers]:
+        containers = candidates(qualifier, qualifier.kind)
+        if not containers or not ids:
+            continue
+        paths = list(Place.objects.filter(pk__in=containers).values_list("path", flat=True))
+        inside = Q()
+        for container_path in paths:
+            inside |= Q(path__startswith=container_path)
+        narrowed = set(Place.objects.filter(inside, pk__in=ids).exclude(pk__in=containers).values_list("pk", flat=True))
+        ids = narrowed
+    if not ids:
+        return None
+    places = list(Place.objects.filter(pk__in=ids).select_related("parent").order_by("code"))
+    return places[0] if len(places) == 1 else places
+
+
+class PlaceResolver:
+    """`place_resolve` with a memory, for imports that name the same villages many times."""
+
+    def __init__(self, *, kind: str | None = None) -> None:
+        self.kind = kind
+        self._cache: dict[str, Place | list[Place] | None] = {}
+
+    def __call__(self, text: str) -> Place | list[Place] | None:
+        key = text.strip()
+        if key not in self._cache:
+            self._cache[key] = place_resolve(key, kind=self.kind) if key else None
+        return self._cache[key]
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+def place_list(*, kind: str | None = None, parent: Place | None = None) -> QuerySet[Place]:
+    places = Place.objects.select_related("parent")
+    if kind:
+        places = places.filter(kind=kind)
+    if parent is not None:
+        places = places.filter(parent=parent)
+    return places.order_by("path")
+
+
+def place_get(code: str) -> Place:
+    """One place with its names and ancestors; raises Place.DoesNotExist."""
+    names = Prefetch("names", queryset=PlaceName.objects.order_by("year_from", "year_to", "language", "text"))
+    return Place.objects.select_related("parent").prefetch_related(names).get(code=code)
+
+
+def place_ancestors(place: Place) -> list[Place]:
+    ids = [int(part) for part in place.path.strip("/").split("/") if part][:-1]
+    by_id = Place.objects.in_bulk(ids)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def place_renamings(place: Place) -> list[PlaceName]:
+    """Names with years of use, in the order they came into use: the renamings timeline."""
+    dated = [name for name in place.names.all() if name.year_from is not None or name.year_to is not None]
+    return sorted(dated, key=lambda name: (name.year_from or -10_000, name.year_to or 10_000, name.language))
+
+
+@dataclass
+class PlaceHouseholds:
+    total: int
+    by_wave: list[dict[str, Any]]
+    households: list[Any] | None  # None when the user may see counts only
+
+
+def place_households(*, place: Place, user: User, limit: int = 50) -> PlaceHouseholds:
+    """Households originating in a place (or anywhere inside it), as far as the user's scope reaches.
+
+    Counts and the list are taken over the same scope-limited set, so a registrar scoped to
+    another district sees nothing of this place's households: not even how many there are.
+    Users who may not view households (analysts) get the counts only.
+    """
+    from yurd.accounts.scopes import scope_q
+    from yurd.registry.models import Household
+
+    visible = Household.objects.filter(origin_place__path__startswith=place.path).filter(
+        scope_q(user, origin="origin_place", residence="current_place")
+    )
+    by_wave = [
+        dict(row)
+        for row in visible.values("wave__code", "wave__name").annotate(count=Count("pk")).order_by("wave__year_from")
+    ]
+    total = sum(row["count"] for row in by_wave)
+    households = None
+    if user.has_perm("registry.view_household"):
+        households = list(visible.select_related("wave", "origin_place").order_by("code")[:limit])
+    return PlaceHouseholds(total=total, by_wave=by_wave, households=households)
