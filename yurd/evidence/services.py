@@ -1,0 +1,246 @@
+"""Writes to the evidence vault: ingest, custody appends, links, derivatives, access changes."""
+
+from __future__ import annotations
+
+import io
+import mimetypes
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from yurd.core.access import log_access
+from yurd.core.actors import Actor
+from yurd.core.models import AccessAction
+from yurd.evidence import storage
+from yurd.evidence.chain import GENESIS_HASH, ChainEntry
+from yurd.evidence.models import (
+    CustodyAction,
+    CustodyEntry,
+    CustodyHead,
+    Derivative,
+    DerivativeRole,
+    EvidenceItem,
+    EvidenceKind,
+    EvidenceLink,
+    LinkRelation,
+    Sensitivity,
+)
+from yurd.places.models import Place
+
+THUMBNAIL_SIZE = (480, 480)
+
+
+def custody_append(
+    *, actor: Actor, action: str, item_sha256: str, details: dict[str, Any] | None = None
+) -> CustodyEntry:
+    """Append one entry to the chain. The head row is locked, so concurrent appends queue."""
+    with transaction.atomic():
+        head = CustodyHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head, _created = CustodyHead.objects.get_or_create(pk=1, defaults={"seq": 0, "entry_hash": ""})
+            head = CustodyHead.objects.select_for_update().get(pk=1)
+        chain_entry = ChainEntry(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=actor.username,
+            channel=actor.channel,
+            action=action,
+            item_sha256=item_sha256,
+            details=details or {},
+            prev_hash=head.entry_hash or GENESIS_HASH,
+        )
+        entry_hash = chain_entry.compute_hash()
+        entry = CustodyEntry.objects.create(
+            seq=chain_entry.seq,
+            at=chain_entry.at,
+            actor=chain_entry.actor,
+            channel=chain_entry.channel,
+            action=action,
+            item_sha256=item_sha256,
+            details=chain_entry.details,
+            prev_hash=chain_entry.prev_hash,
+            entry_hash=entry_hash,
+        )
+        head.seq, head.entry_hash = entry.seq, entry_hash
+        head.save(update_fields=["seq", "entry_hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    item: EvidenceItem
+    created: bool
+
+
+def can_ingest(actor: Actor) -> bool:
+    return actor.user is None or actor.user.has_perm("evidence.add_evidenceitem")
+
+
+def evidence_ingest(
+    *,
+    actor: Actor,
+    stream: IO[bytes] | Iterable[bytes],
+    original_name: str = "",
+    media_type: str = "",
+    title_en: str = "",
+    title_az: str = "",
+    title_ru: str = "",
+    kind: str = EvidenceKind.OTHER,
+    captured: str = "",
+    place: Place | None = None,
+    source: str = "",
+    source_reference: str = "",
+    author: str = "",
+    method: str = "",
+    licence: str = "",
+    sensitivity: str = Sensitivity.INTERNAL,
+) -> IngestResult:
+    """Store a file by its content. The same bytes a second time give back the same item."""
+    if not can_ingest(actor):
+        raise PermissionDenied("This user may not add evidence.")
+    media_type = media_type or mimetypes.guess_type(original_name)[0] or "application/octet-stream"
+    with storage.staged_copy(stream) as (digest, staged):
+        existing = EvidenceItem.objects.filter(sha256=digest.sha256).first()
+        if existing is not None:
+            custody_append(
+                actor=actor,
+                action=CustodyAction.INGEST,
+                item_sha256=digest.sha256,
+                details={"again": True, "original_name": original_name},
+            )
+            return IngestResult(existing, created=False)
+        exif = read_exif(staged) if media_type.startswith("image/") else {}
+        with transaction.atomic():
+            name = storage.store_original(staged, digest)
+            item = EvidenceItem(
+                sha256=digest.sha256,
+                sha512=digest.sha512,
+                size=digest.size,
+                storage_name=name,
+                original_name=original_name[:255],
+                media_type=media_type,
+                title_en=title_en,
+                title_az=title_az,
+                title_ru=title_ru,
+                kind=kind,
+                captured=captured,
+                place=place,
+                source=source,
+                source_reference=source_reference,
+                author=author,
+                method=method,
+                licence=licence,
+                sensitivity=sensitivity,
+                exif=exif,
+                ingested_by=actor.user,
+            )
+            item.full_clean()
+            item.save()
+            custody_append(
+                actor=actor,
+                action=CustodyAction.INGEST,
+                item_sha256=item.sha256,
+                details={"original_name": original_name, "size": digest.size, "sha512": digest.sha512},
+            )
+    if item.is_image:
+        derivative_make_thumbnail(item=item)
+    return IngestResult(item, created=True)
+
+
+def read_exif(path: Path) -> dict[str, str]:
+    """EXIF tags as text, read from the staged copy; the original is opened read-only."""
+    from PIL import ExifTags, Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            exif = image.getexif()
+    except (UnidentifiedImageError, OSError):
+        return {}
+    result: dict[str, str] = {}
+    for tag, value in exif.items():
+        name = ExifTags.TAGS.get(tag, str(tag))
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        result[name] = text.replace("\x00", "")[:500]
+    return result
+
+
+def derivative_make_thumbnail(*, item: EvidenceItem) -> Derivative | None:
+    from django.core.files.storage import default_storage
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with default_storage.open(item.storage_name, "rb") as handle, Image.open(handle) as image:
+            thumbnail = ImageOps.exif_transpose(image).convert("RGB")
+            thumbnail.thumbnail(THUMBNAIL_SIZE)
+            buffer = io.BytesIO()
+            thumbnail.save(buffer, format="JPEG", quality=82)
+    except (UnidentifiedImageError, OSError):
+        return None
+    content = buffer.getvalue()
+    name = storage.store_derivative(storage.derivative_name(item.sha256, DerivativeRole.THUMBNAIL, "jpg"), content)
+    derivative, _created = Derivative.objects.update_or_create(
+        item=item,
+        role=DerivativeRole.THUMBNAIL,
+        defaults={
+            "storage_name": name,
+            "sha256": storage.digest_chunks([content], sha512=False).sha256,
+            "media_type": "image/jpeg",
+        },
+    )
+    return derivative
+
+
+def evidence_link(
+    *, actor: Actor, item: EvidenceItem, target_type: str, target_code: str, relation: str = LinkRelation.DOCUMENTS
+) -> EvidenceLink:
+    link, _created = EvidenceLink.objects.update_or_create(
+        item=item, target_type=target_type, target_code=target_code, defaults={"relation": relation}
+    )
+    return link
+
+
+def evidence_record_view(*, actor: Actor, item: EvidenceItem) -> None:
+    with transaction.atomic():
+        custody_append(actor=actor, action=CustodyAction.VIEW, item_sha256=item.sha256)
+        log_access(actor, AccessAction.VIEW, item)
+
+
+def evidence_record_download(*, actor: Actor, item: EvidenceItem, derivative: str = "") -> None:
+    with transaction.atomic():
+        details = {"derivative": derivative} if derivative else {}
+        custody_append(actor=actor, action=CustodyAction.DOWNLOAD, item_sha256=item.sha256, details=details)
+        log_access(actor, AccessAction.DOWNLOAD, item, detail=details)
+
+
+def evidence_record_transfer(*, actor: Actor, item: EvidenceItem, recipient: str, note: str = "") -> CustodyEntry:
+    return custody_append(
+        actor=actor,
+        action=CustodyAction.TRANSFER,
+        item_sha256=item.sha256,
+        details={"recipient": recipient, "note": note},
+    )
+
+
+def evidence_change_sensitivity(*, actor: Actor, item: EvidenceItem, sensitivity: str, reason: str) -> EvidenceItem:
+    if actor.user is not None and not actor.user.has_perm("evidence.change_sensitivity"):
+        raise PermissionDenied("This user may not change the sensitivity of evidence.")
+    if sensitivity not in Sensitivity.values:
+        raise ValueError(f"Unknown sensitivity {sensitivity!r}")
+    with transaction.atomic():
+        locked = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        before = locked.sensitivity
+        locked.sensitivity = sensitivity
+        locked.full_clean()
+        locked.save(update_fields=["sensitivity", "updated_at"])
+        custody_append(
+            actor=actor,
+            action=CustodyAction.ACCESS_CHANGE,
+            item_sha256=locked.sha256,
+            details={"from": before, "to": sensitivity, "reason": reason},
+        )
+    return locked

@@ -1,0 +1,131 @@
+"""Write-once, content-addressed storage of originals behind Django's storage API.
+
+An original lives at evidence/ab/cd/<sha256>; a derivative at evidence-derived/ab/cd/<sha256>-<role>.
+Local disk (FileSystemStorage) by default; any S3-compatible backend configured as the
+default storage works the same, with object lock providing write-once in production.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
+
+CHUNK_SIZE = 1024 * 1024
+
+
+class OverwriteRefusedError(Exception):
+    """Something else already lives under this content address."""
+
+
+def original_name(sha256: str) -> str:
+    return f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def derivative_name(sha256: str, role: str, extension: str) -> str:
+    return f"evidence-derived/{sha256[:2]}/{sha256[2:4]}/{sha256}-{role}.{extension}"
+
+
+@dataclass(frozen=True)
+class Digest:
+    sha256: str
+    sha512: str
+    size: int
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK_SIZE):
+        yield chunk
+
+
+def digest_chunks(chunks: Iterable[bytes], *, sha512: bool = True, sink: IO[bytes] | None = None) -> Digest:
+    """Hash a stream chunk by chunk (constant memory), copying it to sink if given."""
+    sha256_hash = hashlib.sha256()
+    sha512_hash = hashlib.sha512() if sha512 else None
+    size = 0
+    for chunk in chunks:
+        sha256_hash.update(chunk)
+        if sha512_hash is not None:
+            sha512_hash.update(chunk)
+        if sink is not None:
+            sink.write(chunk)
+        size += len(chunk)
+    return Digest(sha256_hash.hexdigest(), sha512_hash.hexdigest() if sha512_hash else "", size)
+
+
+def digest_stored(name: str, *, storage: Storage | None = None) -> Digest:
+    storage = storage or default_storage
+    with storage.open(name, "rb") as handle:
+        return digest_chunks(_chunks(handle), sha512=False)
+
+
+class _StagedFile(File):
+    """A file already on disk: FileSystemStorage moves it into place instead of copying."""
+
+    def temporary_file_path(self) -> str:
+        return str(self.name)
+
+
+@contextlib.contextmanager
+def staged_copy(stream: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[Digest, Path]]:
+    """Copy the stream to a temporary file while hashing it; yield the digest and the file."""
+    directory = _staging_directory()
+    handle = tempfile.NamedTemporaryFile(dir=directory, prefix="ingest-", delete=False)  # noqa: SIM115
+    path = Path(handle.name)
+    try:
+        chunks = _chunks(stream) if hasattr(stream, "read") else stream  # type: ignore[arg-type]
+        with handle:
+            digest = digest_chunks(chunks, sink=handle)  # type: ignore[arg-type]
+        yield digest, path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _staging_directory() -> str | None:
+    # On the same file system as the store, so the final move is a rename.
+    try:
+        root = Path(default_storage.path("evidence-staging"))
+    except NotImplementedError:
+        return None
+    root.mkdir(parents=True, exist_ok=True)
+    return str(root)
+
+
+def store_original(staged: Path, digest: Digest) -> str:
+    """Put the staged file at its content address unless it is already there. Never overwrites."""
+    name = original_name(digest.sha256)
+    if default_storage.exists(name):
+        existing = digest_stored(name)
+        if existing.sha256 != digest.sha256:
+            raise OverwriteRefusedError(f"{name} holds other bytes; refusing to overwrite it")
+        return name
+    with staged.open("rb") as handle:
+        saved = default_storage.save(name, _StagedFile(handle, name=str(staged)))
+    if saved != name:
+        default_storage.delete(saved)
+        raise OverwriteRefusedError(f"{name} appeared while storing; refusing to overwrite it")
+    make_read_only(name)
+    return name
+
+
+def store_derivative(name: str, content: bytes) -> str:
+    from django.core.files.base import ContentFile
+
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(content))
+
+
+def make_read_only(name: str) -> None:
+    with contextlib.suppress(NotImplementedError):
+        path = default_storage.path(name)
+        os.chmod(path, stat.S_IRUSR | stat.S_IRGRP)

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from yurd.core.actors import system_actor
+from yurd.evidence.chain import ChainEntry, walk
+from yurd.evidence.models import CustodyEntry, EvidenceItem
+from yurd.evidence.services import custody_append, evidence_record_view
+from yurd.evidence.tests.conftest import ingest_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def run_verify(*args: str) -> tuple[bool, str]:
+    out = io.StringIO()
+    try:
+        call_command("evidence", "verify", *args, stdout=out)
+    except CommandError:
+        return False, out.getvalue()
+    return True, out.getvalue()
+
+
+@pytest.fixture
+def vault() -> list[EvidenceItem]:
+    items = [ingest_bytes(f"synthetic file {number}".encode(), name=f"{number}.txt") for number in range(3)]
+    for item in items:
+        evidence_record_view(actor=system_actor(), item=item)
+    return items  # six custody entries
+
+
+def test_intact_vault_verifies(vault: list[EvidenceItem]) -> None:
+    ok, output = run_verify()
+    assert ok, output
+    assert "OK" in output
+
+
+def test_changed_byte_in_a_stored_file_is_named(vault: list[EvidenceItem]) -> None:
+    victim = vault[1]
+    path = Path(default_storage.path(victim.storage_name))
+    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    data = bytearray(path.read_bytes())
+    data[0] ^= 1
+    path.write_bytes(bytes(data))
+    ok, output = run_verify()
+    assert not ok
+    assert output.splitlines() == [
+        f"{victim.sha256}: file was altered (its bytes now hash to {output.split()[-1][:-1]})"
+    ]
+
+
+def test_missing_file_is_named(vault: list[EvidenceItem]) -> None:
+    victim = vault[2]
+    default_storage.delete(victim.storage_name)
+    ok, output = run_verify()
+    assert not ok
+    assert f"{victim.sha256}: file is missing" in output
+
+
+def test_deleted_custody_entry_is_named() -> None:
+    for number in range(5):
+        custody_append(actor=system_actor(), action="view", item_sha256=f"{number:064d}")
+    CustodyEntry.objects.filter(seq=3).delete()
+    ok, output = run_verify()
+    assert not ok
+    assert output.splitlines() == ["entry 3: custody entry 3 is missing (deleted)"]
+
+
+def test_deleted_last_entry_is_named() -> None:
+    for number in range(4):
+        custody_append(actor=system_actor(), action="view", item_sha256=f"{number:064d}")
+    CustodyEntry.objects.filter(seq=4).delete()
+    ok, output = run_verify()
+    assert not ok
+    assert "entry 4" in output
+
+
+def test_edited_custody_entry_is_named() -> None:
+    for number in range(5):
+        custody_append(actor=system_actor(), action="view", item_sha256=f"{number:064d}")
+    CustodyEntry.objects.filter(seq=2).update(actor="someone-else")
+    ok, output = run_verify()
+    assert not ok
+    assert output.splitlines() == ["entry 2: custody entry 2 was altered (hash mismatch)"]
+
+
+def test_reordered_pair_of_entries_is_named() -> None:
+    for number in range(5):
+        custody_append(actor=system_actor(), action="view", item_sha256=f"{number:064d}")
+    # Swap entries 3 and 4 (through a free number, since seq is unique).
+    CustodyEntry.objects.filter(seq=3).update(seq=1000)
+    CustodyEntry.objects.filter(seq=4).update(seq=3)
+    CustodyEntry.objects.filter(seq=1000).update(seq=4)
+    ok, output = run_verify()
+    assert not ok
+    assert output.splitlines() == ["entry 3: custody entries 3 and 4 are in the wrong order (reordered)"]
+
+
+def test_published_head_proves_the_log_only_grew(tmp_path: Path) -> None:
+    for number in range(3):
+        custody_append(actor=system_actor(), action="view", item_sha256=f"{number:064d}")
+    head_file = tmp_path / "head.json"
+    call_command("evidence", "head", "--output", str(head_file), stdout=io.StringIO())
+    assert json.loads(head_file.read_text())["seq"] == 3
+    custody_append(actor=system_actor(), action="view", item_sha256="9" * 64)
+    ok, output = run_verify("--since-head", str(head_file))
+    assert ok, output
+
+
+def test_rewritten_history_fails_against_the_published_head(tmp_path: Path) -> None:
+    for number in range(3):
+        custody_append(actor=system_actor(), action="view", item_sha256=f"{number:064d}")
+    head_file = tmp_path / "head.json"
+    call_command("evidence", "head", "--output", str(head_file), stdout=io.StringIO())
+    # Someone deletes the whole log and starts over with a consistent new chain.
+    CustodyEntry.objects.all().delete()
+    from yurd.evidence.models import CustodyHead
+
+    CustodyHead.objects.all().delete()
+    for number in range(4):
+        custody_append(actor=system_actor(), action="view", item_sha256=f"{number + 5:064d}")
+    ok, output = run_verify("--since-head", str(head_file))
+    assert not ok
+    assert "entry 3: the published head entry has a different hash now" in output
+
+
+def test_chain_walk_without_database_names_every_kind_of_problem() -> None:
+    import datetime as dt
+
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    entries = []
+    previous = "0" * 64
+    for seq in range(1, 4):
+        entry = ChainEntry(seq, at, "a", "cli", "view", "f" * 64, {}, previous)
+        entry = ChainEntry(**{**entry.__dict__, "entry_hash": entry.compute_hash()})
+        entries.append(entry)
+        previous = entry.entry_hash
+    assert list(walk(entries)) == []
+    assert [problem.kind for problem in walk([entries[0], entries[2]])] == ["missing"]
