@@ -154,7 +154,7 @@ _GLIDE = re.compile(r"(?<=[bdfgjlmnprstvz])i(?=[aou])")
 PATRONYMIC_MARKERS = {"oglu": "oglu", "ogli": "oglu", "ogl": "oglu", "gizi": "gizi", "gisi": "gizi"}
 # Russian patronymics (Гасанович / Гасановна) become the father's name plus the marker.
 _RUSSIAN_PATRONYMIC = re.compile(r"^(?P<stem>[a-z]{2,}?)(?:ovij|avij|ij|ovna|avna|ovn|avn)$")
-_WOMAN_SURNAME = re.compile(r"(ov|av|in)a$")
+_WOMAN_SURNAME = re.compile(r"(ov|av)a$")
 
 # Given-name variants that folding alone does not join, mapped to one folded form.
 # Keys and values are already folded.

@@ -1,0 +1,67 @@
+"""Plain-words explanations of a scored pair, for registrars."""
+
+from __future__ import annotations
+
+from yurd.linkage.matching.dates import compare_birth_dates
+from yurd.linkage.matching.records import NormalisedRecord
+
+_NAME_WORDS = {
+    "same spelling": "agrees",
+    "same name in another spelling": "agrees in another spelling",
+    "given name and surname swapped": "agrees with given name and surname swapped",
+    "same family stem": "shares the family stem",
+    "very similar": "is very similar",
+    "similar": "is similar",
+    "different": "differs",
+}
+
+
+def _strength(match_weight: float | None) -> str:
+    """Match weights are log2 Bayes factors: ±4.3 is a factor of 20 for or against."""
+    if match_weight is None:
+        return ""
+    if match_weight >= 4.3:
+        return " (strong evidence)"
+    if match_weight <= -4.3:
+        return " (strong evidence against)"
+    return ""
+
+
+def explain_pair(
+    left: NormalisedRecord,
+    right: NormalisedRecord,
+    levels: dict[str, str],
+    match_weights: dict[str, float | None] | None = None,
+) -> str:
+    """`levels` maps comparison names to the level labels of model.comparisons()."""
+    factors = match_weights or {}
+    phrases = []
+    surname = levels.get("surname", "unknown")
+    given = levels.get("given_name", "unknown")
+    if surname != "unknown" or given != "unknown":
+        phrases.append(f"names: {left.display_name} / {right.display_name}")
+    for field, words in (("surname", "surname"), ("given_name", "given name")):
+        label = levels.get(field, "unknown")
+        if label == "unknown":
+            phrases.append(f"{words} missing on one side")
+        else:
+            phrases.append(f"{words} {_NAME_WORDS.get(label, label)}{_strength(factors.get(field))}")
+    patronymic = levels.get("patronymic", "unknown")
+    if patronymic == "same":
+        phrases.append(f"patronymic agrees{_strength(factors.get('patronymic'))}")
+    elif patronymic == "similar":
+        phrases.append("patronymic is similar")
+    elif patronymic == "different":
+        phrases.append(f"patronymic differs{_strength(factors.get('patronymic'))}")
+    phrases.append(compare_birth_dates(left.birth, right.birth).words + _strength(factors.get("birth_date")))
+    sex = levels.get("sex", "unknown")
+    if sex == "different":
+        phrases.append("sex differs")
+    place = levels.get("place", "unknown")
+    if place == "same":
+        phrases.append("same village")
+    elif place == "similar":
+        phrases.append("village names similar")
+    elif place == "different":
+        phrases.append("different villages")
+    return "; ".join(phrases)

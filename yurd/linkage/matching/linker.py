@@ -1,0 +1,210 @@
+"""Deduplicate one list or link two lists of people: Splink 5 on DuckDB, then safe clustering."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from yurd.linkage.matching import model
+from yurd.linkage.matching.clustering import cannot_link, constrained_clusters
+from yurd.linkage.matching.explain import explain_pair
+from yurd.linkage.matching.places import Gazetteer
+from yurd.linkage.matching.records import NormalisedRecord, normalise_record
+
+# Below this many records the data cannot support estimation; the model's starting values are used.
+MIN_RECORDS_TO_TRAIN = 300
+DEFAULT_THRESHOLD = 0.9
+REVIEW_THRESHOLD = 0.5
+_COMPARISONS = ("surname", "given_name", "patronymic", "birth_date", "sex", "place")
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    left: str
+    right: str
+    probability: float
+    explanation: str
+    same_cluster: bool = False
+
+
+@dataclass
+class LinkageResult:
+    clusters: dict[str, str] = field(default_factory=dict)  # record id -> cluster id
+    pairs: list[ScoredPair] = field(default_factory=list)
+    trained: bool = False
+
+
+def _quiet_splink() -> None:
+    logging.getLogger("splink").setLevel(logging.ERROR)
+
+
+def _levels_by_gamma() -> dict[str, dict[int, str]]:
+    """Splink numbers levels from the top (highest gamma) down to 0 (else) and -1 (null)."""
+    mapping: dict[str, dict[int, str]] = {}
+    for comparison in model.comparisons():
+        levels = comparison["comparison_levels"]
+        non_null = [level for level in levels if not level.get("is_null_level")]
+        by_gamma = {-1: "unknown"}
+        for index, level in enumerate(non_null):
+            by_gamma[len(non_null) - 1 - index] = level["label_for_charts"]
+        mapping[comparison["output_column_name"]] = by_gamma
+    return mapping
+
+
+def _train(linker: object, record_count: int, *, link: bool) -> bool:
+    training = linker.training  # type: ignore[attr-defined]
+    try:
+        training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.7)
+    except Exception:
+        logging.getLogger(__name__).info("prior match probability kept at its default")
+    training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, record_count * 20.0)), seed=7)
+    for rule in model.TRAINING_RULES:
+        try:
+            training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
+        except Exception:
+            logging.getLogger(__name__).info("EM skipped for %s", rule)
+    return True
+
+
+def _score(
+    tables: list[list[NormalisedRecord]], *, link: bool, review_threshold: float
+) -> tuple[list[dict[str, object]], bool]:
+    import pandas as pd
+    from splink import DuckDBAPI, Linker
+
+    _quiet_splink()
+    db_api = DuckDBAPI()
+    frames = [
+        db_api.register(pd.DataFrame([record.as_row() for record in table]), table_name=f"records_{index}")
+        for index, table in enumerate(tables)
+    ]
+    record_count = sum(len(table) for table in tables)
+    large = record_count >= MIN_RECORDS_TO_TRAIN
+    settings = model.settings("link_only" if link else "dedupe_only", term_frequencies=large)
+    linker = Linker(frames if link else frames[0], settings, log_level=None)
+    trained = False
+    if large:
+        trained = _train(linker, record_count, link=link)
+    predictions = linker.inference.predict(threshold_match_probability=review_threshold)
+    frame = predictions.as_pandas_dataframe()
+    columns = ["unique_id_l", "unique_id_r", "match_probability"]
+    columns += [f"gamma_{name}" for name in _COMPARISONS] + [f"mw_{name}" for name in _COMPARISONS]
+    rows = frame[columns].to_dict("records")
+    return rows, trained
+
+
+def _household_support(
+    rows: list[dict[str, object]], records: Mapping[str, NormalisedRecord], threshold: float
+) -> dict[tuple[str, str], int]:
+    """For each pair, how many other members of the two households also match each other."""
+    by_households: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for row in rows:
+        left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
+        if float(row["match_probability"]) < threshold:  # type: ignore[arg-type]
+            continue
+        left_household, right_household = records[left].household, records[right].household
+        if left_household and right_household and left_household != right_household:
+            key = tuple(sorted((left_household, right_household)))
+            by_households[key].add((left, right))  # type: ignore[index]
+    support: dict[tuple[str, str], int] = {}
+    for row in rows:
+        left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
+        left_household, right_household = records[left].household, records[right].household
+        if left_household and right_household and left_household != right_household:
+            matched = by_households.get(tuple(sorted((left_household, right_household))), set())  # type: ignore[arg-type]
+            others = {pair for pair in matched if left not in pair and right not in pair}
+            support[(left, right)] = len(others)
+    return support
+
+
+def _finish(
+    rows: list[dict[str, object]],
+    records: Mapping[str, NormalisedRecord],
+    *,
+    threshold: float,
+    trained: bool,
+) -> LinkageResult:
+    levels_by_gamma = _levels_by_gamma()
+    support = _household_support(rows, records, REVIEW_THRESHOLD)
+    scored: list[tuple[str, str, float, str]] = []
+    for row in rows:
+        left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
+        probability = float(row["match_probability"])  # type: ignore[arg-type]
+        levels = {name: levels_by_gamma[name].get(int(row[f"gamma_{name}"]), "unknown") for name in _COMPARISONS}  # type: ignore[call-overload]
+        factors = {name: _float(row.get(f"mw_{name}")) for name in _COMPARISONS}
+        explanation = explain_pair(records[left], records[right], levels, factors)
+        members = support.get((left, right), 0)
+        if members:
+            # Other members of the two households match each other: a family seen twice.
+            odds = probability / max(1e-12, 1 - probability) * 4 ** min(members, 2)
+            probability = odds / (1 + odds)
+            explanation += f"; {members} other member(s) of their households also match"
+        conflict = cannot_link(records[left], records[right])
+        if conflict:
+            explanation += f"; kept apart: {conflict}"
+        scored.append((left, right, probability, explanation))
+    clusters = constrained_clusters(
+        list(records), [(left, right, probability) for left, right, probability, _ in scored], records, threshold
+    )
+    pairs = [
+        ScoredPair(left, right, round(probability, 6), explanation, clusters[left] == clusters[right])
+        for left, right, probability, explanation in sorted(scored, key=lambda item: -item[2])
+    ]
+    return LinkageResult(clusters=clusters, pairs=pairs, trained=trained)
+
+
+def _float(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def normalise_all(rows: Iterable[Mapping[str, str]], gazetteer: Gazetteer | None) -> list[NormalisedRecord]:
+    gazetteer = gazetteer or Gazetteer()
+    return [normalise_record(row, gazetteer) for row in rows]
+
+
+def dedupe(
+    rows: Sequence[Mapping[str, str]],
+    *,
+    gazetteer: Gazetteer | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+) -> LinkageResult:
+    """Cluster the records of one list so that each cluster is one person."""
+    normalised = normalise_all(rows, gazetteer)
+    records = {record.record_id: record for record in normalised}
+    if len(normalised) < 2:
+        return LinkageResult(clusters={record_id: record_id for record_id in records})
+    scored_rows, trained = _score([normalised], link=False, review_threshold=min(review_threshold, threshold))
+    return _finish(scored_rows, records, threshold=threshold, trained=trained)
+
+
+def link(
+    rows_a: Sequence[Mapping[str, str]],
+    rows_b: Sequence[Mapping[str, str]],
+    *,
+    gazetteer: Gazetteer | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+) -> LinkageResult:
+    """Pairs of records, one from each list, that are the same person (ids of `rows_b` prefixed "b:")."""
+    first = normalise_all(rows_a, gazetteer)
+    second = [_prefixed(record) for record in normalise_all(rows_b, gazetteer)]
+    first = [_prefixed(record, "a:") for record in first]
+    records = {record.record_id: record for record in [*first, *second]}
+    if not first or not second:
+        return LinkageResult(clusters={record_id: record_id for record_id in records})
+    scored_rows, trained = _score([first, second], link=True, review_threshold=min(review_threshold, threshold))
+    return _finish(scored_rows, records, threshold=threshold, trained=trained)
+
+
+def _prefixed(record: NormalisedRecord, prefix: str = "b:") -> NormalisedRecord:
+    from dataclasses import replace
+
+    return replace(record, record_id=prefix + record.record_id)

@@ -1,0 +1,173 @@
+"""The Splink model: comparisons on normalised fields, blocking on canonical keys.
+
+The m and u values written here are only starting points (and the model used for inputs too
+small to estimate from): `train()` estimates u by random sampling and m by expectation
+maximisation on the data being linked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+JW = "jaro_winkler_similarity"
+
+
+def _null(column: str) -> dict[str, Any]:
+    return {
+        "sql_condition": f'"{column}_l" IS NULL OR "{column}_r" IS NULL',
+        "label_for_charts": "unknown",
+        "is_null_level": True,
+    }
+
+
+def _level(sql: str, label: str, m: float, u: float, tf_column: str | None = None) -> dict[str, Any]:
+    level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
+    if tf_column:
+        level["tf_adjustment_column"] = tf_column
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+def _name_comparison(column: str, latin_column: str, label: str, *, other: str | None) -> dict[str, Any]:
+    levels = [
+        _null(column),
+        _level(f"{latin_column}_l = {latin_column}_r", "same spelling", 0.55, 0.002, tf_column=column),
+        _level(f"{column}_l = {column}_r", "same name in another spelling", 0.3, 0.004, tf_column=column),
+    ]
+    if other:
+        levels.append(
+            _level(
+                f"{column}_l = {other}_r AND {other}_l = {column}_r",
+                "given name and surname swapped",
+                0.03,
+                0.0001,
+            )
+        )
+    if column == "surname_key":
+        levels.append(_level("surname_stem_l = surname_stem_r", "same family stem", 0.03, 0.003))
+    levels += [
+        _level(f"{JW}({column}_l, {column}_r) >= 0.92", "very similar", 0.05, 0.005),
+        _level(f"{JW}({column}_l, {column}_r) >= 0.8", "similar", 0.03, 0.03),
+        {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.04, "u_probability": 0.96},
+    ]
+    return {"output_column_name": label, "comparison_levels": levels}
+
+
+def comparisons() -> list[dict[str, Any]]:
+    return [
+        _name_comparison("surname_key", "surname_latin", "surname", other="given_key"),
+        _name_comparison("given_key", "given_latin", "given_name", other="surname_key"),
+        {
+            "output_column_name": "patronymic",
+            "comparison_levels": [
+                _null("patronymic_key"),
+                _level("patronymic_key_l = patronymic_key_r", "same", 0.85, 0.01, tf_column="patronymic_key"),
+                _level(f"{JW}(patronymic_key_l, patronymic_key_r) >= 0.88", "similar", 0.1, 0.02),
+                {
+                    "sql_condition": "ELSE",
+                    "label_for_charts": "different",
+                    "m_probability": 0.05,
+                    "u_probability": 0.97,
+                },
+            ],
+        },
+        {
+            "output_column_name": "birth_date",
+            "comparison_levels": [
+                _null("birth_year"),
+                _level("birth_year_l = birth_year_r AND birth_md_l = birth_md_r", "exact", 0.6, 0.0001),
+                _level(
+                    "birth_year_l = birth_year_r AND birth_md_l = birth_md_swapped_r",
+                    "day and month swapped",
+                    0.03,
+                    0.00005,
+                ),
+                _level(
+                    "birth_year_l = birth_year_r AND (birth_md_l IS NULL OR birth_md_r IS NULL)",
+                    "same year, day unknown",
+                    0.2,
+                    0.01,
+                ),
+                _level("birth_year_l = birth_year_r", "same year, day differs", 0.04, 0.012),
+                _level("abs(birth_year_l - birth_year_r) = 1", "one year apart", 0.08, 0.025),
+                _level("abs(birth_year_l - birth_year_r) <= 3", "two or three years apart", 0.03, 0.05),
+                {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.02, "u_probability": 0.9},
+            ],
+        },
+        {
+            "output_column_name": "sex",
+            "comparison_levels": [
+                _null("sex"),
+                _level("sex_l = sex_r", "same", 0.98, 0.5),
+                {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.02, "u_probability": 0.5},
+            ],
+        },
+        {
+            "output_column_name": "place",
+            "comparison_levels": [
+                _null("place_key"),
+                _level("place_key_l = place_key_r", "same", 0.85, 0.05, tf_column="place_key"),
+                _level(f"{JW}(place_key_l, place_key_r) >= 0.9", "similar", 0.07, 0.02),
+                {
+                    "sql_condition": "ELSE",
+                    "label_for_charts": "different",
+                    "m_probability": 0.08,
+                    "u_probability": 0.93,
+                },
+            ],
+        },
+    ]
+
+
+# Pairs are only scored when they share one of these canonical keys, so that recall survives
+# transliteration (the keys are script-independent) and typos (one key may fail, not all).
+BLOCKING_RULES = [
+    "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year",
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem",
+    "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key AND l.birth_year = r.birth_year",
+    "l.given_key = r.surname_key AND l.surname_key = r.given_key",
+    "l.given_key = r.given_key AND l.birth_year = r.birth_year AND l.place_key = r.place_key",
+    "l.birth_date_key = r.birth_date_key AND l.place_key = r.place_key",
+    "substr(l.given_key, 1, 3) = substr(r.given_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
+    "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
+]
+
+# Rules precise enough to count near-certain matches, for the prior match probability.
+DETERMINISTIC_RULES = [
+    "l.given_key = r.given_key AND l.surname_key = r.surname_key AND l.birth_date_key = r.birth_date_key",
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.patronymic_key = r.patronymic_key "
+    "AND l.birth_year = r.birth_year",
+]
+
+# Expectation maximisation runs once per rule; each rule leaves the other fields free to learn.
+TRAINING_RULES = [
+    "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year",
+    "l.given_key = r.given_key AND l.place_key = r.place_key",
+]
+
+
+def _without_term_frequencies(comparison: dict[str, Any]) -> dict[str, Any]:
+    levels = [
+        {key: value for key, value in level.items() if not key.startswith("tf_")}
+        for level in comparison["comparison_levels"]
+    ]
+    return {**comparison, "comparison_levels": levels}
+
+
+def settings(link_type: str = "dedupe_only", prior: float = 0.0001, *, term_frequencies: bool = True) -> dict[str, Any]:
+    """Term-frequency adjustments (a common surname agrees more often by chance) need a list
+    large enough for frequencies to mean something; small lists are scored without them."""
+    chosen = comparisons()
+    if not term_frequencies:
+        chosen = [_without_term_frequencies(comparison) for comparison in chosen]
+    return {
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
+        "comparisons": chosen,
+        "blocking_rules_to_generate_predictions": BLOCKING_RULES,
+        "probability_two_random_records_match": prior,
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "em_convergence": 0.001,
+        "max_iterations": 20,
+    }

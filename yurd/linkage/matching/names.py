@@ -1,0 +1,196 @@
+"""Parsing a person's name written in any script, order and register (see NAMES.md)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from yurd.linkage.matching.normalize import fold_token, latin
+from yurd.linkage.matching.scripts import Script, detect_script
+
+# Honorifics that old lists put before a name; they are not part of it.
+HONORIFICS = {"garbalai", "masadi", "molla", "mola", "sagid", "sait", "galfa", "bai", "bag", "ganim", "ganum"}
+# Hacı / Гаджи is a title before a name, but also a given name of its own.
+AMBIGUOUS_TITLES = {"gaji"}
+MARKERS = {"oglu", "gizi"}
+# Folded surname endings: -ov/-ev (-ova/-eva already folded), -li/-lu, -zadə, Armenian -yan.
+_SURNAME_ENDING = re.compile(r"(ov|av|iv|li|lu|zada|ian)$")
+_STEM_ENDING = re.compile(r"(ov|av|iv|li|lu|zada|ian)$")
+_FEMALE_SURNAME_RAW = re.compile(r"(ova|eva|ova|ова|ева|օվա|եվա)$")
+_FEMALE_PATRONYMIC_RAW = re.compile(r"(ovna|evna|овна|евна|ична)$")
+_MALE_PATRONYMIC_RAW = re.compile(r"(ovich|evich|ович|евич|ич)$")
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A name split into its parts, each as a folded key (see normalize.fold_token)."""
+
+    given: str = ""
+    surname: str = ""
+    patronymic: str = ""
+    sex_hint: str = ""  # "m" or "f" when the name itself tells (oğlu/qızı, -ova, -ovna)
+    script: Script = Script.NONE
+    surname_certain: bool = False  # the surname was identified by its column, comma or ending
+
+    @property
+    def surname_stem(self) -> str:
+        return surname_stem(self.surname)
+
+
+def surname_stem(surname_key: str) -> str:
+    """The family stem of a folded surname: Məmmədov, Məmmədova, Məmmədli, Məmmədzadə -> mamad."""
+    stem = _STEM_ENDING.sub("", surname_key)
+    return stem if len(stem) >= 2 else surname_key
+
+
+def looks_like_surname(folded: str) -> bool:
+    return len(folded) >= 4 and bool(_SURNAME_ENDING.search(folded))
+
+
+def _sex_from_raw_words(words: list[str]) -> str:
+    for word in words:
+        lowered = word.lower()
+        if lowered in {"qızı", "qizi", "кызы", "гызы", "kyzy", "gyzy", "gizi", "kizi", "ҝызы"}:
+            return "f"
+        if lowered in {"oğlu", "oglu", "оглы", "ogly", "oghlu", "оғлу", "ogli"}:
+            return "m"
+        if _FEMALE_PATRONYMIC_RAW.search(lowered):
+            return "f"
+        if _MALE_PATRONYMIC_RAW.search(lowered) and len(lowered) > 5:
+            return "m"
+    return ""
+
+
+def _fold_words(text: str) -> list[str]:
+    tokens: list[str] = []
+    for word in latin(text).split():
+        tokens.extend(fold_token(word))
+    return tokens
+
+
+def _first_name_token(tokens: list[str]) -> str:
+    for token in tokens:
+        if token not in MARKERS and token not in HONORIFICS:
+            return token
+    return ""
+
+
+def _strip_titles(tokens: list[str]) -> list[str]:
+    tokens = [token for token in tokens if token not in HONORIFICS]
+    plain = [token for token in tokens if token not in MARKERS]
+    if len(plain) >= 4 or (len(plain) >= 3 and not any(t in MARKERS for t in tokens)):
+        for title in AMBIGUOUS_TITLES:
+            if title in plain[:-2] or (plain and plain[0] == title and len(plain) >= 4):
+                tokens.remove(title)
+                break
+    return tokens
+
+
+def parse_name(
+    *,
+    full_name: str = "",
+    given_name: str = "",
+    surname: str = "",
+    patronymic: str = "",
+) -> ParsedName:
+    """Split a name into given name, surname and patronymic keys.
+
+    The split columns win when present; otherwise `full_name` is parsed whatever its
+    order ("SURNAME, Given", "Given Surname", "Surname Given Father oğlu", "Гасанович").
+    """
+    raw_words = re.split(r"[\s,.\-]+", " ".join([full_name, given_name, surname, patronymic]))
+    script = detect_script(" ".join(raw_words))
+    sex_hint = _sex_from_raw_words(raw_words)
+    if not sex_hint and any(len(word) >= 6 and _FEMALE_SURNAME_RAW.search(word.lower()) for word in raw_words):
+        sex_hint = "f"
+    if given_name.strip() or surname.strip():
+        return _parse_split(
+            given_name=given_name,
+            surname=surname,
+            patronymic=patronymic,
+            full_name=full_name,
+            script=script,
+            sex_hint=sex_hint,
+        )
+    return _parse_full(full_name, script, sex_hint, patronymic)
+
+
+def _parse_patronymic(text: str) -> str:
+    return _first_name_token(_fold_words(text))
+
+
+def _parse_split(
+    *, given_name: str, surname: str, patronymic: str, full_name: str, script: Script, sex_hint: str
+) -> ParsedName:
+    given_tokens = _strip_titles(_fold_words(given_name))
+    surname_tokens = _fold_words(surname)
+    patronymic_key = _parse_patronymic(patronymic)
+    # A given-name cell sometimes carries the patronymic too ("Али Гасан оглы", "Али Гасанович").
+    plain_given = [token for token in given_tokens if token not in MARKERS]
+    if len(plain_given) >= 2 and not patronymic_key:
+        patronymic_key = plain_given[1]
+    # Older women's records fuse the patronymic into the surname ("Мамедова Гасан кызы").
+    plain_surname = [token for token in surname_tokens if token not in MARKERS]
+    if len(plain_surname) >= 2 and not patronymic_key and any(token in MARKERS for token in surname_tokens):
+        patronymic_key = plain_surname[-1]
+    if not given_tokens and not surname_tokens and full_name:
+        return _parse_full(full_name, script, sex_hint, patronymic)
+    return ParsedName(
+        given=plain_given[0] if plain_given else "",
+        surname=plain_surname[0] if plain_surname else "",
+        patronymic=patronymic_key,
+        sex_hint=sex_hint,
+        script=script,
+        surname_certain=bool(plain_surname),
+    )
+
+
+def _parse_full(full_name: str, script: Script, sex_hint: str, patronymic: str) -> ParsedName:
+    surname_first = False
+    surname = ""
+    surname_certain = False
+    if "," in full_name:
+        before, _, after = full_name.partition(",")
+        head = [token for token in _fold_words(before) if token not in MARKERS]
+        if head:
+            surname = head[0]
+            surname_certain = True
+        tokens = _strip_titles(_fold_words(after))
+    else:
+        tokens = _strip_titles(_fold_words(full_name))
+    patronymic_key = _parse_patronymic(patronymic)
+    # "Father oğlu" / "Father qızı": the token before a marker is the father's name.
+    rest: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if index + 1 < len(tokens) and tokens[index + 1] in MARKERS:
+            if not patronymic_key:
+                patronymic_key = token
+            index += 2
+            continue
+        if token not in MARKERS:
+            rest.append(token)
+        index += 1
+    if not surname:
+        candidates = [i for i, token in enumerate(rest) if looks_like_surname(token)]
+        if candidates:
+            position = candidates[0]
+            surname = rest.pop(position)
+            surname_first = position == 0
+            surname_certain = True
+        elif len(rest) >= 2:
+            # No ending tells: Cyrillic registers write the surname first, Latin lists the given name.
+            surname_first = script in (Script.CYRILLIC, Script.ARMENIAN)
+            surname = rest.pop(0) if surname_first else rest.pop(1)
+    given = rest[0] if rest else ""
+    if len(rest) >= 2 and not patronymic_key:
+        patronymic_key = rest[1]
+    return ParsedName(
+        given=given,
+        surname=surname,
+        patronymic=patronymic_key,
+        sex_hint=sex_hint,
+        script=script,
+        surname_certain=surname_certain,
+    )

@@ -1,0 +1,89 @@
+"""Free-text villages resolved through a gazetteer whose names are in every script."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from yurd.linkage.matching.normalize import search_key
+
+# Words around a village name that are not the name: kənd / село / village, rayonu / район,
+# Arm. SSR / Арм. ССР. Checked on folded keys, so every script is covered.
+_NOISE_TOKENS = {
+    "g",  # k. (kənd), к.
+    "gand",
+    "gandi",
+    "s",  # с. (село)
+    "sal",
+    "salo",
+    "v",
+    "vilaga",
+    "r",
+    "nu",
+    "rn",
+    "raion",
+    "raionu",
+    "rai",
+    "rain",
+    "arm",
+    "ars",
+    "sr",
+    "ssr",
+    "armanii",
+    "armansgai",
+    "armanistan",
+    "d",
+    "darvnia",
+    "giuglu",
+    "gisl",
+    "vilaiat",
+}
+_SPLIT = re.compile(r"[()\[\]/;]|\bили\b|\bor\b|\bvə ya\b")
+
+
+def place_candidates(text: str) -> list[str]:
+    """Folded candidate names in a free-text place: each part of "Qarabulaq (Yernjatap)" on its own."""
+    candidates = []
+    for part in _SPLIT.split(text or ""):
+        for piece in part.split(","):
+            tokens = [token for token in search_key(piece).split() if token not in _NOISE_TOKENS]
+            if tokens:
+                candidates.append(" ".join(tokens))
+    return candidates
+
+
+class Gazetteer:
+    """Place names (any script, any period) to place ids."""
+
+    def __init__(self, names: Mapping[str, Iterable[str]] | None = None) -> None:
+        self._by_key: dict[str, set[str]] = {}
+        for place_id, place_names in (names or {}).items():
+            for name in place_names:
+                for key in place_candidates(name):
+                    self._by_key.setdefault(key, set()).add(str(place_id))
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def resolve(self, text: str) -> str | None:
+        """The place id named by `text`, or None when no name or several different places fit."""
+        found: set[str] = set()
+        for key in place_candidates(text):
+            found |= self._by_key.get(key, set())
+            if not found and " " in key:
+                # "Qarabulaq Laçın" (village then district): try each word on its own.
+                for token in key.split():
+                    if len(self._by_key.get(token, ())) == 1:
+                        found |= self._by_key[token]
+                        break
+        if len(found) == 1:
+            return next(iter(found))
+        return None
+
+    def place_key(self, text: str) -> str:
+        """A comparison key: the place id when resolved, else the folded name (or "")."""
+        place_id = self.resolve(text)
+        if place_id is not None:
+            return f"#{place_id}"
+        candidates = place_candidates(text)
+        return candidates[0] if candidates else ""

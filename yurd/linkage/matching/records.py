@@ -1,0 +1,104 @@
+"""One input record (any script, any format) to the normalised fields the linker compares."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from yurd.linkage.matching.dates import BirthDate, parse_birth_date
+from yurd.linkage.matching.names import parse_name, surname_stem
+from yurd.linkage.matching.normalize import latin
+from yurd.linkage.matching.places import Gazetteer
+from yurd.linkage.matching.sexes import parse_sex
+
+# The columns a source file may carry; every one but record_id may be empty or absent.
+INPUT_COLUMNS = (
+    "record_id",
+    "source",
+    "full_name",
+    "given_name",
+    "surname",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "origin_place",
+    "record_date",
+)
+# Optional household context: the household's id within its source.
+CONTEXT_COLUMNS = ("household_id",)
+
+
+@dataclass(frozen=True)
+class NormalisedRecord:
+    record_id: str
+    source: str
+    given_key: str
+    surname_key: str
+    surname_stem: str
+    patronymic_key: str
+    given_latin: str
+    surname_latin: str
+    sex: str
+    birth: BirthDate
+    place_key: str
+    household: str
+    display_name: str
+
+    def as_row(self) -> dict[str, object]:
+        """The row the Splink model reads; empty values become NULL."""
+        return {
+            "unique_id": self.record_id,
+            "source": self.source or None,
+            "given_key": self.given_key or None,
+            "surname_key": self.surname_key or None,
+            "surname_stem": self.surname_stem or None,
+            "patronymic_key": self.patronymic_key or None,
+            "given_latin": self.given_latin or None,
+            "surname_latin": self.surname_latin or None,
+            "sex": self.sex or None,
+            "birth_year": self.birth.year,
+            "birth_md": self.birth.month_day,
+            "birth_md_swapped": self.birth.month_day_swapped,
+            "birth_date_key": self.birth.display() if self.birth.month_day else None,
+            "place_key": self.place_key or None,
+            "household": self.household or None,
+        }
+
+
+_NO_GAZETTEER = Gazetteer()
+
+
+def _display(record: Mapping[str, str]) -> str:
+    parts = [record.get("surname", ""), record.get("given_name", ""), record.get("patronymic", "")]
+    split = " ".join(part.strip() for part in parts if part and part.strip())
+    return split or (record.get("full_name") or "").strip()
+
+
+def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = None) -> NormalisedRecord:
+    name = parse_name(
+        full_name=record.get("full_name") or "",
+        given_name=record.get("given_name") or "",
+        surname=record.get("surname") or "",
+        patronymic=record.get("patronymic") or "",
+    )
+    sex = parse_sex(record.get("sex")) or name.sex_hint
+    place_text = record.get("origin_place") or record.get("birth_place") or ""
+    place_key = (gazetteer or _NO_GAZETTEER).place_key(place_text)
+    source = (record.get("source") or "").strip()
+    household = (record.get("household_id") or "").strip()
+    return NormalisedRecord(
+        record_id=str(record["record_id"]).strip(),
+        source=source,
+        given_key=name.given,
+        surname_key=name.surname,
+        surname_stem=surname_stem(name.surname) if name.surname else "",
+        patronymic_key=name.patronymic,
+        given_latin=latin(record.get("given_name") or ""),
+        surname_latin=latin(record.get("surname") or ""),
+        sex=sex,
+        birth=parse_birth_date(record.get("birth_date")),
+        place_key=place_key,
+        household=f"{source}/{household}" if household else "",
+        display_name=_display(record),
+    )

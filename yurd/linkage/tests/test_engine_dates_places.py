@@ -1,0 +1,73 @@
+"""Dates, sexes and places as sources write them (pure engine, no database)."""
+
+import pytest
+
+from yurd.linkage.matching.dates import BirthDate, compare_birth_dates, parse_birth_date
+from yurd.linkage.matching.places import Gazetteer
+from yurd.linkage.matching.sexes import parse_sex
+
+
+@pytest.mark.parametrize(
+    "text", ["12.03.1951", "1951-03-12", "19510312", "12 марта 1951", "12 mart 1951", "12/03/1951"]
+)
+def test_one_date_in_every_format(text):
+    date = parse_birth_date(text)
+    assert (date.year, date.month, date.day) == (1951, 3, 12)
+
+
+def test_us_order_is_read_when_the_day_is_above_twelve():
+    date = parse_birth_date("03/25/1951")
+    assert (date.month, date.day) == (3, 25)
+
+
+@pytest.mark.parametrize("text", ["1951", "01.01.1951", "1951 г.", "ок. 1951", "?.?.1951"])
+def test_year_only_and_first_of_january_mean_the_year_is_all_that_is_known(text):
+    date = parse_birth_date(text)
+    assert date.year == 1951
+    assert date.month_day is None
+
+
+def test_empty_and_nonsense_dates_are_unknown():
+    assert not parse_birth_date("").is_known
+    assert not parse_birth_date("unknown").is_known
+
+
+def test_dates_compare_as_evidence():
+    full = parse_birth_date("12.03.1951")
+    assert compare_birth_dates(full, parse_birth_date("1951-03-12")).level == "exact"
+    assert compare_birth_dates(full, parse_birth_date("03.12.1951")).level == "swapped"
+    assert compare_birth_dates(full, parse_birth_date("1951")).level == "year_only"
+    assert compare_birth_dates(full, parse_birth_date("1952")).level == "one_year"
+    assert compare_birth_dates(full, parse_birth_date("1960")).level == "different"
+    assert compare_birth_dates(full, BirthDate()).level == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "sex"),
+    [("m", "m"), ("Kişi", "m"), ("муж.", "m"), ("F", "f"), ("qadın", "f"), ("жен", "f"), ("", ""), ("?", "")],
+)
+def test_sex_in_any_language(text, sex):
+    assert parse_sex(text) == sex
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qarabulaq",
+        "Qarabulaq k.",
+        "с. Карабулак, Арм. ССР",
+        "Qarabulaq kəndi, Laçın r-nu",
+        "Qarabulaq (Yernjatap)",
+        "Yernjatap",
+        "Երնջատափ",
+    ],
+)
+def test_free_text_villages_resolve_through_names_in_every_script(text):
+    gazetteer = Gazetteer({"11": ["Qarabulaq", "Карабулак", "Yernjatap", "Երնջատափ"], "12": ["Qaracallı"]})
+    assert gazetteer.resolve(text) == "11"
+
+
+def test_unknown_village_keeps_its_folded_name_as_key():
+    gazetteer = Gazetteer({"11": ["Qarabulaq"]})
+    assert gazetteer.resolve("Şıxlar") is None
+    assert gazetteer.place_key("Şıxlar k.") == gazetteer.place_key("Шыхлар")

@@ -1,0 +1,77 @@
+"""Splink linkage, explanations and clustering on small lists (pure engine, no database)."""
+
+from yurd.linkage.matching.clustering import constrained_clusters
+from yurd.linkage.matching.linker import dedupe, link
+from yurd.linkage.matching.records import normalise_record
+
+SAME_PERSON = [
+    {
+        "record_id": "1",
+        "full_name": "Мамедов Али Гасан оглы",
+        "birth_date": "12.03.1951",
+        "origin_place": "с. Карабулак",
+    },
+    {
+        "record_id": "2",
+        "surname": "Məmmədov",
+        "given_name": "Əli",
+        "patronymic": "Həsən oğlu",
+        "birth_date": "1951",
+        "origin_place": "Qarabulaq k.",
+    },
+    {"record_id": "3", "full_name": "ALI MAMMADOV", "sex": "m", "birth_date": "03.12.1951"},
+]
+
+
+def test_one_person_in_three_scripts_is_one_cluster_with_explanations():
+    result = dedupe(SAME_PERSON)
+    assert len(set(result.clusters.values())) == 1
+    explanation = next(pair.explanation for pair in result.pairs if {pair.left, pair.right} == {"1", "2"})
+    assert "surname agrees" in explanation
+    assert "birth date agrees to the year" in explanation
+    assert "Мамедов Али Гасан оглы" in explanation
+
+
+def test_two_brothers_with_the_same_name_and_village_stay_apart():
+    rows = [
+        {"record_id": "1", "full_name": "Мамедов Али Гасан оглы", "birth_date": "1951", "origin_place": "Qarabulaq"},
+        {"record_id": "2", "full_name": "Məmmədov Əli Həsən oğlu", "birth_date": "1951", "origin_place": "Qarabulaq"},
+        {"record_id": "3", "full_name": "Məmmədov Əli Həsən oğlu", "birth_date": "1962", "origin_place": "Qarabulaq"},
+        {"record_id": "4", "full_name": "Мамедов Али Гасан оглы", "birth_date": "1962", "origin_place": "Qarabulaq"},
+    ]
+    clusters = dedupe(rows).clusters
+    assert clusters["1"] == clusters["2"]
+    assert clusters["3"] == clusters["4"]
+    assert clusters["1"] != clusters["3"]
+
+
+def test_a_third_record_never_chains_two_different_people():
+    rows = [
+        {"record_id": "a", "full_name": "Əliyev Vüqar Həsən oğlu", "sex": "m", "birth_date": "1970"},
+        {"record_id": "b", "full_name": "Əliyev Vüqar", "birth_date": "1970"},
+        {"record_id": "c", "full_name": "Əliyev Vüqar Hüseyn oğlu", "sex": "m", "birth_date": "1970"},
+    ]
+    records = {row["record_id"]: normalise_record(row) for row in rows}
+    clusters = constrained_clusters(list(records), [("a", "b", 0.99), ("b", "c", 0.98)], records, 0.9)
+    assert clusters["a"] == clusters["b"]
+    assert clusters["c"] != clusters["a"]
+
+
+def test_members_of_one_household_are_never_merged():
+    rows = [
+        {"record_id": "1", "source": "s", "household_id": "7", "full_name": "Əliyev Əli", "birth_date": "1990"},
+        {"record_id": "2", "source": "s", "household_id": "7", "full_name": "Əliyev Əli", "birth_date": "1990"},
+    ]
+    result = dedupe(rows)
+    assert result.clusters["1"] != result.clusters["2"]
+
+
+def test_linking_two_lists_finds_the_same_person():
+    list_a = [{"record_id": "x1", "full_name": "Гусейнов Ибрагим Гаджи оглы", "birth_date": "1948"}]
+    list_b = [
+        {"record_id": "y1", "full_name": "Hüseynov İbrahim Hacı oğlu", "birth_date": "05.06.1948"},
+        {"record_id": "y2", "full_name": "Hüseynova Leyla", "birth_date": "1950"},
+    ]
+    result = link(list_a, list_b)
+    matched = {(pair.left, pair.right) for pair in result.pairs if pair.same_cluster}
+    assert matched == {("a:x1", "b:y1")}

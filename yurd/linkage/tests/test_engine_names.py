@@ -1,0 +1,68 @@
+"""Name parsing across scripts, orders and registers (pure engine, no database)."""
+
+import pytest
+
+from yurd.linkage.matching.names import parse_name, surname_stem
+from yurd.linkage.matching.scripts import Script, detect_script
+
+
+def test_script_detection_names_each_script():
+    assert detect_script("Məmmədov") == Script.LATIN
+    assert detect_script("Мамедов") == Script.CYRILLIC
+    assert detect_script("Մամեդով") == Script.ARMENIAN
+    assert detect_script("Мамедов Ali") == Script.MIXED
+    assert detect_script("12.03.1951") == Script.NONE
+
+
+@pytest.mark.parametrize(
+    "full_name",
+    [
+        "Мамедов Али Гасан оглы",
+        "Məmmədov Əli Həsən oğlu",
+        "MAMMADOV, ALI HASAN OGLY",
+        "Ali Hasan oglu Mammadov",
+        "Мамедов Али Гасанович",
+        "Кербалай Мамедов Али Гасан оглы",
+        "Мамедов Али Гасан",
+    ],
+)
+def test_full_names_in_every_form_give_the_same_parts(full_name):
+    name = parse_name(full_name=full_name)
+    assert (name.surname, name.given, name.patronymic) == ("mamadov", "ali", "gasan")
+
+
+def test_split_columns_win_and_a_patronymic_inside_the_given_name_is_found():
+    name = parse_name(given_name="Али Гасанович", surname="Мамедов")
+    assert (name.surname, name.given, name.patronymic, name.sex_hint) == ("mamadov", "ali", "gasan", "m")
+
+
+def test_womens_names_give_the_family_surname_and_a_female_hint():
+    name = parse_name(full_name="Məmmədova Gülnarə Həsən qızı")
+    assert (name.surname, name.given, name.patronymic, name.sex_hint) == ("mamadov", "gulnara", "gasan", "f")
+    assert parse_name(full_name="Tamilla Jafarova").sex_hint == "f"
+    assert parse_name(full_name="Мамедов Али Гасанович").sex_hint == "m"
+
+
+def test_given_name_and_surname_in_either_order():
+    first = parse_name(full_name="Hüseyn Əliyev")
+    second = parse_name(full_name="Алиев Гусейн")
+    assert (first.given, first.surname) == (second.given, second.surname)
+
+
+def test_refugee_list_name_without_surname_keeps_the_patronymic():
+    name = parse_name(full_name="Али Гасанъ-оглы")
+    assert (name.given, name.surname, name.patronymic) == ("ali", "", "gasan")
+
+
+def test_hadji_is_a_title_only_before_a_full_name():
+    assert parse_name(full_name="Гаджи Мамедов Али Гасан оглы").given == "ali"
+    assert parse_name(full_name="Мамедов Гаджи Гасан оглы").given == "gaji"
+
+
+def test_given_name_variants_meet():
+    assert parse_name(full_name="Məhəmməd Əliyev").given == parse_name(full_name="Алиев Магомед").given
+    assert parse_name(full_name="Hüseyin Əliyev").given == parse_name(full_name="Алиев Гусейн").given
+
+
+def test_surname_stems_join_the_forms_of_a_family_name():
+    assert surname_stem("mamadov") == surname_stem("mamadli") == surname_stem("mamadzada") == "mamad"
