@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yurd.evidence import apis, views
 
 app_name = "evidence"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.item_list, name="item_list"),
+    path("add/", views.item_upload, name="item_upload"),
+    path("items/<uuid:code>/", views.item_detail, name="item_detail"),
+    path("items/<uuid:code>/download/", views.item_download, name="item_download"),
+    path("items/<uuid:code>/thumbnail/", views.item_thumbnail, name="item_thumbnail"),
+    path("api/items/", apis.EvidenceItemListApi.as_view(), name="api_item_list"),
+]

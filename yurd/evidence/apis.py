@@ -1,0 +1,50 @@
+"""Evidence metadata over the REST API; the same selector as the pages, so the same access rules."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from rest_framework import generics, serializers
+
+from yurd.core.access import log_access
+from yurd.core.actors import actor_from_request
+from yurd.core.models import AccessAction, Channel
+from yurd.evidence.models import EvidenceItem
+from yurd.evidence.selectors import evidence_list
+
+
+class EvidenceItemSerializer(serializers.ModelSerializer):
+    captured = serializers.SerializerMethodField()
+    place = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = EvidenceItem
+        fields = [
+            "public_code",
+            "sha256",
+            "sha512",
+            "size",
+            "media_type",
+            "title_en",
+            "title_az",
+            "title_ru",
+            "kind",
+            "captured",
+            "place",
+            "source",
+            "source_reference",
+            "author",
+            "licence",
+            "sensitivity",
+        ]
+
+    def get_captured(self, item: EvidenceItem) -> str | None:
+        return EvidenceItem._meta.get_field("captured").value_to_string(item) or None
+
+
+class EvidenceItemListApi(generics.ListAPIView):
+    serializer_class = EvidenceItemSerializer
+
+    def get_queryset(self) -> QuerySet[EvidenceItem]:
+        actor = actor_from_request(self.request, channel=Channel.API)
+        log_access(actor, AccessAction.LIST, EvidenceItem)
+        return evidence_list(actor=actor, filters=self.request.query_params.dict())

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from yurd.accounts.models import User
+from yurd.core.models import AccessLogEntry
+from yurd.evidence.models import CustodyEntry, EvidenceItem
+from yurd.evidence.tests.conftest import photo_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_archivist_sees_restricted_items_and_the_view_is_logged_twice(
+    client: Client, archivist: User, restricted_item: EvidenceItem
+) -> None:
+    client.force_login(archivist)
+    response = client.get(f"/evidence/items/{restricted_item.public_code}/")
+    assert response.status_code == 200
+    assert restricted_item.sha256 in response.content.decode()
+    assert CustodyEntry.objects.filter(
+        item_sha256=restricted_item.sha256, action="view", actor=archivist.username
+    ).exists()
+    assert AccessLogEntry.objects.filter(
+        action="view", target_code=str(restricted_item.public_code), username=archivist.username
+    ).exists()
+
+
+def test_download_is_logged_in_custody_and_access_log(
+    client: Client, archivist: User, photo_item: EvidenceItem
+) -> None:
+    client.force_login(archivist)
+    response = client.get(f"/evidence/items/{photo_item.public_code}/download/")
+    assert response.status_code == 200
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == photo_item.sha256  # type: ignore[attr-defined]
+    response.close()
+    assert CustodyEntry.objects.filter(item_sha256=photo_item.sha256, action="download").exists()
+    assert AccessLogEntry.objects.filter(action="download", target_code=str(photo_item.public_code)).exists()
+
+
+@pytest.mark.parametrize("persona", ["analyst", "assessor", "registrar"])
+def test_roles_without_access_never_see_restricted_evidence(
+    client: Client,
+    request: pytest.FixtureRequest,
+    persona: str,
+    restricted_item: EvidenceItem,
+    public_item: EvidenceItem,
+) -> None:
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    listing = client.get("/evidence/").content.decode()
+    assert "Restricted statement" not in listing
+    assert "Public note" in listing
+    assert client.get(f"/evidence/items/{restricted_item.public_code}/").status_code == 404
+    assert client.get(f"/evidence/items/{restricted_item.public_code}/download/").status_code in {403, 404}
+    api = client.get("/evidence/api/items/").json()
+    assert restricted_item.sha256 not in str(api)
+    assert public_item.sha256 in str(api)
+
+
+def test_outsider_sees_no_evidence_anywhere(client: Client, outsider: User, public_item: EvidenceItem) -> None:
+    client.force_login(outsider)
+    assert client.get("/evidence/").status_code == 403
+    assert client.get(f"/evidence/items/{public_item.public_code}/").status_code == 403
+    assert client.get("/evidence/api/items/").json()["results"] == []
+
+
+def test_anonymous_gets_only_public_thumbnails(client: Client, db: None) -> None:
+    from yurd.evidence.tests.conftest import ingest_bytes
+
+    public = ingest_bytes(photo_bytes("green"), name="p.jpg", sensitivity="public")
+    restricted = ingest_bytes(photo_bytes("blue"), name="r.jpg", sensitivity="restricted")
+    response = client.get(f"/evidence/items/{public.public_code}/thumbnail/")
+    assert response.status_code == 200
+    response.close()
+    assert client.get(f"/evidence/items/{restricted.public_code}/thumbnail/").status_code == 404
+    assert client.get("/evidence/api/items/").status_code in {401, 403}
+
+
+def test_upload_page_stores_the_file_and_a_second_upload_finds_it(client: Client, heritage_researcher: User) -> None:
+    client.force_login(heritage_researcher)
+    content = photo_bytes("yellow")
+    for _attempt in range(2):
+        response = client.post(
+            "/evidence/add/",
+            {
+                "file": SimpleUploadedFile("wall.jpg", content, content_type="image/jpeg"),
+                "title_en": "North wall",
+                "kind": "photo",
+                "captured": "08.2021",
+                "sensitivity": "internal",
+            },
+        )
+        assert response.status_code == 302
+    assert EvidenceItem.objects.count() == 1
+    item = EvidenceItem.objects.get()
+    assert item.sha256 == hashlib.sha256(content).hexdigest()
+    assert response["Location"] == f"/evidence/items/{item.public_code}/"

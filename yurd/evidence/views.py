@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from yurd.core.actors import actor_from_request
+from yurd.evidence.forms import EvidenceFilterForm, EvidenceUploadForm
+from yurd.evidence.models import DerivativeRole, EvidenceItem, Sensitivity
+from yurd.evidence.selectors import evidence_get, evidence_list
+from yurd.evidence.services import evidence_ingest, evidence_record_download, evidence_record_view
+
+
+@login_required
+@permission_required("evidence.view_evidenceitem", raise_exception=True)
+def item_list(request: HttpRequest) -> HttpResponse:
+    form = EvidenceFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    items = evidence_list(actor=actor_from_request(request), filters=filters)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "evidence/item_list.html", {"form": form, "page": page})
+
+
+@login_required
+@permission_required("evidence.add_evidenceitem", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def item_upload(request: HttpRequest) -> HttpResponse:
+    form = EvidenceUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.pop("file")
+        result = evidence_ingest(
+            actor=actor_from_request(request),
+            stream=upload.chunks(),
+            original_name=upload.name or "",
+            media_type=upload.content_type or "",
+            **data,
+        )
+        if result.created:
+            messages.success(request, _("Stored. SHA-256: %(sha256)s") % {"sha256": result.item.sha256})
+        else:
+            messages.info(request, _("These exact bytes are already in the vault; showing the existing item."))
+        return redirect("evidence:item_detail", code=result.item.public_code)
+    return render(request, "evidence/item_upload.html", {"form": form})
+
+
+@login_required
+def item_detail(request: HttpRequest, code: str) -> HttpResponse:
+    actor = actor_from_request(request)
+    item = evidence_get(actor=actor, public_code=code)
+    evidence_record_view(actor=actor, item=item)
+    return render(
+        request,
+        "evidence/item_detail.html",
+        {
+            "item": item,
+            "links": item.links.all(),
+            "derivatives": item.derivatives.all(),
+            "can_download": request.user.has_perm("evidence.download_evidence"),
+        },
+    )
+
+
+@login_required
+@permission_required("evidence.download_evidence", raise_exception=True)
+def item_download(request: HttpRequest, code: str) -> FileResponse:
+    actor = actor_from_request(request)
+    item = evidence_get(actor=actor, public_code=code)
+    evidence_record_download(actor=actor, item=item)
+    response = FileResponse(
+        default_storage.open(item.storage_name, "rb"),
+        as_attachment=True,
+        filename=item.original_name or item.sha256,
+        content_type=item.media_type or "application/octet-stream",
+    )
+    response["Digest"] = f"sha-256={item.sha256}"
+    return response
+
+
+def item_thumbnail(request: HttpRequest, code: str) -> FileResponse:
+    """Thumbnails of public items are open to all (the public catalogue); others need access."""
+    item = EvidenceItem.objects.filter(public_code=code).first()
+    if item is None:
+        raise Http404
+    if item.sensitivity != Sensitivity.PUBLIC:
+        if not request.user.is_authenticated:
+            raise Http404
+        item = evidence_get(actor=actor_from_request(request), public_code=code)
+    derivative = item.derivatives.filter(role=DerivativeRole.THUMBNAIL).first()
+    if derivative is None:
+        raise Http404
+    response = FileResponse(default_storage.open(derivative.storage_name, "rb"), content_type=derivative.media_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
