@@ -14,7 +14,7 @@ from yurd.evidence.selectors import evidence_list
 
 class EvidenceItemSerializer(serializers.ModelSerializer):
     captured = serializers.SerializerMethodField()
-    place = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    place: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = EvidenceItem
