@@ -141,7 +141,7 @@ class Person(TimeStampedModel):
     death_date = PartialDateField(_("death date"))
     # Canonical Latin keys of every known form of the name (see yurd.linkage.matching),
     # space-separated: the search box matches any script against them.
-    search_text = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, blank=True, default="")
     source = models.CharField(_("source"), max_length=200, blank=True)
     source_ref = models.CharField(_("source record id"), max_length=100, blank=True)
     history = HistoricalRecords()
@@ -273,7 +273,12 @@ class Consent(TimeStampedModel):
     purpose = models.CharField(_("purpose"), max_length=200)
     given_on = models.DateField(_("given on"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     history = HistoricalRecords()
@@ -358,6 +363,8 @@ class ImportBatch(TimeStampedModel):
     source = models.CharField(_("source"), max_length=200)
     file_name = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("format"), max_length=8)
+    # The uploaded file, kept only until its rows are staged (then deleted).
+    file = models.FileField(_("file"), upload_to="registry-imports/", blank=True)
     encoding = models.CharField(_("encoding"), max_length=16, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     created_by = models.ForeignKey(

@@ -1,0 +1,343 @@
+"""Writes to the registry. Each service is atomic, validates with full_clean(), checks the
+actor's permission and scope, and leaves a history record naming the actor and reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from yurd.accounts.scopes import actor_scope_q
+from yurd.core.actors import Actor
+from yurd.places.models import Place
+from yurd.registry.codes import allocate_code, allocate_codes
+from yurd.registry.models import (
+    Certainty,
+    Consent,
+    HeirLine,
+    Household,
+    HouseholdRole,
+    Kinship,
+    KinshipKind,
+    Person,
+    PersonName,
+)
+from yurd.registry.search_index import reindex_person
+
+HOUSEHOLD_FIELDS = ("origin_place", "wave", "displacement_date", "destination_place", "current_place", "notes")
+PERSON_FIELDS = (
+    "household_role",
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "birth_place_text",
+    "is_deceased",
+    "death_date",
+)
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if actor.user is not None and not actor.user.has_perm(permission):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def place_in_scope(actor: Actor, *, origin_place: Place | None, current_place: Place | None) -> bool:
+    """Whether a household with these places falls within the actor's scopes."""
+    if actor.user is None or actor.user.full_scope:
+        return True
+    for scope in actor.user.scopes.select_related("place"):
+        place = origin_place if scope.basis == "origin" else current_place
+        if place is not None and place.path.startswith(scope.place.path):
+            return True
+    return False
+
+
+def _ensure_household_in_scope(actor: Actor, household: Household) -> None:
+    visible = Household.objects.filter(pk=household.pk).filter(
+        actor_scope_q(actor, origin="origin_place", residence="current_place")
+    )
+    if not visible.exists():
+        raise PermissionDenied(_("This household is outside your scope."))
+
+
+def _save(instance: models.Model, actor: Actor, reason: str) -> None:
+    instance.full_clean()
+    instance._history_user = actor.user  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance.save()
+
+
+def _new_household(actor: Actor, values: Mapping[str, Any], source: str, source_ref: str) -> Household:
+    household = Household(code=allocate_code("household"), source=source, source_ref=source_ref)
+    for name in HOUSEHOLD_FIELDS:
+        if name in values:
+            setattr(household, name, values[name])
+    if not place_in_scope(actor, origin_place=household.origin_place, current_place=household.current_place):
+        raise ValidationError({"origin_place": _("This place is outside your scope.")})
+    return household
+
+
+def _new_person(household: Household, values: Mapping[str, Any]) -> Person:
+    unknown = set(values) - set(PERSON_FIELDS) - {"source", "source_ref"}
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    person = Person(code=allocate_code("person"), household=household, **values)
+    if person.death_date:
+        person.is_deceased = True
+    if not (person.surname or person.given_name):
+        raise ValidationError({"surname": _("Give at least a surname or a given name.")})
+    return person
+
+
+@transaction.atomic
+def household_register(
+    *,
+    actor: Actor,
+    household: Mapping[str, Any],
+    members: Iterable[Mapping[str, Any]],
+    consent: Mapping[str, Any] | None = None,
+    source: str = "",
+    source_ref: str = "",
+) -> Household:
+    """Register a household with its members in one go (the registration wizard's result).
+
+    Each member may carry `other_names` ([{surname, given_name, patronymic, script}]).
+    Kinship follows from the roles: the head and a spouse are spouses, both are parents
+    of each child, each parent is a parent of the head. `consent` ({purpose, given_on})
+    is recorded for every living adult member.
+    """
+    _require(actor, "registry.add_household")
+    new_household = _new_household(actor, household, source, source_ref)
+    _save(new_household, actor, _("Registered"))
+    people: list[Person] = []
+    for member in members:
+        values = dict(member)
+        other_names = values.pop("other_names", [])
+        person = _new_person(new_household, values)
+        _save(person, actor, _("Registered"))
+        for name in other_names:
+            if any(name.get(part) for part in ("surname", "given_name", "patronymic")):
+                other = PersonName(person=person, **name)
+                _save(other, actor, _("Registered"))
+        reindex_person(person)
+        people.append(person)
+    if not people:
+        raise ValidationError(_("A household needs at least one member."))
+    _kinship_from_roles(actor, people, source=source or _("registration"))
+    if consent:
+        for person in people:
+            if not person.is_deceased:
+                _save(
+                    Consent(
+                        person=person,
+                        purpose=consent["purpose"],
+                        given_on=consent["given_on"],
+                        recorded_by=actor.user,
+                    ),
+                    actor,
+                    _("Registered"),
+                )
+    return new_household
+
+
+def _kinship_from_roles(actor: Actor, people: list[Person], *, source: str) -> None:
+    heads = [person for person in people if person.household_role == HouseholdRole.HEAD]
+    if not heads:
+        return
+    head = heads[0]
+    spouses = [person for person in people if person.household_role == HouseholdRole.SPOUSE]
+    children = [person for person in people if person.household_role == HouseholdRole.CHILD]
+    parents = [person for person in people if person.household_role == HouseholdRole.PARENT]
+    edges: list[tuple[Person, Person, str]] = [(head, spouse, KinshipKind.SPOUSE_OF) for spouse in spouses]
+    for child in children:
+        edges.append((head, child, KinshipKind.PARENT_OF))
+        edges.extend((spouse, child, KinshipKind.PARENT_OF) for spouse in spouses[:1])
+    edges.extend((parent, head, KinshipKind.PARENT_OF) for parent in parents)
+    for from_person, to_person, kind in edges:
+        _save(
+            Kinship(from_person=from_person, to_person=to_person, kind=kind, source=source, certainty=Certainty.HIGH),
+            actor,
+            _("Registered"),
+        )
+
+
+@transaction.atomic
+def household_update(*, actor: Actor, household: Household, reason: str, **changes: Any) -> Household:
+    _require(actor, "registry.change_household")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you change this record.")})
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    _ensure_household_in_scope(actor, household)
+    for name, value in changes.items():
+        if name not in HOUSEHOLD_FIELDS:
+            raise TypeError(f"unknown household field {name!r}")
+        setattr(household, name, value)
+    if not place_in_scope(actor, origin_place=household.origin_place, current_place=household.current_place):
+        raise ValidationError({"origin_place": _("This place is outside your scope.")})
+    _save(household, actor, reason)
+    return household
+
+
+@transaction.atomic
+def person_add(*, actor: Actor, household: Household, reason: str = "", **values: Any) -> Person:
+    _require(actor, "registry.add_person")
+    _ensure_household_in_scope(actor, household)
+    person = _new_person(household, values)
+    _save(person, actor, reason or _("Added"))
+    reindex_person(person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, reason: str, **changes: Any) -> Person:
+    _require(actor, "registry.change_person")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you change this record.")})
+    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    _ensure_household_in_scope(actor, person.household)
+    for name, value in changes.items():
+        if name not in PERSON_FIELDS:
+            raise TypeError(f"unknown person field {name!r}")
+        setattr(person, name, value)
+    if person.death_date:
+        person.is_deceased = True
+    if not (person.surname or person.given_name):
+        raise ValidationError({"surname": _("Give at least a surname or a given name.")})
+    _save(person, actor, reason)
+    reindex_person(person)
+    return person
+
+
+@transaction.atomic
+def person_name_add(
+    *,
+    actor: Actor,
+    person: Person,
+    surname: str = "",
+    given_name: str = "",
+    patronymic: str = "",
+    script: str = "",
+    kind: str = "",
+    source: str = "",
+) -> PersonName:
+    """Another form of a person's name; the search box finds the person by it at once."""
+    _require(actor, "registry.add_personname")
+    _ensure_household_in_scope(actor, person.household)
+    if not (surname or given_name or patronymic):
+        raise ValidationError(_("Give at least one part of the name."))
+    name = PersonName(
+        person=person,
+        surname=surname,
+        given_name=given_name,
+        patronymic=patronymic,
+        script=script,
+        kind=kind,
+        source=source,
+    )
+    _save(name, actor, _("Name form added"))
+    reindex_person(person)
+    return name
+
+
+@transaction.atomic
+def kinship_add(
+    *,
+    actor: Actor,
+    from_person: Person,
+    to_person: Person,
+    kind: str,
+    source: str = "",
+    certainty: str = Certainty.HIGH,
+) -> Kinship:
+    """`from_person` is parent (or spouse) of `to_person`; refuses loops in parenthood."""
+    _require(actor, "registry.add_kinship")
+    _ensure_household_in_scope(actor, from_person.household)
+    _ensure_household_in_scope(actor, to_person.household)
+    if from_person.pk == to_person.pk:
+        raise ValidationError(_("A person cannot be their own relative."))
+    if kind == KinshipKind.PARENT_OF and _is_ancestor(to_person.pk, from_person.pk):
+        raise ValidationError(_("This would make a person their own ancestor."))
+    if (
+        kind == KinshipKind.SPOUSE_OF
+        and Kinship.objects.filter(from_person=to_person, to_person=from_person, kind=KinshipKind.SPOUSE_OF).exists()
+    ):
+        raise ValidationError(_("These two people are already recorded as spouses."))
+    kinship = Kinship(from_person=from_person, to_person=to_person, kind=kind, source=source, certainty=certainty)
+    _save(kinship, actor, _("Kinship recorded"))
+    return kinship
+
+
+def _is_ancestor(candidate: int, person: int, *, limit: int = 12) -> bool:
+    """Whether `candidate` is `person` or one of their ancestors (walks up generation by generation)."""
+    frontier = {person}
+    for _generation in range(limit):
+        if candidate in frontier:
+            return True
+        frontier = set(
+            Kinship.objects.filter(kind=KinshipKind.PARENT_OF, to_person__in=frontier).values_list(
+                "from_person", flat=True
+            )
+        )
+        if not frontier:
+            return False
+    return False
+
+
+@transaction.atomic
+def consent_record(*, actor: Actor, person: Person, purpose: str, given_on: dt.date) -> Consent:
+    _require(actor, "registry.add_consent")
+    _ensure_household_in_scope(actor, person.household)
+    consent = Consent(person=person, purpose=purpose, given_on=given_on, recorded_by=actor.user)
+    _save(consent, actor, _("Consent recorded"))
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: dt.date, reason: str) -> Consent:
+    _require(actor, "registry.change_consent")
+    consent = Consent.objects.select_for_update().select_related("person__household").get(pk=consent.pk)
+    _ensure_household_in_scope(actor, consent.person.household)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(_("This consent was already withdrawn."))
+    if withdrawn_on < consent.given_on:
+        raise ValidationError({"withdrawn_on": _("A consent cannot be withdrawn before it was given.")})
+    consent.withdrawn_on = withdrawn_on
+    _save(consent, actor, reason or _("Consent withdrawn"))
+    return consent
+
+
+@transaction.atomic
+def heir_line_create(*, actor: Actor, ancestor: Person) -> HeirLine:
+    """Open the heir line of a deceased person (claims refer to it)."""
+    _require(actor, "registry.add_heirline")
+    ancestor = Person.objects.select_for_update().select_related("household").get(pk=ancestor.pk)
+    _ensure_household_in_scope(actor, ancestor.household)
+    if not ancestor.is_deceased:
+        raise ValidationError(_("Only a deceased person has heirs."))
+    if HeirLine.objects.filter(ancestor=ancestor).exists():
+        raise ValidationError(_("This person already has an heir line."))
+    heir_line = HeirLine(code=allocate_code("heir_line"), ancestor=ancestor)
+    _save(heir_line, actor, _("Heir line opened"))
+    return heir_line
+
+
+__all__ = [
+    "allocate_codes",
+    "consent_record",
+    "consent_withdraw",
+    "heir_line_create",
+    "household_register",
+    "household_update",
+    "kinship_add",
+    "person_add",
+    "person_name_add",
+    "person_update",
+]
