@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yurd.reports import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("public/", views.public_home, name="public"),
+    path("public/data-protection/", views.data_protection, name="data_protection"),
+]

@@ -1,0 +1,78 @@
+"""The overview dashboard: grouped figures, links for those who may open records."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from yurd.accounts.models import User
+from yurd.core.testing.personas import Gazetteer
+from yurd.reports.dashboard import build_dashboard
+from yurd.reports.tests.data import all_names, populate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(settings: object) -> None:
+    settings.YURD_DASHBOARD_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+
+
+def series(dashboard: object, key: str) -> object:
+    return next(item for item in dashboard.series if item.key == key)  # type: ignore[attr-defined]
+
+
+def test_figures_count_households_by_wave_and_origin(gazetteer: Gazetteer, administrator: User) -> None:
+    populate(gazetteer)
+    dashboard = build_dashboard(user=administrator)
+    assert dashboard.households == 40
+    assert dashboard.people == 120
+    by_wave = series(dashboard, "households_by_wave")
+    assert dict(zip(by_wave.labels, by_wave.values, strict=True)) == {"1948–1953": 2, "1987–1991": 38}  # type: ignore[attr-defined]
+    by_origin = series(dashboard, "households_by_origin")
+    assert dict(zip(by_origin.labels, by_origin.values, strict=True)) == {"Alpha District": 32, "Beta District": 8}  # type: ignore[attr-defined]
+    years = series(dashboard, "displacement_by_year")
+    assert years.labels == ["1949", "1988"]  # type: ignore[attr-defined]
+
+
+def test_dashboard_runs_in_a_few_grouped_queries(
+    gazetteer: Gazetteer, administrator: User, django_assert_max_num_queries: object
+) -> None:
+    populate(gazetteer)
+    with django_assert_max_num_queries(20):  # type: ignore[operator]
+        build_dashboard(user=administrator)
+
+
+def test_analyst_sees_suppressed_figures_without_links(gazetteer: Gazetteer, analyst: User) -> None:
+    populate(gazetteer)
+    dashboard = build_dashboard(user=analyst)
+    by_wave = series(dashboard, "households_by_wave")
+    assert None in by_wave.values  # type: ignore[attr-defined]
+    assert not any(by_wave.links)  # type: ignore[attr-defined]
+    assert all(point["link"] is None for point in dashboard.settlements)
+
+
+def test_dashboard_page_contains_no_names(client: Client, gazetteer: Gazetteer, analyst: User) -> None:
+    populate(gazetteer)
+    client.force_login(analyst)
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    for name in all_names():
+        assert name not in content
+
+
+def test_scoped_registrar_sees_only_her_district(client: Client, gazetteer: Gazetteer, registrar: User) -> None:
+    populate(gazetteer)
+    client.force_login(registrar)
+    response = client.get(reverse("reports:dashboard"))
+    figures = json.loads(response.context["figures"] and json.dumps(response.context["figures"]))
+    assert figures["households"] == 32
+
+
+def test_outsider_cannot_open_the_dashboard(client: Client, outsider: User) -> None:
+    client.force_login(outsider)
+    assert client.get(reverse("reports:dashboard")).status_code == 403

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from yurd.core.access import log_access
+from yurd.core.actors import actor_from_request
+from yurd.core.models import AccessAction
+from yurd.reports.csvsafe import neutralise_row
+from yurd.reports.dashboard import cached_dashboard
+from yurd.reports.forms import StatisticsForm, minimum_threshold
+from yurd.reports.public import public_statistics
+from yurd.reports.selectors import DIMENSIONS, StatisticsTable, statistics_table
+
+SUPPRESSED_MARK = "x"
+
+
+@login_required
+@permission_required("reports.view_dashboard", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    figures = cached_dashboard(user=request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "dashboard": figures,
+            "figures": figures.as_json(),
+            "tile_url": getattr(settings, "YURD_MAP_TILE_URL", ""),
+        },
+    )
+
+
+@login_required
+@permission_required("reports.view_statistics", raise_exception=True)
+def statistics(request: HttpRequest) -> HttpResponse:
+    data = request.GET.copy()
+    if "measure" not in data:
+        data.update({"measure": "people", "rows": "wave", "threshold": str(minimum_threshold())})
+    form = StatisticsForm(data)
+    result: StatisticsTable | None = None
+    if form.is_valid():
+        result = statistics_table(
+            user=request.user,  # type: ignore[arg-type]
+            measure=form.cleaned_data["measure"],
+            row_dimension=form.cleaned_data["rows"],
+            column_dimension=form.cleaned_data["columns"] or None,
+            threshold=form.cleaned_data["threshold"],
+        )
+        if request.GET.get("download") == "csv":
+            log_access(
+                actor_from_request(request),
+                AccessAction.EXPORT,
+                "reports.statistics",
+                purpose=_("Aggregate statistics table with small-cell suppression"),
+                detail={key: form.cleaned_data[key] for key in ("measure", "rows", "columns", "threshold")},
+            )
+            return statistics_csv(result)
+    return render(
+        request,
+        "reports/statistics.html",
+        {
+            "form": form,
+            "result": result,
+            "suppressed_mark": SUPPRESSED_MARK,
+            "dimension_measures": {key: sorted(dimension.measures) for key, dimension in DIMENSIONS.items()},
+        },
+    )
+
+
+def statistics_csv(result: StatisticsTable) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="yurd-statistics.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 (Azerbaijani and Russian letters) only with a BOM
+    writer = csv.writer(response)
+    column_title = str(result.column_dimension.label) if result.column_dimension else ""
+    writer.writerow(
+        neutralise_row([f"{result.row_dimension.label} / {column_title}".strip(" /"), *result.header(), _("Total")])
+    )
+    for row in result.rows():
+        writer.writerow(
+            neutralise_row(
+                [
+                    row["label"],
+                    *[SUPPRESSED_MARK if value is None else value for value in row["cells"]],
+                    SUPPRESSED_MARK if row["total"] is None else row["total"],
+                ]
+            )
+        )
+    writer.writerow(
+        [
+            _("x: hidden so that no one can be identified (fewer than %(n)s, or needed to protect such a cell)")
+            % {"n": result.table.threshold}
+        ]
+    )
+    return response
+
+
+def _reverse_or_none(name: str, *args: Any) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def public_links() -> dict[str, str | None]:
+    """Other apps' public pages, when they exist."""
+    return {
+        "heritage_catalogue": _reverse_or_none("heritage:public_catalogue"),
+        "claim_status": _reverse_or_none("claims:status_lookup"),
+    }
+
+
+def public_home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/public_statistics.html",
+        {"tables": public_statistics(), "links": public_links(), "suppressed_mark": SUPPRESSED_MARK},
+    )
+
+
+def data_protection(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "reports/data_protection.html",
+        {"links": public_links(), "threshold": minimum_threshold()},
+    )
