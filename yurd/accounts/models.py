@@ -20,8 +20,14 @@ class User(AbstractUser):
         default=False,
         help_text=_("Unless set, the user sees only records within the places in their scopes."),
     )
+    # Blank: keep whatever language the person chose on the log-in page or their browser asks for.
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("Yurd switches to this language when you log in."),
     )
 
     class Meta:

@@ -5,7 +5,11 @@ from yurd.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/code/", views.verify, name="verify"),
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("profile/language/", views.language, name="language"),
+    path("profile/password/", views.password_change, name="password_change"),
     path("two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/<int:device_id>/remove/", views.two_factor_remove, name="two_factor_remove"),
 ]
