@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from yurd.claims.domain.shares import ShareError, parse_share
+from yurd.claims.models import LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
+from yurd.claims.services import ClaimantShare
+from yurd.core.partial_dates import PartialDate
+from yurd.places.models import Place, PlaceKind
+from yurd.registry.models import HeirLine, Household, Person
+
+EVIDENCE_REFERENCE = re.compile(r"^([0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+
+
+def parse_claimants(text: str) -> list[ClaimantShare]:
+    """One claimant a line: person code and share ("P-0000012 1/2")."""
+    result = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 2:
+            raise forms.ValidationError(
+                _("Line %(number)s: write a person code and a share, e.g. P-0000012 1/2.") % {"number": number}
+            )
+        person = Person.objects.filter(code=parts[0].upper()).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("Line %(number)s: no person %(code)s.") % {"number": number, "code": parts[0]}
+            )
+        try:
+            share = parse_share(parts[1])
+        except ShareError as error:
+            raise forms.ValidationError(_("Line %(number)s: %(error)s") % {"number": number, "error": error}) from error
+        result.append(ClaimantShare(person=person, share=share))
+    if not result:
+        raise forms.ValidationError(_("Name at least one claimant."))
+    return result
+
+
+class ClaimantsField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def clean(self, value: Any) -> Any:
+        return parse_claimants(super().clean(value))
+
+
+class ClaimCreateForm(forms.Form):
+    household = forms.CharField(
+        label=_lazy("Household code"), help_text=_lazy("The displaced household, e.g. HH-004211.")
+    )
+    heir_line = forms.CharField(
+        label=_lazy("Heir line code"),
+        required=False,
+        help_text=_lazy("Only when heirs file for a deceased person, e.g. HL-000123."),
+    )
+    remedy = forms.ChoiceField(label=_lazy("Remedy sought"), choices=Remedy.choices)
+    language = forms.ChoiceField(label=_lazy("Language of letters"), choices=LetterLanguage.choices)
+    claimants = ClaimantsField(
+        label=_lazy("Claimants and shares"), help_text=_lazy("One a line: person code and share, e.g. P-0000012 1/2.")
+    )
+    notes = forms.CharField(label=_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, households: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.households = households if households is not None else Household.objects.all()
+
+    def clean_household(self) -> Household:
+        household = self.households.filter(code=self.cleaned_data["household"].strip().upper()).first()
+        if household is None:
+            raise forms.ValidationError(_("No household with this code within your scope."))
+        return household  # type: ignore[no-any-return]
+
+    def clean_heir_line(self) -> HeirLine | None:
+        code = self.cleaned_data.get("heir_line", "").strip().upper()
+        if not code:
+            return None
+        line = HeirLine.objects.filter(code=code).first()
+        if line is None:
+            raise forms.ValidationError(_("No heir line with this code."))
+        return line
+
+
+class ClaimEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    remedy = forms.ChoiceField(label=_lazy("Remedy sought"), choices=Remedy.choices)
+    language = forms.ChoiceField(label=_lazy("Language of letters"), choices=LetterLanguage.choices)
+    claimants = ClaimantsField(
+        label=_lazy("Claimants and shares"), help_text=_lazy("One a line: person code and share, e.g. P-0000012 1/2.")
+    )
+    notes = forms.CharField(label=_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LossItemForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    category = forms.ModelChoiceField(
+        label=_lazy("Category"), queryset=LossCategory.objects.all(), to_field_name="code"
+    )
+    place = forms.ModelChoiceField(
+        label=_lazy("Settlement"), queryset=Place.objects.filter(kind=PlaceKind.SETTLEMENT), to_field_name="code"
+    )
+    reference = forms.CharField(
+        label=_lazy("Property reference"),
+        max_length=200,
+        help_text=_lazy("Address, plot or register number, or a short name that identifies this property."),
+    )
+    original_owner = forms.CharField(label=_lazy("Original owner (person code)"), required=False)
+    quantity = forms.DecimalField(label=_lazy("Quantity"), min_value=Decimal(0), max_digits=14, decimal_places=4)
+    unit = forms.ChoiceField(label=_lazy("Unit"), choices=Unit.choices)
+    price_year = forms.IntegerField(label=_lazy("Year of loss (for prices)"), min_value=1900, max_value=2100)
+    period_start = forms.CharField(
+        label=_lazy("Loss from"), required=False, help_text=_lazy("A date or part of one: 1988, 11.1988.")
+    )
+    period_end = forms.CharField(label=_lazy("Loss until"), required=False)
+    description = forms.CharField(label=_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        label=_lazy("Evidence references"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_lazy("Evidence UUIDs or SHA-256 hashes, one a line."),
+    )
+
+    def clean_original_owner(self) -> Person | None:
+        code = self.cleaned_data.get("original_owner", "").strip().upper()
+        if not code:
+            return None
+        person = Person.objects.filter(code=code).first()
+        if person is None:
+            raise forms.ValidationError(_("No person with this code."))
+        return person
+
+    def _partial(self, name: str) -> str:
+        text = self.cleaned_data.get(name, "").strip()
+        if not text:
+            return ""
+        try:
+            return PartialDate.parse(text).to_storage()
+        except ValueError as error:
+            raise forms.ValidationError(_("Not a date: %(value)s") % {"value": text}) from error
+
+    def clean_period_start(self) -> str:
+        return self._partial("period_start")
+
+    def clean_period_end(self) -> str:
+        return self._partial("period_end")
+
+    def clean_evidence(self) -> list[str]:
+        references = [
+            line.strip().lower() for line in self.cleaned_data.get("evidence", "").splitlines() if line.strip()
+        ]
+        bad = [reference for reference in references if not EVIDENCE_REFERENCE.match(reference)]
+        if bad:
+            raise forms.ValidationError(_("Not an evidence UUID or SHA-256: %(values)s") % {"values": ", ".join(bad)})
+        return references
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(
+        label=_lazy("Outcome"), required=False, choices=[("granted", _lazy("granted")), ("rejected", _lazy("rejected"))]
+    )
+
+
+class RevalueForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    table = forms.ModelChoiceField(
+        label=_lazy("Valuation table version"), queryset=ValuationTable.objects.all(), to_field_name="version"
+    )
+    reason = forms.CharField(label=_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ValuationImportForm(forms.Form):
+    name = forms.CharField(label=_lazy("Table name"), max_length=200)
+    currency = forms.CharField(label=_lazy("Currency (ISO code)"), max_length=3, min_length=3)
+    file = forms.FileField(label=_lazy("CSV or XLSX file"))
+
+
+class ExportForm(forms.Form):
+    purpose = forms.CharField(label=_lazy("Purpose of this export"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CohortApplyForm(forms.Form):
+    reason = forms.CharField(label=_lazy("Reasons for the batch decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    confidence = forms.DecimalField(
+        label=_lazy("QC confidence"), initial=Decimal("0.95"), min_value=Decimal("0.5"), max_value=Decimal("0.999")
+    )
+    margin = forms.DecimalField(
+        label=_lazy("QC margin of error"), initial=Decimal("0.05"), min_value=Decimal("0.01"), max_value=Decimal("0.5")
+    )
+
+
+class PrecedentForm(forms.Form):
+    case_number = forms.CharField(label=_lazy("Case number of the precedent"))
+    decision = forms.IntegerField(label=_lazy("Decision number"), initial=1, min_value=1)
+
+
+class StatusLookupForm(forms.Form):
+    case_number = forms.CharField(label=_lazy("Case number"), max_length=20)
+    secret = forms.CharField(label=_lazy("Secret code"), max_length=40, widget=forms.PasswordInput(render_value=False))

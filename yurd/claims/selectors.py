@@ -1,0 +1,246 @@
+"""Reads of claims with scopes applied: pages, exports and the dashboard share these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+from django.http import Http404
+from django.utils import timezone
+
+from yurd.accounts.models import User
+from yurd.accounts.scopes import scope_q
+from yurd.claims.models import (
+    ASSESSED_STATES,
+    CLOSED_STATES,
+    DECIDED_STATES,
+    Claim,
+    ClaimStatus,
+    LossCategory,
+    LossItem,
+)
+from yurd.places.models import Place
+from yurd.registry.models import Household, Wave
+
+CLAIM_SCOPE = {"origin": "household__origin_place", "residence": "household__current_place"}
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "assessed": tuple(ASSESSED_STATES),
+    "decided": tuple(DECIDED_STATES),
+    "closed": tuple(CLOSED_STATES),
+    "in_progress": (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.DOCUMENTS_VERIFIED),
+}
+
+
+def claims_visible_to(user: User | None) -> QuerySet[Claim]:
+    return Claim.objects.filter(scope_q(user, **CLAIM_SCOPE))
+
+
+def households_visible_to(user: User | None) -> QuerySet[Household]:
+    return Household.objects.filter(scope_q(user, origin="origin_place", residence="current_place"))
+
+
+def get_claim(*, user: User | None, case_number: str) -> Claim:
+    """The claim, if it exists and lies within the user's scopes; 404 otherwise (no hint it exists)."""
+    claim = (
+        claims_visible_to(user)
+        .select_related(
+            "household__origin_place",
+            "household__wave",
+            "heir_line__ancestor",
+            "valuation_table",
+            "assessed_by",
+            "approved_by",
+        )
+        .filter(case_number=case_number)
+        .first()
+    )
+    if claim is None:
+        raise Http404
+    return claim
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def claim_list(*, user: User | None, filters: dict[str, str]) -> QuerySet[Claim]:
+    """Filters: status (a status or a group), wave, district, origin (place ids), category (code), week, q."""
+    claims = claims_visible_to(user)
+    status = filters.get("status", "")
+    if status in STATUS_GROUPS:
+        claims = claims.filter(status__in=STATUS_GROUPS[status])
+    elif status in ClaimStatus.values:
+        claims = claims.filter(status=status)
+    if (wave := _int(filters.get("wave"))) is not None:
+        claims = claims.filter(household__wave_id=wave)
+    elif filters.get("wave") == "none":
+        claims = claims.filter(household__wave__isnull=True)
+    if (district := _int(filters.get("district"))) is not None:
+        claims = claims.filter(household__origin_place__parent_id=district)
+    if (origin := _int(filters.get("origin"))) is not None:
+        claims = claims.filter(household__origin_place_id=origin)
+    if category := filters.get("category", ""):
+        claims = claims.filter(_has_category(category))
+    if week := filters.get("week", ""):
+        try:
+            start = dt.date.fromisoformat(week)
+        except ValueError:
+            start = None
+        if start is not None:
+            begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+            claims = claims.filter(decided_at__gte=begin, decided_at__lt=begin + dt.timedelta(days=7))
+    if query := filters.get("q", "").strip():
+        claims = claims.filter(Q(case_number__icontains=query) | Q(household__code__iexact=query))
+    return claims.select_related("household__origin_place", "household__wave").order_by("-case_number")
+
+
+def _has_category(code: str) -> Q:
+    return Q(pk__in=LossItem.objects.filter(category__code=code).values("claim_id"))
+
+
+@dataclass
+class ProgressRow:
+    key: Any
+    label: str
+    registered: int
+    assessed: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.assessed / self.registered) if self.registered else 0
+
+
+def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
+    """Every figure of the progress dashboard; annulled, withdrawn and returned files are counted apart.
+
+    A household counts as assessed when at least one of its claims is in an assessed
+    state (assessed, approved, decided, appealed, final) — never through a closed file.
+    """
+    households = households_visible_to(user)
+    claims = claims_visible_to(user)
+    assessed_claims = claims.filter(status__in=ASSESSED_STATES)
+
+    registered_total = households.count()
+    assessed_total = assessed_claims.values("household_id").distinct().count()
+
+    waves = {wave.pk: wave.name for wave in Wave.objects.all()}
+    registered_by_wave = dict(households.values_list("wave").annotate(n=Count("id")).values_list("wave", "n"))
+    assessed_by_wave = dict(
+        assessed_claims.values("household__wave")
+        .annotate(n=Count("household", distinct=True))
+        .values_list("household__wave", "n")
+    )
+    by_wave = [
+        ProgressRow(
+            key if key is not None else "none",
+            waves.get(key, "—") if key is not None else "—",
+            registered_by_wave.get(key, 0),
+            assessed_by_wave.get(key, 0),
+        )
+        for key in sorted(set(registered_by_wave) | set(assessed_by_wave), key=lambda k: (k is None, k or 0))
+    ]
+
+    registered_by_district = dict(
+        households.values("origin_place__parent").annotate(n=Count("id")).values_list("origin_place__parent", "n")
+    )
+    assessed_by_district = dict(
+        assessed_claims.values("household__origin_place__parent")
+        .annotate(n=Count("household", distinct=True))
+        .values_list("household__origin_place__parent", "n")
+    )
+    district_ids = {key for key in set(registered_by_district) | set(assessed_by_district) if key is not None}
+    district_names = dict(Place.objects.filter(pk__in=district_ids).values_list("pk", "name"))
+    by_district = sorted(
+        (
+            ProgressRow(
+                key, district_names.get(key, "—"), registered_by_district.get(key, 0), assessed_by_district.get(key, 0)
+            )
+            for key in district_ids
+        ),
+        key=lambda row: row.label,
+    )
+
+    categories = {category.pk: category for category in LossCategory.objects.all()}
+    items = LossItem.objects.filter(claim__in=assessed_claims.values("pk"))
+    category_rows: dict[int, dict[str, Any]] = {
+        row["category"]: dict(row)
+        for row in items.values("category").annotate(
+            households=Count("claim__household", distinct=True),
+            claims=Count("claim", distinct=True),
+            value=Sum("amount"),
+        )
+    }
+    decided_values = dict(
+        LossItem.objects.filter(claim__in=claims.filter(status__in=DECIDED_STATES).values("pk"))
+        .values("category")
+        .annotate(value=Sum("amount"))
+        .values_list("category", "value")
+    )
+    by_category = [
+        {
+            "category": category,
+            "households": category_rows.get(pk, {}).get("households", 0),
+            "claims": category_rows.get(pk, {}).get("claims", 0),
+            "assessed_value": category_rows.get(pk, {}).get("value") or 0,
+            "decided_value": decided_values.get(pk) or 0,
+        }
+        for pk, category in categories.items()
+    ]
+
+    since = timezone.now() - dt.timedelta(weeks=weeks)
+    throughput: list[dict[str, Any]] = [
+        dict(row)
+        for row in claims.filter(status__in=DECIDED_STATES, decided_at__gte=since)
+        .annotate(week=TruncWeek("decided_at"))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by("week")
+    ]
+    for row in throughput:
+        row["week_start"] = (
+            timezone.localtime(row["week"]).date() if timezone.is_aware(row["week"]) else row["week"].date()
+        )
+    by_status = dict(claims.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    statuses = [
+        {"status": status, "label": label, "n": by_status.get(status, 0)} for status, label in ClaimStatus.choices
+    ]
+    return {
+        "registered": registered_total,
+        "assessed": assessed_total,
+        "not_assessed": registered_total - assessed_total,
+        "percent": round(100 * assessed_total / registered_total) if registered_total else 0,
+        "by_wave": by_wave,
+        "by_district": by_district,
+        "by_category": by_category,
+        "throughput": throughput,
+        "statuses": statuses,
+        "backlog": sum(by_status.get(status, 0) for status in STATUS_GROUPS["in_progress"])
+        + by_status.get(ClaimStatus.ASSESSED, 0)
+        + by_status.get(ClaimStatus.APPROVED, 0),
+        "decided": sum(by_status.get(status, 0) for status in DECIDED_STATES),
+        "closed": {status: by_status.get(status, 0) for status in (ClaimStatus.RETURNED, *CLOSED_STATES)},
+        "currency": "",
+    }
+
+
+def household_drilldown(*, user: User | None, filters: dict[str, str]) -> QuerySet[Household]:
+    """The households behind a "registered" or "not yet assessed" figure."""
+    households = households_visible_to(user).select_related("origin_place", "wave")
+    if (wave := _int(filters.get("wave"))) is not None:
+        households = households.filter(wave_id=wave)
+    elif filters.get("wave") == "none":
+        households = households.filter(wave__isnull=True)
+    if (district := _int(filters.get("district"))) is not None:
+        households = households.filter(origin_place__parent_id=district)
+    assessed_ids = Claim.objects.filter(status__in=ASSESSED_STATES).values("household_id")
+    if filters.get("assessed") == "yes":
+        households = households.filter(pk__in=assessed_ids)
+    elif filters.get("assessed") == "no":
+        households = households.exclude(pk__in=assessed_ids)
+    return households.order_by("code")

@@ -1,0 +1,629 @@
+"""Thin views: parse input, call one service or selector, render. Scopes via selectors; reads logged."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yurd.accounts.scopes import scope_q
+from yurd.claims import selectors, services
+from yurd.claims import valuation as valuation_services
+from yurd.claims.errors import ClaimError, ConcurrentEditError
+from yurd.claims.forms import (
+    ClaimCreateForm,
+    ClaimEditForm,
+    CohortApplyForm,
+    ExportForm,
+    LossItemForm,
+    PrecedentForm,
+    RevalueForm,
+    StatusLookupForm,
+    TransitionForm,
+    ValuationImportForm,
+)
+from yurd.claims.letters import decision_letter_pdf
+from yurd.claims.models import (
+    ASSESSED_STATES,
+    Claim,
+    ClaimStatus,
+    Cohort,
+    CohortBatch,
+    Decision,
+    ImportStatus,
+    LossCategory,
+    LossItem,
+    ValuationImport,
+    ValuationTable,
+)
+from yurd.claims.workflow import TRANSITIONS, available_transitions
+from yurd.core.access import access_history, log_access
+from yurd.core.actors import actor_from_request
+from yurd.core.models import AccessAction
+from yurd.places.models import Place
+from yurd.registry.models import Wave
+
+LOOKUP_LIMIT = 10
+LOOKUP_WINDOW_SECONDS = 15 * 60
+
+
+def _claim(request: HttpRequest, case_number: str) -> Claim:
+    return selectors.get_claim(user=request.user, case_number=case_number)  # type: ignore[arg-type]
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    keys = ("status", "wave", "district", "origin", "category", "week", "q")
+    return {key: request.GET.get(key, "") for key in keys if request.GET.get(key)}
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def claim_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    claims = selectors.claim_list(user=request.user, filters=filters)  # type: ignore[arg-type]
+    page = Paginator(claims, 50).get_page(request.GET.get("page"))
+    log_access(actor_from_request(request), AccessAction.LIST, Claim, detail={"filters": filters, "page": page.number})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "claims/claim_list.html",
+        {"page": page, "filters": filters, "statuses": ClaimStatus.choices, "query": query.urlencode()},
+    )
+
+
+@login_required
+@permission_required("claims.export_claims", raise_exception=True)
+def claim_export(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        claims = selectors.claim_list(user=request.user, filters=filters)  # type: ignore[arg-type]
+        log_access(
+            actor_from_request(request),
+            AccessAction.EXPORT,
+            Claim,
+            purpose=form.cleaned_data["purpose"],
+            detail={"filters": filters},
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="claims.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            ["case_number", "household", "origin", "wave", "status", "remedy", "total_value", "currency", "decided_at"]
+        )
+        for claim in claims.iterator(chunk_size=2000):
+            writer.writerow(
+                [
+                    claim.case_number,
+                    claim.household.code,
+                    claim.household.origin_place.code if claim.household.origin_place else "",
+                    claim.household.wave.code if claim.household.wave else "",
+                    claim.status,
+                    claim.remedy,
+                    claim.total_value if claim.total_value is not None else "",
+                    claim.currency,
+                    claim.decided_at.isoformat() if claim.decided_at else "",
+                ]
+            )
+        return response
+    return render(request, "claims/export.html", {"form": form, "filters": filters})
+
+
+@login_required
+@permission_required("claims.add_claim", raise_exception=True)
+def claim_create(request: HttpRequest) -> HttpResponse:
+    households = selectors.households_visible_to(request.user)  # type: ignore[arg-type]
+    form = ClaimCreateForm(
+        request.POST or None, households=households, initial={"household": request.GET.get("household", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            claim, secret = services.claim_create(
+                actor=actor_from_request(request),
+                household=data["household"],
+                heir_line=data["heir_line"],
+                claimants=data["claimants"],
+                remedy=data["remedy"],
+                language=data["language"],
+                notes=data["notes"],
+            )
+        except ClaimError as error:
+            form.add_error(None, error.message)
+        else:
+            _announce_secret(request, claim, secret)
+            return redirect("claims:claim_detail", case_number=claim.case_number)
+    return render(request, "claims/claim_form.html", {"form": form, "title": _("New claim")})
+
+
+def _announce_secret(request: HttpRequest, claim: Claim, secret: str) -> None:
+    messages.warning(
+        request,
+        _(
+            "Secret code for the status look-up of %(case)s: %(secret)s — give it to the claimant now; "
+            "it is not stored and cannot be shown again."
+        )
+        % {"case": claim.case_number, "secret": secret},
+    )
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def claim_detail(request: HttpRequest, case_number: str) -> HttpResponse:
+    claim = _claim(request, case_number)
+    user = request.user
+    transitions = [
+        transition
+        for transition in available_transitions(claim.status)
+        if any(user.has_perm(permission) for permission in transition.permission.split("|"))
+    ]
+    context = {
+        "claim": claim,
+        "claimants": claim.claimants.select_related("person"),
+        "items": claim.loss_items.select_related("category", "place", "original_owner").prefetch_related("evidence"),
+        "events": claim.events.all(),
+        "decisions": claim.decisions.select_related("table"),
+        "transitions": transitions,
+        "conflicts": services.compensation_conflicts(claim)
+        if claim.status in (ClaimStatus.APPROVED, ClaimStatus.ASSESSED)
+        else [],
+        "revalue_form": RevalueForm(initial={"version": claim.version})
+        if user.has_perm("claims.manage_valuation")
+        else None,
+        "accesses": access_history(claim, limit=20) if user.has_perm("core.view_access_log") else None,
+        "sees_names": user.sees_names,  # type: ignore[union-attr]
+    }
+    response = render(request, "claims/claim_detail.html", context)
+    log_access(actor_from_request(request), AccessAction.VIEW, claim)
+    return response
+
+
+@login_required
+@permission_required("claims.change_claim", raise_exception=True)
+def claim_edit(request: HttpRequest, case_number: str) -> HttpResponse:
+    claim = _claim(request, case_number)
+    initial = {
+        "version": claim.version,
+        "remedy": claim.remedy,
+        "language": claim.language,
+        "notes": claim.notes,
+        "claimants": "\n".join(f"{c.person.code} {c.share}" for c in claim.claimants.select_related("person")),
+    }
+    form = ClaimEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.claim_update(
+                actor=actor_from_request(request),
+                claim=claim,
+                expected_version=data["version"],
+                remedy=data["remedy"],
+                language=data["language"],
+                notes=data["notes"],
+                claimants=data["claimants"],
+            )
+        except ClaimError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Claim saved."))
+            return redirect("claims:claim_detail", case_number=claim.case_number)
+    return render(
+        request,
+        "claims/claim_form.html",
+        {"form": form, "claim": claim, "title": _("Edit claim %(case)s") % {"case": claim.case_number}},
+    )
+
+
+@login_required
+@permission_required("claims.change_claim", raise_exception=True)
+def loss_item_create(request: HttpRequest, case_number: str) -> HttpResponse:
+    claim = _claim(request, case_number)
+    initial = {
+        "version": claim.version,
+        "place": claim.household.origin_place.code if claim.household.origin_place else None,
+    }
+    form = LossItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.loss_item_add(
+                actor=actor_from_request(request),
+                claim=claim,
+                expected_version=data["version"],
+                category=data["category"],
+                place=data["place"],
+                reference=data["reference"],
+                original_owner=data["original_owner"],
+                quantity=data["quantity"],
+                unit=data["unit"],
+                price_year=data["price_year"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                description=data["description"],
+                evidence=data["evidence"],
+            )
+        except ClaimError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Loss item added."))
+            return redirect("claims:claim_detail", case_number=claim.case_number)
+    return render(request, "claims/loss_item_form.html", {"form": form, "claim": claim})
+
+
+@login_required
+@require_POST
+@permission_required("claims.change_claim", raise_exception=True)
+def loss_item_delete(request: HttpRequest, case_number: str, pk: int) -> HttpResponse:
+    claim = _claim(request, case_number)
+    item = get_object_or_404(LossItem, pk=pk, claim=claim)
+    try:
+        services.loss_item_remove(
+            actor=actor_from_request(request),
+            claim=claim,
+            expected_version=int(request.POST.get("version", "0")),
+            item=item,
+        )
+    except ClaimError as error:
+        messages.error(request, error.message)
+    return redirect("claims:claim_detail", case_number=claim.case_number)
+
+
+@login_required
+@require_POST
+def claim_transition(request: HttpRequest, case_number: str, name: str) -> HttpResponse:
+    if name not in TRANSITIONS:
+        raise Http404
+    claim = _claim(request, case_number)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; nothing was changed."))
+        return redirect("claims:claim_detail", case_number=claim.case_number)
+    kwargs: dict[str, Any] = {
+        "actor": actor_from_request(request),
+        "claim": claim,
+        "expected_version": form.cleaned_data["version"],
+        "reason": form.cleaned_data["reason"],
+    }
+    if name == "decide" and form.cleaned_data["outcome"]:
+        kwargs["outcome"] = form.cleaned_data["outcome"]
+    try:
+        services.TRANSITION_SERVICES[name](**kwargs)
+    except ConcurrentEditError as error:
+        messages.error(request, error.message)
+    except ClaimError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[name].label})
+    return redirect("claims:claim_detail", case_number=claim.case_number)
+
+
+@login_required
+@require_POST
+@permission_required("claims.change_claim", raise_exception=True)
+def claim_secret(request: HttpRequest, case_number: str) -> HttpResponse:
+    claim = _claim(request, case_number)
+    secret = services.claim_reissue_secret(actor=actor_from_request(request), claim=claim)
+    _announce_secret(request, claim, secret)
+    return redirect("claims:claim_detail", case_number=claim.case_number)
+
+
+@login_required
+@require_POST
+@permission_required("claims.manage_valuation", raise_exception=True)
+def claim_revalue(request: HttpRequest, case_number: str) -> HttpResponse:
+    claim = _claim(request, case_number)
+    form = RevalueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.claim_revalue(
+                actor=actor_from_request(request),
+                claim=claim,
+                expected_version=form.cleaned_data["version"],
+                table=form.cleaned_data["table"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ClaimError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Claim re-valued."))
+    else:
+        messages.error(request, _("Choose a table version and give a reason."))
+    return redirect("claims:claim_detail", case_number=claim.case_number)
+
+
+def _decision(request: HttpRequest, case_number: str, number: int) -> Decision:
+    claim = _claim(request, case_number)
+    return get_object_or_404(Decision.objects.select_related("claim", "table"), claim=claim, number=number)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def decision_detail(request: HttpRequest, case_number: str, number: int) -> HttpResponse:
+    decision = _decision(request, case_number, number)
+    verified = services.decision_verify(decision) if request.GET.get("verify") else None
+    response = render(
+        request, "claims/decision_detail.html", {"decision": decision, "claim": decision.claim, "verified": verified}
+    )
+    log_access(actor_from_request(request), AccessAction.VIEW, decision)
+    return response
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def decision_letter(request: HttpRequest, case_number: str, number: int) -> HttpResponse:
+    decision = _decision(request, case_number, number)
+    language = request.GET.get("language") or decision.claim.language
+    if language not in ("az", "ru", "en"):
+        raise Http404
+    pdf = decision_letter_pdf(decision, language=language)
+    log_access(
+        actor_from_request(request), AccessAction.DOWNLOAD, decision, detail={"language": language, "format": "pdf"}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{decision.claim.case_number}-decision-{decision.number}-{language}.pdf"'
+    )
+    return response
+
+
+# --- Valuation tables -------------------------------------------------------------------
+
+
+@login_required
+@permission_required("claims.view_valuationtable", raise_exception=True)
+def valuation_list(request: HttpRequest) -> HttpResponse:
+    tables = ValuationTable.objects.annotate(
+        rate_count=Count("rates", distinct=True), decision_count=Count("decisions", distinct=True)
+    )
+    imports = (
+        ValuationImport.objects.filter(status=ImportStatus.STAGED)
+        if request.user.has_perm("claims.manage_valuation")
+        else []
+    )
+    return render(request, "claims/valuation_list.html", {"tables": tables, "imports": imports})
+
+
+@login_required
+@permission_required("claims.view_valuationtable", raise_exception=True)
+def valuation_detail(request: HttpRequest, version: int) -> HttpResponse:
+    table = get_object_or_404(ValuationTable, version=version)
+    rates = table.rates.select_related("category", "region").order_by("category__order", "region__code", "year")
+    return render(
+        request, "claims/valuation_detail.html", {"table": table, "rates": rates, "indices": table.indices.all()}
+    )
+
+
+@login_required
+@permission_required("claims.manage_valuation", raise_exception=True)
+def valuation_import(request: HttpRequest) -> HttpResponse:
+    form = ValuationImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            staged = valuation_services.valuation_import_stage(
+                actor=actor_from_request(request),
+                file=upload,
+                filename=upload.name,
+                name=form.cleaned_data["name"],
+                currency=form.cleaned_data["currency"],
+            )
+        except ClaimError as error:
+            form.add_error("file", error.message)
+        else:
+            return redirect("claims:valuation_import_detail", pk=staged.pk)
+    return render(request, "claims/valuation_import.html", {"form": form})
+
+
+@login_required
+@permission_required("claims.manage_valuation", raise_exception=True)
+def valuation_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staged = get_object_or_404(ValuationImport, pk=pk)
+    if request.method == "POST":
+        actor = actor_from_request(request)
+        if request.POST.get("action") == "apply":
+            try:
+                table = valuation_services.valuation_import_apply(actor=actor, staged=staged)
+            except ClaimError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("Valuation table version %(version)s is now in force.") % {"version": table.version}
+                )
+                return redirect("claims:valuation_detail", version=table.version)
+        else:
+            valuation_services.valuation_import_discard(actor=actor, staged=staged)
+            return redirect("claims:valuation_list")
+    return render(request, "claims/valuation_import_detail.html", {"staged": staged, "preview": staged.rows[:50]})
+
+
+# --- Cohorts ----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("claims.decide_claim", raise_exception=True)
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    """Candidate cohorts: assessed or approved files grouped by origin × wave × category."""
+    groups = (
+        LossItem.objects.filter(
+            claim__in=selectors.claims_visible_to(request.user).filter(  # type: ignore[arg-type]
+                status__in=[ClaimStatus.ASSESSED, ClaimStatus.APPROVED]
+            )
+        )  # type: ignore[arg-type]
+        .values(
+            "claim__household__origin_place",
+            "claim__household__origin_place__name",
+            "claim__household__wave",
+            "claim__household__wave__name",
+            "category",
+            "category__code",
+        )
+        .annotate(claims=Count("claim", distinct=True))
+        .order_by("-claims")[:200]
+    )
+    cohorts = Cohort.objects.select_related("origin_place", "wave", "category", "precedent").annotate(
+        batch_count=Count("batches")
+    )
+    return render(request, "claims/cohort_list.html", {"groups": groups, "cohorts": cohorts})
+
+
+@login_required
+@require_POST
+@permission_required("claims.decide_claim", raise_exception=True)
+def cohort_open(request: HttpRequest) -> HttpResponse:
+    origin = get_object_or_404(Place, pk=request.POST.get("origin") or 0)
+    wave_id = request.POST.get("wave") or 0
+    wave = Wave.objects.filter(pk=wave_id).first()
+    category = get_object_or_404(LossCategory, code=request.POST.get("category"))
+    cohort = services.cohort_get_or_create(origin=origin, wave=wave, category=category)
+    return redirect("claims:cohort_detail", code=cohort.code)
+
+
+@login_required
+@permission_required("claims.decide_claim", raise_exception=True)
+def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
+    cohort = get_object_or_404(
+        Cohort.objects.select_related("origin_place", "wave", "category", "precedent__claim"), code=code
+    )
+    actor = actor_from_request(request)
+    precedent_form = PrecedentForm(request.POST if request.POST.get("action") == "precedent" else None)
+    apply_form = CohortApplyForm(request.POST if request.POST.get("action") == "apply" else None)
+    if request.method == "POST":
+        try:
+            if precedent_form.is_bound and precedent_form.is_valid():
+                claim = _claim(request, precedent_form.cleaned_data["case_number"].strip().upper())
+                decision = get_object_or_404(Decision, claim=claim, number=precedent_form.cleaned_data["decision"])
+                services.cohort_set_precedent(actor=actor, cohort=cohort, decision=decision)
+                messages.success(request, _("Precedent set."))
+                return redirect("claims:cohort_detail", code=cohort.code)
+            if apply_form.is_bound and apply_form.is_valid():
+                batch = services.cohort_apply(
+                    actor=actor,
+                    cohort=cohort,
+                    confidence=apply_form.cleaned_data["confidence"],
+                    margin=apply_form.cleaned_data["margin"],
+                    reason=apply_form.cleaned_data["reason"],
+                    scope=scope_q(request.user, **selectors.CLAIM_SCOPE),  # type: ignore[arg-type]
+                )
+                messages.success(request, _("%(count)s files decided.") % {"count": batch.decided_count})
+                return redirect("claims:batch_detail", pk=batch.pk)
+        except ClaimError as error:
+            messages.error(request, error.message)
+    claims = services.cohort_claims(cohort).filter(scope_q(request.user, **selectors.CLAIM_SCOPE))  # type: ignore[arg-type]
+    counts = dict(claims.values("status").annotate(n=Count("id", distinct=True)).values_list("status", "n"))
+    return render(
+        request,
+        "claims/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "counts": [(label, counts.get(status, 0)) for status, label in ClaimStatus.choices if counts.get(status)],
+            "eligible": counts.get(ClaimStatus.ASSESSED, 0) + counts.get(ClaimStatus.APPROVED, 0),
+            "precedent_form": precedent_form,
+            "apply_form": apply_form,
+            "batches": cohort.batches.all(),
+        },
+    )
+
+
+@login_required
+@permission_required("claims.decide_claim", raise_exception=True)
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(CohortBatch.objects.select_related("cohort", "precedent__claim", "applied_by"), pk=pk)
+    sample = batch.sample.select_related("claim").order_by("claim__case_number")
+    if request.method == "POST":
+        findings = {
+            item.claim_id: (
+                request.POST.get(f"error-{item.claim_id}") == "on",
+                request.POST.get(f"note-{item.claim_id}", "")[:300],
+            )
+            for item in sample
+            if request.POST.get(f"checked-{item.claim_id}") == "on"
+        }
+        try:
+            services.qc_record(
+                actor=actor_from_request(request), batch=batch, findings=findings, notes=request.POST.get("notes", "")
+            )
+        except ClaimError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Quality check recorded."))
+        return redirect("claims:batch_detail", pk=batch.pk)
+    log_access(actor_from_request(request), AccessAction.LIST, CohortBatch, code=str(batch.pk))
+    return render(request, "claims/batch_detail.html", {"batch": batch, "sample": sample})
+
+
+# --- Progress --------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("claims.view_progress", raise_exception=True)
+def progress(request: HttpRequest) -> HttpResponse:
+    summary = selectors.progress_summary(user=request.user)  # type: ignore[arg-type]
+    return render(
+        request, "claims/progress.html", {"summary": summary, "can_drill": request.user.has_perm("claims.view_claim")}
+    )
+
+
+@login_required
+@permission_required("claims.view_progress", raise_exception=True)
+def progress_households(request: HttpRequest) -> HttpResponse:
+    filters = {key: request.GET.get(key, "") for key in ("wave", "district", "assessed") if request.GET.get(key)}
+    households = selectors.household_drilldown(user=request.user, filters=filters)  # type: ignore[arg-type]
+    page = Paginator(households, 100).get_page(request.GET.get("page"))
+    log_access(
+        actor_from_request(request),
+        AccessAction.LIST,
+        "registry.household",
+        detail={"filters": filters, "via": "claims.progress"},
+    )
+    assessed = set(
+        Claim.objects.filter(
+            household__in=[household.pk for household in page], status__in=ASSESSED_STATES
+        ).values_list("household_id", flat=True)
+    )
+    return render(request, "claims/progress_households.html", {"page": page, "filters": filters, "assessed": assessed})
+
+
+# --- Public status look-up ---------------------------------------------------------------------
+
+
+def status_lookup(request: HttpRequest) -> HttpResponse:
+    """No login: case number and secret give the state of the claim and nothing else."""
+    form = StatusLookupForm(request.POST or None)
+    result = None
+    limited = False
+    if request.method == "POST":
+        key = f"claims:status-lookup:{request.META.get('REMOTE_ADDR', '')}"
+        cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
+        attempts = cache.incr(key)
+        if attempts > LOOKUP_LIMIT:
+            limited = True
+        elif form.is_valid():
+            claim = (
+                Claim.objects.filter(case_number=form.cleaned_data["case_number"].strip().upper())
+                .only("status", "secret_hash", "case_number")
+                .first()
+            )
+            if services.secret_matches(claim, form.cleaned_data["secret"]):
+                assert claim is not None  # noqa: S101
+                result = {"case_number": claim.case_number, "status": claim.get_status_display()}
+            else:
+                form = StatusLookupForm(initial={"case_number": form.cleaned_data["case_number"]})
+                messages.error(request, _("No claim matches this case number and secret code."))
+    response = render(
+        request,
+        "claims/status_lookup.html",
+        {"form": form, "result": result, "limited": limited},
+        status=429 if limited else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
