@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from yurd.accounts.models import User
+from yurd.core.actors import Actor
+from yurd.core.testing.personas import Gazetteer
+from yurd.heritage import geometry
+from yurd.heritage.models import Site, SiteType
+from yurd.heritage.services import site_create
+
+
+def login_verified(client: object, user: User) -> None:
+    """Log in a privileged persona as if they had passed two-factor authentication."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)  # type: ignore[attr-defined]
+    session = client.session  # type: ignore[attr-defined]
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+
+
+def make_site(
+    researcher: User, gazetteer: Gazetteer, *, name: str = "Juma Mosque", published: bool = True, **extra: object
+) -> Site:
+    arguments: dict[str, object] = {
+        "site_type": SiteType.objects.get(code="mosque"),
+        "settlement": gazetteer.settlement_a1,
+        "geometry": geometry.point(45.1234, 40.5678),
+        **extra,
+    }
+    return site_create(actor=Actor(user=researcher), name=name, is_published=published, **arguments)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def site(heritage_researcher: User, gazetteer: Gazetteer) -> Site:
+    return make_site(heritage_researcher, gazetteer)
+
+
+@pytest.fixture(autouse=True)
+def isolated_media(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
