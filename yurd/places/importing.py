@@ -83,7 +83,7 @@ class PlaceRow:
 
 @dataclass(frozen=True)
 class RowError:
-    row_number: int  # 1 is the header line of a CSV; 0 means the file as a whole
+    row_number: int  # the file's line number; 0 means the file as a whole
     column: str
     message: str
 
@@ -132,6 +132,8 @@ def parse_name_entries(value: str, language: str) -> list[NameEntry]:
         if match is None:
             raise ValueError(_("Cannot read the name %(name)r: write it as 'name [from-to; kind]'.") % {"name": raw})
         entry = NameEntry(text=match["text"].strip(), language=language)
+        if len(entry.text) > 200:
+            raise ValueError(_("A name has at most 200 characters."))
         for detail in (piece.strip() for piece in (match["details"] or "").split(";")):
             if not detail:
                 continue
@@ -169,16 +171,18 @@ def _coordinate(value: str, limit: int) -> Decimal | None:
 
 def parse_csv(text: str) -> ParsedFile:
     parsed = ParsedFile()
-    sample = text[:4096]
+    lines = text.splitlines(keepends=True)
+    # Lines starting with "#" before the header are comments (the demo file says it is synthetic there).
+    first = next((index for index, line in enumerate(lines) if line.strip() and not line.startswith("#")), None)
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    sample = "".join(lines[first : first + 20])
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ImportFileError(_("The file is empty.")) from None
+    reader = csv.reader(io.StringIO("".join(lines[first:])), dialect)
+    header = next(reader)
     columns = [COLUMN_ALIASES.get(column.strip().lower(), column.strip().lower()) for column in header]
     missing = [column for column in REQUIRED_CSV_COLUMNS if column not in columns]
     if missing:
@@ -188,11 +192,13 @@ def parse_csv(text: str) -> ParsedFile:
         )
     if "name" not in columns and not any(column in NAME_COLUMNS for column in columns):
         raise ImportFileError(_("The header names no name column (name, name_az_latn, name_ru, …)."))
+    header_row = first + 1
     unknown = [column for column in columns if column and column not in CSV_COLUMNS]
     for column in unknown:
-        parsed.warnings.append(RowError(1, column, _("Unknown column; it is ignored.")))
-    for row_number, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
+        parsed.warnings.append(RowError(header_row, column, _("Unknown column; it is ignored.")))
+    for values in reader:
+        row_number = first + reader.line_num  # the file's own line number, comments included
+        if not any(value.strip() for value in values) or values[0].startswith("#"):
             continue
         record = {
             column: (values[index].strip() if index < len(values) else "") for index, column in enumerate(columns)
@@ -228,6 +234,8 @@ def _csv_row(  # noqa: PLR0912  (one check per column reads best as a flat list)
     name = record.get("name", "") or (names[0].text if names else "")
     if not name:
         fail("name", _("A place needs a name."))
+    elif len(name) > 200:
+        fail("name", _("A name has at most 200 characters."))
     latitude = longitude = None
     try:
         latitude = _coordinate(record.get("latitude", ""), 90)

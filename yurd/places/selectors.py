@@ -109,6 +109,8 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 _PARENTHESES = re.compile(r"[(\[]([^)\]]*)[)\]]")
+# Russian names districts by adjective ("Ведийский р-н", "Масисского района"): the stem is the name.
+_RUSSIAN_ADJECTIVE = re.compile(r"(ский|ская|ское|ского|ском|скому)(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -128,7 +130,10 @@ def _parse_free_text(text: str) -> list[_Part]:
         cleaned = _SETTLEMENT_MARKERS.sub(" ", _DISTRICT_MARKERS.sub(" ", segment))
         inner = _PARENTHESES.findall(cleaned)
         outer = _PARENTHESES.sub(" ", cleaned)
-        keys = [search_key(piece) for piece in [outer, *inner]]
+        pieces = [outer, *inner]
+        if kind == PlaceKind.DISTRICT:
+            pieces += [_RUSSIAN_ADJECTIVE.sub("", piece) for piece in pieces if _RUSSIAN_ADJECTIVE.search(piece)]
+        keys = [search_key(piece) for piece in pieces]
         keys = [key for key in keys if key]
         if keys:
             parts.append(_Part(alternatives=keys, kind=kind))
@@ -265,7 +270,7 @@ def place_households(*, place: Place, user: User, limit: int = 50) -> PlaceHouse
     visible = Household.objects.filter(origin_place__path__startswith=place.path).filter(
         scope_q(user, origin="origin_place", residence="current_place")
     )
-    by_wave = [
+    by_wave: list[dict[str, Any]] = [
         dict(row)
         for row in visible.values("wave__code", "wave__name").annotate(count=Count("pk")).order_by("wave__year_from")
     ]
@@ -274,3 +279,16 @@ def place_households(*, place: Place, user: User, limit: int = 50) -> PlaceHouse
     if user.has_perm("registry.view_household"):
         households = list(visible.select_related("wave", "origin_place").order_by("code")[:limit])
     return PlaceHouseholds(total=total, by_wave=by_wave, households=households)
+
+
+def place_editable_by(user: User, place: Place | None) -> bool:
+    """Whether the user's scope covers the place (or, for None, the top of the hierarchy).
+
+    Registrars keep the gazetteer of their own districts; users with full scope edit all.
+    Whether they may edit at all is the permission's business, checked by the caller.
+    """
+    if user.full_scope:
+        return True
+    if place is None:
+        return False
+    return any(place.path.startswith(scope.place.path) for scope in user.scopes.select_related("place"))

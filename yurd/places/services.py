@@ -9,15 +9,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from yurd.core.actors import Actor
-from yurd.places.models import KIND_RANK, CoordinatePrecision, Place, PlaceKind, PlaceName
+from yurd.places.importing import (
+    CSV_FORMAT,
+    GEONAMES_FORMAT,
+    ImportFileError,
+    ParsedFile,
+    PlaceRow,
+    decode,
+    parse_csv,
+    parse_geonames,
+    validate_rows,
+)
+from yurd.places.models import (
+    KIND_RANK,
+    CoordinatePrecision,
+    Place,
+    PlaceImport,
+    PlaceImportStatus,
+    PlaceKind,
+    PlaceName,
+)
 from yurd.places.models import folded_search_key as search_key
 
 _PLACE_FIELDS = ("name", "kind", "latitude", "longitude", "coordinate_precision", "geonames_id", "source")
@@ -207,8 +228,8 @@ def place_name_upsert(
     year_to: int | None = None,
     source: str = "",
     reason: str = "",
-) -> tuple[PlaceName, bool]:
-    """The name (place, language, text) with these details; (name, changed?). Used by imports."""
+) -> tuple[PlaceName, str]:
+    """The name (place, language, text) with these details; (name, "created" | "updated" | ""). Used by imports."""
     existing = PlaceName.objects.filter(place=place, language=language, text=text.strip()).first()
     if existing is None:
         created = place_name_add(
@@ -222,7 +243,7 @@ def place_name_upsert(
             source=source,
             reason=reason,
         )
-        return created, True
+        return created, "created"
     changed = place_name_update(
         actor=actor,
         name=existing,
@@ -232,7 +253,7 @@ def place_name_upsert(
         year_to=year_to,
         source=source or existing.source,
     )
-    return existing, changed
+    return existing, "updated" if changed else ""
 
 
 def places_reindex(*, batch_size: int = 1000) -> int:
@@ -258,3 +279,204 @@ def places_reindex(*, batch_size: int = 1000) -> int:
                 model.objects.bulk_update(pending, ["search_key"])  # type: ignore[attr-defined]
                 changed += len(pending)
     return changed
+
+
+# --- Imports ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    names_added: int = 0
+    names_updated: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def place_file_read(
+    *, data: bytes, file_format: str, alternate_names: bytes | None = None
+) -> tuple[ParsedFile, list[PlaceRow]]:
+    """Decode, parse and validate a file against the current gazetteer; writes nothing.
+
+    Raises ImportFileError when the file cannot be read at all.
+    """
+    text = decode(data)
+    alternate_text = decode(alternate_names) if alternate_names else None
+    return place_text_read(text=text, file_format=file_format, alternate_text=alternate_text)
+
+
+def place_text_read(
+    *, text: str, file_format: str, alternate_text: str | None = None
+) -> tuple[ParsedFile, list[PlaceRow]]:
+    if file_format == GEONAMES_FORMAT:
+        parsed = parse_geonames(text, alternate_text)
+    elif file_format == CSV_FORMAT:
+        parsed = parse_csv(text)
+    else:
+        raise ImportFileError(_("Unknown format %(format)s.") % {"format": file_format})
+    existing = dict(Place.objects.values_list("code", "kind"))
+    valid = validate_rows(parsed, existing=existing)
+    return parsed, valid
+
+
+def place_rows_commit(*, actor: Actor, rows: list[PlaceRow], reason: str = "") -> ImportSummary:
+    """Write validated rows (parents first) in one transaction. Re-running it changes nothing."""
+    summary = ImportSummary()
+    reason = reason or _("imported")
+    with transaction.atomic():
+        by_code = {place.code: place for place in Place.objects.filter(code__in=[row.code for row in rows])}
+        by_geonames = {
+            place.geonames_id: place
+            for place in Place.objects.filter(geonames_id__in=[row.geonames_id for row in rows if row.geonames_id])
+        }
+        for row in rows:
+            place = by_code.get(row.code) or (by_geonames.get(row.geonames_id) if row.geonames_id else None)
+            parent = by_code.get(row.parent_code) if row.parent_code else None
+            if row.parent_code and parent is None:
+                parent = Place.objects.get(code=row.parent_code)
+            if place is None:
+                place = place_create(
+                    actor=actor,
+                    code=row.code,
+                    kind=row.kind,
+                    name=row.name,
+                    parent=parent,
+                    latitude=row.latitude,
+                    longitude=row.longitude,
+                    coordinate_precision=row.precision,
+                    geonames_id=row.geonames_id,
+                    source=row.source,
+                    reason=reason,
+                )
+                summary.created += 1
+            else:
+                changed = place_update(
+                    actor=actor,
+                    place=place,
+                    reason=reason,
+                    name=row.name,
+                    kind=row.kind,
+                    latitude=row.latitude,
+                    longitude=row.longitude,
+                    coordinate_precision=row.precision,
+                    geonames_id=row.geonames_id or place.geonames_id,
+                    source=row.source or place.source,
+                )
+                if place.parent_id != (parent.pk if parent else None):
+                    place_move(actor=actor, place=place, parent=parent, reason=reason)
+                    changed = True
+                place.refresh_from_db()
+                if changed:
+                    summary.updated += 1
+                else:
+                    summary.unchanged += 1
+            by_code[row.code] = place
+        _names_commit(actor=actor, rows=rows, places=by_code, reason=reason, summary=summary)
+    return summary
+
+
+def _names_commit(
+    *, actor: Actor, rows: list[PlaceRow], places: dict[str, Place], reason: str, summary: ImportSummary
+) -> None:
+    """Add the new names in bulk (with their history rows) and update the changed ones.
+
+    Names are most of a gazetteer's rows; one query per name made the demo load slow.
+    """
+    place_ids = [places[row.code].pk for row in rows]
+    existing: dict[tuple[int, str, str], PlaceName] = {}
+    for start in range(0, len(place_ids), 500):
+        for name in PlaceName.objects.filter(place_id__in=place_ids[start : start + 500]):
+            existing[(name.place_id, name.language, name.text)] = name
+    new: dict[tuple[int, str, str], PlaceName] = {}
+    for row in rows:
+        place = places[row.code]
+        for entry in row.names:
+            text = entry.text.strip()
+            key = (place.pk, entry.language, text)
+            source = row.source
+            current = existing.get(key)
+            if current is None:
+                if key not in new:
+                    new[key] = PlaceName(
+                        place=place,
+                        text=text,
+                        language=entry.language,
+                        kind=entry.kind,
+                        year_from=entry.year_from,
+                        year_to=entry.year_to,
+                        source=source,
+                        search_key=search_key(text)[:200],
+                    )
+                continue
+            wanted = {"kind": entry.kind, "year_from": entry.year_from, "year_to": entry.year_to}
+            if source:
+                wanted["source"] = source
+            if any(getattr(current, field) != value for field, value in wanted.items()) and place_name_update(
+                actor=actor, name=current, reason=reason, **wanted
+            ):
+                summary.names_updated += 1
+    if new:
+        bulk_create_with_history(
+            list(new.values()), PlaceName, batch_size=500, default_user=actor.user, default_change_reason=reason
+        )
+        summary.names_added += len(new)
+
+
+def _report(parsed: ParsedFile, valid: list[PlaceRow]) -> dict[str, Any]:
+    rejected = len({error.row_number for error in parsed.errors} - {0, 1})
+    return {
+        "rows": len(valid) + rejected,
+        "valid": len(valid),
+        "rejected": rejected,
+        "skipped": parsed.skipped,
+        "errors": [error.as_dict() for error in parsed.errors],
+        "warnings": [warning.as_dict() for warning in parsed.warnings],
+    }
+
+
+def place_import_stage(
+    *,
+    actor: Actor,
+    data: bytes,
+    file_name: str,
+    file_format: str,
+    alternate_names: bytes | None = None,
+) -> PlaceImport:
+    """Read and validate an uploaded file and keep it, unchanged, for a later commit.
+
+    Raises ImportFileError (and stages nothing) when the file cannot be read at all.
+    """
+    text = decode(data)
+    alternate_text = decode(alternate_names) if alternate_names else ""
+    parsed, valid = place_text_read(text=text, file_format=file_format, alternate_text=alternate_text or None)
+    return PlaceImport.objects.create(
+        created_by=actor.user,
+        file_name=file_name[:255],
+        format=file_format,
+        content=text,
+        alternate_names=alternate_text,
+        report=_report(parsed, valid),
+    )
+
+
+def place_import_commit(*, actor: Actor, place_import: PlaceImport) -> ImportSummary:
+    """Commit the valid rows of a staged import, validated again against today's gazetteer."""
+    with transaction.atomic():
+        place_import = PlaceImport.objects.select_for_update().get(pk=place_import.pk)
+        if place_import.status != PlaceImportStatus.STAGED:
+            raise ValidationError(_("This import was already committed or discarded."))
+        parsed, valid = place_text_read(
+            text=place_import.content,
+            file_format=place_import.format,
+            alternate_text=place_import.alternate_names or None,
+        )
+        summary = place_rows_commit(
+            actor=actor, rows=valid, reason=_("imported from %(file)s") % {"file": place_import.file_name}
+        )
+        place_import.status = PlaceImportStatus.COMMITTED
+        place_import.report = {**_report(parsed, valid), "summary": summary.as_dict()}
+        place_import.save(update_fields=["status", "report", "updated_at"])
+    return summary
