@@ -18,6 +18,8 @@ from yurd.linkage.matching.records import NormalisedRecord, normalise_record
 MIN_RECORDS_TO_TRAIN = 300
 DEFAULT_THRESHOLD = 0.9
 REVIEW_THRESHOLD = 0.5
+# Pairs are scored down to this probability so that household context can still lift them.
+SCORING_FLOOR = 0.02
 _COMPARISONS = ("surname", "given_name", "patronymic", "birth_date", "sex", "place")
 
 
@@ -63,7 +65,7 @@ def _train(linker: object, record_count: int, *, link: bool) -> bool:
     training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, record_count * 20.0)), seed=7)
     for rule in model.TRAINING_RULES:
         try:
-            training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True)
+            training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True, max_pairs=2e6)
         except Exception:
             logging.getLogger(__name__).info("EM skipped for %s", rule)
     return True
@@ -125,34 +127,38 @@ def _finish(
     records: Mapping[str, NormalisedRecord],
     *,
     threshold: float,
+    review_threshold: float,
     trained: bool,
 ) -> LinkageResult:
     levels_by_gamma = _levels_by_gamma()
     support = _household_support(rows, records, REVIEW_THRESHOLD)
-    scored: list[tuple[str, str, float, str]] = []
+    edges: list[tuple[str, str, float]] = []
     for row in rows:
         left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
         probability = float(row["match_probability"])  # type: ignore[arg-type]
-        levels = {name: levels_by_gamma[name].get(int(row[f"gamma_{name}"]), "unknown") for name in _COMPARISONS}  # type: ignore[call-overload]
-        factors = {name: _float(row.get(f"mw_{name}")) for name in _COMPARISONS}
-        explanation = explain_pair(records[left], records[right], levels, factors)
         members = support.get((left, right), 0)
         if members:
             # Other members of the two households match each other: a family seen twice.
-            odds = probability / max(1e-12, 1 - probability) * 4 ** min(members, 2)
+            odds = probability / max(1e-12, 1 - probability) * 10 ** min(members, 2)
             probability = odds / (1 + odds)
+        edges.append((left, right, probability))
+    clusters = constrained_clusters(list(records), edges, records, threshold)
+    floor = min(review_threshold, threshold)
+    pairs = []
+    for row, (left, right, probability) in zip(rows, edges, strict=True):
+        if probability < floor:
+            continue
+        levels = {name: levels_by_gamma[name].get(int(row[f"gamma_{name}"]), "unknown") for name in _COMPARISONS}  # type: ignore[call-overload]
+        weights = {name: _float(row.get(f"mw_{name}")) for name in _COMPARISONS}
+        explanation = explain_pair(records[left], records[right], levels, weights)
+        members = support.get((left, right), 0)
+        if members:
             explanation += f"; {members} other member(s) of their households also match"
         conflict = cannot_link(records[left], records[right])
         if conflict:
             explanation += f"; kept apart: {conflict}"
-        scored.append((left, right, probability, explanation))
-    clusters = constrained_clusters(
-        list(records), [(left, right, probability) for left, right, probability, _ in scored], records, threshold
-    )
-    pairs = [
-        ScoredPair(left, right, round(probability, 6), explanation, clusters[left] == clusters[right])
-        for left, right, probability, explanation in sorted(scored, key=lambda item: -item[2])
-    ]
+        pairs.append(ScoredPair(left, right, round(probability, 6), explanation, clusters[left] == clusters[right]))
+    pairs.sort(key=lambda pair: -pair.probability)
     return LinkageResult(clusters=clusters, pairs=pairs, trained=trained)
 
 
@@ -181,8 +187,8 @@ def dedupe(
     records = {record.record_id: record for record in normalised}
     if len(normalised) < 2:
         return LinkageResult(clusters={record_id: record_id for record_id in records})
-    scored_rows, trained = _score([normalised], link=False, review_threshold=min(review_threshold, threshold))
-    return _finish(scored_rows, records, threshold=threshold, trained=trained)
+    scored_rows, trained = _score([normalised], link=False, review_threshold=SCORING_FLOOR)
+    return _finish(scored_rows, records, threshold=threshold, review_threshold=review_threshold, trained=trained)
 
 
 def link(
@@ -200,8 +206,8 @@ def link(
     records = {record.record_id: record for record in [*first, *second]}
     if not first or not second:
         return LinkageResult(clusters={record_id: record_id for record_id in records})
-    scored_rows, trained = _score([first, second], link=True, review_threshold=min(review_threshold, threshold))
-    return _finish(scored_rows, records, threshold=threshold, trained=trained)
+    scored_rows, trained = _score([first, second], link=True, review_threshold=SCORING_FLOOR)
+    return _finish(scored_rows, records, threshold=threshold, review_threshold=review_threshold, trained=trained)
 
 
 def _prefixed(record: NormalisedRecord, prefix: str = "b:") -> NormalisedRecord:

@@ -140,9 +140,10 @@ DETERMINISTIC_RULES = [
 ]
 
 # Expectation maximisation runs once per rule; each rule leaves the other fields free to learn.
+# Each rule must yield mostly true matches, or EM learns "same family" instead of "same person".
 TRAINING_RULES = [
-    "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year",
-    "l.given_key = r.given_key AND l.place_key = r.place_key",
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem",
+    "l.birth_date_key = r.birth_date_key AND l.place_key = r.place_key",
 ]
 
 

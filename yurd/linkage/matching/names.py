@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from yurd.linkage.matching.normalize import fold_token, latin
 from yurd.linkage.matching.scripts import Script, detect_script
@@ -86,6 +87,7 @@ def _strip_titles(tokens: list[str]) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=300_000)
 def parse_name(
     *,
     full_name: str = "",
@@ -135,6 +137,14 @@ def _parse_split(
         patronymic_key = plain_surname[-1]
     if not given_tokens and not surname_tokens and full_name:
         return _parse_full(full_name, script, sex_hint, patronymic)
+    if (
+        plain_given
+        and plain_surname
+        and looks_like_surname(plain_given[0])
+        and not looks_like_surname(plain_surname[0])
+    ):
+        # Columns filled the wrong way round ("given_name: Zeynalova, surname: Minayə").
+        plain_given, plain_surname = plain_surname, plain_given
     return ParsedName(
         given=plain_given[0] if plain_given else "",
         surname=plain_surname[0] if plain_surname else "",

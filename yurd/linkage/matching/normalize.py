@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Azerbaijani Cyrillic and Russian letters to Azerbaijani-style Latin.
 CYRILLIC_TO_LATIN = {
@@ -181,6 +182,7 @@ def _to_latin(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=300_000)
 def latin(text: str) -> str:
     """Any script to lower-case Azerbaijani-style Latin, letters and spaces only (unfolded)."""
     text = unicodedata.normalize("NFC", text or "")
@@ -193,19 +195,25 @@ def latin(text: str) -> str:
 
 def fold_token(token: str) -> list[str]:
     """Fold one Latin token; a Russian patronymic yields two tokens (name, marker)."""
+    return list(_fold_token(token))
+
+
+# Lists repeat the same few hundred names: caching makes normalising a large file cheap.
+@lru_cache(maxsize=300_000)
+def _fold_token(token: str) -> tuple[str, ...]:
     for digraph, letter in _DIGRAPHS:
         token = token.replace(digraph, letter)
     folded = _DOUBLE.sub(r"\1", token.translate(_FOLD))
     if not folded:
-        return []
+        return ()
     if folded in PATRONYMIC_MARKERS:
-        return [PATRONYMIC_MARKERS[folded]]
+        return (PATRONYMIC_MARKERS[folded],)
     match = _RUSSIAN_PATRONYMIC.match(folded)
     if match and len(folded) >= 6:
         marker = "gizi" if folded.endswith(("na", "n")) else "oglu"
-        return [_finish(match.group("stem")), marker]
+        return (_finish(match.group("stem")), marker)
     folded = _WOMAN_SURNAME.sub(r"\1", folded)
-    return [_finish(folded)]
+    return (_finish(folded),)
 
 
 def _finish(folded: str) -> str:

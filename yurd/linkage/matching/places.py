@@ -57,6 +57,7 @@ class Gazetteer:
 
     def __init__(self, names: Mapping[str, Iterable[str]] | None = None) -> None:
         self._by_key: dict[str, set[str]] = {}
+        self._place_keys: dict[str, str] = {}
         for place_id, place_names in (names or {}).items():
             for name in place_names:
                 for key in place_candidates(name):
@@ -82,6 +83,11 @@ class Gazetteer:
 
     def place_key(self, text: str) -> str:
         """A comparison key: the place id when resolved, else the folded name (or "")."""
+        if text not in self._place_keys:
+            self._place_keys[text] = self._place_key(text)
+        return self._place_keys[text]
+
+    def _place_key(self, text: str) -> str:
         place_id = self.resolve(text)
         if place_id is not None:
             return f"#{place_id}"
