@@ -117,7 +117,13 @@ def family_forest(
         return node
 
     # Roots first: people with no parent in the set (`placed` grows as trees are built).
-    roots = [build(person) for person in members if person not in has_parent and person not in placed]
+    # A parentless spouse of someone with parents here is drawn beside that partner.
+    married_in = {person for person in members if any(spouse in has_parent for spouse in spouses.get(person, []))}
+    roots = [
+        build(person)
+        for person in members
+        if person not in has_parent and person not in married_in and person not in placed
+    ]
     # Then whatever a cycle in bad data left unplaced.
     roots.extend(build(person) for person in members if person not in placed)
     return roots

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from yurd.accounts.models import User
@@ -144,9 +144,11 @@ def _to_items(nodes: list[heirs.TreeNode], people: dict[int, Person]) -> list[Tr
 
 
 def household_members(household: Household) -> list[Person]:
+    """Members with `has_consent` and their heir line (if any) in the same query."""
     members = list(
         Person.objects.filter(household=household)
-        .prefetch_related(Prefetch("consents", queryset=Consent.objects.filter(withdrawn_on__isnull=True)))
+        .select_related("heir_line")
+        .annotate(has_consent=_active_consent())
         .order_by("birth_date", "code")
     )
     rank: dict[str, int] = {str(role): index for index, role in enumerate(ROLE_ORDER)}

@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yurd.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.household_list, name="household_list"),
+    path("households/<str:code>/", views.household_detail, name="household_detail"),
+    path("households/<str:code>/edit/", views.household_edit, name="household_edit"),
+    path("households/<str:code>/history/", views.household_history, name="household_history"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/<str:code>/", views.person_detail, name="person_detail"),
+    path("people/<str:code>/edit/", views.person_edit, name="person_edit"),
+    path("people/<str:code>/history/", views.person_history, name="person_history"),
+    path("people/<str:code>/heir-line/", views.heir_line_create, name="heir_line_create"),
+    path("search/", views.search, name="search"),
+    path("register/", views.register, name="register"),
+    path("register/cancel/", views.register_cancel, name="register_cancel"),
+    path("register/<str:step>/", views.register, name="register_step"),
+    path("imports/", views.import_list, name="import_list"),
+    path("imports/new/", views.import_new, name="import_new"),
+    path("imports/template.csv", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
+    path("imports/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
+    path("export/", views.export, name="export"),
+]

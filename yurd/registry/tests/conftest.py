@@ -55,7 +55,13 @@ def mammadov_family(gazetteer: Gazetteer) -> Household:
                 "household_role": "head",
                 "other_names": [{"surname": "Мамедов", "given_name": "Али", "patronymic": "Гасанович", "script": "ru"}],
             },
-            {"surname": "Məmmədova", "given_name": "Gülnarə", "sex": "f", "birth_date": "1955", "household_role": "spouse"},
+            {
+                "surname": "Məmmədova",
+                "given_name": "Gülnarə",
+                "sex": "f",
+                "birth_date": "1955",
+                "household_role": "spouse",
+            },
             {"surname": "Məmmədov", "given_name": "Rəşad", "sex": "m", "birth_date": "1980", "household_role": "child"},
             {
                 "surname": "Məmmədov",

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yurd.places.models import Place, PlaceKind
+from yurd.registry.models import Household, HouseholdRole, Person, Sex, Wave
+from yurd.registry.selectors import RegistryFilters
+
+YES_NO = [("", _("any")), ("yes", _("yes")), ("no", _("no"))]
+
+
+def _settlements() -> Any:
+    return Place.objects.filter(kind=PlaceKind.SETTLEMENT).order_by("name")
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class FilterForm(forms.Form):
+    origin_place = forms.TypedChoiceField(label=_("Origin settlement"), coerce=int, required=False, empty_value=None)
+    wave = forms.ModelChoiceField(label=_("Wave"), queryset=Wave.objects.all(), required=False)
+    current_district = forms.TypedChoiceField(label=_("Current district"), coerce=int, required=False, empty_value=None)
+    deceased = forms.ChoiceField(
+        label=_("Deceased"),
+        choices=[("", _("living and deceased")), ("no", _("living")), ("yes", _("deceased"))],
+        required=False,
+    )
+    consent = forms.ChoiceField(label=_("Active consent"), choices=YES_NO, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One query for both place lists: list pages have a query budget.
+        settlements: list[tuple[Any, str]] = [("", _("any"))]
+        districts: list[tuple[Any, str]] = [("", _("any"))]
+        places = Place.objects.filter(kind__in=[PlaceKind.SETTLEMENT, PlaceKind.DISTRICT]).order_by("name")
+        for pk, name, kind in places.values_list("pk", "name", "kind"):
+            (settlements if kind == PlaceKind.SETTLEMENT else districts).append((pk, name))
+        self.fields["origin_place"].choices = settlements  # type: ignore[attr-defined]
+        self.fields["current_district"].choices = districts  # type: ignore[attr-defined]
+
+    def filters(self) -> RegistryFilters:
+        if not self.is_valid():
+            return RegistryFilters()
+        data = self.cleaned_data
+
+        def yes_no(value: str) -> bool | None:
+            return {"yes": True, "no": False}.get(value)
+
+        return RegistryFilters(
+            origin_place=data["origin_place"],
+            wave=data["wave"].pk if data["wave"] else None,
+            current_district=data["current_district"],
+            deceased=yes_no(data["deceased"]),
+            consent=yes_no(data["consent"]),
+        )
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=200,
+        help_text=_("Kept in the record's history."),
+    )
+
+
+class HouseholdEditForm(forms.ModelForm, ReasonMixin):
+    origin_place = PlaceChoiceField(label=_("Origin settlement"), queryset=_settlements(), required=False)
+    current_place = PlaceChoiceField(
+        label=_("Current residence"), queryset=Place.objects.order_by("name"), required=False
+    )
+    destination_place = PlaceChoiceField(
+        label=_("First destination"), queryset=Place.objects.order_by("name"), required=False
+    )
+
+    class Meta:
+        model = Household
+        fields = ["origin_place", "wave", "displacement_date", "destination_place", "current_place", "notes"]
+
+
+class PersonEditForm(forms.ModelForm, ReasonMixin):
+    class Meta:
+        model = Person
+        fields = [
+            "surname",
+            "given_name",
+            "patronymic",
+            "sex",
+            "household_role",
+            "birth_date",
+            "birth_place_text",
+            "is_deceased",
+            "death_date",
+        ]
+
+
+# --- Registration wizard ---------------------------------------------------------------------
+
+
+class WizardHouseholdForm(forms.Form):
+    source = forms.CharField(
+        label=_("Source"), max_length=200, required=False, help_text=_("The form or list this comes from.")
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class WizardMemberForm(forms.Form):
+    surname = forms.CharField(label=_("Surname"), max_length=100, required=False)
+    given_name = forms.CharField(label=_("Given name"), max_length=100, required=False)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, required=False)
+    household_role = forms.ChoiceField(label=_("Role in household"), choices=HouseholdRole.choices)
+    birth_date = forms.CharField(label=_("Birth date"), max_length=32, required=False, help_text=_("e.g. 12.03.1951"))
+    death_date = forms.CharField(label=_("Death date"), max_length=32, required=False)
+    other_surname = forms.CharField(label=_("Surname in another script"), max_length=100, required=False)
+    other_given_name = forms.CharField(label=_("Given name in another script"), max_length=100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        from yurd.core.partial_dates import PartialDate, PartialDateError
+
+        for name in ("birth_date", "death_date"):
+            if data.get(name):
+                try:
+                    PartialDate.parse(data[name])
+                except PartialDateError:
+                    self.add_error(name, _("Not a date: use 12.03.1951, 03.1951, 1951 or 1951-03-12."))
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        return not any((self.cleaned_data or {}).get(name) for name in ("surname", "given_name", "patronymic"))
+
+
+class BaseMemberFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        filled = [form for form in self.forms if not form.is_blank]
+        if not filled:
+            raise forms.ValidationError(_("Enter at least one member."))
+        for form in filled:
+            if not (form.cleaned_data.get("surname") or form.cleaned_data.get("given_name")):
+                form.add_error("surname", _("Give at least a surname or a given name."))
+        if sum(1 for form in filled if form.cleaned_data["household_role"] == HouseholdRole.HEAD) > 1:
+            raise forms.ValidationError(_("A household has one head."))
+
+
+MemberFormSet = forms.formset_factory(WizardMemberForm, formset=BaseMemberFormSet, extra=4, max_num=30)
+
+
+class WizardOriginForm(forms.Form):
+    origin_place = PlaceChoiceField(label=_("Origin settlement"), queryset=_settlements())
+    wave = forms.ModelChoiceField(label=_("Wave"), queryset=Wave.objects.all(), required=False)
+    displacement_date = forms.CharField(
+        label=_("Displacement date"), max_length=32, required=False, help_text=_("e.g. 11.1988 or 1988")
+    )
+    destination_place = PlaceChoiceField(
+        label=_("First destination"), queryset=Place.objects.order_by("name"), required=False
+    )
+
+    def clean_displacement_date(self) -> str:
+        from yurd.core.partial_dates import PartialDate, PartialDateError
+
+        value = self.cleaned_data["displacement_date"]
+        if value:
+            try:
+                PartialDate.parse(value)
+            except PartialDateError:
+                raise forms.ValidationError(_("Not a date: use 11.1988 or 1988.")) from None
+        return value
+
+
+class WizardResidenceForm(forms.Form):
+    current_place = PlaceChoiceField(label=_("Current residence"), queryset=Place.objects.order_by("name"))
+
+
+class WizardConsentForm(forms.Form):
+    consent_given = forms.BooleanField(label=_("The household consents to registration"), required=False)
+    purpose = forms.CharField(label=_("Purpose"), max_length=200, initial=_("registration and restitution claims"))
+    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    source = forms.CharField(
+        label=_("Source"), max_length=200, help_text=_("Name of the list; re-importing it skips known rows.")
+    )
+
+
+class ExportForm(forms.Form):
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    identified = forms.BooleanField(label=_("Include names"), required=False)
+    file_format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.CharField(label=_("Purpose"), max_length=200)
+    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,473 @@
+"""Registry pages. Thin: parse input, call one selector or service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yurd.core.access import access_history, log_access, logs_record_view
+from yurd.core.actors import actor_from_request
+from yurd.core.models import AccessAction
+from yurd.registry import selectors, services
+from yurd.registry.exports import export_csv, export_xlsx, registry_export
+from yurd.registry.forms import (
+    ExportForm,
+    FilterForm,
+    HouseholdEditForm,
+    ImportUploadForm,
+    MemberFormSet,
+    PersonEditForm,
+    WizardConsentForm,
+    WizardHouseholdForm,
+    WizardOriginForm,
+    WizardResidenceForm,
+)
+from yurd.registry.imports import ImportFileError, ImportRefusedError, rejected_rows_csv, template_csv
+from yurd.registry.imports.services import import_create, staged_errors
+from yurd.registry.models import ImportBatch, Person
+from yurd.registry.search import registry_search
+from yurd.registry.tasks import commit_import_task, validate_import_task
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@permission_required("registry.view_household", raise_exception=True)
+def household_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    households = selectors.household_list(user=request.user, filters=form.filters())  # type: ignore[arg-type]
+    log_access(actor_from_request(request), AccessAction.LIST, "registry.household")
+    return render(
+        request,
+        "registry/household_list.html",
+        {"form": form, "page": _page(request, households), "query": _query_without_page(request)},
+    )
+
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = FilterForm(request.GET or None)
+    people = selectors.person_list(user=request.user, filters=form.filters())  # type: ignore[arg-type]
+    log_access(actor_from_request(request), AccessAction.LIST, "registry.person")
+    return render(
+        request,
+        "registry/person_list.html",
+        {"form": form, "page": _page(request, people), "query": _query_without_page(request)},
+    )
+
+
+@login_required
+@permission_required("registry.view_household", raise_exception=True)
+@logs_record_view("registry.household")
+def household_detail(request: HttpRequest, code: str) -> HttpResponse:
+    household = selectors.get_household_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    members = selectors.household_members(household)
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "tree": selectors.household_tree(members),
+        },
+    )
+
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+@logs_record_view("registry.person")
+def person_detail(request: HttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    sees_sensitive = request.user.has_perm("registry.view_sensitive")
+    descendants, heir_generations = selectors.descendant_tree(person)
+    context: dict[str, Any] = {
+        "person": person,
+        "other_names": person.other_names.all(),
+        "consents": person.consents.order_by("-given_on"),
+        "descendants": descendants,
+        "heir_generations": heir_generations,
+        "heir_line": getattr(person, "heir_line", None) if person.is_deceased else None,
+        "sees_sensitive": sees_sensitive,
+        "accesses": access_history(person, limit=20),
+    }
+    if sees_sensitive:
+        context["contact"] = getattr(person, "contact", None)
+        context["documents"] = list(person.identity_documents.all())
+    return render(request, "registry/person_detail.html", context)
+
+
+@login_required
+@permission_required("registry.change_household", raise_exception=True)
+def household_edit(request: HttpRequest, code: str) -> HttpResponse:
+    household = selectors.get_household_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    form = HouseholdEditForm(request.POST or None, instance=household)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in HouseholdEditForm.Meta.fields}
+        try:
+            services.household_update(
+                actor=actor_from_request(request),
+                household=household,
+                reason=form.cleaned_data["reason"],
+                **changes,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect("registry:household_detail", code=code)
+    return render(request, "registry/edit.html", {"form": form, "record": household, "title": _("Edit household")})
+
+
+@login_required
+@permission_required("registry.change_person", raise_exception=True)
+def person_edit(request: HttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    form = PersonEditForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in PersonEditForm.Meta.fields}
+        try:
+            services.person_update(
+                actor=actor_from_request(request), person=person, reason=form.cleaned_data["reason"], **changes
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Person saved."))
+            return redirect("registry:person_detail", code=code)
+    return render(request, "registry/edit.html", {"form": form, "record": person, "title": _("Edit person")})
+
+
+def _history(request: HttpRequest, record: Model, label: str) -> HttpResponse:
+    log_access(actor_from_request(request), AccessAction.VIEW, record, detail={"page": "history"})
+    records = selectors.record_history(record)
+    rows = []
+    for entry in records:
+        changes = []
+        if entry.prev_record is not None:
+            changes = [
+                (change.field, change.old, change.new) for change in entry.diff_against(entry.prev_record).changes
+            ]
+        rows.append({"entry": entry, "changes": changes})
+    return render(request, "registry/history.html", {"record": record, "rows": rows, "label": label})
+
+
+@login_required
+@permission_required("registry.view_household", raise_exception=True)
+def household_history(request: HttpRequest, code: str) -> HttpResponse:
+    household = selectors.get_household_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    return _history(request, household, _("Household"))
+
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+def person_history(request: HttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    return _history(request, person, _("Person"))
+
+
+@login_required
+@permission_required("registry.add_heirline", raise_exception=True)
+@require_POST
+def heir_line_create(request: HttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    try:
+        line = services.heir_line_create(actor=actor_from_request(request), ancestor=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Heir line %(code)s opened.") % {"code": line.code})
+    return redirect("registry:person_detail", code=code)
+
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    result = None
+    if query:
+        result = registry_search(user=request.user, query=query)  # type: ignore[arg-type]
+        log_access(actor_from_request(request), AccessAction.SEARCH, Person, detail={"query": query})
+    template = "registry/search_results.html" if request.headers.get("HX-Request") else "registry/search.html"
+    return render(request, template, {"query": query, "result": result})
+
+
+# --- Registration wizard ------------------------------------------------------------------------
+
+WIZARD_SESSION_KEY = "registry_wizard"
+WIZARD_STEPS = [
+    ("household", _("Household")),
+    ("members", _("Members")),
+    ("origin", _("Origin and displacement")),
+    ("residence", _("Current residence")),
+    ("consent", _("Consent")),
+]
+_STEP_NAMES = [name for name, _label in WIZARD_STEPS]
+
+
+def _wizard_form(step: str, data: Any = None) -> Any:
+    if step == "household":
+        return WizardHouseholdForm(data)
+    if step == "members":
+        return MemberFormSet(data, prefix="members")
+    if step == "origin":
+        return WizardOriginForm(data)
+    if step == "residence":
+        return WizardResidenceForm(data)
+    return WizardConsentForm(data, initial={"given_on": timezone.localdate()})
+
+
+def _stored(request: HttpRequest) -> dict[str, dict[str, list[str]]]:
+    return request.session.get(WIZARD_SESSION_KEY, {})
+
+
+@login_required
+@permission_required("registry.add_household", raise_exception=True)
+def register(request: HttpRequest, step: str = "household") -> HttpResponse:
+    if step not in _STEP_NAMES:
+        raise Http404
+    stored = _stored(request)
+    index = _STEP_NAMES.index(step)
+    if any(name not in stored for name in _STEP_NAMES[:index]):
+        return redirect("registry:register_step", step=_STEP_NAMES[0])
+    if request.method == "POST":
+        form = _wizard_form(step, request.POST)
+        if form.is_valid():
+            data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+            stored[step] = data
+            request.session[WIZARD_SESSION_KEY] = stored
+            if index + 1 < len(_STEP_NAMES):
+                return redirect("registry:register_step", step=_STEP_NAMES[index + 1])
+            return _wizard_finish(request, stored)
+    else:
+        form = _wizard_form(step, _as_querydict(stored[step]) if step in stored else None)
+    return render(
+        request,
+        "registry/register.html",
+        {
+            "form": form,
+            "step": step,
+            "steps": WIZARD_STEPS,
+            "index": index + 1,
+            "is_last": index + 1 == len(WIZARD_STEPS),
+        },
+    )
+
+
+def _as_querydict(data: dict[str, list[str]]) -> Any:
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
+
+
+def _wizard_finish(request: HttpRequest, stored: dict[str, dict[str, list[str]]]) -> HttpResponse:
+    forms = {step: _wizard_form(step, _as_querydict(stored[step])) for step in _STEP_NAMES}
+    if not all(form.is_valid() for form in forms.values()):
+        messages.error(request, _("Some steps need correcting."))
+        return redirect("registry:register_step", step=_STEP_NAMES[0])
+    household_data = forms["household"].cleaned_data
+    origin = forms["origin"].cleaned_data
+    members = []
+    for member_form in forms["members"].forms:
+        if member_form.is_blank:
+            continue
+        data = member_form.cleaned_data
+        members.append(
+            {
+                "surname": data["surname"],
+                "given_name": data["given_name"],
+                "patronymic": data["patronymic"],
+                "sex": data["sex"],
+                "household_role": data["household_role"],
+                "birth_date": data["birth_date"],
+                "death_date": data["death_date"],
+                "other_names": [{"surname": data["other_surname"], "given_name": data["other_given_name"]}],
+            }
+        )
+    consent = forms["consent"].cleaned_data
+    try:
+        household = services.household_register(
+            actor=actor_from_request(request),
+            household={
+                "origin_place": origin["origin_place"],
+                "wave": origin["wave"],
+                "displacement_date": origin["displacement_date"],
+                "destination_place": origin["destination_place"],
+                "current_place": forms["residence"].cleaned_data["current_place"],
+                "notes": household_data["notes"],
+            },
+            members=members,
+            consent={"purpose": consent["purpose"], "given_on": consent["given_on"]}
+            if consent["consent_given"]
+            else None,
+            source=household_data["source"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("registry:register_step", step="origin")
+    del request.session[WIZARD_SESSION_KEY]
+    messages.success(request, _("Household %(code)s registered.") % {"code": household.code})
+    return redirect("registry:household_detail", code=household.code)
+
+
+@login_required
+@permission_required("registry.add_household", raise_exception=True)
+@require_POST
+def register_cancel(request: HttpRequest) -> HttpResponse:
+    request.session.pop(WIZARD_SESSION_KEY, None)
+    return redirect("registry:household_list")
+
+
+# --- Imports ----------------------------------------------------------------------------------------
+
+
+def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if batch.created_by_id != request.user.pk and not request.user.has_perm("registry.change_importbatch"):
+        raise Http404
+    return batch
+
+
+@login_required
+@permission_required("registry.add_importbatch", raise_exception=True)
+def import_list(request: HttpRequest) -> HttpResponse:
+    batches = ImportBatch.objects.all()
+    if not request.user.has_perm("registry.change_importbatch"):
+        batches = batches.filter(created_by_id=request.user.pk)
+    form = ImportUploadForm()
+    return render(request, "registry/import_list.html", {"page": _page(request, batches), "form": form})
+
+
+@login_required
+@permission_required("registry.add_importbatch", raise_exception=True)
+def import_new(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_create(
+                actor=actor_from_request(request),
+                data=upload.read(),
+                file_name=upload.name,
+                source=form.cleaned_data["source"],
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            validate_import_task.enqueue(batch.pk)
+            return redirect("registry:import_detail", pk=batch.pk)
+    return render(request, "registry/import_new.html", {"form": form})
+
+
+@login_required
+@permission_required("registry.add_importbatch", raise_exception=True)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    context = {"batch": batch, "errors": staged_errors(batch) if batch.rejected_rows else []}
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/import_progress.html", context)
+    return render(request, "registry/import_detail.html", context)
+
+
+@login_required
+@permission_required("registry.add_importbatch", raise_exception=True)
+@require_POST
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    all_or_nothing = request.POST.get("mode") == "all_or_nothing"
+    if all_or_nothing and batch.rejected_rows:
+        messages.error(request, _("Rows were rejected: nothing was committed."))
+        return redirect("registry:import_detail", pk=pk)
+    try:
+        commit_import_task.enqueue(batch.pk, request.user.pk, all_or_nothing)
+    except ImportRefusedError as error:
+        messages.error(request, str(error))
+    return redirect("registry:import_detail", pk=pk)
+
+
+@login_required
+@permission_required("registry.add_importbatch", raise_exception=True)
+def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = _batch_for(request, pk)
+    log_access(actor_from_request(request), AccessAction.DOWNLOAD, batch, code=str(batch.pk))
+    response = HttpResponse(rejected_rows_csv(batch), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rejected-{batch.pk}.csv"'
+    return response
+
+
+@login_required
+@permission_required("registry.add_importbatch", raise_exception=True)
+def import_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registry-import-template.csv"'
+    return response
+
+
+# --- Export -------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("registry.export_registry", raise_exception=True)
+def export(request: HttpRequest) -> HttpResponseBase:
+    form = ExportForm(request.POST or None)
+    filters_form = FilterForm(request.GET or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = registry_export(
+                actor=actor_from_request(request),
+                purpose=form.cleaned_data["purpose"],
+                identified=form.cleaned_data["identified"],
+                filters=filters_form.filters(),
+                base_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except PermissionDenied as error:
+            form.add_error("identified", str(error))
+        else:
+            stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%d-%H%M")
+            if form.cleaned_data["file_format"] == "xlsx":
+                import io
+
+                return FileResponse(
+                    io.BytesIO(export_xlsx(result)),
+                    as_attachment=True,
+                    filename=f"registry-{stamp}.xlsx",
+                    content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            response = StreamingHttpResponse(export_csv(result), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="registry-{stamp}.csv"'
+            return response
+    return render(
+        request,
+        "registry/export.html",
+        {
+            "form": form,
+            "filters_form": filters_form,
+            "action": reverse("registry:export") + "?" + request.GET.urlencode(),
+        },
+    )
