@@ -6,6 +6,7 @@ from yurd.accounts.models import User
 from yurd.core.actors import Actor
 from yurd.core.testing.personas import Gazetteer
 from yurd.heritage import geometry
+from yurd.heritage.defaults import ensure_site_types
 from yurd.heritage.models import Site, SiteType
 from yurd.heritage.services import site_create
 
@@ -24,6 +25,7 @@ def login_verified(client: object, user: User) -> None:
 def make_site(
     researcher: User, gazetteer: Gazetteer, *, name: str = "Juma Mosque", published: bool = True, **extra: object
 ) -> Site:
+    ensure_site_types()
     arguments: dict[str, object] = {
         "site_type": SiteType.objects.get(code="mosque"),
         "settlement": gazetteer.settlement_a1,
