@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from yurd.api import views
 
 app_name = "api"
-urlpatterns: list = []
+
+router = DefaultRouter()
+router.register("places", views.PlaceViewSet, basename="place")
+router.register("households", views.HouseholdViewSet, basename="household")
+router.register("people", views.PersonViewSet, basename="person")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.docs, name="docs"),
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,119 @@
+"""What the API shows of each record. People's names reach only users who may see names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from yurd.places.models import Place
+from yurd.registry.models import Household, HouseholdRole, Person, Sex, Wave
+
+
+class PlaceSerializer(serializers.ModelSerializer[Place]):
+    # "parent" and "source" shadow attributes of DRF's Field in its type stubs only.
+    parent = serializers.SlugRelatedField[Place](slug_field="code", read_only=True, allow_null=True)  # type: ignore[assignment]
+    latitude = serializers.FloatField(read_only=True, allow_null=True)
+    longitude = serializers.FloatField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Place
+        fields = ["code", "kind", "name", "parent", "latitude", "longitude", "coordinate_precision", "geonames_id"]
+
+
+class PartialDateText(serializers.CharField):
+    """A partial date as stored: "1951", "1951-03", "1951-03-12", "~" when approximate."""
+
+    def to_representation(self, value: Any) -> str:
+        return value.to_storage() if value else ""
+
+
+class HouseholdSerializer(serializers.ModelSerializer[Household]):
+    origin_place = serializers.SlugRelatedField[Place](slug_field="code", read_only=True, allow_null=True)
+    current_place = serializers.SlugRelatedField[Place](slug_field="code", read_only=True, allow_null=True)
+    wave = serializers.SlugRelatedField[Wave](slug_field="code", read_only=True, allow_null=True)
+    displacement_date = PartialDateText(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Household
+        fields = ["code", "origin_place", "wave", "displacement_date", "current_place"]
+
+
+class PersonSerializer(serializers.ModelSerializer[Person]):
+    household = serializers.SlugRelatedField[Household](slug_field="code", read_only=True)
+    birth_date = PartialDateText(read_only=True, allow_null=True)
+    death_date = PartialDateText(read_only=True, allow_null=True)
+    surname = serializers.SerializerMethodField()
+    given_name = serializers.SerializerMethodField()
+    patronymic = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "code",
+            "household",
+            "household_role",
+            "surname",
+            "given_name",
+            "patronymic",
+            "sex",
+            "birth_date",
+            "is_deceased",
+            "death_date",
+        ]
+
+    def _sees_names(self) -> bool:
+        request = self.context.get("request")
+        return bool(request is not None and request.user.is_authenticated and request.user.sees_names)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_surname(self, person: Person) -> str | None:
+        return person.surname if self._sees_names() else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_given_name(self, person: Person) -> str | None:
+        return person.given_name if self._sees_names() else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_patronymic(self, person: Person) -> str | None:
+        return person.patronymic if self._sees_names() else None
+
+
+class MemberInputSerializer(serializers.Serializer[dict[str, Any]]):
+    surname = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    given_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    patronymic = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    household_role = serializers.ChoiceField(choices=HouseholdRole.choices, default=HouseholdRole.OTHER)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True, default="")
+    birth_date = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    is_deceased = serializers.BooleanField(required=False, default=False)
+    death_date = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not (attrs.get("surname") or attrs.get("given_name")):
+            raise serializers.ValidationError({"surname": _("Give at least a surname or a given name.")})
+        return attrs
+
+
+class ConsentInputSerializer(serializers.Serializer[dict[str, Any]]):
+    purpose = serializers.CharField(max_length=200)
+    given_on = serializers.DateField()
+
+
+class HouseholdRegistrationSerializer(serializers.Serializer[dict[str, Any]]):
+    """A household with its members, registered in one go (registry.household_register)."""
+
+    origin_place = serializers.SlugRelatedField(
+        slug_field="code", queryset=Place.objects.all(), required=False, allow_null=True
+    )
+    current_place = serializers.SlugRelatedField(
+        slug_field="code", queryset=Place.objects.all(), required=False, allow_null=True
+    )
+    wave = serializers.SlugRelatedField(slug_field="code", queryset=Wave.objects.all(), required=False, allow_null=True)
+    displacement_date = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    members = MemberInputSerializer(many=True, min_length=1, max_length=60)  # type: ignore[call-arg]
+    consent = ConsentInputSerializer(required=False)
+    source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]
+    source_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

@@ -1,0 +1,124 @@
+"""Reading the registry through the API: same roles, scopes and access log as the pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from yurd.accounts.models import User
+from yurd.core.models import AccessAction, AccessLogEntry, Channel
+from yurd.core.testing.personas import Gazetteer
+from yurd.reports.tests.data import all_names, populate
+
+pytestmark = pytest.mark.django_db
+
+
+def token_client(user: User) -> APIClient:
+    client = APIClient()
+    token, _created = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_anonymous_requests_are_refused() -> None:
+    assert APIClient().get(reverse("api:household-list")).status_code in (401, 403)
+
+
+def test_token_from_username_and_password(registrar: User) -> None:
+    response = APIClient().post(
+        reverse("api:token"), {"username": registrar.username, "password": "correct-horse-battery-staple"}
+    )
+    assert response.status_code == 200
+    assert response.json()["token"]
+
+
+def test_registrar_lists_only_households_in_her_scope(gazetteer: Gazetteer, registrar: User) -> None:
+    populate(gazetteer)
+    response = token_client(registrar).get(reverse("api:household-list"), {"page_size": 100})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 32
+    assert {item["origin_place"] for item in body["results"]} == {"TST-S11", "TST-S12"}
+    entry = AccessLogEntry.objects.get(action=AccessAction.LIST, username=registrar.username)
+    assert entry.channel == Channel.API
+    assert entry.target_type == "registry.household"
+
+
+def test_filters_by_wave_and_origin_codes(gazetteer: Gazetteer, administrator: User) -> None:
+    populate(gazetteer)
+    client = token_client(administrator)
+    assert client.get(reverse("api:household-list"), {"wave": "1948-1953"}).json()["count"] == 2
+    assert client.get(reverse("api:household-list"), {"origin": "TST-D2"}).json()["count"] == 8
+    assert client.get(reverse("api:household-list"), {"origin": "NO-SUCH"}).json()["count"] == 0
+
+
+def test_household_outside_scope_is_not_found(gazetteer: Gazetteer, registrar: User) -> None:
+    households = populate(gazetteer)
+    outside = next(household for household in households if household.origin_place == gazetteer.settlement_b1)
+    response = token_client(registrar).get(reverse("api:household-detail", args=[outside.code]))
+    assert response.status_code == 404
+
+
+def test_viewing_a_person_is_logged_with_its_code(gazetteer: Gazetteer, registrar: User) -> None:
+    households = populate(gazetteer)
+    person = households[0].members.first()
+    assert person is not None
+    response = token_client(registrar).get(reverse("api:person-detail", args=[person.code]))
+    assert response.status_code == 200
+    assert response.json()["surname"] == person.surname
+    assert AccessLogEntry.objects.filter(
+        action=AccessAction.VIEW, target_type="registry.person", target_code=person.code, channel=Channel.API
+    ).exists()
+
+
+def test_analyst_receives_no_name_from_any_endpoint(gazetteer: Gazetteer, analyst: User) -> None:
+    households = populate(gazetteer)
+    person = households[0].members.first()
+    assert person is not None
+    client = token_client(analyst)
+    names = all_names()
+    for url in [
+        reverse("api:household-list"),
+        reverse("api:person-list"),
+        reverse("api:person-detail", args=[person.code]),
+        reverse("api:household-detail", args=[households[0].code]),
+        reverse("api:place-list"),
+        reverse("api:schema"),
+    ]:
+        response = client.get(url)
+        content = response.content.decode()
+        assert not any(name in content for name in names), url
+    assert client.get(reverse("api:person-list")).status_code == 403
+
+
+def test_names_are_masked_for_users_without_the_names_permission(gazetteer: Gazetteer, assessor: User) -> None:
+    from django.contrib.auth.models import Permission
+
+    populate(gazetteer)
+    # An assessor stripped of the names permission (but still allowed to list people).
+    names_permission = Permission.objects.get(codename="view_personal_names")
+    for group in assessor.groups.all():
+        group.permissions.remove(names_permission)
+    assessor = User.objects.get(pk=assessor.pk)
+    response = token_client(assessor).get(reverse("api:person-list"))
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results
+    assert all(item["surname"] is None and item["given_name"] is None for item in results)
+
+
+def test_places_are_listed_and_filtered(gazetteer: Gazetteer, analyst: User) -> None:
+    client = token_client(analyst)
+    body = client.get(reverse("api:place-list"), {"kind": "settlement"}).json()
+    assert {item["code"] for item in body["results"]} == {"TST-S11", "TST-S12", "TST-S21"}
+    detail = client.get(reverse("api:place-detail", args=["TST-S11"])).json()
+    assert detail["parent"] == "TST-D1"
+
+
+def test_docs_page_lists_the_endpoints(client: object, analyst: User) -> None:
+    client.force_login(analyst)  # type: ignore[attr-defined]
+    response = client.get(reverse("api:docs"))  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    assert "/api/households/" in response.content.decode()
