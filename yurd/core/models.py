@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +60,8 @@ class AccessLogEntry(models.Model):
     target_type = models.CharField(_("record type"), max_length=64)
     target_code = models.CharField(_("record"), max_length=64, blank=True)
     purpose = models.TextField(_("purpose"), blank=True)
-    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # DjangoJSONEncoder: callers may pass dates and decimals in the detail.
+    detail = models.JSONField(_("detail"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
@@ -68,7 +73,93 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["target_type", "target_code", "-at"], name="access_target_idx"),
             models.Index(fields=["username", "-at"], name="access_user_idx"),
         ]
-        permissions = [("view_access_log", _("Can search the access log"))]
+        permissions = [
+            ("view_access_log", _("Can search the access log")),
+            ("view_change_log", _("Can read the change history of every record")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.target_type} {self.target_code}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    SUCCEEDED = "succeeded", _("finished")
+    FAILED = "failed", _("failed")
+
+
+class Job(models.Model):
+    """A long piece of work (import, linkage, export) run by the task worker.
+
+    The Job row is what people watch: the worker writes progress into it as it goes,
+    and the page polls it. The django-tasks result id links it to the queue entry.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=64)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveBigIntegerField(_("done"), default=0)
+    total = models.PositiveBigIntegerField(_("total"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # Technical detail of a failure (exception class and text) for operators; the
+    # message above is what the person who started the job reads.
+    error = models.TextField(_("error"), blank=True)
+    # A file the job produced (an export), relative to MEDIA_ROOT.
+    result_file = models.CharField(_("result file"), max_length=255, blank=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+    # The language of the person who started the job; its messages are written in it.
+    language = models.CharField(max_length=10, default="en")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_idx")]
+        permissions = [
+            ("view_all_jobs", _("Can see every user's background jobs")),
+            ("run_maintenance", _("Can start maintenance jobs")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id} {self.status}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job_detail", kwargs={"job_id": self.pk})
+
+    @property
+    def kind_label(self) -> Any:
+        from yurd.core.jobs import job_kind_label
+
+        return job_kind_label(self.kind)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent done, or None while the total is not yet known."""
+        if not self.total:
+            return None
+        return min(100, int(self.done * 100 / self.total))
+
+    def is_visible_to(self, user: object) -> bool:
+        """The person who started a job sees it; so do those allowed to see every job."""
+        if getattr(user, "is_authenticated", False) is not True:
+            return False
+        return self.owner_id == getattr(user, "pk", None) or user.has_perm("core.view_all_jobs")  # type: ignore[attr-defined]

@@ -1,0 +1,99 @@
+"""Reads of the audit trail: the access log and the change history across models."""
+
+from __future__ import annotations
+
+import datetime
+from heapq import merge
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from yurd.core.history import HISTORY_TYPES, HistoryRow, historical_models
+from yurd.core.models import AccessLogEntry, Job
+
+ACCESS_LOG_PERMISSION = "core.view_access_log"
+CHANGE_LOG_PERMISSION = "core.view_change_log"
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def access_log_search(*, user: Any, filters: dict[str, Any]) -> QuerySet[AccessLogEntry]:
+    """Access log entries matching the cleaned filters of AccessLogSearchForm, newest first.
+
+    Dates are whole days in the server's time zone, both ends included.
+    """
+    if not user.has_perm(ACCESS_LOG_PERMISSION):
+        raise PermissionDenied
+    entries = AccessLogEntry.objects.all()
+    if username := (filters.get("username") or "").strip():
+        entries = entries.filter(username__iexact=username)
+    if action := filters.get("action"):
+        entries = entries.filter(action=action)
+    if target_type := (filters.get("target_type") or "").strip():
+        entries = entries.filter(target_type=target_type.lower())
+    if target_code := (filters.get("target_code") or "").strip():
+        entries = entries.filter(target_code__iexact=target_code)
+    if channel := filters.get("channel"):
+        entries = entries.filter(channel=channel)
+    if purpose := (filters.get("purpose") or "").strip():
+        entries = entries.filter(purpose__icontains=purpose)
+    if date_from := filters.get("date_from"):
+        entries = entries.filter(at__gte=_day_start(date_from))
+    if date_to := filters.get("date_to"):
+        entries = entries.filter(at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    return entries.order_by("-at", "-id")
+
+
+def change_log_models() -> list[tuple[str, str]]:
+    """(label, verbose name) of every model with a change history, for the filter."""
+    return sorted(
+        ((model._meta.label_lower, str(model._meta.verbose_name).capitalize()) for model in historical_models()),
+        key=lambda item: item[1],
+    )
+
+
+def recent_changes(*, user: Any, model_label: str = "", username: str = "", limit: int = 100) -> list[HistoryRow]:
+    """The latest changes across every historical model (or one), newest first."""
+    if not user.has_perm(CHANGE_LOG_PERMISSION):
+        raise PermissionDenied
+    streams = []
+    for model in historical_models():
+        if model_label and model._meta.label_lower != model_label:
+            continue
+        manager_name = model._meta.simple_history_manager_attribute  # type: ignore[attr-defined]
+        historical_model = getattr(model, manager_name).model
+        records = historical_model.objects.select_related("history_user").order_by("-history_date")
+        if username:
+            if username.lower() == "system":
+                records = records.filter(history_user__isnull=True)
+            else:
+                records = records.filter(Q(history_user__username__iexact=username))
+        streams.append([_change_row(record, model) for record in records[:limit]])
+    rows = merge(*streams, key=lambda row: row.at, reverse=True)
+    return [row for _index, row in zip(range(limit), rows, strict=False)]
+
+
+def _change_row(record: Any, model: Any) -> HistoryRow:
+    code = getattr(record, "code", None) or getattr(record, "public_code", None) or getattr(record, "id", "")
+    user = record.history_user
+    return HistoryRow(
+        at=record.history_date,
+        username=user.get_username() if user is not None else "system",
+        kind=record.history_type,
+        kind_label=HISTORY_TYPES.get(record.history_type, record.history_type),
+        reason=record.history_change_reason or "",
+        record_label=str(code),
+        record_type=str(model._meta.verbose_name),
+    )
+
+
+def jobs_for(*, user: Any) -> QuerySet[Job]:
+    """The jobs a user may watch: their own, or every job with core.view_all_jobs."""
+    jobs = Job.objects.select_related("owner")
+    if not user.has_perm("core.view_all_jobs"):
+        jobs = jobs.filter(owner=user)
+    return jobs.order_by("-created_at")
