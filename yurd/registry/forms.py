@@ -35,8 +35,8 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # One query for both place lists: list pages have a query budget.
-        settlements: list[tuple[Any, str]] = [("", _("any"))]
-        districts: list[tuple[Any, str]] = [("", _("any"))]
+        settlements: list[tuple[Any, Any]] = [("", _("any"))]
+        districts: list[tuple[Any, Any]] = [("", _("any"))]
         places = Place.objects.filter(kind__in=[PlaceKind.SETTLEMENT, PlaceKind.DISTRICT]).order_by("name")
         for pk, name, kind in places.values_list("pk", "name", "kind"):
             (settlements if kind == PlaceKind.SETTLEMENT else districts).append((pk, name))
