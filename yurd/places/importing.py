@@ -97,6 +97,7 @@ class ParsedFile:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)  # reported, nothing rejected
     skipped: int = 0  # rows that are not places Yurd keeps (GeoNames rivers, mountains…)
+    rejected_codes: dict[str, int] = field(default_factory=dict)  # code -> row, for rows refused while parsing
 
 
 def decode(data: bytes) -> str:
@@ -206,6 +207,8 @@ def parse_csv(text: str) -> ParsedFile:
         row = _csv_row(row_number, record, parsed.errors)
         if row is not None:
             parsed.rows.append(row)
+        elif record.get("code"):
+            parsed.rejected_codes.setdefault(record["code"], row_number)
     return parsed
 
 
@@ -320,7 +323,7 @@ def parse_geonames(text: str, alternate_names: str | None = None) -> ParsedFile:
             continue
         values = line.split("\t")
         if len(values) != GEONAMES_COLUMNS:
-            if row_number == 1 and not records:
+            if not records and not parsed.errors and not parsed.skipped:
                 raise ImportFileError(
                     _("This is not a GeoNames table: expected %(expected)s tab-separated columns, found %(found)s.")
                     % {"expected": GEONAMES_COLUMNS, "found": len(values)}
@@ -401,12 +404,16 @@ def parse_geonames(text: str, alternate_names: str | None = None) -> ParsedFile:
 
 
 def _add_alternate_names(text: str, rows_by_id: dict[int, PlaceRow], parsed: ParsedFile) -> None:
+    first_line = next(
+        (number for number, line in enumerate(text.splitlines(), start=1) if line.strip() and not line.startswith("#")),
+        0,
+    )
     for row_number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         values = line.split("\t")
         if len(values) < 4 or len(values) > ALTERNATE_NAMES_COLUMNS:
-            if row_number == 1:
+            if not rows_by_id or row_number == first_line:
                 raise ImportFileError(
                     _("This is not a GeoNames alternate-names table: expected %(expected)s tab-separated columns.")
                     % {"expected": ALTERNATE_NAMES_COLUMNS}
@@ -491,6 +498,16 @@ def validate_rows(parsed: ParsedFile, *, existing: dict[str, str]) -> list[Place
                     )
                     ok = False
                 parent_kind = parent_row.kind
+            elif row.parent_code in parsed.rejected_codes:
+                parsed.errors.append(
+                    RowError(
+                        row.row_number,
+                        "parent_code",
+                        _("The parent %(code)s (row %(row)s) was rejected.")
+                        % {"code": row.parent_code, "row": parsed.rejected_codes[row.parent_code]},
+                    )
+                )
+                ok = False
             elif row.parent_code in existing:
                 parent_kind = existing[row.parent_code]
             else:

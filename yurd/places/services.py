@@ -391,25 +391,28 @@ def _names_commit(
         for name in PlaceName.objects.filter(place_id__in=place_ids[start : start + 500]):
             existing[(name.place_id, name.language, name.text)] = name
     new: dict[tuple[int, str, str], PlaceName] = {}
+    seen: set[tuple[int, str, str]] = set()
     for row in rows:
         place = places[row.code]
         for entry in row.names:
             text = entry.text.strip()
             key = (place.pk, entry.language, text)
+            if key in seen:  # the same name twice in one file: the first mention counts
+                continue
+            seen.add(key)
             source = row.source
             current = existing.get(key)
             if current is None:
-                if key not in new:
-                    new[key] = PlaceName(
-                        place=place,
-                        text=text,
-                        language=entry.language,
-                        kind=entry.kind,
-                        year_from=entry.year_from,
-                        year_to=entry.year_to,
-                        source=source,
-                        search_key=search_key(text)[:200],
-                    )
+                new[key] = PlaceName(
+                    place=place,
+                    text=text,
+                    language=entry.language,
+                    kind=entry.kind,
+                    year_from=entry.year_from,
+                    year_to=entry.year_to,
+                    source=source,
+                    search_key=search_key(text)[:200],
+                )
                 continue
             wanted = {"kind": entry.kind, "year_from": entry.year_from, "year_to": entry.year_to}
             if source:

@@ -1,0 +1,25 @@
+"""The synthetic demo gazetteer loads through the import path and twice changes nothing."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from yurd.places import demo
+from yurd.places.models import Place, PlaceKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_gazetteer_is_synthetic_and_idempotent() -> None:
+    assert "SYNTHETIC" in demo.DATA_FILE.read_text(encoding="utf-8").splitlines()[0]
+    demo.load(households=0, stdout=io.StringIO())
+    counts = {kind: Place.objects.filter(kind=kind).count() for kind in PlaceKind.values}
+    assert counts == {"country": 1, "region": 3, "district": 8, "settlement": 58}
+    assert all("synthetic" in source for source in Place.objects.values_list("source", flat=True))
+    history = Place.history.count()  # type: ignore[attr-defined]
+    out = io.StringIO()
+    demo.load(households=0, stdout=out)
+    assert "0 created, 0 updated, 70 unchanged" in out.getvalue()
+    assert Place.history.count() == history  # type: ignore[attr-defined]
