@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('period', models.CharField(blank=True, max_length=100, verbose_name='period of construction')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('is_published', models.BooleanField(default=False, help_text='Published sites appear in the public catalogue.', verbose_name='in the public catalogue')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
                 ('related_sites', models.ManyToManyField(blank=True, to='heritage.site', verbose_name='related sites')),
                 ('settlement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='heritage_sites', to='places.place', verbose_name='settlement')),
                 ('site_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sites', to='heritage.sitetype', verbose_name='type')),
