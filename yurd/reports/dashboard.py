@@ -20,6 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
+from yurd.places.models import Place
+from yurd.registry.models import Wave
 from yurd.reports.selectors import (
     DIMENSIONS,
     HOUSEHOLDS,
@@ -31,8 +33,8 @@ from yurd.reports.selectors import (
 )
 from yurd.reports.suppression import suppress_one_dimensional
 
-# Query parameters of the registry's household list (agreed with the registry app):
-# ?wave=<wave code>, ?origin=<place code>, ?current=<place code>.
+# Query parameters of the registry's household list (yurd.registry.forms.FilterForm):
+# ?wave=<wave pk>, ?origin_place=<place pk>, ?current_district=<place pk>.
 HOUSEHOLD_LIST = "registry:household_list"
 CLAIM_LIST = "claims:claim_list"
 
@@ -128,12 +130,14 @@ def build_dashboard(*, user: User) -> Dashboard:
     exact = user.has_perm("registry.view_household")
     unknown_label = str(_("not recorded"))
     series: list[Series] = []
+    waves = {
+        code: (name, year, pk) for code, name, year, pk in Wave.objects.values_list("code", "name", "year_from", "pk")
+    }
 
-    def dimension_series(key: str, title: str, dimension_key: str, parameter: str, measure: Any = HOUSEHOLDS) -> None:
-        dimension = DIMENSIONS[dimension_key]
-        counts = count_by(measure, dimension.expression(measure.household_path), user=user)
-        order = dimension.order(counts.keys()) if dimension.order else sorted(counts, key=str)
-        labels = {**dimension.labels(order), UNKNOWN: unknown_label}
+    def wave_series(key: str, title: str, measure: Any) -> dict[Any, int]:
+        counts = count_by(measure, DIMENSIONS["wave"].expression(measure.household_path), user=user)
+        order = sorted(counts, key=lambda code: (code not in waves, waves.get(code, ("", 0, 0))[1], str(code)))
+        labels = {code: waves[code][0] if code in waves else unknown_label for code in order}
         series.append(
             _series(
                 key,
@@ -142,15 +146,41 @@ def build_dashboard(*, user: User) -> Dashboard:
                 order=order,
                 labels=labels,
                 exact=exact,
-                link=lambda group: _link(HOUSEHOLD_LIST, **{parameter: group}),
+                link=lambda code: _link(HOUSEHOLD_LIST, wave=waves[code][2]) if code in waves else None,
+            )
+        )
+        return counts
+
+    def district_series(key: str, title: str, dimension_key: str, parameter: str) -> None:
+        counts = count_by(HOUSEHOLDS, DIMENSIONS[dimension_key].expression(""), user=user)
+        places = {
+            code: (name, pk)
+            for code, name, pk in Place.objects.filter(code__in=counts).values_list("code", "name", "pk")
+        }
+        order = sorted(counts, key=lambda code: (code not in places, places.get(code, ("", 0))[0]))
+        labels = {code: places[code][0] if code in places else unknown_label for code in order}
+        series.append(
+            _series(
+                key,
+                title,
+                counts,
+                order=order,
+                labels=labels,
+                exact=exact,
+                link=lambda code: _link(HOUSEHOLD_LIST, **{parameter: places[code][1]}) if code in places else None,
             )
         )
 
-    dimension_series("households_by_wave", str(_("Households by displacement wave")), "wave", "wave")
-    dimension_series("people_by_wave", str(_("People by displacement wave")), "wave", "wave", PEOPLE)
-    dimension_series("households_by_origin", str(_("Households by district of origin")), "origin_district", "origin")
-    dimension_series(
-        "households_by_residence", str(_("Households by district of residence")), "current_district", "current"
+    households_by_wave = wave_series("households_by_wave", str(_("Households by displacement wave")), HOUSEHOLDS)
+    people_by_wave = wave_series("people_by_wave", str(_("People by displacement wave")), PEOPLE)
+    district_series(
+        "households_by_origin", str(_("Households by district of origin")), "origin_district", "origin_place"
+    )
+    district_series(
+        "households_by_residence",
+        str(_("Households by district of residence")),
+        "current_district",
+        "current_district",
     )
 
     years = count_by(HOUSEHOLDS, displacement_year_expression(), user=user)
@@ -172,11 +202,10 @@ def build_dashboard(*, user: User) -> Dashboard:
     if _model_available("claims.claim"):
         series.append(_claims_series(user=user, exact=exact))
 
-    totals_households = scoped_queryset(HOUSEHOLDS, user=user).count()
-    totals_people = scoped_queryset(PEOPLE, user=user).count()
     return Dashboard(
-        households=totals_households,
-        people=totals_people,
+        # Every household and person falls in one wave group (or "not recorded").
+        households=sum(households_by_wave.values()),
+        people=sum(people_by_wave.values()),
         series=series,
         settlements=_settlements(user=user, exact=exact),
         suppressed=not exact,
@@ -206,7 +235,13 @@ def _settlements(*, user: User, exact: bool) -> list[dict[str, Any]]:
     grouped = (
         scoped_queryset(HOUSEHOLDS, user=user)
         .filter(origin_place__latitude__isnull=False, origin_place__longitude__isnull=False)
-        .values("origin_place__code", "origin_place__name", "origin_place__latitude", "origin_place__longitude")
+        .values(
+            "origin_place_id",
+            "origin_place__code",
+            "origin_place__name",
+            "origin_place__latitude",
+            "origin_place__longitude",
+        )
         .annotate(households=Count("pk"))
         .order_by("origin_place__code")
     )
@@ -217,6 +252,7 @@ def _settlements(*, user: User, exact: bool) -> list[dict[str, Any]]:
             "latitude": entry["origin_place__latitude"],
             "longitude": entry["origin_place__longitude"],
             "households": entry["households"],
+            "id": entry["origin_place_id"],
         }
         for entry in grouped
     ]
@@ -232,7 +268,7 @@ def _settlements(*, user: User, exact: bool) -> list[dict[str, Any]]:
             "latitude": float(point["latitude"]),
             "longitude": float(point["longitude"]),
             "households": point["households"],
-            "link": _link(HOUSEHOLD_LIST, origin=point["code"]) if exact else None,
+            "link": _link(HOUSEHOLD_LIST, origin_place=point["id"]) if exact else None,
         }
         for point in points
     ]

@@ -42,7 +42,7 @@ def test_dashboard_runs_in_a_few_grouped_queries(
     gazetteer: Gazetteer, administrator: User, django_assert_max_num_queries: object
 ) -> None:
     populate(gazetteer)
-    with django_assert_max_num_queries(20):  # type: ignore[operator]
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
         build_dashboard(user=administrator)
 
 
@@ -76,3 +76,17 @@ def test_scoped_registrar_sees_only_her_district(client: Client, gazetteer: Gaze
 def test_outsider_cannot_open_the_dashboard(client: Client, outsider: User) -> None:
     client.force_login(outsider)
     assert client.get(reverse("reports:dashboard")).status_code == 403
+
+
+def test_bars_link_to_the_filtered_household_list(client: Client, gazetteer: Gazetteer, registrar: User) -> None:
+    from yurd.registry.models import Wave
+
+    populate(gazetteer)
+    by_wave = series(build_dashboard(user=registrar), "households_by_wave")
+    wave = Wave.objects.get(code="1948-1953")
+    link = dict(zip(by_wave.labels, by_wave.links, strict=True))["1948–1953"]  # type: ignore[attr-defined]
+    assert link == f"{reverse('registry:household_list')}?wave={wave.pk}"
+    client.force_login(registrar)
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 2
