@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from yurd.places.models import Place, PlaceKind, PlaceName
 from yurd.places.models import folded_search_key as search_key
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # How many name rows a search reads before ranking; keeps the cost flat on large gazetteers.
 _CANDIDATES = 400
+_FUZZY = 3000
+_FUZZY_WHEN_FEWER = 5
 _FUZZY_MIN_SCORE = 75.0
 
 
@@ -44,7 +46,7 @@ def _rank(key: str, candidate: str) -> float:
         return 200.0 + fuzz.ratio(key, candidate) / 10
     if f" {key}" in f" {candidate}":
         return 150.0 + fuzz.ratio(key, candidate) / 10
-    return fuzz.WRatio(key, candidate)
+    return fuzz.ratio(key, candidate)
 
 
 def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> list[PlaceMatch]:
@@ -64,23 +66,23 @@ def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> lis
     candidates.extend(
         Place.objects.filter(exact_or_prefix, place_kind_filter).values_list("search_key", "name", "pk")[:_CANDIDATES]
     )
-    if len({place_id for _key, _text, place_id in candidates}) < limit and len(key) >= 4:
-        # Typos: rank names sharing the first two letters (an indexed range scan), which
-        # covers most slips; a typo in the first letters is left to the user.
-        near = Q(search_key__startswith=key[:2])
-        candidates.extend(
-            PlaceName.objects.filter(near, kind_filter).values_list("search_key", "text", "place_id")[: _CANDIDATES * 5]
-        )
-        candidates.extend(
-            Place.objects.filter(near, place_kind_filter).values_list("search_key", "name", "pk")[: _CANDIDATES * 5]
-        )
     best: dict[int, tuple[float, str]] = {}
     for candidate_key, text, place_id in candidates:
         score = _rank(key, candidate_key)
-        if score < _FUZZY_MIN_SCORE:
-            continue
         if place_id not in best or score > best[place_id][0]:
             best[place_id] = (score, text)
+    if len(best) < _FUZZY_WHEN_FEWER and len(key) >= 4:
+        # Typos, only when exact and prefix matches are few: rank names sharing the first
+        # two letters (an indexed range scan), which covers most slips.
+        near = Q(search_key__startswith=key[:2])
+        fuzzy = list(PlaceName.objects.filter(near, kind_filter).values_list("search_key", "text", "place_id")[:_FUZZY])
+        fuzzy += list(Place.objects.filter(near, place_kind_filter).values_list("search_key", "name", "pk")[:_FUZZY])
+        for _choice, score, index in process.extract(
+            key, [row[0] for row in fuzzy], scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN_SCORE, limit=limit * 3
+        ):
+            _key, text, place_id = fuzzy[index]
+            if place_id not in best or score > best[place_id][0]:
+                best[place_id] = (score, text)
     ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
     places = Place.objects.select_related("parent").prefetch_related("names").in_bulk([pk for pk, _ in ranked])
     return [
