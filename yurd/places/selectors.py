@@ -67,8 +67,10 @@ def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> lis
         Place.objects.filter(exact_or_prefix, place_kind_filter).values_list("search_key", "name", "pk")[:_CANDIDATES]
     )
     best: dict[int, tuple[float, str]] = {}
+    typed = query.strip().casefold()
     for candidate_key, text, place_id in candidates:
-        score = _rank(key, candidate_key)
+        # The name spelt exactly as typed wins ties between scripts with the same key.
+        score = _rank(key, candidate_key) + (1.0 if text.casefold() == typed else 0.0)
         if place_id not in best or score > best[place_id][0]:
             best[place_id] = (score, text)
     if len(best) < _FUZZY_WHEN_FEWER and len(key) >= 4:
@@ -83,7 +85,7 @@ def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> lis
             _key, text, place_id = fuzzy[index]
             if place_id not in best or score > best[place_id][0]:
                 best[place_id] = (score, text)
-    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:limit]
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     places = Place.objects.select_related("parent").prefetch_related("names").in_bulk([pk for pk, _ in ranked])
     return [
         PlaceMatch(place=places[pk], matched=text, score=score, names=list(places[pk].names.all()))
