@@ -519,7 +519,13 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
         except ClaimError as error:
             messages.error(request, error.message)
     claims = services.cohort_claims(cohort).filter(scope_q(request.user, **selectors.CLAIM_SCOPE))  # type: ignore[arg-type]
-    counts = dict(claims.values("status").annotate(n=Count("id", distinct=True)).values_list("status", "n"))
+    counts = dict(
+        Claim.objects.filter(pk__in=claims.values("pk"))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
     return render(
         request,
         "claims/cohort_detail.html",

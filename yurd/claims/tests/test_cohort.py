@@ -1,0 +1,161 @@
+"""Cohort decisions: a precedent applied to many files, each recorded individually, with a QC sample."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from yurd.accounts.models import User
+from yurd.claims import services
+from yurd.claims.errors import ClaimError, ClaimPermissionError
+from yurd.claims.models import ClaimEvent, ClaimStatus, Decision, DecisionKind, QcResult
+from yurd.claims.tests.conftest import World, actor, advance, make_household, make_person, new_claim
+
+
+def _cohort_files(world: World, count: int, assessor: User, reviewer: User) -> list:
+    files = []
+    for number in range(count):
+        household = make_household(world.gazetteer.settlement_a1, world.wave)
+        from fractions import Fraction
+
+        person = make_person(household, f"Person {number}")
+        claim = new_claim(
+            world, household=household, claimants=[(person, Fraction(1))], items=[{"reference": f"House {number}"}]
+        )
+        files.append(advance(claim, to="assessed", assessor=assessor, reviewer=reviewer))
+    return files
+
+
+@pytest.fixture
+def cohort_setup(world: World, assessor: User, reviewer: User, second_reviewer: User) -> dict:
+    precedent_claim = advance(new_claim(world), to="decided", assessor=assessor, reviewer=second_reviewer)
+    cohort = services.cohort_get_or_create(
+        origin=world.gazetteer.settlement_a1, wave=world.wave, category=world.category("dwelling")
+    )
+    services.cohort_set_precedent(actor=actor(second_reviewer), cohort=cohort, decision=precedent_claim.decisions.get())
+    return {"cohort": cohort, "files": _cohort_files(world, 12, assessor, reviewer), "precedent": precedent_claim}
+
+
+def test_precedent_is_applied_to_each_file_with_its_own_decision_and_history(
+    world: World, reviewer: User, cohort_setup: dict
+) -> None:
+    batch = services.cohort_apply(
+        actor=actor(reviewer),
+        cohort=cohort_setup["cohort"],
+        confidence=Decimal("0.95"),
+        margin=Decimal("0.05"),
+        reason="Standard dwelling losses",
+        seed=1,
+    )
+    assert batch.decided_count == 12 and batch.skipped == []
+    for claim in cohort_setup["files"]:
+        claim.refresh_from_db()
+        assert claim.status == ClaimStatus.DECIDED
+        decision = claim.decisions.get()
+        assert (
+            decision.kind == DecisionKind.COHORT
+            and decision.precedent == cohort_setup["precedent"].decisions.get()
+            and decision.batch == batch
+        )
+        assert decision.total == claim.total_value
+        assert services.decision_verify(decision)
+        assert list(
+            ClaimEvent.objects.filter(claim=claim, action__in=["approve", "decide"]).values_list("action", flat=True)
+        ) == ["approve", "decide"]
+        assert claim.history.filter(status=ClaimStatus.DECIDED).exists()
+    # 12 files at 95 % ± 5 %: the finite population correction gives 12 (all of them).
+    assert batch.qc_sample_size == 12 and batch.sample.count() == 12
+
+
+def test_files_the_reviewer_assessed_or_that_would_pay_twice_are_skipped(
+    world: World, assessor: User, reviewer: User, cohort_setup: dict
+) -> None:
+    own = cohort_setup["files"][0]
+    own.assessed_by = reviewer
+    own.save(update_fields=["assessed_by"])
+    duplicate = new_claim(world, items=[{"reference": "House 12, Lenin street"}])  # the precedent's own house
+    duplicate = advance(duplicate, to="assessed", assessor=assessor, reviewer=reviewer)
+    batch = services.cohort_apply(
+        actor=actor(reviewer),
+        cohort=cohort_setup["cohort"],
+        confidence=Decimal("0.95"),
+        margin=Decimal("0.05"),
+        reason="Standard",
+    )
+    skipped = {entry["case_number"]: entry["reason"] for entry in batch.skipped}
+    assert "Four eyes" in skipped[own.case_number]
+    assert "only once per heir line" in skipped[duplicate.case_number]
+    assert batch.decided_count == 11
+    own.refresh_from_db()
+    duplicate.refresh_from_db()
+    assert own.status == ClaimStatus.ASSESSED and duplicate.status == ClaimStatus.ASSESSED
+    assert Decision.objects.filter(claim__in=[own, duplicate]).count() == 0
+
+
+def test_files_with_other_loss_categories_are_not_in_the_cohort(
+    world: World, assessor: User, reviewer: User, cohort_setup: dict
+) -> None:
+    mixed = new_claim(
+        world,
+        items=[
+            {"reference": "House 99"},
+            {"category": world.category("livestock"), "unit": "head", "quantity": Decimal(4), "reference": "Cows"},
+        ],
+    )
+    advance(mixed, to="assessed", assessor=assessor, reviewer=reviewer)
+    assert not services.cohort_claims(cohort_setup["cohort"]).filter(pk=mixed.pk).exists()
+
+
+def test_qc_result_is_recorded_by_someone_else(
+    world: World, reviewer: User, second_reviewer: User, cohort_setup: dict
+) -> None:
+    batch = services.cohort_apply(
+        actor=actor(reviewer),
+        cohort=cohort_setup["cohort"],
+        confidence=Decimal("0.90"),
+        margin=Decimal("0.20"),
+        reason="Standard",
+        seed=3,
+    )
+    assert batch.qc_sample_size == 8  # 90 % ± 20 % of 12 files
+    sample = list(batch.sample.values_list("claim_id", flat=True))
+    with pytest.raises(ClaimPermissionError):
+        services.qc_record(actor=actor(reviewer), batch=batch, findings={})
+    services.qc_record(actor=actor(second_reviewer), batch=batch, findings=dict.fromkeys(sample[:-1], (False, "")))
+    batch.refresh_from_db()
+    assert batch.qc_result == QcResult.PENDING
+    services.qc_record(actor=actor(second_reviewer), batch=batch, findings={sample[-1]: (True, "Area double counted")})
+    batch.refresh_from_db()
+    assert batch.qc_result == QcResult.FAILED and batch.qc_errors == 1
+
+
+def test_batch_needs_a_precedent_and_reasons(world: World, reviewer: User, registrar: User) -> None:
+    cohort = services.cohort_get_or_create(
+        origin=world.gazetteer.settlement_b1, wave=world.wave, category=world.category("land")
+    )
+    with pytest.raises(ClaimError, match="precedent"):
+        services.cohort_apply(
+            actor=actor(reviewer), cohort=cohort, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="x"
+        )
+    with pytest.raises(ClaimPermissionError):
+        services.cohort_apply(
+            actor=actor(registrar), cohort=cohort, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="x"
+        )
+
+
+def test_cohort_pages_apply_and_show_the_batch(world: World, second_reviewer: User, cohort_setup: dict) -> None:
+    from yurd.claims.tests.conftest import login
+
+    client = login(Client(), second_reviewer)
+    assert client.get(reverse("claims:cohort_list")).status_code == 200
+    url = reverse("claims:cohort_detail", args=[cohort_setup["cohort"].code])
+    page = client.get(url).content.decode()
+    assert "Apply the precedent to 12 files" in page, page[page.find("<main") :]
+    response = client.post(
+        url, {"action": "apply", "reason": "Standard", "confidence": "0.95", "margin": "0.05"}, follow=True
+    )
+    assert "12 files decided." in response.content.decode()
+    assert "Quality-control sample" in response.content.decode()

@@ -1,0 +1,85 @@
+"""The progress dashboard: assessed vs registered, closed files apart, every figure drilling down."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.test import Client
+from django.urls import reverse
+
+from yurd.accounts.models import User
+from yurd.claims import selectors, services
+from yurd.claims.tests.conftest import World, actor, advance, login, make_household, new_claim
+
+
+def test_annulled_and_withdrawn_files_never_count_as_progress(
+    world: World, assessor: User, reviewer: User, administrator: User
+) -> None:
+    advance(new_claim(world), to="decided", assessor=assessor, reviewer=reviewer)
+    annulled = advance(
+        new_claim(world, household=world.household_b), to="assessed", assessor=assessor, reviewer=reviewer
+    )
+    services.claim_annul(
+        actor=actor(administrator), claim=annulled, expected_version=annulled.version, reason="Duplicate file"
+    )
+    withdrawn = new_claim(world, household=world.household_b)
+    services.claim_withdraw(
+        actor=actor(None), claim=withdrawn, expected_version=withdrawn.version, reason="Claimant withdrew"
+    )
+    make_household(world.gazetteer.settlement_a2, world.wave)
+    summary = selectors.progress_summary(user=administrator)
+    assert summary["registered"] == 3
+    assert summary["assessed"] == 1
+    assert summary["decided"] == 1
+    assert summary["closed"] == {"returned": 0, "withdrawn": 1, "annulled": 1}
+    by_district = {row.label: (row.registered, row.assessed) for row in summary["by_district"]}
+    assert by_district == {"Alpha District": (2, 1), "Beta District": (1, 0)}
+    dwelling = next(row for row in summary["by_category"] if row["category"].code == "dwelling")
+    assert dwelling["households"] == 1 and Decimal(dwelling["decided_value"]) == Decimal("8874.00")
+    assert sum(row["n"] for row in summary["throughput"]) == 1
+
+
+def test_two_assessed_claims_of_one_household_count_it_once(
+    world: World, assessor: User, reviewer: User, administrator: User
+) -> None:
+    advance(new_claim(world), to="assessed", assessor=assessor, reviewer=reviewer)
+    advance(new_claim(world, items=[{"reference": "Barn"}]), to="assessed", assessor=assessor, reviewer=reviewer)
+    assert selectors.progress_summary(user=administrator)["assessed"] == 1
+
+
+def test_scoped_registrar_sees_progress_of_her_district_only(
+    world: World, registrar: User, assessor: User, reviewer: User
+) -> None:
+    advance(new_claim(world, household=world.household_b), to="assessed", assessor=assessor, reviewer=reviewer)
+    summary = selectors.progress_summary(user=registrar)
+    assert summary["registered"] == 1 and summary["assessed"] == 0
+
+
+def test_dashboard_figures_link_to_the_files_behind_them(
+    world: World, assessor: User, reviewer: User, administrator: User
+) -> None:
+    decided = advance(new_claim(world), to="decided", assessor=assessor, reviewer=reviewer)
+    client = login(Client(), administrator)
+    page = client.get(reverse("claims:progress")).content.decode()
+    assert f"/claims/?status=assessed&amp;wave={world.wave.pk}" in page
+    assert f"/claims/?status=assessed&amp;district={world.gazetteer.district_a.pk}" in page
+    assert "/claims/?status=decided&amp;category=dwelling" in page
+    drill = client.get(
+        reverse("claims:claim_list"), {"status": "assessed", "district": world.gazetteer.district_a.pk}
+    ).content.decode()
+    assert decided.case_number in drill
+    households = client.get(reverse("claims:progress_households"), {"assessed": "no"}).content.decode()
+    assert world.household_b.code in households and world.household_a.code not in households
+
+
+def test_dashboard_query_count_does_not_grow_with_files(
+    world: World, assessor: User, reviewer: User, analyst: User, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for _number in range(3):
+        advance(
+            new_claim(world, items=[{"reference": f"H{_number}"}]), to="decided", assessor=assessor, reviewer=reviewer
+        )
+    client = login(Client(), analyst)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("claims:progress"))
+    assert response.status_code == 200
