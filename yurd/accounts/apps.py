@@ -5,8 +5,9 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_after_last_app(sender: AppConfig, **kwargs: Any) -> None:
-    # post_migrate is sent once per app; every permission exists only after the last one.
-    if sender is list(apps.get_app_configs())[-1]:
+    # post_migrate is sent once per app that has models; every permission exists only
+    # after the last of those (an app without models.py never sends it).
+    if sender is [config for config in apps.get_app_configs() if config.models_module is not None][-1]:
         from yurd.accounts.roles import sync_role_groups
 
         sync_role_groups()

@@ -57,10 +57,16 @@ def worker_signals() -> Iterator[None]:
         signal.signal(number, handler)
 
 
+# The worker closes connections it finds inside a transaction (as a test's would be on
+# PostgreSQL), so tests that run it commit for real.
+through_worker = pytest.mark.django_db(transaction=True)
+
+
 def run_worker(command: str = "worker") -> None:
     call_command(command, "--backend=db", "--batch", "--no-startup-delay", "--interval=0", "--no-reload", verbosity=0)
 
 
+@through_worker
 def test_a_job_runs_through_the_database_worker(
     client: Client, administrator: User, gazetteer: Gazetteer, worker_signals: None
 ) -> None:
@@ -82,6 +88,7 @@ def test_a_job_runs_through_the_database_worker(
     assert "hx-get" not in partial  # a finished job stops polling
 
 
+@through_worker
 def test_django_tasks_db_worker_runs_jobs_too(administrator: User, worker_signals: None) -> None:
     job = job_start("test.counting", administrator, counting_job, backend="db", steps=3)
     run_worker("db_worker")
@@ -89,6 +96,7 @@ def test_django_tasks_db_worker_runs_jobs_too(administrator: User, worker_signal
     assert job.status == JobStatus.SUCCEEDED
 
 
+@through_worker
 def test_progress_is_written_while_the_job_runs(administrator: User, worker_signals: None) -> None:
     job = job_start("test.counting", administrator, counting_job, backend="db", steps=5)
 
@@ -118,6 +126,7 @@ def test_a_running_job_page_polls_its_progress_every_second(client: Client, regi
         assert "30%" in html
 
 
+@through_worker
 def test_a_refused_job_shows_its_message(client: Client, registrar: User, worker_signals: None) -> None:
     job = job_start("test.refusing", registrar, refusing_job, backend="db", row=12)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 
+from yurd.accounts.roles import sync_role_groups
 from yurd.core.management.base import YurdCommand
 
 
@@ -38,5 +39,7 @@ class Command(YurdCommand):
                     raise
                 continue
             loaders.append((getattr(module, "ORDER", 100), config.name, module))
+        # Demo users join the role groups; make sure they exist with today's permissions.
+        sync_role_groups()
         for _order, _name, module in sorted(loaders, key=lambda item: (item[0], item[1])):
             module.load(households=households, stdout=self.stdout)
