@@ -1,4 +1,4 @@
-"""Export jobs: a large export runs in the background and ends as an expiring download."""
+"""Export requests: a large export runs as a background Job and ends as an expiring link."""
 
 from __future__ import annotations
 
@@ -21,16 +21,9 @@ class ExportFormat(models.TextChoices):
     XLSX = "xlsx", _("Excel (XLSX)")
 
 
-class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
-
-
-class ExportJob(TimeStampedModel):
-    """One requested export. The file lives under MEDIA_ROOT/exports/ and is served
-    only through a signed, expiring link (never from /media/)."""
+class ExportRequest(TimeStampedModel):
+    """What was asked for and why; the core Job carries status and progress. The file
+    lives under MEDIA_ROOT/exports/ and is served only through a signed, expiring link."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(
@@ -40,14 +33,13 @@ class ExportJob(TimeStampedModel):
     file_format = models.CharField(_("format"), max_length=8, choices=ExportFormat.choices)
     purpose = models.TextField(_("purpose"))
     # Names are exported only when the requester's role allows it and they asked for it;
-    # otherwise every person is a keyed pseudonym for this purpose.
+    # otherwise every person and household is a keyed pseudonym for this purpose.
     identified = models.BooleanField(_("with names"), default=False)
-    status = models.CharField(_("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
-    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
-    rows_total = models.PositiveIntegerField(_("rows in total"), default=0)
+    job = models.OneToOneField(
+        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     file_name = models.CharField(max_length=200, blank=True, editable=False)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
 
     class Meta:
         verbose_name = _("export")
@@ -64,11 +56,3 @@ class ExportJob(TimeStampedModel):
     @property
     def public_code(self) -> str:
         return str(self.id)
-
-    @property
-    def progress_percent(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(99, self.rows_done * 100 // self.rows_total)

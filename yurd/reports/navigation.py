@@ -5,5 +5,5 @@ from yurd.core.context_processors import NavItem
 NAVIGATION = [
     NavItem(_("Dashboard"), "reports:dashboard", "reports.view_dashboard", order=10),
     NavItem(_("Statistics"), "reports:statistics", "reports.view_statistics", order=80),
-    NavItem(_("Exports"), "reports:export_list", "reports.add_exportjob", order=81),
+    NavItem(_("Exports"), "reports:export_list", "reports.add_exportrequest", order=81),
 ]

@@ -6,6 +6,8 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("statistics/", views.statistics, name="statistics"),
+    path("exports/", views.export_list, name="export_list"),
+    path("exports/download/<str:token>/", views.export_download, name="export_download"),
     path("public/", views.public_home, name="public"),
     path("public/data-protection/", views.data_protection, name="data_protection"),
 ]

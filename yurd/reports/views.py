@@ -4,18 +4,32 @@ import csv
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.models import AccessAction
 from yurd.reports.csvsafe import neutralise_row
 from yurd.reports.dashboard import cached_dashboard
-from yurd.reports.forms import StatisticsForm, minimum_threshold
+from yurd.reports.exports import (
+    download_token,
+    export_download_logged,
+    export_for_token,
+    export_path,
+    export_request,
+    link_lifetime_seconds,
+    may_export,
+    may_export_names,
+)
+from yurd.reports.forms import ExportRequestForm, StatisticsForm, minimum_threshold
+from yurd.reports.models import ExportRequest
 from yurd.reports.public import public_statistics
 from yurd.reports.selectors import DIMENSIONS, StatisticsTable, statistics_table
 
@@ -131,3 +145,45 @@ def data_protection(request: HttpRequest) -> HttpResponse:
         "reports/data_protection.html",
         {"links": public_links(), "threshold": minimum_threshold()},
     )
+
+
+@login_required
+@permission_required("reports.add_exportrequest", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def export_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    allowed = may_export(user)  # type: ignore[arg-type]
+    form = ExportRequestForm(request.POST or None, may_identify=may_export_names(user))  # type: ignore[arg-type]
+    if request.method == "POST":
+        if not allowed:
+            raise PermissionDenied
+        if form.is_valid():
+            export = export_request(
+                actor=actor_from_request(request),
+                kind=form.cleaned_data["kind"],
+                file_format=form.cleaned_data["file_format"],
+                purpose=form.cleaned_data["purpose"],
+                identified=form.cleaned_data.get("identified", False),
+            )
+            messages.success(request, _("The export is being prepared; its link appears below when it is ready."))
+            if export.job_id:
+                return redirect("core:job_detail", job_id=export.job_id)
+            return redirect("reports:export_list")
+    exports = ExportRequest.objects.filter(requested_by=request.user.pk).select_related("job")[:20]
+    rows = [{"export": export, "link": download_token(export) if export.file_name else None} for export in exports]
+    return render(
+        request,
+        "reports/export_list.html",
+        {"form": form, "allowed": allowed, "rows": rows, "lifetime_hours": link_lifetime_seconds() // 3600},
+    )
+
+
+@login_required
+@permission_required("reports.add_exportrequest", raise_exception=True)
+def export_download(request: HttpRequest, token: str) -> FileResponse:
+    export = export_for_token(token, user=request.user)  # type: ignore[arg-type]
+    path = export_path(export)
+    if not path.is_file():
+        raise Http404
+    export_download_logged(actor=actor_from_request(request), export=export)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)

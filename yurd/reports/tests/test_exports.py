@@ -1,0 +1,110 @@
+"""Background exports: pseudonymised by default, names only when allowed, logged, expiring links."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from yurd.accounts.models import User
+from yurd.core.actors import Actor
+from yurd.core.models import AccessAction, AccessLogEntry, JobStatus
+from yurd.core.testing.personas import Gazetteer
+from yurd.reports.exports import download_token, export_path, export_request
+from yurd.reports.models import ExportRequest
+from yurd.reports.tests.data import all_names, populate
+
+pytestmark = pytest.mark.django_db
+
+PURPOSE = "Household survey planning for 2027, district A"
+
+
+def download(client: Client, export: ExportRequest) -> bytes:
+    response = client.get(reverse("reports:export_download", args=[download_token(export)]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+
+
+def test_registrar_exports_pseudonymised_people_of_her_district(
+    client: Client, gazetteer: Gazetteer, registrar: User
+) -> None:
+    populate(gazetteer)
+    client.force_login(registrar)
+    response = client.post(reverse("reports:export_list"), {"kind": "people", "file_format": "csv", "purpose": PURPOSE})
+    assert response.status_code == 302
+    export = ExportRequest.objects.get()
+    assert export.job is not None
+    assert export.job.status == JobStatus.SUCCEEDED
+    assert export.rows == 96
+    text = download(client, export).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][0] == "person"
+    assert len(rows) == 97
+    for name in all_names():
+        assert name not in text
+    assert AccessLogEntry.objects.filter(action=AccessAction.EXPORT, purpose=PURPOSE).exists()
+    assert AccessLogEntry.objects.filter(action=AccessAction.DOWNLOAD, target_code=str(export.pk)).exists()
+
+
+def test_identified_xlsx_export_of_households_carries_codes(gazetteer: Gazetteer, registrar: User) -> None:
+    populate(gazetteer)
+    export = export_request(
+        actor=Actor(user=registrar), kind="households", file_format="xlsx", purpose=PURPOSE, identified=True
+    )
+    sheet = load_workbook(export_path(export), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert rows[0][0] == "household_code"
+    assert len(rows) == 33
+    assert all(str(row[0]).startswith("HH-") for row in rows[1:])
+
+
+def test_analyst_may_not_export_records(client: Client, gazetteer: Gazetteer, analyst: User) -> None:
+    client.force_login(analyst)
+    response = client.post(reverse("reports:export_list"), {"kind": "people", "file_format": "csv", "purpose": PURPOSE})
+    assert response.status_code == 403
+    assert not ExportRequest.objects.exists()
+
+
+def test_names_need_the_identified_export_permission(gazetteer: Gazetteer, assessor: User) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        export_request(actor=Actor(user=assessor), kind="people", file_format="csv", purpose=PURPOSE, identified=True)
+
+
+def test_purpose_is_required(client: Client, gazetteer: Gazetteer, registrar: User) -> None:
+    client.force_login(registrar)
+    response = client.post(reverse("reports:export_list"), {"kind": "people", "file_format": "csv", "purpose": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["purpose"]
+
+
+def test_spreadsheet_formulas_are_neutralised(gazetteer: Gazetteer, registrar: User) -> None:
+    households = populate(gazetteer)
+    gazetteer.settlement_b1.name = '=HYPERLINK("http://evil")'
+    gazetteer.settlement_b1.save()
+    export = export_request(actor=Actor(user=registrar), kind="households", file_format="csv", purpose=PURPOSE)
+    text = export_path(export).read_text(encoding="utf-8-sig")
+    assert households
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text
+
+
+def test_expired_or_foreign_links_are_refused(
+    client: Client, gazetteer: Gazetteer, registrar: User, administrator: User, settings: object
+) -> None:
+    populate(gazetteer)
+    export = export_request(actor=Actor(user=registrar), kind="people", file_format="csv", purpose=PURPOSE)
+    token = download_token(export)
+    client.force_login(administrator)
+    assert client.get(reverse("reports:export_download", args=[token])).status_code in (302, 403)
+    client.force_login(registrar)
+    settings.YURD_EXPORT_LINK_SECONDS = -1  # type: ignore[attr-defined]
+    assert client.get(reverse("reports:export_download", args=[token])).status_code == 403
+    tampered = signing.TimestampSigner(salt="other").sign(str(export.pk))
+    assert client.get(reverse("reports:export_download", args=[tampered])).status_code == 403
