@@ -139,7 +139,8 @@ def evidence_ingest(
                 exif=exif,
                 ingested_by=actor.user,
             )
-            item.full_clean()
+            # Uniqueness is the database's job here (the sha256 constraint), saving two queries per file.
+            item.full_clean(validate_unique=False, validate_constraints=False)
             item.save()
             custody_append(
                 actor=actor,

@@ -35,8 +35,8 @@ def test_download_is_logged_in_custody_and_access_log(
     client.force_login(archivist)
     response = client.get(f"/evidence/items/{photo_item.public_code}/download/")
     assert response.status_code == 200
+    # Consuming the stream closes the file (the test client wraps it); closing again would close the database.
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == photo_item.sha256  # type: ignore[attr-defined]
-    response.close()
     assert CustodyEntry.objects.filter(item_sha256=photo_item.sha256, action="download").exists()
     assert AccessLogEntry.objects.filter(action="download", target_code=str(photo_item.public_code)).exists()
 
@@ -75,7 +75,7 @@ def test_anonymous_gets_only_public_thumbnails(client: Client, db: None) -> None
     restricted = ingest_bytes(photo_bytes("blue"), name="r.jpg", sensitivity="restricted")
     response = client.get(f"/evidence/items/{public.public_code}/thumbnail/")
     assert response.status_code == 200
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")  # type: ignore[attr-defined]
     assert client.get(f"/evidence/items/{restricted.public_code}/thumbnail/").status_code == 404
     assert client.get("/evidence/api/items/").status_code in {401, 403}
 
