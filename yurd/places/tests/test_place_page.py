@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -134,3 +135,11 @@ def test_search_page_and_htmx_partial(client: Client, demo_places: None, adminis
     partial = client.get(reverse("places:place_list"), {"q": "Yernjatap"}, headers={"HX-Request": "true"})
     assert "<h1>" not in partial.content.decode()
     assert "Qarabulaq" in partial.content.decode()
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ru", "Переименования"), ("az", "Adların dəyişdirilməsi")])
+@pytest.mark.usefixtures("sample_places")
+def test_page_speaks_russian_and_azerbaijani(client: Client, assessor, language: str, heading: str) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(assessor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    assert heading in page(client, "SYN-S1")
