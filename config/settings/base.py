@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "yurd.claims",
     "yurd.evidence",
     "yurd.heritage",
+    "yurd.testimonies",
+    "yurd.returns",
+    "yurd.fieldwork",
     "yurd.reports",
     "yurd.api",
 ]

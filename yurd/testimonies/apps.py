@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TestimoniesConfig(AppConfig):
+    name = "yurd.testimonies"
+    label = "testimonies"
