@@ -153,7 +153,13 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
     person_total = sum(len(members) for *_rest, members in families)
     person_codes = iter(allocate_codes("person", person_total))
     person_ids = iter(reserve_ids(Person, person_total))
-    households, people, names, edges, tokens, consents, ancestors = [], [], [], [], [], [], []
+    households: list[dict[str, Any]] = []
+    people: list[dict[str, Any]] = []
+    names: list[tuple[Any, ...]] = []
+    edges: list[tuple[int, int, str]] = []
+    tokens: list[tuple[int, list[str]]] = []
+    consents: list[tuple[Any, ...]] = []
+    ancestors: list[int] = []
     for ref, rng, wave, year, members in families:
         household_id = next(household_ids)
         households.append(

@@ -411,6 +411,9 @@ class ImportRow(models.Model):
     number = models.PositiveIntegerField(_("row"))
     data = models.JSONField(_("data"), default=dict)
     errors = models.JSONField(_("errors"), default=list)
+    # Parsed values of a valid row (dates in storage form, places and waves as ids), so
+    # the commit does not parse and resolve everything a second time.
+    values = models.JSONField(_("parsed values"), default=dict)
     is_valid = models.BooleanField(_("valid"), default=True)
 
     class Meta:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz
@@ -110,21 +110,27 @@ def highlight(text: str, query_tokens: Iterable[str]) -> tuple[SafeString, int]:
     return mark_safe("".join(parts)), matched
 
 
-def _score(person: Person, query_tokens: list[str]) -> float:
-    tokens = person.search_text.split()
+def _score(search_text: str, query_tokens: list[str]) -> float:
+    tokens = search_text.split()
     if not tokens:
         return 0.0
     per_token = [max(token_score(q, t) for t in tokens) for q in query_tokens]
-    return sum(per_token) / len(per_token)
+    # search_text starts with the primary form (surname, given name, patronymic): a query
+    # matching it in that order (or given name first) ranks above one matching a patronymic.
+    query = " ".join(query_tokens)
+    head = tokens[: len(query_tokens)]
+    order = max(fuzz.ratio(query, " ".join(head)), fuzz.ratio(query, " ".join(head[1::-1] + head[2:])))
+    return 0.8 * sum(per_token) / len(per_token) + 0.2 * order
 
 
-def _person_hit(person: Person, query_tokens: list[str], show_names: bool) -> PersonHit:
-    score = _score(person, query_tokens)
+def _person_hit(
+    person: Person, score: float, other_names: list[PersonName], query_tokens: list[str], show_names: bool
+) -> PersonHit:
     if not show_names:
         return PersonHit(person=person, score=score, name_html=mark_safe(escape(person.code)))
     name_html, matched = highlight(person.display_name, query_tokens)
     other_html = None
-    for other in person.other_names.all():
+    for other in other_names:
         other_candidate, other_matched = highlight(str(other), query_tokens)
         if other_matched > matched:
             other_html, matched = other_candidate, other_matched
@@ -156,15 +162,27 @@ def registry_search(*, user: User | None, query: str, limit: int = 25) -> Search
                 .filter(pk__in=PersonNameToken.objects.filter(token_id__in=any_ids).values("person_id"))
                 .values_list("pk", flat=True)[:CANDIDATES]
             )
-    people = list(
-        Person.objects.filter(pk__in=candidate_ids)
-        .select_related("household", "household__origin_place")
-        .prefetch_related(Prefetch("other_names", queryset=PersonName.objects.order_by("pk")))
-    )
+    # Rank on the stored search text first; only the best `limit` are fetched and highlighted.
+    scored = sorted(
+        (
+            (_score(search_text, query_tokens), surname, given_name, pk)
+            for pk, search_text, surname, given_name in Person.objects.filter(pk__in=candidate_ids).values_list(
+                "pk", "search_text", "surname", "given_name"
+            )
+        ),
+        key=lambda item: (-item[0], item[1], item[2], item[3]),
+    )[:limit]
+    scores = {pk: score for score, _surname, _given, pk in scored}
+    people = Person.objects.filter(pk__in=scores).select_related("household", "household__origin_place")
+    other_names: dict[int, list[PersonName]] = {}
+    for name in PersonName.objects.filter(person_id__in=scores).order_by("pk"):
+        other_names.setdefault(name.person_id, []).append(name)
     show_names = user is None or user.sees_names
-    hits = [_person_hit(person, query_tokens, show_names) for person in people]
+    hits = [
+        _person_hit(person, scores[person.pk], other_names.get(person.pk, []), query_tokens, show_names)
+        for person in people
+    ]
     hits.sort(key=lambda hit: (-hit.score, hit.person.surname, hit.person.given_name, hit.person.code))
-    hits = hits[:limit]
 
     households: dict[int, HouseholdHit] = {
         household.pk: HouseholdHit(household, 100.0) for household in households_by_code

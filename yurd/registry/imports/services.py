@@ -16,6 +16,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from yurd.core.actors import Actor
 from yurd.registry.codes import allocate_codes
 from yurd.registry.imports.reading import COLUMNS, ImportFileError, read_table
-from yurd.registry.imports.validation import ParsedRow, RowValidator
+from yurd.registry.imports.validation import ParsedRow, RowValidator, serialise_values
 from yurd.registry.models import (
     Certainty,
     Household,
@@ -200,12 +201,13 @@ def _stage_rows(batch: ImportBatch, parsed: list[ParsedRow]) -> None:
                 row.number,
                 json.dumps(data, ensure_ascii=False),
                 json.dumps(row.errors, ensure_ascii=False),
+                json.dumps({} if row.errors else serialise_values(row.values), ensure_ascii=False),
                 not row.errors,
             )
             if position % CHUNK == 0:
                 ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=(total + position) // 2)
 
-    bulk_insert(ImportRow._meta.db_table, ["batch_id", "number", "data", "errors", "is_valid"], rows())
+    bulk_insert(ImportRow._meta.db_table, ["batch_id", "number", "data", "errors", "values", "is_valid"], rows())
 
 
 # --- Committing ------------------------------------------------------------------------------
@@ -215,20 +217,24 @@ class ImportRefusedError(Exception):
     """The batch cannot be committed (wrong state, or rejected rows with all-or-nothing)."""
 
 
-def _parsed_valid_rows(batch: ImportBatch) -> list[ParsedRow]:
-    """Re-validate the staged valid rows (values are not stored, only the cells)."""
-    existing_refs = set(Person.objects.filter(source=batch.source).values_list("source_ref", flat=True))
-    validator = RowValidator(source=batch.source, resolve_place=import_place_resolver(), existing_refs=existing_refs)
-    parsed = []
-    for number, data in (
-        ImportRow.objects.filter(batch=batch, is_valid=True)
+@dataclass
+class StagedRow:
+    number: int
+    data: dict[str, str]  # the cells as read
+    values: dict[str, Any]  # parsed: see validation.serialise_values
+
+    def cell(self, column: str) -> str:
+        return self.data.get(column, "")
+
+
+def _staged_valid_rows(batch: ImportBatch) -> list[StagedRow]:
+    return [
+        StagedRow(number, data, values)
+        for number, data, values in ImportRow.objects.filter(batch=batch, is_valid=True)
         .order_by("number")
-        .values_list("number", "data")
+        .values_list("number", "data", "values")
         .iterator(chunk_size=CHUNK)
-    ):
-        cells = [data.get(column, "") for column in COLUMNS]
-        parsed.append(validator.validate(ParsedRow(number=number, cells=cells)))
-    return parsed
+    ]
 
 
 def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = False) -> ImportBatch:
@@ -255,7 +261,7 @@ def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = Fa
 
 
 def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: PLR0912, PLR0915 - one pass, in order
-    parsed = [row for row in _parsed_valid_rows(batch) if not row.errors]
+    parsed = _staged_valid_rows(batch)
     for hook in _pre_commit_hooks:
         hook(batch, [{"row": row.number, **row.values} for row in parsed])
     source = batch.source
@@ -274,24 +280,23 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
             continue
         values = household_values.setdefault(ref, {})
         for column in ("origin_place", "current_place", "wave", "displacement_date"):
-            if row.values.get(column) is not None and column not in values:
+            if column in row.values and column not in values:
                 values[column] = row.values[column]
     codes = iter(allocate_codes("household", len(household_values)))
     household_ids = iter(reserve_ids(Household, len(household_values)))
     households = []
     for ref, values in household_values.items():
-        displacement = values.get("displacement_date")
         households.append(
             {
                 "id": next(household_ids),
                 "created_at": now,
                 "updated_at": now,
                 "code": next(codes),
-                "origin_place_id": getattr(values.get("origin_place"), "pk", None),
-                "wave_id": getattr(values.get("wave"), "pk", None),
-                "displacement_date": displacement.to_storage() if displacement else "",
+                "origin_place_id": values.get("origin_place"),
+                "wave_id": values.get("wave"),
+                "displacement_date": values.get("displacement_date", ""),
                 "destination_place_id": None,
-                "current_place_id": getattr(values.get("current_place"), "pk", None),
+                "current_place_id": values.get("current_place"),
                 "source": source,
                 "source_ref": ref,
                 "notes": "",
@@ -307,9 +312,11 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
     person_ids = dict(existing_people)
     for row in new_rows:
         values = row.values
-        tokens = name_forms_tokens([(values["surname"], values["given_name"], values["patronymic"])])
+        tokens = name_forms_tokens(
+            [(values.get("surname", ""), values.get("given_name", ""), values.get("patronymic", ""))]
+        )
         tokens_by_ref[values["source_ref"]] = tokens
-        birth, death = values.get("birth_date"), values.get("death_date")
+        death = values.get("death_date", "")
         person_ids[values["source_ref"]] = person_id = next(new_person_ids)
         people.append(
             {
@@ -319,15 +326,15 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
                 "code": next(person_codes),
                 "household_id": existing_households[row.cell("household_ref")],
                 "household_role": values["household_role"],
-                "surname": values["surname"],
-                "given_name": values["given_name"],
-                "patronymic": values["patronymic"],
-                "sex": values["sex"],
-                "birth_date": birth.to_storage() if birth else "",
+                "surname": values.get("surname", ""),
+                "given_name": values.get("given_name", ""),
+                "patronymic": values.get("patronymic", ""),
+                "sex": values.get("sex", ""),
+                "birth_date": values.get("birth_date", ""),
                 "birth_place_text": row.cell("birth_place")[:200],
-                "birth_place_id": getattr(values.get("birth_place"), "pk", None),
-                "is_deceased": death is not None,
-                "death_date": death.to_storage() if death else "",
+                "birth_place_id": values.get("birth_place"),
+                "is_deceased": bool(death),
+                "death_date": death,
                 "search_text": " ".join(tokens),
                 "source": source,
                 "source_ref": values["source_ref"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -85,6 +86,11 @@ class ParsedRow:
         return self.cells[INDEX[column]]
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    return search_key(text)
+
+
 def person_source_ref(cells: list[str]) -> str:
     """The row's own person_ref, or a stable key from household, name and birth date."""
     ref = cells[INDEX["person_ref"]]
@@ -105,6 +111,21 @@ def split_full_name(full_name: str) -> tuple[str, str, str]:
     if len(words) == 1:
         return "", words[0], ""
     return words[0], words[1], " ".join(words[2:])
+
+
+def serialise_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Parsed values as JSON: dates in storage form, places and waves as primary keys."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, PartialDate):
+            out[key] = value.to_storage()
+        elif hasattr(value, "pk"):
+            out[key] = value.pk
+        else:
+            out[key] = value
+    return out
 
 
 class RowValidator:
@@ -237,18 +258,20 @@ class RowValidator:
 
     def _check_household(self, row: ParsedRow, household_ref: str) -> None:
         seen = self.households.setdefault(household_ref, {})
+        cells = row.cells
         for column in HOUSEHOLD_COLUMNS:
-            text = row.cell(column)
+            text = cells[INDEX[column]]
             if not text:
                 continue
-            if column in seen and search_key(seen[column][1]) != search_key(text):
+            previous = seen.get(column)
+            if previous is None:
+                seen[column] = (row.number, text)
+            elif previous[1] != text and _folded(previous[1]) != _folded(text):
                 row.error(
                     column,
                     _("differs from row %(row)d of the same household (%(value)r)")
-                    % {"row": seen[column][0], "value": seen[column][1]},
+                    % {"row": previous[0], "value": previous[1]},
                 )
-            else:
-                seen.setdefault(column, (row.number, text))
 
     def check_references(self, rows: list[ParsedRow]) -> None:
         """Relatives must be rows of this file or people already imported from the source;

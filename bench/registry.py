@@ -1,0 +1,365 @@
+"""Registry benchmark: import 50,000 households / 250,000 people through the real import
+path, then name search, household page and list pages on the loaded registry.
+
+    python -m bench registry                              # 50,000 households, SQLite and PostgreSQL
+    python -m bench registry --households 5000 --database sqlite
+
+Each database runs in its own process on a scratch database (SQLite file under /tmp,
+PostgreSQL database `yurd_bench_registry`). The baseline is a bare `executemany` (SQLite)
+or `COPY` (PostgreSQL) of the same household and person rows into the same tables, with
+the same indexes, in the same run. Peak memory is the import process's maximum RSS.
+All data is synthetic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry.sqlite3"
+CSV_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry.csv"
+POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_registry")
+
+MALE = [
+    "Əli",
+    "Həsən",
+    "Hüseyn",
+    "Məmməd",
+    "Rəşad",
+    "Elçin",
+    "Vüqar",
+    "İbrahim",
+    "Kamran",
+    "Tofiq",
+    "Nadir",
+    "Səməd",
+    "Orxan",
+    "Fərid",
+    "Cavid",
+    "Qasım",
+    "Rauf",
+    "Zaur",
+    "Elşən",
+    "Nicat",
+    "Namiq",
+    "Arif",
+    "Oqtay",
+]
+FEMALE = [
+    "Gülnarə",
+    "Leyla",
+    "Aygün",
+    "Səbinə",
+    "Nərmin",
+    "Fatma",
+    "Zəhra",
+    "Sevinc",
+    "Ülviyyə",
+    "Xədicə",
+    "Aysel",
+    "Günel",
+    "Rəna",
+    "Şəlalə",
+    "Mehriban",
+    "Könül",
+    "Nərgiz",
+    "Aynur",
+]
+SURNAMES = [
+    "Məmmədov",
+    "Əliyev",
+    "Hüseynov",
+    "Həsənov",
+    "Quliyev",
+    "İsmayılov",
+    "Cəfərov",
+    "Abbasov",
+    "Qasımov",
+    "Rzayev",
+    "Bağırov",
+    "Süleymanov",
+    "Nəsirov",
+    "Orucov",
+    "Vəliyev",
+    "Kərimov",
+    "Babayev",
+    "Hacıyev",
+    "Musayev",
+    "Zeynalov",
+    "Əhmədov",
+    "Səfərov",
+    "Xəlilov",
+    "Tağıyev",
+    "Qurbanov",
+]
+WEIGHTS = [14, 12, 9, 8, 7, 5, 4, 4, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3, 2, 2, 2, 1, 2, 1, 2]
+RUSSIAN = {
+    "Məmmədov": "Мамедов",
+    "Əliyev": "Алиев",
+    "Hüseynov": "Гусейнов",
+    "Həsənov": "Гасанов",
+    "Quliyev": "Кулиев",
+    "Əli": "Али",
+    "Həsən": "Гасан",
+    "Hüseyn": "Гусейн",
+    "Məmməd": "Мамед",
+    "Qasım": "Касум",
+    "Fatma": "Фатма",
+    "Leyla": "Лейла",
+    "Gülnarə": "Гюльнара",
+    "Elçin": "Эльчин",
+}
+# fmt: on
+
+
+def generate_csv(path: Path, households: int, origins: list[str], residences: list[str]) -> int:
+    rng = random.Random(1988)
+    rows = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        from yurd.registry.imports import COLUMNS
+
+        writer.writerow(COLUMNS)
+        for number in range(1, households + 1):
+            ref = f"B{number:06d}"
+            surname = rng.choices(SURNAMES, WEIGHTS)[0]
+            origin, current = rng.choice(origins), rng.choice(residences)
+            year = rng.choice([1988, 1988, 1989, 1990, 1949, 1950, 1919])
+            displacement = rng.choice([f"{year}", f"{rng.randint(1, 12):02d}.{year}"])
+            head, spouse = rng.choice(MALE), rng.choice(FEMALE)
+            head_birth = year - rng.randint(25, 55)
+            members = [
+                [f"{ref}-1", surname, head, f"{rng.choice(MALE)} oğlu", "m", f"{rng.randint(1, 28):02d}.0"
+                 f"{rng.randint(1, 9)}.{head_birth}", "", "head", "", "", f"{ref}-2"],
+                [f"{ref}-2", surname + "a", spouse, f"{rng.choice(MALE)} qızı", "f", str(head_birth + 3), "",
+                 "spouse", "", "", f"{ref}-1"],
+            ]  # fmt: skip
+            for child in range(3):
+                female = rng.random() < 0.5
+                members.append(
+                    [f"{ref}-{child + 3}", surname + ("a" if female else ""), rng.choice(FEMALE if female else MALE),
+                     f"{head} {'qızı' if female else 'oğlu'}", "f" if female else "m",
+                     f"{head_birth + 22 + child * 2}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                     "", "child", f"{ref}-1", f"{ref}-2", ""]
+                )  # fmt: skip
+            if rng.random() < 0.3:  # a deceased head in some households
+                members[0][6] = str(min(head_birth + 60, 2020))
+            for (
+                person_ref,
+                surname_cell,
+                given,
+                patronymic,
+                sex,
+                birth,
+                death,
+                role,
+                father,
+                mother,
+                spouse_ref,
+            ) in members:
+                written_surname, written_given = surname_cell, given
+                if rng.random() < 0.1 and surname_cell in RUSSIAN and given in RUSSIAN:
+                    written_surname, written_given = RUSSIAN[surname_cell], RUSSIAN[given]  # a Russian-language row
+                writer.writerow(
+                    [ref, person_ref, written_surname, written_given, patronymic, "", sex, birth, "", death, role, father,
+                     mother, spouse_ref, origin, "", displacement, current]
+                )  # fmt: skip
+                rows += 1
+    return rows
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+
+def fresh_database(database: str) -> None:
+    if database == "sqlite":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = POSTGRES_URL.rsplit("/", 1)[1]
+    with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def child(database: str, households: int, queries: int) -> None:
+    fresh_database(database)
+    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}" if database == "sqlite" else POSTGRES_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from yurd.accounts.models import User
+    from yurd.accounts.roles import Role, sync_role_groups
+    from yurd.core.actors import system_actor
+    from yurd.places import demo as places_demo
+    from yurd.places.models import Place, PlaceKind
+    from yurd.places.selectors import place_resolve
+    from yurd.registry.imports.services import bulk_insert, import_commit, import_create, import_validate
+    from yurd.registry.models import Household, Person
+    from yurd.registry.search import registry_search
+
+    places_demo.load(households=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    settlements = Place.objects.filter(kind=PlaceKind.SETTLEMENT)
+    unique = [place for place in settlements if place_resolve(place.name) == place]
+    origins = [place.name for place in unique if place.code.startswith("AM-")]
+    residences = [place.name for place in unique if not place.code.startswith("AM-")] or origins
+    rows = generate_csv(CSV_PATH, households, origins, residences)
+    data = CSV_PATH.read_bytes()
+    print(f"### {database}: {households:,} households, {rows:,} people ({len(data) / 1e6:.1f} MB CSV)")
+
+    # Baseline: the same household and person rows, bare, into the same tables and indexes.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    place_ids = {place.name: place.pk for place in unique}
+    household_rows, person_rows = [], []
+    with CSV_PATH.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        household_ids: dict[str, int] = {}
+        for cells in reader:
+            if cells[0] not in household_ids:
+                household_ids[cells[0]] = len(household_ids) + 1
+                household_rows.append(
+                    (household_ids[cells[0]], now, now, f"X-{cells[0]}", place_ids[cells[14]], None, cells[16], None,
+                     place_ids[cells[17]], "baseline", cells[0], "")
+                )  # fmt: skip
+            person_rows.append(
+                (len(person_rows) + 1, now, now, f"X-{cells[1]}", household_ids[cells[0]], cells[10], cells[2],
+                 cells[3], cells[4], cells[6], cells[7], "", None, bool(cells[9]), cells[9], "", "baseline", cells[1])
+            )  # fmt: skip
+    household_columns = ["id", "created_at", "updated_at", "code", "origin_place_id", "wave_id",
+                         "displacement_date", "destination_place_id", "current_place_id", "source", "source_ref",
+                         "notes"]  # fmt: skip
+    person_columns = ["id", "created_at", "updated_at", "code", "household_id", "household_role", "surname",
+                      "given_name", "patronymic", "sex", "birth_date", "birth_place_text", "birth_place_id",
+                      "is_deceased", "death_date", "search_text", "source", "source_ref"]  # fmt: skip
+    from django.db import transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        bulk_insert(Household._meta.db_table, household_columns, household_rows)
+        bulk_insert(Person._meta.db_table, person_columns, person_rows)
+    baseline = time.perf_counter() - started
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Person._meta.db_table}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {Household._meta.db_table}")  # noqa: S608
+    del household_rows, person_rows
+    method = "executemany" if database == "sqlite" else "COPY"
+    print(f"baseline: bare {method} of the same household and person rows: {baseline:.1f} s")
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    batch = import_create(actor=system_actor(), data=data, file_name=CSV_PATH.name, source="bench")
+    batch = import_validate(batch=batch, data=data)
+    staged = time.perf_counter() - started
+    batch = import_commit(actor=system_actor(), batch=batch)
+    total = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert batch.rejected_rows == 0, batch.rejected_rows
+    print(
+        f"import through the real path: {total:.1f} s (read+validate+stage {staged:.1f} s, commit "
+        f"{total - staged:.1f} s) = {total / baseline:.1f} x the bare {method}; "
+        f"{batch.people_created:,} people, {batch.households_created:,} households"
+    )
+    print(f"peak memory (max RSS of the process): {rss_after:.0f} MB (before the import: {rss_before:.0f} MB)")
+    if database == "postgres":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    # Search: names in Latin, Russian Cyrillic, typos and typing prefixes.
+    rng = random.Random(7)
+    user = User.objects.create_user("bench-registrar", password="x" * 16, full_scope=True)
+    sync_role_groups()
+    from django.contrib.auth.models import Group
+
+    user.groups.set([Group.objects.get(name=Role.REGISTRAR)])
+    user = User.objects.get(pk=user.pk)
+    sample = list(Person.objects.order_by("?").values_list("surname", "given_name")[:queries])
+    workload: list[tuple[str, str]] = []
+    for surname, given in sample:
+        workload.append(("latin", f"{surname} {given}"))
+        workload.append(("russian", f"{RUSSIAN.get(surname.rstrip('a'), surname)} {RUSSIAN.get(given, given)}"))
+        typo_position = rng.randint(1, max(1, len(surname) - 2))
+        workload.append(("typo", f"{surname[:typo_position]}{surname[typo_position + 1 :]} {given}"))
+        workload.append(("prefix", f"{surname[:4]} {given[:3]}"))
+    timings: dict[str, list[float]] = {}
+    found = 0
+    for kind, query in workload:
+        started = time.perf_counter()
+        result = registry_search(user=user, query=query)
+        timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        found += bool(result.people)
+    every = [value for values in timings.values() for value in values]
+    print("| name search | queries | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|---|")
+    for label, values in [*timings.items(), ("all", every)]:
+        print(f"| {label} | {len(values)} | {statistics.median(values):.1f} | {p95(values):.1f} | {max(values):.1f} |")
+    print(f"searches with at least one result: {found}/{len(workload)}")
+
+    # Pages, through the full Django stack (middleware, session, templates, access log).
+    client = Client()
+    client.force_login(user)
+    codes = list(Household.objects.order_by("?").values_list("code", flat=True)[:100])
+    origin = Place.objects.get(name=origins[0]).pk
+    pages = {
+        "household page": [f"/registry/households/{code}/" for code in codes],
+        "household list": [f"/registry/?page={rng.randint(1, households // 50)}" for _ in range(50)],
+        "household list, filtered": [f"/registry/?origin_place={origin}&wave=&consent=no" for _ in range(50)],
+        "person list, deceased": [f"/registry/people/?deceased=yes&page={rng.randint(1, 50)}" for _ in range(50)],
+    }
+    print("| page | requests | queries (max) | p50 ms | p95 ms |")
+    print("|---|---|---|---|---|")
+    for label, urls in pages.items():
+        times, counts = [], []
+        for url in urls:
+            reset_queries()
+            with CaptureQueriesContext(connection) as context:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            counts.append(len(context.captured_queries))
+        print(f"| {label} | {len(urls)} | {max(counts)} | {statistics.median(times):.1f} | {p95(times):.1f} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=100, help="People sampled; each gives four searches.")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        child(options.child, options.households, options.queries)
+        return 0
+    databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
+    status = 0
+    for database in databases:
+        command = [sys.executable, "-m", "bench", "registry", "--child", database]
+        command += ["--households", str(options.households), "--queries", str(options.queries)]
+        status |= subprocess.run(command, check=False).returncode
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
