@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from rapidfuzz import fuzz, process
 
@@ -49,44 +50,77 @@ def _rank(key: str, candidate: str) -> float:
     return fuzz.ratio(key, candidate)
 
 
+def _prefix_q(key: str) -> Q:
+    """`search_key` starts with `key`, written so that the index is used.
+
+    SQLite's LIKE is case-insensitive and so skips a plain index; keys are lower-case
+    ASCII, so a binary range is the same set. PostgreSQL indexes LIKE 'key%' directly
+    (Django adds a pattern-ops index), while its range comparisons follow the locale.
+    """
+    if connection.vendor == "sqlite":
+        return Q(search_key__gte=key, search_key__lt=key + "\U0010ffff")
+    return Q(search_key__startswith=key)
+
+
 def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> list[PlaceMatch]:
-    """Places whose name, in any script or period, matches `query`, best first."""
+    """Places whose name, in any script or period, matches `query`, best first.
+
+    Three tiers, each only when the one before found few places: names starting with the
+    query (indexed), names with a word starting with it ("Vedi" → "Böyük Vedi"), and
+    names within a small edit distance among those sharing its first two letters.
+    """
     key = search_key(query)
     if not key:
         return []
-    kind_filter = Q(place__kind=kind) if kind else Q()
-    place_kind_filter = Q(kind=kind) if kind else Q()
+    name_kind = Q(place__kind=kind) if kind else Q()
+    place_kind = Q(kind=kind) if kind else Q()
     candidates: list[tuple[str, str, int]] = []  # (folded key, text, place id)
-    exact_or_prefix = Q(search_key__startswith=key) | Q(search_key__contains=f" {key}")
-    candidates.extend(
-        PlaceName.objects.filter(exact_or_prefix, kind_filter).values_list("search_key", "text", "place_id")[
-            :_CANDIDATES
-        ]
-    )
-    candidates.extend(
-        Place.objects.filter(exact_or_prefix, place_kind_filter).values_list("search_key", "name", "pk")[:_CANDIDATES]
-    )
+
+    def gather(condition: Q) -> None:
+        names = PlaceName.objects.filter(condition, name_kind).values_list("search_key", "text", "place_id")
+        places = Place.objects.filter(condition, place_kind).values_list("search_key", "name", "pk")
+        candidates.extend(names[:_CANDIDATES])
+        candidates.extend(places[:_CANDIDATES])
+
+    gather(_prefix_q(key))
+    if len({row[2] for row in candidates}) < _FUZZY_WHEN_FEWER:
+        gather(Q(search_key__contains=f" {key}"))
     best: dict[int, tuple[float, str]] = {}
     typed = query.strip().casefold()
-    for candidate_key, text, place_id in candidates:
-        # The name spelt exactly as typed wins ties between scripts with the same key.
-        score = _rank(key, candidate_key) + (1.0 if text.casefold() == typed else 0.0)
-        if place_id not in best or score > best[place_id][0]:
-            best[place_id] = (score, text)
-    if len(best) < _FUZZY_WHEN_FEWER and len(key) >= 4:
-        # Typos, only when exact and prefix matches are few: rank names sharing the first
-        # two letters (an indexed range scan), which covers most slips.
-        near = Q(search_key__startswith=key[:2])
-        fuzzy = list(PlaceName.objects.filter(near, kind_filter).values_list("search_key", "text", "place_id")[:_FUZZY])
-        fuzzy += list(Place.objects.filter(near, place_kind_filter).values_list("search_key", "name", "pk")[:_FUZZY])
-        for _choice, score, index in process.extract(
-            key, [row[0] for row in fuzzy], scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN_SCORE, limit=limit * 3
-        ):
-            _key, text, place_id = fuzzy[index]
+
+    def consider(rows: Iterable[tuple[str, str, int]], score_of: dict[str, float] | None = None) -> None:
+        for candidate_key, text, place_id in rows:
+            score = score_of[candidate_key] if score_of is not None else _rank(key, candidate_key)
+            # The name spelt exactly as typed wins ties between scripts with the same key.
+            score += 1.0 if text.casefold() == typed else 0.0
             if place_id not in best or score > best[place_id][0]:
                 best[place_id] = (score, text)
+
+    consider(candidates)
+    if len(best) < _FUZZY_WHEN_FEWER and len(key) >= 4:
+        near = _prefix_q(key[:2])
+        keys = set(PlaceName.objects.filter(near, name_kind).values_list("search_key", flat=True).distinct()[:_FUZZY])
+        keys |= set(Place.objects.filter(near, place_kind).values_list("search_key", flat=True).distinct()[:_FUZZY])
+        choices = sorted(keys)
+        scored = {
+            choice: float(score)
+            for choice, score, _index in process.extract(
+                key, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN_SCORE, limit=limit
+            )
+        }
+        if scored:
+            wanted = Q(search_key__in=list(scored))
+            consider(PlaceName.objects.filter(wanted, name_kind).values_list("search_key", "text", "place_id"), scored)
+            consider(Place.objects.filter(wanted, place_kind).values_list("search_key", "name", "pk"), scored)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    places = Place.objects.select_related("parent").prefetch_related("names").in_bulk([pk for pk, _ in ranked])
+    # Timestamps are not shown in results; skipping them halves the cost of building rows.
+    names = Prefetch("names", queryset=PlaceName.objects.defer("created_at", "updated_at", "search_key", "source"))
+    places = (
+        Place.objects.select_related("parent")
+        .defer("created_at", "updated_at", "parent__created_at", "parent__updated_at")
+        .prefetch_related(names)
+        .in_bulk([pk for pk, _ in ranked])
+    )
     return [
         PlaceMatch(place=places[pk], matched=text, score=score, names=list(places[pk].names.all()))
         for pk, (score, text) in ranked
