@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yurd.returns import views
 
 app_name = "returns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.planning, name="planning"),
+    path("households/<str:code>/", views.household_intentions, name="household_intentions"),
+    path("settlements/<str:code>/", views.settlement_plan, name="settlement_plan"),
+    path("settlements/<str:code>/export/", views.settlement_export, name="settlement_export"),
+]

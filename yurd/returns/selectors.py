@@ -1,0 +1,144 @@
+"""Reads of return intentions: the latest answer per household, and per-settlement plans."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from yurd.accounts.models import User
+from yurd.accounts.scopes import scope_q
+from yurd.places.models import Place
+from yurd.registry.models import Household
+from yurd.returns.models import Intention, ReturnCondition, ReturnIntention
+
+INTENTION_SCOPE = {"origin": "household__origin_place", "residence": "household__current_place"}
+# Claims in these states no longer assert the loss.
+_INACTIVE_CLAIM_STATES = ("withdrawn", "annulled")
+DWELLING_CATEGORY = "dwelling"
+
+
+def _require(user: User | None, permission: str) -> None:
+    if user is not None and not user.has_perm(permission):
+        raise PermissionDenied
+
+
+def household_intentions(household: Household) -> QuerySet[ReturnIntention]:
+    """Every answer of one household, latest first (the first is the current one)."""
+    return (
+        ReturnIntention.objects.filter(household=household)
+        .select_related("preferred_place", "recorded_by")
+        .prefetch_related("returning_members")
+        .order_by("-survey_date", "-id")
+    )
+
+
+def latest_intentions(*, user: User | None) -> QuerySet[ReturnIntention]:
+    """The current (latest) intention of every household the user may see."""
+    _require(user, "returns.plan_returns")
+    latest = (
+        ReturnIntention.objects.filter(household=OuterRef("household")).order_by("-survey_date", "-id").values("id")[:1]
+    )
+    return (
+        ReturnIntention.objects.filter(scope_q(user, **INTENTION_SCOPE))
+        .filter(id=Subquery(latest))
+        .select_related("household", "household__origin_place", "preferred_place")
+    )
+
+
+@dataclass
+class SettlementRow:
+    place: Place
+    counts: dict[str, int] = field(default_factory=dict)
+    households: int = 0
+    people: int = 0
+
+    def as_map_point(self, url: str) -> dict[str, Any]:
+        return {
+            "name": self.place.name,
+            "lat": float(self.place.latitude) if self.place.latitude is not None else None,
+            "lng": float(self.place.longitude) if self.place.longitude is not None else None,
+            "households": self.households,
+            "people": self.people,
+            "counts": self.counts,
+            "url": url,
+        }
+
+
+def planning_overview(*, user: User | None) -> list[SettlementRow]:
+    """Settlements named as preferred destinations, with latest intentions counted per answer."""
+    rows: dict[int, SettlementRow] = {}
+    grouped = (
+        latest_intentions(user=user)
+        .exclude(preferred_place=None)
+        .values("preferred_place", "intention")
+        .annotate(households=Count("id", distinct=True), people=Count("returning_members"))
+        .order_by()
+    )
+    places = {}
+    data = list(grouped)
+    if data:
+        places = Place.objects.in_bulk({item["preferred_place"] for item in data})
+    for item in data:
+        row = rows.setdefault(item["preferred_place"], SettlementRow(place=places[item["preferred_place"]]))
+        row.counts[item["intention"]] = row.counts.get(item["intention"], 0) + item["households"]
+        if item["intention"] != Intention.NO:
+            row.households += item["households"]
+            row.people += item["people"]
+    return sorted(rows.values(), key=lambda row: (-row.households, row.place.name))
+
+
+@dataclass
+class SettlementPlan:
+    place: Place
+    intentions: list[ReturnIntention]
+    counts: dict[str, int]
+    households_returning: int
+    people_returning: int
+    conditions: list[tuple[str, int]]
+    dwelling_losses: int
+
+
+def settlement_plan(*, user: User | None, place: Place) -> SettlementPlan:
+    """Latest intentions naming `place` (or a place within it) as the preferred settlement.
+
+    `dwelling_losses` counts dwelling loss items, located in this settlement, of the
+    active claims of the households that would return: the claims app records no
+    separate "destroyed" flag, so a claimed dwelling stands for one lost home.
+    """
+    from yurd.claims.models import LossItem
+
+    intentions = list(
+        latest_intentions(user=user)
+        .filter(preferred_place__path__startswith=place.path)
+        .prefetch_related("returning_members")
+        .order_by("household__code")
+    )
+    counts = Counter(intention.intention for intention in intentions)
+    returning = [intention for intention in intentions if intention.intention != Intention.NO]
+    conditions = Counter(code for intention in returning for code in intention.conditions)
+    labels = dict(ReturnCondition.choices)
+    household_ids = [intention.household_id for intention in returning]
+    dwelling_losses = (
+        LossItem.objects.filter(
+            Q(claim__household__in=household_ids),
+            category__code=DWELLING_CATEGORY,
+            place__path__startswith=place.path,
+        )
+        .exclude(claim__status__in=_INACTIVE_CLAIM_STATES)
+        .count()
+        if household_ids
+        else 0
+    )
+    return SettlementPlan(
+        place=place,
+        intentions=intentions,
+        counts={str(label): counts.get(value, 0) for value, label in Intention.choices},
+        households_returning=len(returning),
+        people_returning=sum(len(intention.returning_members.all()) for intention in returning),
+        conditions=[(str(labels[code]), conditions.get(code, 0)) for code in ReturnCondition.values],
+        dwelling_losses=dwelling_losses,
+    )

@@ -1,0 +1,143 @@
+"""Return intentions pages. Thin: parse input, call one selector or service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yurd.core.access import log_access
+from yurd.core.actors import actor_from_request
+from yurd.core.models import AccessAction
+from yurd.places.models import Place
+from yurd.registry.selectors import get_household_for_user
+from yurd.returns import selectors
+from yurd.returns.exports import planning_csv
+from yurd.returns.forms import PlanningExportForm, ReturnIntentionForm
+from yurd.returns.services import return_intention_record
+
+# The gazetteer's tile setting, so an organisation working offline configures one server.
+DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def _map_data(points: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "points": points,
+        "tiles": getattr(settings, "YURD_MAP_TILES", DEFAULT_TILES),
+        "households_label": _("Households that would return"),
+        "people_label": _("People who would return"),
+    }
+
+
+@login_required
+@permission_required("returns.view_returnintention", raise_exception=True)
+def household_intentions(request: HttpRequest, code: str) -> HttpResponse:
+    household = get_household_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    actor = actor_from_request(request)
+    can_record = request.user.has_perm("returns.add_returnintention")
+    form = ReturnIntentionForm(request.POST if request.method == "POST" else None, household=household)
+    if request.method == "POST":
+        if not can_record:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                return_intention_record(
+                    actor=actor,
+                    household=household,
+                    survey_date=data["survey_date"],
+                    intention=data["intention"],
+                    preferred_place=data["preferred_place"],
+                    conditions=data["conditions"],
+                    returning_members=data["returning_members"],
+                    timeline=data["timeline"],
+                    notes=data["notes"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Return intention recorded."))
+                return redirect("returns:household_intentions", code=household.code)
+    intentions = list(selectors.household_intentions(household))
+    log_access(actor, AccessAction.VIEW, household, detail={"page": "return intentions"})
+    return render(
+        request,
+        "returns/household_intentions.html",
+        {
+            "household": household,
+            "intentions": intentions,
+            "current": intentions[0] if intentions else None,
+            "form": form if can_record else None,
+        },
+    )
+
+
+@login_required
+@permission_required("returns.plan_returns", raise_exception=True)
+def planning(request: HttpRequest) -> HttpResponse:
+    rows = selectors.planning_overview(user=request.user)  # type: ignore[arg-type]
+    log_access(actor_from_request(request), AccessAction.LIST, "returns.returnintention")
+    points = [row.as_map_point(reverse("returns:settlement_plan", args=[row.place.code])) for row in rows]
+    located = [point for point in points if point["lat"] is not None]
+    return render(
+        request,
+        "returns/planning.html",
+        {"rows": rows, "map_points": located, "map_data": _map_data(located)},
+    )
+
+
+@login_required
+@permission_required("returns.plan_returns", raise_exception=True)
+def settlement_plan(request: HttpRequest, code: str) -> HttpResponse:
+    place = get_object_or_404(Place, code=code)
+    plan = selectors.settlement_plan(user=request.user, place=place)  # type: ignore[arg-type]
+    log_access(
+        actor_from_request(request),
+        AccessAction.LIST,
+        "returns.returnintention",
+        detail={"settlement": place.code, "count": len(plan.intentions)},
+    )
+    row = selectors.SettlementRow(
+        place=place,
+        counts={key: value for key, value in plan.counts.items() if value},
+        households=plan.households_returning,
+        people=plan.people_returning,
+    )
+    point = row.as_map_point("")
+    located = [point] if point["lat"] is not None else []
+    return render(
+        request,
+        "returns/settlement_plan.html",
+        {
+            "plan": plan,
+            "place": place,
+            "map_points": located,
+            "map_data": _map_data(located),
+            "export_form": PlanningExportForm(),
+            "can_export": request.user.has_perm("returns.export_returns"),
+            "can_open_households": request.user.has_perm("registry.view_household"),
+        },
+    )
+
+
+@login_required
+@permission_required("returns.export_returns", raise_exception=True)
+@require_POST
+def settlement_export(request: HttpRequest, code: str) -> HttpResponse:
+    place = get_object_or_404(Place, code=code)
+    form = PlanningExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("State the purpose of the export."))
+        return redirect("returns:settlement_plan", code=place.code)
+    content = planning_csv(actor=actor_from_request(request), place=place, purpose=form.cleaned_data["purpose"])
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="return-intentions-{place.code}.csv"'
+    return response
