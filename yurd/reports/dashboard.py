@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
-from yurd.places.models import Place
+from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Wave
 from yurd.reports.selectors import (
     DIMENSIONS,
@@ -126,60 +126,78 @@ def _model_available(label: str) -> bool:
     return model._meta.db_table in connection.introspection.table_names()
 
 
+def _grouped(queryset: Any, *fields: str) -> list[dict[str, Any]]:
+    return list(queryset.values(*fields).annotate(number=Count("pk")).order_by())
+
+
 def build_dashboard(*, user: User) -> Dashboard:
+    """The figures in five grouped queries over plain foreign-key columns (no joins for
+    households); places and waves are looked up once and rolled up to districts here."""
     exact = user.has_perm("registry.view_household")
     unknown_label = str(_("not recorded"))
     series: list[Series] = []
+    households = scoped_queryset(HOUSEHOLDS, user=user)
+    by_origin_and_wave = _grouped(households, "origin_place_id", "wave_id")
+    by_residence = _grouped(households, "current_place_id")
+    people_by_wave = _grouped(scoped_queryset(PEOPLE, user=user), "household__wave_id")
+
     waves = {
-        code: (name, year, pk) for code, name, year, pk in Wave.objects.values_list("code", "name", "year_from", "pk")
+        pk: (code, name, year) for pk, code, name, year in Wave.objects.values_list("pk", "code", "name", "year_from")
     }
+    place_ids = {row["origin_place_id"] for row in by_origin_and_wave} | {
+        row["current_place_id"] for row in by_residence
+    }
+    places = _places_with_districts(place_ids - {None})
 
-    def wave_series(key: str, title: str, measure: Any) -> dict[Any, int]:
-        counts = count_by(measure, DIMENSIONS["wave"].expression(measure.household_path), user=user)
-        order = sorted(counts, key=lambda code: (code not in waves, waves.get(code, ("", 0, 0))[1], str(code)))
-        labels = {code: waves[code][0] if code in waves else unknown_label for code in order}
+    def add(key: str, title: str, counts: dict[Any, int], labels: dict[Any, str], parameter: str | None) -> None:
+        order = sorted(counts, key=lambda group: (group is None, labels.get(group, "")))
+        if parameter == "wave":
+            order = sorted(counts, key=lambda group: (group is None, waves.get(group, ("", "", 0))[2]))
         series.append(
             _series(
                 key,
                 title,
-                counts,
-                order=order,
-                labels=labels,
+                {UNKNOWN if group is None else group: number for group, number in counts.items()},
+                order=[UNKNOWN if group is None else group for group in order],
+                labels={**{UNKNOWN if g is None else g: label for g, label in labels.items()}, UNKNOWN: unknown_label},
                 exact=exact,
-                link=lambda code: _link(HOUSEHOLD_LIST, wave=waves[code][2]) if code in waves else None,
-            )
-        )
-        return counts
-
-    def district_series(key: str, title: str, dimension_key: str, parameter: str) -> None:
-        counts = count_by(HOUSEHOLDS, DIMENSIONS[dimension_key].expression(""), user=user)
-        places = {
-            code: (name, pk)
-            for code, name, pk in Place.objects.filter(code__in=counts).values_list("code", "name", "pk")
-        }
-        order = sorted(counts, key=lambda code: (code not in places, places.get(code, ("", 0))[0]))
-        labels = {code: places[code][0] if code in places else unknown_label for code in order}
-        series.append(
-            _series(
-                key,
-                title,
-                counts,
-                order=order,
-                labels=labels,
-                exact=exact,
-                link=lambda code: _link(HOUSEHOLD_LIST, **{parameter: places[code][1]}) if code in places else None,
+                link=(lambda group: _link(HOUSEHOLD_LIST, **{parameter: group}) if group != UNKNOWN else None)
+                if parameter
+                else None,
             )
         )
 
-    households_by_wave = wave_series("households_by_wave", str(_("Households by displacement wave")), HOUSEHOLDS)
-    people_by_wave = wave_series("people_by_wave", str(_("People by displacement wave")), PEOPLE)
-    district_series(
-        "households_by_origin", str(_("Households by district of origin")), "origin_district", "origin_place"
+    wave_labels = {pk: name for pk, (_code, name, _year) in waves.items()}
+    households_by_wave: dict[Any, int] = {}
+    households_by_origin: dict[Any, int] = {}
+    households_by_settlement: dict[Any, int] = {}
+    for row in by_origin_and_wave:
+        households_by_wave[row["wave_id"]] = households_by_wave.get(row["wave_id"], 0) + row["number"]
+        district = places[row["origin_place_id"]]["district_id"] if row["origin_place_id"] in places else None
+        households_by_origin[district] = households_by_origin.get(district, 0) + row["number"]
+        settlement = row["origin_place_id"]
+        households_by_settlement[settlement] = households_by_settlement.get(settlement, 0) + row["number"]
+    households_by_residence: dict[Any, int] = {}
+    for row in by_residence:
+        district = places[row["current_place_id"]]["district_id"] if row["current_place_id"] in places else None
+        households_by_residence[district] = households_by_residence.get(district, 0) + row["number"]
+    people_counts = {row["household__wave_id"]: row["number"] for row in people_by_wave}
+    district_labels = {place["district_id"]: place["district_name"] for place in places.values()}
+
+    add("households_by_wave", str(_("Households by displacement wave")), households_by_wave, wave_labels, "wave")
+    add("people_by_wave", str(_("People by displacement wave")), people_counts, wave_labels, "wave")
+    add(
+        "households_by_origin",
+        str(_("Households by district of origin")),
+        households_by_origin,
+        district_labels,
+        "origin_place",
     )
-    district_series(
+    add(
         "households_by_residence",
         str(_("Households by district of residence")),
-        "current_district",
+        households_by_residence,
+        district_labels,
         "current_district",
     )
 
@@ -201,15 +219,86 @@ def build_dashboard(*, user: User) -> Dashboard:
 
     if _model_available("claims.claim"):
         series.append(_claims_series(user=user, exact=exact))
+    if _model_available("heritage.site") and user.has_perm("heritage.view_site"):
+        series.append(_heritage_series(user=user))
+    if _model_available("returns.returnintention") and user.has_perm("returns.plan_returns"):
+        series.append(_intentions_series(user=user, exact=exact))
 
     return Dashboard(
-        # Every household and person falls in one wave group (or "not recorded").
         households=sum(households_by_wave.values()),
-        people=sum(people_by_wave.values()),
+        people=sum(people_counts.values()),
         series=series,
-        settlements=_settlements(user=user, exact=exact),
+        settlements=_settlements(households_by_settlement, places, exact=exact),
         suppressed=not exact,
     )
+
+
+def _heritage_series(*, user: User) -> Series:
+    """Sites by derived condition (sites are not people: no suppression)."""
+    from yurd.heritage import selectors as heritage
+    from yurd.heritage.models import PhysicalState
+
+    site_ids = list(heritage.sites_visible(user=user).values_list("pk", flat=True))
+    counts: dict[Any, int] = {}
+    for condition in heritage.conditions_for(site_ids).values():
+        counts[condition.state] = counts.get(condition.state, 0) + 1
+    labels = dict(PhysicalState.choices)
+    order = [state for state in labels if state in counts] + sorted(state for state in counts if state not in labels)
+    return _series(
+        "heritage_by_condition",
+        str(_("Heritage sites by condition")),
+        counts,
+        order=order,
+        labels={state: str(labels.get(state, _("not assessed"))) for state in order},
+        exact=True,
+        link=lambda state: (
+            _link("heritage:site_list", condition=state) if user.has_perm("heritage.view_site") else None
+        ),
+    )
+
+
+def _intentions_series(*, user: User, exact: bool) -> Series:
+    """Households by their latest return intention."""
+    from yurd.returns import selectors as returns
+    from yurd.returns.models import Intention
+
+    counts = {
+        row["intention"]: row["number"]
+        for row in returns.latest_intentions(user=user)
+        .select_related(None)
+        .values("intention")
+        .annotate(number=Count("pk"))
+        .order_by()
+    }
+    labels = dict(Intention.choices)
+    order = [value for value in labels if value in counts]
+    return _series(
+        "return_intentions",
+        str(_("Households by return intention")),
+        counts,
+        order=order,
+        labels={value: str(labels[value]) for value in order},
+        exact=exact,
+        link=None,
+    )
+
+
+def _places_with_districts(place_ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Each place with its district (its parent for a settlement, itself otherwise)."""
+    rows = list(
+        Place.objects.filter(pk__in=place_ids).values(
+            "pk", "code", "name", "kind", "latitude", "longitude", "parent_id", "parent__name"
+        )
+    )
+    result = {}
+    for row in rows:
+        settlement = row["kind"] == PlaceKind.SETTLEMENT and row["parent_id"] is not None
+        result[row["pk"]] = {
+            **row,
+            "district_id": row["parent_id"] if settlement else row["pk"],
+            "district_name": row["parent__name"] if settlement else row["name"],
+        }
+    return result
 
 
 def _claims_series(*, user: User, exact: bool) -> Series:
@@ -230,31 +319,12 @@ def _claims_series(*, user: User, exact: bool) -> Series:
     )
 
 
-def _settlements(*, user: User, exact: bool) -> list[dict[str, Any]]:
-    """Origin settlements with coordinates, sized by their households (one grouped query)."""
-    grouped = (
-        scoped_queryset(HOUSEHOLDS, user=user)
-        .filter(origin_place__latitude__isnull=False, origin_place__longitude__isnull=False)
-        .values(
-            "origin_place_id",
-            "origin_place__code",
-            "origin_place__name",
-            "origin_place__latitude",
-            "origin_place__longitude",
-        )
-        .annotate(households=Count("pk"))
-        .order_by("origin_place__code")
-    )
+def _settlements(counts: dict[Any, int], places: dict[int, dict[str, Any]], *, exact: bool) -> list[dict[str, Any]]:
+    """Origin settlements with coordinates, sized by their households."""
     points = [
-        {
-            "code": entry["origin_place__code"],
-            "name": entry["origin_place__name"],
-            "latitude": entry["origin_place__latitude"],
-            "longitude": entry["origin_place__longitude"],
-            "households": entry["households"],
-            "id": entry["origin_place_id"],
-        }
-        for entry in grouped
+        {**places[pk], "households": number}
+        for pk, number in sorted(counts.items(), key=lambda item: str(item[0]))
+        if pk in places and places[pk]["latitude"] is not None and places[pk]["longitude"] is not None
     ]
     if not exact:
         table = suppress_one_dimensional(
@@ -268,7 +338,7 @@ def _settlements(*, user: User, exact: bool) -> list[dict[str, Any]]:
             "latitude": float(point["latitude"]),
             "longitude": float(point["longitude"]),
             "households": point["households"],
-            "link": _link(HOUSEHOLD_LIST, origin_place=point["id"]) if exact else None,
+            "link": _link(HOUSEHOLD_LIST, origin_place=point["pk"]) if exact else None,
         }
         for point in points
     ]

@@ -1,0 +1,416 @@
+"""Reports and API benchmark: overview dashboard p95, full pseudonymised export of every
+person, and API list p95 under 20 concurrent clients, on SQLite and PostgreSQL.
+
+    python -m bench reports                                   # 50,000 households, both databases
+    python -m bench reports --households 5000 --database sqlite
+    python -m bench reports --skip-load                       # reuse the scratch databases
+
+Each database gets a scratch database (SQLite file under /tmp, PostgreSQL database
+`yurd_bench_reports`) loaded with synthetic households (about five people each) and
+claims by bulk insert, on the demo gazetteer. Each phase runs in its own process, so the
+export's peak memory is that process's maximum RSS. The API is served by gunicorn
+(2 workers x 8 threads, the machine has 2 cores) and loaded by a small threaded
+http.client loop on loopback. All data is synthetic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = Path(tempfile.gettempdir()) / "yurd-bench-reports"
+SQLITE_PATH = SCRATCH / "reports.sqlite3"
+POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_reports")
+USERNAME = "bench-registrar"
+PURPOSE = "Benchmark of the full pseudonymised export"
+SURNAMES = ["Məmmədov", "Əliyev", "Hüseynov", "Həsənov", "Quliyev", "Cəfərov", "Rzayev", "Orucov"]
+GIVEN = ["Əli", "Leyla", "Tamilla", "Rauf", "Nigar", "Həsən", "Aysel", "Kamran", "Səbinə", "Orxan"]
+
+
+def environment(database: str) -> dict[str, str]:
+    SCRATCH.mkdir(exist_ok=True)
+    url = f"sqlite:///{SQLITE_PATH}" if database == "sqlite" else POSTGRES_URL
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "YURD_VAR_DIR": str(SCRATCH / database),
+        "YURD_MEDIA_ROOT": str(SCRATCH / database / "media"),
+        "YURD_TASK_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DEBUG": "false",
+    }
+
+
+def setup_django(database: str) -> None:
+    os.environ.update(environment(database))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+# --- phases (each in its own process) ---------------------------------------------
+
+
+def phase_load(database: str, households: int) -> dict[str, Any]:
+    if database == "postgres":
+        import psycopg
+
+        name = POSTGRES_URL.rsplit("/", 1)[1]
+        with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    elif SQLITE_PATH.exists():
+        SQLITE_PATH.unlink()
+    setup_django(database)
+    from django.core.management import call_command
+    from django.db import transaction
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    from yurd.accounts.roles import Role
+    from yurd.core.testing.personas import make_user
+    from yurd.places import demo as places_demo
+    from yurd.places.models import Place, PlaceKind
+    from yurd.registry.models import Household, Person, Wave
+
+    places_demo.load(households=households, stdout=sys.stdout)
+    settlements = list(Place.objects.filter(kind=PlaceKind.SETTLEMENT).values_list("pk", flat=True))
+    waves = list(Wave.objects.order_by("year_from"))
+    weights = [5, 15, 80][-len(waves) :]
+    generator = random.Random(2026)
+    with transaction.atomic():
+        batch: list[Any] = []
+        for number in range(1, households + 1):
+            year = generator.choice([1948, 1949, 1950, 1988, 1988, 1989, 1989, 1990, 1991])
+            batch.append(
+                Household(
+                    code=f"HH-{number:06d}",
+                    origin_place_id=generator.choice(settlements),
+                    current_place_id=generator.choice(settlements),
+                    wave=generator.choices(waves, weights)[0],
+                    displacement_date=f"{year}-{generator.randint(1, 12):02d}" if number % 3 else str(year),
+                )
+            )
+            if len(batch) == 5000:
+                Household.objects.bulk_create(batch)
+                batch = []
+        Household.objects.bulk_create(batch)
+    household_ids = list(Household.objects.order_by("pk").values_list("pk", flat=True))
+    people = 0
+    with transaction.atomic():
+        batch = []
+        for household_id in household_ids:
+            for member in range(5):
+                people += 1
+                batch.append(
+                    Person(
+                        code=f"P-{people:07d}",
+                        household_id=household_id,
+                        surname=generator.choice(SURNAMES),
+                        given_name=generator.choice(GIVEN),
+                        sex=generator.choice("fm"),
+                        birth_date=str(generator.randint(1920, 2015)),
+                        is_deceased=member == 0 and generator.random() < 0.3,
+                    )
+                )
+                if len(batch) == 10000:
+                    Person.objects.bulk_create(batch)
+                    batch = []
+        Person.objects.bulk_create(batch)
+    claims = _load_claims(household_ids, generator)
+    user = make_user(USERNAME, Role.REGISTRAR)
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=user).key
+    (SCRATCH / f"{database}.token").write_text(token)
+    return {
+        "households": len(household_ids),
+        "people": people,
+        "claims": claims,
+        "load_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _load_claims(household_ids: list[int], generator: random.Random) -> int:
+    try:
+        from yurd.claims.models import Claim, ClaimStatus
+    except ImportError:
+        return 0
+    from django.db import transaction
+
+    wanted = min(20000, len(household_ids) * 2 // 5)
+    statuses = [status.value for status in ClaimStatus]
+    with transaction.atomic():
+        Claim.objects.bulk_create(
+            [
+                Claim(
+                    case_number=f"CL-B-{number:06d}",
+                    household_id=household_ids[number % len(household_ids)],
+                    status=generator.choice(statuses),
+                    secret_hash="0" * 64,
+                )
+                for number in range(wanted)
+            ],
+            batch_size=5000,
+        )
+    return wanted
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def phase_dashboard(database: str, runs: int) -> dict[str, Any]:
+    setup_django(database)
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from yurd.accounts.models import User
+    from yurd.reports.dashboard import build_dashboard
+
+    user = User.objects.get(username=USERNAME)
+    for _ in range(3):
+        build_dashboard(user=user)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        build_dashboard(user=user)
+        timings.append((time.perf_counter() - started) * 1000)
+    page_timings = []
+    with override_settings(YURD_DASHBOARD_CACHE_SECONDS=0):
+        client = Client()
+        client.force_login(user)
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get("/reports/")
+            page_timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, response.status_code
+    cached = Client()
+    cached.force_login(user)
+    cached.get("/reports/")
+    cached_timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        cached.get("/reports/")
+        cached_timings.append((time.perf_counter() - started) * 1000)
+    return {
+        "figures_p50_ms": round(statistics.median(timings), 1),
+        "figures_p95_ms": round(percentile(timings, 0.95), 1),
+        "page_uncached_p95_ms": round(percentile(page_timings, 0.95), 1),
+        "page_cached_p95_ms": round(percentile(cached_timings, 0.95), 1),
+    }
+
+
+def phase_export(database: str, file_format: str) -> dict[str, Any]:
+    setup_django(database)
+    from yurd.accounts.models import User
+    from yurd.core.actors import Actor
+    from yurd.reports.exports import export_path, export_request
+
+    user = User.objects.get(username=USERNAME)
+    started = time.perf_counter()
+    export = export_request(actor=Actor(user=user), kind="people", file_format=file_format, purpose=PURPOSE)
+    seconds = time.perf_counter() - started
+    assert export.job is not None
+    export.job.refresh_from_db()
+    assert export.job.status == "succeeded", export.job.message
+    return {
+        f"export_{file_format}_rows": export.rows,
+        f"export_{file_format}_seconds": round(seconds, 1),
+        f"export_{file_format}_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        f"export_{file_format}_file_mb": round(export_path(export).stat().st_size / 1e6, 1),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def phase_api(database: str, clients: int, requests_per_client: int) -> dict[str, Any]:
+    token = (SCRATCH / f"{database}.token").read_text().strip()
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "8",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment(database),
+    )
+    try:
+        _wait_for(port)
+        households = _api_load(port, token, "/api/households/", clients, requests_per_client)
+        people = _api_load(port, token, "/api/people/", clients, requests_per_client)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "api_households_p50_ms": households["p50"],
+        "api_households_p95_ms": households["p95"],
+        "api_households_errors": households["errors"],
+        "api_people_p50_ms": people["p50"],
+        "api_people_p95_ms": people["p95"],
+        "api_people_errors": people["errors"],
+        "api_requests_per_second": round((households["rate"] + people["rate"]) / 2, 1),
+    }
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/api/schema/")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the API server did not start")
+
+
+def _api_load(port: int, token: str, path: str, clients: int, count: int) -> dict[str, float]:
+    timings: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    headers = {"Authorization": f"Token {token}"}
+
+    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    probe.request("GET", path, headers=headers)
+    first = json.loads(probe.getresponse().read())
+    probe.close()
+    pages = max(1, min(200, -(-first["count"] // max(1, len(first["results"])))))
+
+    def client(seed: int) -> None:
+        generator = random.Random(seed)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for _ in range(count):
+            page = generator.randint(1, pages)
+            started = time.perf_counter()
+            connection.request("GET", f"{path}?page={page}", headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                timings.append(elapsed)
+                if response.status != 200 or not json.loads(body).get("results"):
+                    errors[0] += 1
+        connection.close()
+
+    # Warm both workers before measuring.
+    client(-1)
+    timings.clear()
+    errors[0] = 0
+    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "p50": round(statistics.median(timings), 1),
+        "p95": round(percentile(timings, 0.95), 1),
+        "errors": errors[0],
+        "rate": len(timings) / elapsed,
+    }
+
+
+# --- driver ----------------------------------------------------------------------
+
+
+def run_child(database: str, phase: str, extra: list[str]) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "reports", "--child", database, "--phase", phase, *extra],
+        cwd=ROOT,
+        env=environment(database),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stdout[-3000:] + completed.stderr[-5000:])
+        raise RuntimeError(f"{phase} on {database} failed")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=50_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=25, help="requests per client and endpoint")
+    parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase", choices=["load", "dashboard", "export", "export-xlsx", "api"], help=argparse.SUPPRESS
+    )
+    options = parser.parse_args()
+
+    if options.child:
+        if options.phase == "load":
+            result = phase_load(options.child, options.households)
+        elif options.phase == "dashboard":
+            result = phase_dashboard(options.child, options.runs)
+        elif options.phase == "export":
+            result = phase_export(options.child, "csv")
+        elif options.phase == "export-xlsx":
+            result = phase_export(options.child, "xlsx")
+        else:
+            result = phase_api(options.child, options.clients, options.requests)
+        print(json.dumps(result))
+        return 0
+
+    databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
+    failed = False
+    for database in databases:
+        results: dict[str, Any] = {"database": database}
+        if not options.skip_load:
+            results.update(run_child(database, "load", ["--households", str(options.households)]))
+        results.update(run_child(database, "dashboard", ["--runs", str(options.runs)]))
+        results.update(run_child(database, "export", []))
+        results.update(
+            run_child(database, "api", ["--clients", str(options.clients), "--requests", str(options.requests)])
+        )
+        verdicts = {
+            "dashboard p95 <= 300 ms": results["figures_p95_ms"] <= 300 and results["page_uncached_p95_ms"] <= 300,
+            "export <= 60 s": results["export_csv_seconds"] <= 60,
+            "export peak <= 500 MB": results["export_csv_peak_mb"] <= 500,
+            "API list p95 <= 100 ms": max(results["api_households_p95_ms"], results["api_people_p95_ms"]) <= 100,
+        }
+        failed = failed or not all(verdicts.values())
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+        for verdict, passed in verdicts.items():
+            print(f"  {'PASS' if passed else 'FAIL'}  {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
