@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
 from django.http import Http404
 from django.utils import timezone
 
@@ -89,12 +88,9 @@ def claim_list(*, user: User | None, filters: dict[str, str]) -> QuerySet[Claim]
         claims = claims.filter(_has_category(category))
     if week := filters.get("week", ""):
         try:
-            start = dt.date.fromisoformat(week)
+            claims = claims.filter(decided_week=dt.date.fromisoformat(week))
         except ValueError:
-            start = None
-        if start is not None:
-            begin = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
-            claims = claims.filter(decided_at__gte=begin, decided_at__lt=begin + dt.timedelta(days=7))
+            claims = claims.none()
     if query := filters.get("q", "").strip():
         claims = claims.filter(Q(case_number__icontains=query) | Q(household__code__iexact=query))
     return claims.select_related("household__origin_place", "household__wave").order_by("-case_number")
@@ -126,16 +122,31 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
     claims = claims_visible_to(user)
     assessed_claims = claims.filter(status__in=ASSESSED_STATES)
 
-    registered_total = households.count()
-    assessed_total = assessed_claims.values("household_id").distinct().count()
+    # One scan each: cells of (wave, district). A household has one wave and one district,
+    # so distinct counts per cell add up to the per-wave, per-district and overall figures.
+    registered_cells = list(
+        households.order_by()
+        .values_list("wave", "origin_place__parent")
+        .annotate(n=Count("id"))
+        .values_list("wave", "origin_place__parent", "n")
+    )
+    assessed_cells = list(
+        assessed_claims.order_by()
+        .values_list("household__wave", "household__origin_place__parent")
+        .annotate(n=Count("household", distinct=True))
+        .values_list("household__wave", "household__origin_place__parent", "n")
+    )
+    registered_total = sum(n for _wave, _district, n in registered_cells)
+    assessed_total = sum(n for _wave, _district, n in assessed_cells)
+
+    def totals(cells: list[tuple[Any, Any, int]], position: int) -> dict[Any, int]:
+        result: dict[Any, int] = {}
+        for cell in cells:
+            result[cell[position]] = result.get(cell[position], 0) + cell[2]
+        return result
 
     waves = {wave.pk: wave.name for wave in Wave.objects.all()}
-    registered_by_wave = dict(households.values_list("wave").annotate(n=Count("id")).values_list("wave", "n"))
-    assessed_by_wave = dict(
-        assessed_claims.values("household__wave")
-        .annotate(n=Count("household", distinct=True))
-        .values_list("household__wave", "n")
-    )
+    registered_by_wave, assessed_by_wave = totals(registered_cells, 0), totals(assessed_cells, 0)
     by_wave = [
         ProgressRow(
             key if key is not None else "none",
@@ -145,15 +156,7 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
         )
         for key in sorted(set(registered_by_wave) | set(assessed_by_wave), key=lambda k: (k is None, k or 0))
     ]
-
-    registered_by_district = dict(
-        households.values("origin_place__parent").annotate(n=Count("id")).values_list("origin_place__parent", "n")
-    )
-    assessed_by_district = dict(
-        assessed_claims.values("household__origin_place__parent")
-        .annotate(n=Count("household", distinct=True))
-        .values_list("household__origin_place__parent", "n")
-    )
+    registered_by_district, assessed_by_district = totals(registered_cells, 1), totals(assessed_cells, 1)
     district_ids = {key for key in set(registered_by_district) | set(assessed_by_district) if key is not None}
     district_names = dict(Place.objects.filter(pk__in=district_ids).values_list("pk", "name"))
     by_district = sorted(
@@ -167,45 +170,39 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
     )
 
     categories = {category.pk: category for category in LossCategory.objects.all()}
-    items = LossItem.objects.filter(claim__in=assessed_claims.values("pk"))
     category_rows: dict[int, dict[str, Any]] = {
         row["category"]: dict(row)
-        for row in items.values("category").annotate(
+        for row in LossItem.objects.filter(claim__in=assessed_claims)
+        .order_by()
+        .values("category")
+        .annotate(
             households=Count("claim__household", distinct=True),
             claims=Count("claim", distinct=True),
             value=Sum("amount"),
+            decided_value=Sum("amount", filter=Q(claim__status__in=DECIDED_STATES)),
         )
     }
-    decided_values = dict(
-        LossItem.objects.filter(claim__in=claims.filter(status__in=DECIDED_STATES).values("pk"))
-        .values("category")
-        .annotate(value=Sum("amount"))
-        .values_list("category", "value")
-    )
     by_category = [
         {
             "category": category,
             "households": category_rows.get(pk, {}).get("households", 0),
             "claims": category_rows.get(pk, {}).get("claims", 0),
             "assessed_value": category_rows.get(pk, {}).get("value") or 0,
-            "decided_value": decided_values.get(pk) or 0,
+            "decided_value": category_rows.get(pk, {}).get("decided_value") or 0,
         }
         for pk, category in categories.items()
     ]
 
-    since = timezone.now() - dt.timedelta(weeks=weeks)
-    throughput: list[dict[str, Any]] = [
-        dict(row)
-        for row in claims.filter(status__in=DECIDED_STATES, decided_at__gte=since)
-        .annotate(week=TruncWeek("decided_at"))
-        .values("week")
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=today.weekday(), weeks=weeks - 1)
+    throughput = [
+        {"week_start": week, "n": count}
+        for week, count in claims.filter(status__in=DECIDED_STATES, decided_week__gte=since)
+        .values("decided_week")
         .annotate(n=Count("id"))
-        .order_by("week")
+        .order_by("decided_week")
+        .values_list("decided_week", "n")
     ]
-    for row in throughput:
-        row["week_start"] = (
-            timezone.localtime(row["week"]).date() if timezone.is_aware(row["week"]) else row["week"].date()
-        )
     by_status = dict(claims.values("status").annotate(n=Count("id")).values_list("status", "n"))
     statuses = [
         {"status": status, "label": label, "n": by_status.get(status, 0)} for status, label in ClaimStatus.choices

@@ -20,9 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from yurd.claims.domain.keys import property_key
 from yurd.claims.domain.sampling import draw_sample, qc_sample_size
@@ -428,14 +429,28 @@ def loss_item_remove(*, actor: Actor, claim: Claim, expected_version: int, item:
 # --- Double compensation -------------------------------------------------------------
 
 
-def line_key_for(claim: Claim, item: LossItem) -> tuple[str, HeirLine | None]:
+def line_key_for(
+    claim: Claim, item: LossItem, owner_lines: dict[int, HeirLine] | None = None
+) -> tuple[str, HeirLine | None]:
     """The heir line a compensation counts against: the claim's, else the owner's, else the household."""
     if claim.heir_line is not None:
         return claim.heir_line.code, claim.heir_line
-    owner_line = HeirLine.objects.filter(ancestor_id=item.original_owner_id).first() if item.original_owner_id else None
+    owner_line = None
+    if item.original_owner_id is not None:
+        if owner_lines is not None:
+            owner_line = owner_lines.get(item.original_owner_id)
+        else:
+            owner_line = HeirLine.objects.filter(ancestor_id=item.original_owner_id).first()
     if owner_line is not None:
         return owner_line.code, owner_line
     return f"household:{claim.household.code}", None
+
+
+def _owner_lines(items: Iterable[LossItem]) -> dict[int, HeirLine]:
+    owners = {item.original_owner_id for item in items if item.original_owner_id is not None}
+    if not owners:
+        return {}
+    return {line.ancestor_id: line for line in HeirLine.objects.filter(ancestor_id__in=owners)}
 
 
 def compensation_conflicts(claim: Claim) -> list[dict[str, str]]:
@@ -664,36 +679,38 @@ def content_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
-def _record_decision(
+def _stored_valuations(items: Sequence[LossItem], table: ValuationTable) -> dict[int, dict[str, Any]]:
+    """The assessment's stored arithmetic; it names its table version, which must be the decision's."""
+    valuations = {}
+    for item in items:
+        stored = dict(item.valuation)
+        if stored.pop("table_version", None) != table.version:
+            raise ClaimError(
+                _("Loss item %(item)s was not valued under table v%(version)s; re-value the claim first.")
+                % {"item": item.reference, "version": table.version}
+            )
+        valuations[item.pk] = stored
+    return valuations
+
+
+def _build_decision(
     *,
     actor: Actor,
     claim: Claim,
+    items: Sequence[LossItem],
+    claimants: Sequence[Claimant],
+    valuations: dict[int, dict[str, Any]],
+    number: int,
     kind: str,
     outcome: str,
     table: ValuationTable,
     reason: str,
     now: datetime,
-    lookup: TableLookup | None = None,
     precedent: Decision | None = None,
     supersedes: Decision | None = None,
     batch: CohortBatch | None = None,
 ) -> Decision:
-    items = list(claim.loss_items.select_related("category", "place").order_by("id"))
-    if lookup is not None:
-        valuations = {item.pk: lookup.value(item).as_dict() for item in items}
-    else:
-        # The assessment's stored arithmetic; it names its table version, which must be this one.
-        valuations = {}
-        for item in items:
-            stored = dict(item.valuation)
-            if stored.pop("table_version", None) != table.version:
-                raise ClaimError(
-                    _("Loss item %(item)s was not valued under table v%(version)s; re-value the claim first.")
-                    % {"item": item.reference, "version": table.version}
-                )
-            valuations[item.pk] = stored
-    claimants = list(claim.claimants.select_related("person").order_by("id"))
-    number = (claim.decisions.count() or 0) + 1
+    """An unsaved decision with its canonical payload and content hash."""
     payload = _decision_payload(
         claim=claim,
         number=number,
@@ -709,7 +726,7 @@ def _record_decision(
         supersedes=supersedes,
         claimants=claimants,
     )
-    decision = Decision(
+    return Decision(
         claim=claim,
         number=number,
         kind=kind,
@@ -727,43 +744,89 @@ def _record_decision(
         supersedes=supersedes,
         batch=batch,
     )
+
+
+def _compensation_rows(
+    claim: Claim,
+    items: Sequence[LossItem],
+    decision: Decision,
+    valuations: dict[int, dict[str, Any]],
+    owner_lines: dict[int, HeirLine],
+) -> list[Compensation]:
+    rows = []
+    for item in items:
+        line_key, line = line_key_for(claim, item, owner_lines)
+        rows.append(
+            Compensation(
+                line_key=line_key,
+                heir_line=line,
+                property_key=item.property_key,
+                claim=claim,
+                loss_item=item,
+                decision=decision,
+                amount=Decimal(valuations[item.pk]["amount"]),
+            )
+        )
+    return rows
+
+
+def _record_decision(
+    *,
+    actor: Actor,
+    claim: Claim,
+    kind: str,
+    outcome: str,
+    table: ValuationTable,
+    reason: str,
+    now: datetime,
+    lookup: TableLookup | None = None,
+    supersedes: Decision | None = None,
+) -> Decision:
+    items = list(claim.loss_items.select_related("category", "place").order_by("id"))
+    if lookup is not None:
+        valuations = {item.pk: lookup.value(item).as_dict() for item in items}
+    else:
+        valuations = _stored_valuations(items, table)
+    claimants = list(claim.claimants.select_related("person").order_by("id"))
+    decision = _build_decision(
+        actor=actor,
+        claim=claim,
+        items=items,
+        claimants=claimants,
+        valuations=valuations,
+        number=claim.decisions.count() + 1,
+        kind=kind,
+        outcome=outcome,
+        table=table,
+        reason=reason,
+        now=now,
+        supersedes=supersedes,
+    )
     decision.save(force_insert=True)
-    if outcome == DecisionOutcome.GRANTED:
-        if supersedes is None:
-            conflicts = compensation_conflicts(claim)
-            if conflicts:
-                raise DoubleCompensationError(_conflict_message(conflicts), conflicts=conflicts)
-            rows = []
-            for item in items:
-                line_key, line = line_key_for(claim, item)
-                rows.append(
-                    Compensation(
-                        line_key=line_key,
-                        heir_line=line,
-                        property_key=item.property_key,
-                        claim=claim,
-                        loss_item=item,
-                        decision=decision,
-                        amount=Decimal(valuations[item.pk]["amount"]),
-                    )
-                )
-            try:
-                # The database has the last word: a concurrent decision on the same property fails here.
-                with transaction.atomic():
-                    Compensation.objects.bulk_create(rows)
-            except IntegrityError as error:
-                conflicts = compensation_conflicts(claim)
-                raise DoubleCompensationError(
-                    _conflict_message(conflicts)
-                    if conflicts
-                    else _("The same property can be compensated only once per heir line."),
-                    conflicts=conflicts,
-                ) from error
+    if outcome != DecisionOutcome.GRANTED:
+        return decision
+    if supersedes is not None:
+        for row in Compensation.objects.filter(claim=claim):
+            row.decision = decision
+            row.amount = Decimal(valuations[row.loss_item_id]["amount"])
+            row.save(update_fields=["decision", "amount"])
+        return decision
+    conflicts = compensation_conflicts(claim)
+    if conflicts:
+        raise DoubleCompensationError(_conflict_message(conflicts), conflicts=conflicts)
+    try:
+        # The database has the last word: a concurrent decision on the same property fails here.
+        with transaction.atomic():
+            Compensation.objects.bulk_create(
+                _compensation_rows(claim, items, decision, valuations, _owner_lines(items))
+            )
+    except IntegrityError as error:
+        conflicts = compensation_conflicts(claim)
+        if conflicts:
+            message = _conflict_message(conflicts)
         else:
-            for row in Compensation.objects.filter(claim=claim).select_related("loss_item"):
-                row.decision = decision
-                row.amount = Decimal(valuations[row.loss_item_id]["amount"])
-                row.save(update_fields=["decision", "amount"])
+            message = _("The same property can be compensated only once per heir line.")
+        raise DoubleCompensationError(message, conflicts=conflicts) from error
     return decision
 
 
@@ -805,8 +868,8 @@ def _finish_decision(
     before = claim.status
     claim.status = ClaimStatus.DECIDED
     claim.status_changed_at = now
-    claim.decided_at = now
-    _save(claim, actor, ["status", "status_changed_at", "decided_at"])
+    claim.mark_decided(now)
+    _save(claim, actor, ["status", "status_changed_at", "decided_at", "decided_week"])
     detail: dict[str, Any] = {
         "decision": decision.number,
         "content_hash": decision.content_hash,
@@ -1022,7 +1085,7 @@ def cohort_set_precedent(*, actor: Actor, cohort: Cohort, decision: Decision) ->
     return cohort
 
 
-def cohort_apply(
+def cohort_apply(  # noqa: PLR0915 - one transaction, clearer read top to bottom than split
     *,
     actor: Actor,
     cohort: Cohort,
@@ -1035,9 +1098,12 @@ def cohort_apply(
 ) -> CohortBatch:
     """Apply the cohort's precedent to its assessed and approved files, each recorded individually.
 
-    Every file gets its own approval (where needed), decision, events and history; a file
-    that cannot be decided (four eyes, double compensation, a stale valuation) is skipped
-    with its reason, and the rest go on. A QC sample is drawn from the decided files.
+    Every file gets its own approval event (where needed), decision with its content
+    hash, compensation rows, decide event and history row, written in bulk in one
+    transaction. A file that cannot be decided (four eyes, double compensation, a stale
+    valuation) is skipped with its reason and the rest go on. A QC sample is drawn from
+    the decided files. The unique constraint on compensations still has the last word:
+    a concurrent decision on the same property rolls the whole batch back.
     """
     _require(actor, "claims.decide_claim")
     if actor.user is None:
@@ -1052,6 +1118,11 @@ def cohort_apply(
         candidates = candidates.filter(scope)
     claim_ids = list(candidates.order_by("case_number").values_list("pk", flat=True)[:limit])
     now = timezone.now()
+    batch_reason = _("%(reason)s (precedent: claim %(case)s, decision %(number)s)") % {
+        "reason": reason,
+        "case": precedent.payload.get("case_number", ""),
+        "number": precedent.number,
+    }
     with transaction.atomic():
         batch = CohortBatch.objects.create(
             cohort=cohort,
@@ -1061,79 +1132,163 @@ def cohort_apply(
             qc_confidence=confidence,
             qc_margin=margin,
         )
-        decided: list[int] = []
-        skipped: list[dict[str, str]] = []
-        batch_reason = _("%(reason)s (precedent: claim %(case)s, decision %(number)s)") % {
-            "reason": reason,
-            "case": precedent.payload.get("case_number", ""),
-            "number": precedent.number,
-        }
-        claims = (
+        claims = list(
             Claim.objects.select_for_update()
             .select_related("household", "heir_line", "valuation_table")
-            .filter(pk__in=claim_ids)
+            .filter(pk__in=claim_ids, status__in=[ClaimStatus.ASSESSED, ClaimStatus.APPROVED])
             .order_by("case_number")
         )
+        items_by_claim: dict[int, list[LossItem]] = {claim.pk: [] for claim in claims}
+        for item in (
+            LossItem.objects.filter(claim_id__in=items_by_claim).select_related("category", "place").order_by("id")
+        ):
+            items_by_claim[item.claim_id].append(item)
+        claimants_by_claim: dict[int, list[Claimant]] = {claim.pk: [] for claim in claims}
+        for claimant in (
+            Claimant.objects.filter(claim_id__in=claimants_by_claim).select_related("person").order_by("id")
+        ):
+            claimants_by_claim[claimant.claim_id].append(claimant)
+        decision_counts = dict(
+            Decision.objects.filter(claim_id__in=items_by_claim)
+            .values("claim_id")
+            .annotate(n=Count("id"))
+            .values_list("claim_id", "n")
+        )
+        owner_lines = _owner_lines(item for items in items_by_claim.values() for item in items)
+        keys = {item.property_key for items in items_by_claim.values() for item in items}
+        taken: dict[tuple[str, str], str] = {
+            (line_key, key): case
+            for line_key, key, case in Compensation.objects.filter(property_key__in=keys).values_list(
+                "line_key", "property_key", "claim__case_number"
+            )
+        }
+        decisions: list[Decision] = []
+        decided: list[Claim] = []
+        skipped: list[dict[str, str]] = []
+        pending: list[tuple[Claim, list[LossItem], dict[int, dict[str, Any]]]] = []
+        events: list[ClaimEvent] = []
         for claim in claims:
+            items = items_by_claim[claim.pk]
             try:
-                with transaction.atomic():
-                    _four_eyes(claim, actor, _("decide"))
-                    if claim.status == ClaimStatus.ASSESSED:
-                        claim.approved_by = actor.user
-                        _event(
-                            claim,
-                            actor,
-                            "approve",
-                            from_status=claim.status,
-                            to_status=ClaimStatus.APPROVED,
-                            reason=batch_reason,
-                            detail={"batch": batch.pk},
-                            at=now,
-                        ).save()
-                        claim.status = ClaimStatus.APPROVED
-                    assert claim.valuation_table is not None  # noqa: S101
-                    decision = _record_decision(
-                        actor=actor,
-                        claim=claim,
-                        kind=DecisionKind.COHORT,
-                        outcome=DecisionOutcome.GRANTED,
-                        table=claim.valuation_table,
-                        reason=batch_reason,
-                        now=now,
-                        precedent=precedent,
-                        batch=batch,
-                    )
-                    _finish_decision_fields(claim, actor, decision, reason=batch_reason, now=now, batch=batch)
-                decided.append(claim.pk)
+                table = _cohort_file_check(claim, actor, items, owner_lines, taken)
+                valuations = _stored_valuations(items, table)
             except ClaimError as error:
                 skipped.append({"case_number": claim.case_number, "reason": error.message})
+                continue
+            for item in items:
+                taken[(line_key_for(claim, item, owner_lines)[0], item.property_key)] = claim.case_number
+            if claim.status == ClaimStatus.ASSESSED:
+                detail: dict[str, Any] = {"batch": batch.pk}
+                events.append(
+                    _event(
+                        claim,
+                        actor,
+                        "approve",
+                        from_status=claim.status,
+                        to_status=ClaimStatus.APPROVED,
+                        reason=batch_reason,
+                        detail=detail,
+                        at=now,
+                    )
+                )
+                claim.approved_by = actor.user
+            decisions.append(
+                _build_decision(
+                    actor=actor,
+                    claim=claim,
+                    items=items,
+                    claimants=claimants_by_claim[claim.pk],
+                    valuations=valuations,
+                    number=decision_counts.get(claim.pk, 0) + 1,
+                    kind=DecisionKind.COHORT,
+                    outcome=DecisionOutcome.GRANTED,
+                    table=table,
+                    reason=batch_reason,
+                    now=now,
+                    precedent=precedent,
+                    batch=batch,
+                )
+            )
+            pending.append((claim, items, valuations))
+            decided.append(claim)
+        Decision.objects.bulk_create(decisions, batch_size=500)
+        compensations: list[Compensation] = []
+        for decision, (claim, items, valuations) in zip(decisions, pending, strict=True):
+            compensations.extend(_compensation_rows(claim, items, decision, valuations, owner_lines))
+            claim.status = ClaimStatus.DECIDED
+            claim.status_changed_at = now
+            claim.mark_decided(now)
+            claim.version += 1
+            detail = {
+                "decision": decision.number,
+                "content_hash": decision.content_hash,
+                "total": str(decision.total),
+                "batch": batch.pk,
+            }
+            events.append(
+                _event(
+                    claim,
+                    actor,
+                    "decide",
+                    from_status=ClaimStatus.APPROVED,
+                    to_status=ClaimStatus.DECIDED,
+                    reason=batch_reason,
+                    detail=detail,
+                    at=now,
+                )
+            )
+        try:
+            with transaction.atomic():
+                Compensation.objects.bulk_create(compensations, batch_size=1000)
+        except IntegrityError as error:
+            raise DoubleCompensationError(
+                _(
+                    "Another decision compensated one of these properties meanwhile; nothing was decided. "
+                    "Apply the batch again."
+                )
+            ) from error
+        ClaimEvent.objects.bulk_create(events, batch_size=1000)
+        bulk_update_with_history(
+            decided,
+            Claim,
+            ["status", "status_changed_at", "decided_at", "decided_week", "approved_by", "version", "updated_at"],
+            batch_size=500,
+            default_user=actor.user,
+            default_change_reason=batch_reason[:100],
+            default_date=now,
+        )
         batch.decided_count = len(decided)
         batch.skipped = skipped
         batch.qc_seed = seed if seed is not None else secrets.randbits(48)
         batch.qc_sample_size = qc_sample_size(len(decided), confidence=float(confidence), margin=float(margin))
-        sample = draw_sample(decided, batch.qc_sample_size, seed=batch.qc_seed)
+        sample = draw_sample([claim.pk for claim in decided], batch.qc_sample_size, seed=batch.qc_seed)
         QcSampleItem.objects.bulk_create([QcSampleItem(batch=batch, claim_id=claim_id) for claim_id in sorted(sample)])
         batch.save(update_fields=["decided_count", "skipped", "qc_seed", "qc_sample_size"])
     return batch
 
 
-def _finish_decision_fields(
-    claim: Claim, actor: Actor, decision: Decision, *, reason: str, now: datetime, batch: CohortBatch
-) -> None:
-    before = ClaimStatus.APPROVED
-    claim.status = ClaimStatus.DECIDED
-    claim.status_changed_at = now
-    claim.decided_at = now
-    _save(claim, actor, ["status", "status_changed_at", "decided_at", "approved_by"])
-    detail = {
-        "decision": decision.number,
-        "content_hash": decision.content_hash,
-        "total": str(decision.total),
-        "batch": batch.pk,
-    }
-    _event(
-        claim, actor, "decide", from_status=before, to_status=claim.status, reason=reason, detail=detail, at=now
-    ).save()
+def _cohort_file_check(
+    claim: Claim,
+    actor: Actor,
+    items: Sequence[LossItem],
+    owner_lines: dict[int, HeirLine],
+    taken: dict[tuple[str, str], str],
+) -> ValuationTable:
+    """Why this file cannot join the batch (raised), or the table it was valued under."""
+    _four_eyes(claim, actor, _("decide"))
+    if claim.valuation_table is None or not items:
+        raise ClaimError(_("Claim %(case)s has not been valued.") % {"case": claim.case_number})
+    clashes = []
+    for item in items:
+        key = (line_key_for(claim, item, owner_lines)[0], item.property_key)
+        if key in taken:
+            clashes.append(_("%(reference)s (claim %(case)s)") % {"reference": item.reference, "case": taken[key]})
+    if clashes:
+        raise DoubleCompensationError(
+            _("The same property can be compensated only once per heir line: %(items)s.")
+            % {"items": "; ".join(clashes)}
+        )
+    return claim.valuation_table
 
 
 @transaction.atomic
