@@ -24,6 +24,7 @@ from yurd.core.models import AccessAction
 from yurd.registry import selectors, services
 from yurd.registry.exports import export_csv, export_xlsx, registry_export
 from yurd.registry.forms import (
+    ConsentForm,
     ExportForm,
     FilterForm,
     HouseholdEditForm,
@@ -112,6 +113,7 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
         "heir_generations": heir_generations,
         "heir_line": getattr(person, "heir_line", None) if person.is_deceased else None,
         "sees_sensitive": sees_sensitive,
+        "consent_form": ConsentForm(initial={"given_on": timezone.localdate()}),
         "accesses": access_history(person, limit=20),
     }
     if sees_sensitive:
@@ -200,6 +202,45 @@ def heir_line_create(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Heir line %(code)s opened.") % {"code": line.code})
+    return redirect("registry:person_detail", code=code)
+
+
+@login_required
+@permission_required("registry.add_consent", raise_exception=True)
+@require_POST
+def consent_add(request: HttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_record(
+            actor=actor_from_request(request),
+            person=person,
+            purpose=form.cleaned_data["purpose"],
+            given_on=form.cleaned_data["given_on"],
+        )
+        messages.success(request, _("Consent recorded."))
+    else:
+        messages.error(request, _("Give the purpose and the date of the consent."))
+    return redirect("registry:person_detail", code=code)
+
+
+@login_required
+@permission_required("registry.change_consent", raise_exception=True)
+@require_POST
+def consent_withdraw(request: HttpRequest, code: str, consent_id: int) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    consent = get_object_or_404(person.consents, pk=consent_id)
+    try:
+        services.consent_withdraw(
+            actor=actor_from_request(request),
+            consent=consent,
+            withdrawn_on=timezone.localdate(),
+            reason=request.POST.get("reason", "").strip() or _("Consent withdrawn"),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Consent withdrawn."))
     return redirect("registry:person_detail", code=code)
 
 

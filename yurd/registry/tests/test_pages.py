@@ -179,3 +179,25 @@ def test_search_page_highlights_matches(client: Any, registrar: User, mammadov_f
     response = client.get(reverse("registry:search"), {"q": "Мамедов Али"})
     assert "<mark>Məmmədov</mark>" in response.text
     assert AccessLogEntry.objects.filter(action="search", username=registrar.username).exists()
+
+
+def test_consent_is_recorded_and_withdrawn_with_history(
+    client: Any, registrar: User, mammadov_family: Household
+) -> None:
+    person = mammadov_family.members.get(given_name="Rəşad")
+    login(client, registrar)
+    client.post(reverse("registry:consent_add", args=[person.code]), {"purpose": "testimony", "given_on": "2025-02-01"})
+    consent = person.consents.get(purpose="testimony")
+    assert consent.recorded_by == registrar
+    client.post(reverse("registry:consent_withdraw", args=[person.code, consent.pk]), {"reason": "asked by phone"})
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is not None
+    assert consent.history.first().history_change_reason == "asked by phone"  # type: ignore[union-attr]
+
+
+def test_assessor_cannot_withdraw_consent(client: Any, assessor: User, mammadov_family: Household) -> None:
+    person = mammadov_family.members.get(given_name="Rəşad")
+    consent = person.consents.get()
+    login(client, assessor)
+    response = client.post(reverse("registry:consent_withdraw", args=[person.code, consent.pk]))
+    assert response.status_code == 403
