@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from yurd.claims.domain.shares import ShareError, parse_share
 from yurd.claims.models import LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
@@ -53,19 +53,20 @@ class ClaimantsField(forms.CharField):
 
 class ClaimCreateForm(forms.Form):
     household = forms.CharField(
-        label=_lazy("Household code"), help_text=_lazy("The displaced household, e.g. HH-004211.")
+        label=gettext_lazy("Household code"), help_text=gettext_lazy("The displaced household, e.g. HH-004211.")
     )
     heir_line = forms.CharField(
-        label=_lazy("Heir line code"),
+        label=gettext_lazy("Heir line code"),
         required=False,
-        help_text=_lazy("Only when heirs file for a deceased person, e.g. HL-000123."),
+        help_text=gettext_lazy("Only when heirs file for a deceased person, e.g. HL-000123."),
     )
-    remedy = forms.ChoiceField(label=_lazy("Remedy sought"), choices=Remedy.choices)
-    language = forms.ChoiceField(label=_lazy("Language of letters"), choices=LetterLanguage.choices)
+    remedy = forms.ChoiceField(label=gettext_lazy("Remedy sought"), choices=Remedy.choices)
+    language = forms.ChoiceField(label=gettext_lazy("Language of letters"), choices=LetterLanguage.choices)
     claimants = ClaimantsField(
-        label=_lazy("Claimants and shares"), help_text=_lazy("One a line: person code and share, e.g. P-0000012 1/2.")
+        label=gettext_lazy("Claimants and shares"),
+        help_text=gettext_lazy("One a line: person code and share, e.g. P-0000012 1/2."),
     )
-    notes = forms.CharField(label=_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, households: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,41 +90,44 @@ class ClaimCreateForm(forms.Form):
 
 class ClaimEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    remedy = forms.ChoiceField(label=_lazy("Remedy sought"), choices=Remedy.choices)
-    language = forms.ChoiceField(label=_lazy("Language of letters"), choices=LetterLanguage.choices)
+    remedy = forms.ChoiceField(label=gettext_lazy("Remedy sought"), choices=Remedy.choices)
+    language = forms.ChoiceField(label=gettext_lazy("Language of letters"), choices=LetterLanguage.choices)
     claimants = ClaimantsField(
-        label=_lazy("Claimants and shares"), help_text=_lazy("One a line: person code and share, e.g. P-0000012 1/2.")
+        label=gettext_lazy("Claimants and shares"),
+        help_text=gettext_lazy("One a line: person code and share, e.g. P-0000012 1/2."),
     )
-    notes = forms.CharField(label=_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class LossItemForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     category = forms.ModelChoiceField(
-        label=_lazy("Category"), queryset=LossCategory.objects.all(), to_field_name="code"
+        label=gettext_lazy("Category"), queryset=LossCategory.objects.all(), to_field_name="code"
     )
     place = forms.ModelChoiceField(
-        label=_lazy("Settlement"), queryset=Place.objects.filter(kind=PlaceKind.SETTLEMENT), to_field_name="code"
+        label=gettext_lazy("Settlement"), queryset=Place.objects.filter(kind=PlaceKind.SETTLEMENT), to_field_name="code"
     )
     reference = forms.CharField(
-        label=_lazy("Property reference"),
+        label=gettext_lazy("Property reference"),
         max_length=200,
-        help_text=_lazy("Address, plot or register number, or a short name that identifies this property."),
+        help_text=gettext_lazy("Address, plot or register number, or a short name that identifies this property."),
     )
-    original_owner = forms.CharField(label=_lazy("Original owner (person code)"), required=False)
-    quantity = forms.DecimalField(label=_lazy("Quantity"), min_value=Decimal(0), max_digits=14, decimal_places=4)
-    unit = forms.ChoiceField(label=_lazy("Unit"), choices=Unit.choices)
-    price_year = forms.IntegerField(label=_lazy("Year of loss (for prices)"), min_value=1900, max_value=2100)
+    original_owner = forms.CharField(label=gettext_lazy("Original owner (person code)"), required=False)
+    quantity = forms.DecimalField(label=gettext_lazy("Quantity"), min_value=Decimal(0), max_digits=14, decimal_places=4)
+    unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=Unit.choices)
+    price_year = forms.IntegerField(label=gettext_lazy("Year of loss (for prices)"), min_value=1900, max_value=2100)
     period_start = forms.CharField(
-        label=_lazy("Loss from"), required=False, help_text=_lazy("A date or part of one: 1988, 11.1988.")
+        label=gettext_lazy("Loss from"), required=False, help_text=gettext_lazy("A date or part of one: 1988, 11.1988.")
     )
-    period_end = forms.CharField(label=_lazy("Loss until"), required=False)
-    description = forms.CharField(label=_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    period_end = forms.CharField(label=gettext_lazy("Loss until"), required=False)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     evidence = forms.CharField(
-        label=_lazy("Evidence references"),
+        label=gettext_lazy("Evidence references"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_lazy("Evidence UUIDs or SHA-256 hashes, one a line."),
+        help_text=gettext_lazy("Evidence UUIDs or SHA-256 hashes, one a line."),
     )
 
     def clean_original_owner(self) -> Person | None:
@@ -162,45 +166,57 @@ class LossItemForm(forms.Form):
 
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(
-        label=_lazy("Outcome"), required=False, choices=[("granted", _lazy("granted")), ("rejected", _lazy("rejected"))]
+        label=gettext_lazy("Outcome"),
+        required=False,
+        choices=[("granted", gettext_lazy("granted")), ("rejected", gettext_lazy("rejected"))],
     )
 
 
 class RevalueForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     table = forms.ModelChoiceField(
-        label=_lazy("Valuation table version"), queryset=ValuationTable.objects.all(), to_field_name="version"
+        label=gettext_lazy("Valuation table version"), queryset=ValuationTable.objects.all(), to_field_name="version"
     )
-    reason = forms.CharField(label=_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ValuationImportForm(forms.Form):
-    name = forms.CharField(label=_lazy("Table name"), max_length=200)
-    currency = forms.CharField(label=_lazy("Currency (ISO code)"), max_length=3, min_length=3)
-    file = forms.FileField(label=_lazy("CSV or XLSX file"))
+    name = forms.CharField(label=gettext_lazy("Table name"), max_length=200)
+    currency = forms.CharField(label=gettext_lazy("Currency (ISO code)"), max_length=3, min_length=3)
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
 
 
 class ExportForm(forms.Form):
-    purpose = forms.CharField(label=_lazy("Purpose of this export"), widget=forms.Textarea(attrs={"rows": 2}))
+    purpose = forms.CharField(label=gettext_lazy("Purpose of this export"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CohortApplyForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Reasons for the batch decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reasons for the batch decision"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     confidence = forms.DecimalField(
-        label=_lazy("QC confidence"), initial=Decimal("0.95"), min_value=Decimal("0.5"), max_value=Decimal("0.999")
+        label=gettext_lazy("QC confidence"),
+        initial=Decimal("0.95"),
+        min_value=Decimal("0.5"),
+        max_value=Decimal("0.999"),
     )
     margin = forms.DecimalField(
-        label=_lazy("QC margin of error"), initial=Decimal("0.05"), min_value=Decimal("0.01"), max_value=Decimal("0.5")
+        label=gettext_lazy("QC margin of error"),
+        initial=Decimal("0.05"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("0.5"),
     )
 
 
 class PrecedentForm(forms.Form):
-    case_number = forms.CharField(label=_lazy("Case number of the precedent"))
-    decision = forms.IntegerField(label=_lazy("Decision number"), initial=1, min_value=1)
+    case_number = forms.CharField(label=gettext_lazy("Case number of the precedent"))
+    decision = forms.IntegerField(label=gettext_lazy("Decision number"), initial=1, min_value=1)
 
 
 class StatusLookupForm(forms.Form):
-    case_number = forms.CharField(label=_lazy("Case number"), max_length=20)
-    secret = forms.CharField(label=_lazy("Secret code"), max_length=40, widget=forms.PasswordInput(render_value=False))
+    case_number = forms.CharField(label=gettext_lazy("Case number"), max_length=20)
+    secret = forms.CharField(
+        label=gettext_lazy("Secret code"), max_length=40, widget=forms.PasswordInput(render_value=False)
+    )
