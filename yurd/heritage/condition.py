@@ -59,6 +59,8 @@ def derive(observations: Iterable[ObservationFacts]) -> Condition:
     facts = list(observations)
     if not facts:
         return Condition(UNKNOWN)
+    if len(facts) == 1 and facts[0].physical_state != NOT_ASSESSABLE:
+        return Condition(facts[0].physical_state, sources=(facts[0],))
     assessable = [fact for fact in facts if fact.physical_state != NOT_ASSESSABLE]
     if not assessable:
         latest = max(facts, key=lambda fact: _year_month_day(fact.when))

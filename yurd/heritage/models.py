@@ -45,6 +45,12 @@ class Site(TimeStampedModel):
     latitude = models.FloatField(_("latitude"), editable=False)
     longitude = models.FloatField(_("longitude"), editable=False)
     period = models.CharField(_("period of construction"), max_length=100, blank=True)
+    # Derived, never typed in: the services recompute it from the published observations
+    # whenever one is recorded, approved or rejected (see services.site_condition_refresh).
+    # Kept for the map and list filters over thousands of sites; dossiers derive it live.
+    condition_state = models.CharField(
+        _("current condition"), max_length=20, default="unknown", editable=False, db_index=True
+    )
     description = models.TextField(_("description"), blank=True)
     related_sites = models.ManyToManyField("self", verbose_name=_("related sites"), blank=True, symmetrical=True)
     is_published = models.BooleanField(

@@ -6,11 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 
 from yurd.accounts.models import User
-from yurd.core.partial_dates import PartialDate
 from yurd.evidence.models import EvidenceLink
 from yurd.evidence.selectors import links_for_targets
 from yurd.heritage import condition as conditions
@@ -34,12 +34,15 @@ def conditions_for(site_ids: list[int] | None = None) -> dict[int, conditions.Co
     if site_ids is not None:
         rows = rows.filter(site_id__in=site_ids)
     facts: dict[int, list[conditions.ObservationFacts]] = defaultdict(list)
-    for site_id, code, state, certainty, observed_on, interval_end in rows.values_list(
-        "site_id", "code", "physical_state", "certainty", "observed_on", "interval_end"
-    ).iterator(chunk_size=5000):
-        date = observed_on or interval_end
-        when = date.to_storage() if isinstance(date, PartialDate) else ""
-        facts[site_id].append(conditions.ObservationFacts(code, state, certainty, when))
+    # The stored partial dates are sortable text: read them as text, the date or else the
+    # later image date, without building PartialDate objects for every row.
+    when = Coalesce(NullIf("observed_on", Value("")), "interval_end", output_field=CharField())
+    for site_id, code, state, certainty, when_text in (
+        rows.annotate(when_text=when)
+        .values_list("site_id", "code", "physical_state", "certainty", "when_text")
+        .iterator(chunk_size=5000)
+    ):
+        facts[site_id].append(conditions.ObservationFacts(code, state, certainty, when_text or ""))
     derived = {site_id: conditions.derive(site_facts) for site_id, site_facts in facts.items()}
     if site_ids is not None:
         for site_id in site_ids:
@@ -68,6 +71,8 @@ def site_list(*, user: User | None, filters: dict[str, Any] | None = None, publi
         queryset = queryset.filter(site_type=site_type)
     if settlement := filters.get("settlement"):
         queryset = queryset.filter(settlement__path__startswith=settlement.path)
+    if wanted := filters.get("condition"):
+        queryset = queryset.filter(condition_state=wanted)
     sites = list(queryset)
     derived = conditions_for(None) if len(sites) > 500 else conditions_for([site.pk for site in sites])
     unknown = conditions.Condition(conditions.UNKNOWN)
@@ -77,29 +82,19 @@ def site_list(*, user: User | None, filters: dict[str, Any] | None = None, publi
     return rows
 
 
-def map_features(*, user: User | None, public: bool = False, url_for: Any = None) -> dict[str, Any]:
-    """A GeoJSON FeatureCollection of sites with their derived condition and colour (RFC 7946)."""
-    features = []
-    for row in site_list(user=user, public=public):
-        site = row.site
-        features.append(
-            {
-                "type": "Feature",
-                "id": site.code,
-                "geometry": site.geometry,
-                "properties": {
-                    "code": site.code,
-                    "name": site.name,
-                    "type": site.site_type.code,
-                    "settlement": site.settlement.name,
-                    "condition": row.condition.state,
-                    "colour": row.condition.colour,
-                    "point": [site.longitude, site.latitude],
-                    "url": url_for(site) if url_for else "",
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
+def map_rows(*, user: User | None, public: bool = False) -> list[list[Any]]:
+    """Compact rows for the map, one per site: [code, name, longitude, latitude, condition].
+
+    Five thousand sites must reach the browser within the map's time budget, so this reads
+    plain values, with the condition the services keep derived on the site.
+    """
+    rows = sites_visible(user=user, public=public).values_list(
+        "code", "name", "longitude", "latitude", "condition_state"
+    )
+    return [
+        [code, name, round(longitude, 6), round(latitude, 6), state]
+        for code, name, longitude, latitude, state in rows.order_by("code")
+    ]
 
 
 def site_get(*, user: User | None, code: str, public: bool = False) -> Site:

@@ -174,7 +174,24 @@ def observation_record(
                 target_code=observation.code,
                 relation=LinkRelation.CONTRADICTS,
             )
+        site_condition_refresh(site_ids=[site.pk])
     return observation
+
+
+def site_condition_refresh(*, site_ids: Iterable[int] | None = None) -> int:
+    """Store each site's derived condition (from published observations). Returns how many changed."""
+    from yurd.heritage.selectors import conditions_for
+
+    ids = list(site_ids) if site_ids is not None else None
+    derived = conditions_for(ids)
+    changed = 0
+    queryset = Site.objects.all() if ids is None else Site.objects.filter(pk__in=ids)
+    for site_id, stored in queryset.values_list("pk", "condition_state"):
+        state = derived[site_id].state if site_id in derived else "unknown"
+        if state != stored:
+            Site.objects.filter(pk=site_id).update(condition_state=state)
+            changed += 1
+    return changed
 
 
 def _review(*, actor: Actor, observation: Observation, note: str, approve: bool) -> Observation:
@@ -193,6 +210,7 @@ def _review(*, actor: Actor, observation: Observation, note: str, approve: bool)
         locked.review_note = note
         locked.full_clean()
         locked.save()
+        site_condition_refresh(site_ids=[locked.site_id])
     return locked
 
 

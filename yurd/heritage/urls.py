@@ -6,7 +6,7 @@ app_name = "heritage"
 urlpatterns = [
     path("", views.site_list, name="site_list"),
     path("map/", views.site_map, name="site_map"),
-    path("map/data.geojson", views.site_map_data, name="site_map_data"),
+    path("map/data.json", views.site_map_data, name="site_map_data"),
     path("sites/new/", views.site_create, name="site_create"),
     path("sites/<str:code>/", views.site_detail, name="site_detail"),
     path("sites/<str:code>/edit/", views.site_edit, name="site_edit"),
@@ -19,6 +19,6 @@ urlpatterns = [
     path("export/sites.kml", views.export_kml, name="export_kml"),
     path("export/sites.csv", views.export_csv, name="export_csv"),
     path("catalogue/", views.public_catalogue, name="public_catalogue"),
-    path("catalogue/map/data.geojson", views.public_map_data, name="public_map_data"),
+    path("catalogue/map/data.json", views.public_map_data, name="public_map_data"),
     path("catalogue/<str:code>/", views.public_site, name="public_site"),
 ]

@@ -62,9 +62,19 @@ def site_map(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("heritage.view_site", raise_exception=True)
 def site_map_data(request: HttpRequest) -> JsonResponse:
-    prefix = reverse("heritage:site_detail", args=["CODE"]).removesuffix("CODE/")
-    data = selectors.map_features(user=request.user, url_for=lambda site: f"{prefix}{site.code}/")  # type: ignore[arg-type]
-    return JsonResponse(data)
+    return _map_data(selectors.map_rows(user=request.user), reverse("heritage:site_detail", args=["CODE"]))  # type: ignore[arg-type]
+
+
+def _map_data(rows: list[list[Any]], url_template: str) -> JsonResponse:
+    return JsonResponse(
+        {
+            "columns": ["code", "name", "longitude", "latitude", "condition"],
+            "sites": rows,
+            "colours": conditions.COLOURS,
+            "url": url_template,
+        },
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )
 
 
 @login_required
@@ -301,8 +311,7 @@ def public_catalogue(request: HttpRequest) -> HttpResponse:
 
 
 def public_map_data(request: HttpRequest) -> JsonResponse:
-    prefix = reverse("heritage:public_site", args=["CODE"]).removesuffix("CODE/")
-    return JsonResponse(selectors.map_features(user=None, public=True, url_for=lambda site: f"{prefix}{site.code}/"))
+    return _map_data(selectors.map_rows(user=None, public=True), reverse("heritage:public_site", args=["CODE"]))
 
 
 def public_site(request: HttpRequest, code: str) -> HttpResponse:

@@ -79,16 +79,16 @@ def test_observation_with_photo_then_review_changes_the_derived_condition(
     observation = Observation.objects.get(site=site)
     assert observation.status == ObservationStatus.PENDING_REVIEW
     assert EvidenceLink.objects.filter(target_code=observation.code, relation="supports").exists()
-    map_data = client.get("/heritage/map/data.geojson").json()
-    assert map_data["features"][0]["properties"]["condition"] == "unknown"
+    map_data = client.get("/heritage/map/data.json").json()
+    assert map_data["sites"][0][4] == "unknown"
 
     login_verified(client, reviewer)
     queue = client.get("/heritage/review/").content.decode()
     assert observation.code in queue
     response = client.post(f"/heritage/observations/{observation.code}/review/", {"decision": "approve", "note": ""})
     assert response.status_code == 302
-    map_data = client.get("/heritage/map/data.geojson").json()
-    assert map_data["features"][0]["properties"]["condition"] == "destroyed"
+    map_data = client.get("/heritage/map/data.json").json()
+    assert map_data["sites"][0][4] == "destroyed"
     page = client.get(f"/heritage/sites/{site.code}/").content.decode()
     assert observation.code in page
 
@@ -209,5 +209,5 @@ def test_public_catalogue_lists_only_published_sites_and_never_restricted_eviden
     assert str(restricted.public_code) not in detail
     assert pending.code not in detail
     assert client.get("/heritage/catalogue/HS-000002/").status_code == 404
-    data = client.get("/heritage/catalogue/map/data.geojson").json()
-    assert [feature["id"] for feature in data["features"]] == [published.code]
+    data = client.get("/heritage/catalogue/map/data.json").json()
+    assert [row[0] for row in data["sites"]] == [published.code]

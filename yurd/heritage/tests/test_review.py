@@ -91,3 +91,21 @@ def test_an_observation_needs_a_date(heritage_researcher: User, site: Site) -> N
 def test_analyst_cannot_record_observations(analyst: User, site: Site) -> None:
     with pytest.raises(PermissionDenied):
         observe(analyst, site, "slightly_damaged")
+
+
+def test_stored_condition_always_equals_the_live_derivation(
+    heritage_researcher: User, reviewer: User, site: Site
+) -> None:
+    from yurd.heritage.selectors import conditions_for
+
+    def stored() -> str:
+        site.refresh_from_db()
+        return site.condition_state
+
+    assert stored() == "unknown"
+    observe(heritage_researcher, site, "slightly_damaged", observed_on="2019")
+    assert stored() == "slightly_damaged" == conditions_for([site.pk])[site.pk].state
+    grave = observe(heritage_researcher, site, "destroyed", observed_on="2022")
+    assert stored() == "slightly_damaged"
+    observation_approve(actor=Actor(user=reviewer), observation=grave)
+    assert stored() == "destroyed" == conditions_for([site.pk])[site.pk].state
