@@ -141,14 +141,14 @@ def child(database: str, places: int, queries: int) -> None:
 
 
 def ensure_postgres_database() -> bool:
+    """A fresh scratch database each run, so schema changes between runs cannot break it."""
     try:
         import psycopg
 
         name = POSTGRES_URL.rsplit("/", 1)[1]
         with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True, connect_timeout=3) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-            if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
         return True
     except Exception as error:
         print(f"PostgreSQL not reachable ({error}); skipping it.")
@@ -167,6 +167,7 @@ def main() -> int:
         return 0
     databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
     status = 0
+    SQLITE_PATH.unlink(missing_ok=True)
     for database in databases:
         if database == "postgres" and not ensure_postgres_database():
             continue

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 # How many name rows a search reads before ranking; keeps the cost flat on large gazetteers.
 _CANDIDATES = 400
 _FUZZY = 3000
-_FUZZY_WHEN_FEWER = 5
 _FUZZY_MIN_SCORE = 75.0
 
 
@@ -65,8 +64,8 @@ def _prefix_q(key: str) -> Q:
 def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> list[PlaceMatch]:
     """Places whose name, in any script or period, matches `query`, best first.
 
-    Three tiers, each only when the one before found few places: names starting with the
-    query (indexed), names with a word starting with it ("Vedi" → "Böyük Vedi"), and
+    Three tiers, each only when the ones before found nothing: names starting with the
+    query (indexed), names with a word starting with it ("Məzrə" → "Böyük Məzrə"), and
     names within a small edit distance among those sharing its first two letters.
     """
     key = search_key(query)
@@ -83,7 +82,7 @@ def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> lis
         candidates.extend(places[:_CANDIDATES])
 
     gather(_prefix_q(key))
-    if len({row[2] for row in candidates}) < _FUZZY_WHEN_FEWER:
+    if not candidates:  # a word inside a longer name; scans the names, so only when needed
         gather(Q(search_key__contains=f" {key}"))
     best: dict[int, tuple[float, str]] = {}
     typed = query.strip().casefold()
@@ -97,7 +96,7 @@ def place_search(query: str, *, kind: str | None = None, limit: int = 20) -> lis
                 best[place_id] = (score, text)
 
     consider(candidates)
-    if len(best) < _FUZZY_WHEN_FEWER and len(key) >= 4:
+    if not best and len(key) >= 4:
         near = _prefix_q(key[:2])
         keys = set(PlaceName.objects.filter(near, name_kind).values_list("search_key", flat=True).distinct()[:_FUZZY])
         keys |= set(Place.objects.filter(near, place_kind).values_list("search_key", flat=True).distinct()[:_FUZZY])

@@ -209,6 +209,8 @@ def test_command_refuses_a_user_without_the_import_permission(analyst) -> None: 
     with pytest.raises(CommandError, match="may not import"):
         call_command("places", "--as", analyst.username, "import", str(DATA / "good_places.csv"), "--commit")
     assert not Place.objects.exists()
+    with pytest.raises(CommandError, match="may not import"):
+        call_command("places", "import", str(DATA / "good_places.csv"), "--commit", "--as", analyst.username)
 
 
 def test_export_writes_place_id_and_every_name(tmp_path: Path) -> None:

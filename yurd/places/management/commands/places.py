@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import sys
 from argparse import ArgumentParser
@@ -42,7 +43,12 @@ class Command(YurdCommand):
             "export", help="Write place_id and every name, the shape `linkage --places` reads."
         )
         exporter.add_argument("--output", type=Path, required=True)
-        actions.add_parser("reindex", help="Recompute every name's search key after the folding rules change.")
+        reindexer = actions.add_parser(
+            "reindex", help="Recompute every name's search key after the folding rules change."
+        )
+        for subparser in (importer, exporter, reindexer):
+            # Also accepted after the action; SUPPRESS keeps an earlier --as from being reset.
+            subparser.add_argument("--as", dest="as_user", metavar="USERNAME", default=argparse.SUPPRESS)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
