@@ -66,6 +66,100 @@ VILLAGES = [
     ("Zod", "Зод", "Sotk", "Սոթք"), ("Basarkeçər", "Басаркечар", "Vardenis", "Վարդենիս"),
 ]  # fmt: skip
 
+# Villages beyond the named ones are composed from common parts, so that a large population has
+# villages of realistic size (about a hundred households each) rather than a few enormous ones.
+_VILLAGE_FIRST = [
+    "Qara",
+    "Ağ",
+    "Sarı",
+    "Göy",
+    "Qızıl",
+    "Daş",
+    "Təzə",
+    "Köhnə",
+    "Yuxarı",
+    "Aşağı",
+    "Orta",
+    "Böyük",
+    "Kiçik",
+    "Dəmir",
+    "Çay",
+    "Bağ",
+    "Gül",
+    "Alma",
+    "Qoşa",
+    "Şirin",
+    "Dərin",
+    "Uzun",
+    "Əyri",
+    "Qum",
+]
+_VILLAGE_SECOND = [
+    "bulaq",
+    "kənd",
+    "dərə",
+    "təpə",
+    "yurd",
+    "qala",
+    "arx",
+    "oba",
+    "qışlaq",
+    "dağ",
+    "göl",
+    "çinar",
+    "söyüd",
+    "meşə",
+    "düz",
+    "yal",
+    "qaya",
+    "kəhriz",
+    "bağlar",
+    "lı",
+    "çay",
+    "su",
+]
+_ARMENIAN_PARTS = [
+    "Nor",
+    "Ver",
+    "Mets",
+    "Pokr",
+    "Kar",
+    "Get",
+    "Sar",
+    "Jur",
+    "Vard",
+    "Dzor",
+    "Ashen",
+    "Ahovit",
+    "Tsov",
+    "Mut",
+    "Tap",
+    "Aghbyur",
+    "Shen",
+    "Hovit",
+    "Berd",
+    "Kert",
+    "Blur",
+    "Gegh",
+]
+
+
+def village_table(count: int, seed: int = 3) -> list[tuple[str, str, str, str]]:
+    rng = random.Random(seed)
+    villages = list(VILLAGES)
+    seen = {village[0] for village in villages}
+    while len(villages) < count:
+        azerbaijani = rng.choice(_VILLAGE_FIRST) + rng.choice(_VILLAGE_SECOND)
+        if rng.random() < 0.3:
+            azerbaijani += rng.choice(["", "lı", "li"])
+        if azerbaijani in seen:
+            continue
+        seen.add(azerbaijani)
+        armenian_latin = rng.choice(_ARMENIAN_PARTS) + rng.choice(_ARMENIAN_PARTS).lower()
+        villages.append((azerbaijani, to_russian(azerbaijani), armenian_latin, to_armenian_from_latin(armenian_latin)))
+    return villages
+
+
 AZ_CYRILLIC = dict(zip("abcçdeəfgğhxıijkqlmnoöprsştuüvyz", "абҹчдеәфҝғһхыижкглмноөпрсштуүвјз", strict=True))
 ARMENIAN = dict(zip("abcçdeəfgğhxıijkqlmnoöprsştuüvyz", "աբջչդեաֆգղհխըիժկղլմնօօպրսշտուվյզ", strict=True))
 ARMENIAN["u"] = "ու"
@@ -150,6 +244,11 @@ def to_armenian(word: str) -> str:
     return _map(word, ARMENIAN).lower()
 
 
+def to_armenian_from_latin(word: str) -> str:
+    text = word.lower().replace("sh", "ş").replace("ch", "ç").replace("kh", "x").replace("gh", "ğ").replace("ts", "s")
+    return "".join(ARMENIAN.get(char, char) for char in text).capitalize()
+
+
 def russian_to_passport(word: str) -> str:
     return _map(word, PASSPORT_RU)
 
@@ -178,6 +277,7 @@ class Person:
 
 @dataclass
 class Population:
+    villages: list[tuple[str, str, str, str]]
     people: list[Person] = field(default_factory=list)
 
 
@@ -188,10 +288,10 @@ def _choice(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
 
 def make_population(households: int, seed: int = 1) -> Population:
     rng = random.Random(seed)
-    population = Population()
+    population = Population(villages=village_table(max(len(VILLAGES), households // 100)))
     for number in range(households):
         code = f"H{number:06d}"
-        village = rng.randrange(len(VILLAGES))
+        village = rng.randrange(len(population.villages))
         surname = _choice(rng, SURNAMES)
         grandfather = _choice(rng, MALE)
         head_year = rng.randint(1925, 1975)
@@ -292,6 +392,9 @@ SOURCES = [
     ("armenian_archive_1989", 0.2, 1989),
 ]
 
+# Documents issued to one person; the others are lists of whole families.
+INDIVIDUAL_SOURCES = {"passport_mrz_2005", "online_form_2019"}
+
 _KEYBOARD_NEIGHBOURS = "qwertyuiopasdfghjklzxcvbnm"
 
 
@@ -317,7 +420,8 @@ def _date(rng: random.Random, person: Person, style: str) -> str:
         return ""
     if roll < 0.07:
         year += rng.choice((-1, 1))
-    if rng.random() < 0.2 or person.year < 1935:
+    # Passports always carry a full date (01.01 when the day was unknown); lists often only the year.
+    if style != "iso" and (rng.random() < 0.2 or person.year < 1935):
         return str(year)
     if rng.random() < 0.05:
         return f"01.01.{year}"
@@ -330,8 +434,15 @@ def _date(rng: random.Random, person: Person, style: str) -> str:
     return f"{day:02d}.{month:02d}.{year}"
 
 
-def _record(rng: random.Random, person: Person, source: str, doc_year: int, number: int) -> dict[str, str]:
-    village = VILLAGES[person.village]
+def _record(  # noqa: PLR0917
+    rng: random.Random,
+    villages: list[tuple[str, str, str, str]],
+    person: Person,
+    source: str,
+    doc_year: int,
+    number: int,
+) -> dict[str, str]:
+    village = villages[person.village]
     surname = (
         person.surname if person.married_year is None or doc_year >= person.married_year else person.maiden_surname
     )
@@ -342,7 +453,7 @@ def _record(rng: random.Random, person: Person, source: str, doc_year: int, numb
     with_patronymic = rng.random() < 0.7
     row = {"record_id": "", "source": source, "full_name": "", "given_name": "", "surname": "", "patronymic": "",
            "sex": "", "birth_date": "", "birth_place": "", "origin_place": "", "record_date": str(doc_year),
-           "household_id": person.household if rng.random() < 0.8 else ""}  # fmt: skip
+           "household_id": person.household if rng.random() < 0.95 else ""}  # fmt: skip
     if source == "soviet_register_1979":
         ru_surname = to_russian(surname[:-1]) + "а" if surname.endswith("a") else to_russian(surname)
         ru_father = to_russian(father)
@@ -410,14 +521,23 @@ def _record(rng: random.Random, person: Person, source: str, doc_year: int, numb
 def make_records(population: Population, seed: int = 2) -> list[dict[str, str]]:
     rng = random.Random(seed)
     records: list[dict[str, str]] = []
+    households: dict[str, list[Person]] = {}
     for person in population.people:
-        chosen = [source for source in SOURCES if rng.random() < source[1]]
-        if not chosen:
-            chosen = [rng.choice(SOURCES)]
-        for source, _, doc_year in chosen:
-            if doc_year < person.year:
-                continue  # not yet born when the document was written
-            records.append(_record(rng, person, source, doc_year, len(records)))
+        households.setdefault(person.household, []).append(person)
+    for members in households.values():
+        for source, share, doc_year in SOURCES:
+            family_list = source not in INDIVIDUAL_SOURCES
+            if family_list and rng.random() >= share:
+                continue
+            for person in members:
+                if doc_year < person.year:
+                    continue  # not yet born when the document was written
+                if (family_list and rng.random() < 0.1) or (not family_list and rng.random() >= share):
+                    continue  # a family list misses a member now and then; individual documents are per person
+                record = _record(rng, population.villages, person, source, doc_year, len(records))
+                if not family_list:
+                    record["household_id"] = ""
+                records.append(record)
     rng.shuffle(records)
     return records
 
@@ -427,7 +547,8 @@ COLUMNS = ["record_id", "source", "full_name", "given_name", "surname", "patrony
 
 
 def write_population(households: int, output: Path, places: Path | None = None, seed: int = 1) -> int:
-    records = make_records(make_population(households, seed), seed + 1)
+    population = make_population(households, seed)
+    records = make_records(population, seed + 1)
     with output.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, COLUMNS)
         writer.writeheader()
@@ -436,7 +557,7 @@ def write_population(households: int, output: Path, places: Path | None = None, 
         with places.open("w", encoding="utf-8", newline="") as handle:
             writer_places = csv.writer(handle)
             writer_places.writerow(["place_id", "az", "az_cyrillic", "ru", "hy_latin", "hy"])
-            for index, (azerbaijani, russian, armenian_latin, armenian) in enumerate(VILLAGES, start=1):
+            for index, (azerbaijani, russian, armenian_latin, armenian) in enumerate(population.villages, start=1):
                 writer_places.writerow(
                     [index, azerbaijani, to_az_cyrillic(azerbaijani), russian, armenian_latin, armenian]
                 )

@@ -9,6 +9,7 @@ _NAME_WORDS = {
     "same spelling": "agrees",
     "same name in another spelling": "agrees in another spelling",
     "given name and surname swapped": "agrees with given name and surname swapped",
+    "swapped and similar": "is similar with given name and surname swapped",
     "same family stem": "shares the family stem",
     "very similar": "is very similar",
     "similar": "is similar",
@@ -27,7 +28,7 @@ def _strength(match_weight: float | None) -> str:
     return ""
 
 
-def explain_pair(
+def explain_pair(  # noqa: PLR0912 - one sentence per field
     left: NormalisedRecord,
     right: NormalisedRecord,
     levels: dict[str, str],
@@ -53,7 +54,11 @@ def explain_pair(
         phrases.append("patronymic is similar")
     elif patronymic == "different":
         phrases.append(f"patronymic differs{_strength(factors.get('patronymic'))}")
-    phrases.append(compare_birth_dates(left.birth, right.birth).words + _strength(factors.get("birth_date")))
+    if levels.get("birth_date") == "one digit mistyped":
+        date_words = "birth dates differ by one mistyped digit"
+    else:
+        date_words = compare_birth_dates(left.birth, right.birth).words
+    phrases.append(date_words + _strength(factors.get("birth_date")))
     sex = levels.get("sex", "unknown")
     if sex == "different":
         phrases.append("sex differs")

@@ -16,10 +16,12 @@ from yurd.linkage.matching.records import NormalisedRecord, normalise_record
 
 # Below this many records the data cannot support estimation; the model's starting values are used.
 MIN_RECORDS_TO_TRAIN = 300
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.5
 # Pairs are scored down to this probability so that household context can still lift them.
 SCORING_FLOOR = 0.02
+# Another pair of members counts as household support from this probability on.
+HOUSEHOLD_SUPPORT_THRESHOLD = 0.3
 _COMPARISONS = ("surname", "given_name", "patronymic", "birth_date", "sex", "place")
 
 
@@ -131,7 +133,7 @@ def _finish(
     trained: bool,
 ) -> LinkageResult:
     levels_by_gamma = _levels_by_gamma()
-    support = _household_support(rows, records, REVIEW_THRESHOLD)
+    support = _household_support(rows, records, HOUSEHOLD_SUPPORT_THRESHOLD)
     edges: list[tuple[str, str, float]] = []
     for row in rows:
         left, right = str(row["unique_id_l"]), str(row["unique_id_r"])

@@ -43,6 +43,14 @@ def _name_comparison(column: str, latin_column: str, label: str, *, other: str |
                 0.0001,
             )
         )
+        levels.append(
+            _level(
+                f"{JW}({column}_l, {other}_r) >= 0.9 AND {JW}({other}_l, {column}_r) >= 0.9",
+                "swapped and similar",
+                0.01,
+                0.0001,
+            )
+        )
     if column == "surname_key":
         levels.append(_level("surname_stem_l = surname_stem_r", "same family stem", 0.03, 0.003))
     levels += [
@@ -82,6 +90,7 @@ def comparisons() -> list[dict[str, Any]]:
                     0.03,
                     0.00005,
                 ),
+                _level("damerau_levenshtein(birth_digits_l, birth_digits_r) <= 1", "one digit mistyped", 0.05, 0.0005),
                 _level(
                     "birth_year_l = birth_year_r AND (birth_md_l IS NULL OR birth_md_r IS NULL)",
                     "same year, day unknown",
@@ -127,6 +136,7 @@ BLOCKING_RULES = [
     "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key AND l.birth_year = r.birth_year",
     "l.given_key = r.surname_key AND l.surname_key = r.given_key",
     "l.given_key = r.given_key AND l.birth_year = r.birth_year AND l.place_key = r.place_key",
+    "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key AND l.place_key = r.place_key",
     "l.birth_date_key = r.birth_date_key AND l.place_key = r.place_key",
     "substr(l.given_key, 1, 3) = substr(r.given_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
     "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) AND l.birth_date_key = r.birth_date_key",

@@ -150,6 +150,9 @@ _DOUBLE = re.compile(r"(.)\1+")
 # Russian writes ə after g k l as я and ü after a consonant as ю ("Кямиль", "Гюльнара");
 # dropping the i glide between a consonant and a vowel makes both spellings meet.
 _GLIDE = re.compile(r"(?<=[bdfgjlmnprstvz])i(?=[aou])")
+# y between vowels or before a vowel at the start is written or dropped at will (Musayev / Мусаев,
+# Yeganə / Егане): drop it everywhere so both spellings meet.
+_Y_GLIDE = re.compile(r"(?:(?<=[aou])|^)i(?=[aou])")
 
 # Patronymic markers after folding: oğlu/оглы/ogly/oghlu and qızı/кызы/гызы/kyzy/gyzy.
 PATRONYMIC_MARKERS = {"oglu": "oglu", "ogli": "oglu", "ogl": "oglu", "gizi": "gizi", "gisi": "gizi"}
@@ -218,6 +221,8 @@ def _fold_token(token: str) -> tuple[str, ...]:
 
 def _finish(folded: str) -> str:
     folded = _DOUBLE.sub(r"\1", _GLIDE.sub("", folded))
+    if len(folded) > 3:
+        folded = _DOUBLE.sub(r"\1", _Y_GLIDE.sub("", folded))
     return GIVEN_NAME_VARIANTS.get(folded, folded)
 
 

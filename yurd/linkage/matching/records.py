@@ -43,6 +43,7 @@ class NormalisedRecord:
     birth: BirthDate
     place_key: str
     household: str
+    birth_digits: str
     display_name: str
 
     def as_row(self) -> dict[str, object]:
@@ -61,6 +62,7 @@ class NormalisedRecord:
             "birth_md": self.birth.month_day,
             "birth_md_swapped": self.birth.month_day_swapped,
             "birth_date_key": self.birth.display() if self.birth.month_day else None,
+            "birth_digits": self.birth_digits or None,
             "place_key": self.place_key or None,
             "household": self.household or None,
         }
@@ -87,6 +89,7 @@ def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = No
     place_key = (gazetteer or _NO_GAZETTEER).place_key(place_text)
     source = (record.get("source") or "").strip()
     household = (record.get("household_id") or "").strip()
+    birth = parse_birth_date(record.get("birth_date"))
     return NormalisedRecord(
         record_id=str(record["record_id"]).strip(),
         source=source,
@@ -97,7 +100,8 @@ def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = No
         given_latin=latin(record.get("given_name") or ""),
         surname_latin=latin(record.get("surname") or ""),
         sex=sex,
-        birth=parse_birth_date(record.get("birth_date")),
+        birth=birth,
+        birth_digits=birth.display().replace("-", "") if birth.month_day else "",
         place_key=place_key,
         household=f"{source}/{household}" if household else "",
         display_name=_display(record),
