@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from yurd.core.actors import Actor
 from yurd.registry.codes import allocate_codes
 from yurd.registry.imports.reading import COLUMNS, ImportFileError, read_table
-from yurd.registry.imports.validation import ParsedRow, RowValidator, serialise_values
+from yurd.registry.imports.validation import HOUSEHOLD_COLUMNS, ParsedRow, RowValidator, serialise_values
 from yurd.registry.models import (
     Certainty,
     Household,
@@ -165,7 +165,9 @@ def import_validate(*, batch: ImportBatch, data: bytes | None = None) -> ImportB
         )
         parsed: list[ParsedRow] = []
         for number, cells in enumerate(table.rows, start=2):
-            parsed.append(validator.validate(ParsedRow(number=number, cells=cells)))
+            row = validator.validate(ParsedRow(number=number, cells=cells))
+            row.values = serialise_values(row.values)  # ids and strings: far smaller than objects
+            parsed.append(row)
             if len(parsed) % CHUNK == 0:
                 ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=len(parsed) // 2)
         validator.check_references(parsed)
@@ -201,7 +203,7 @@ def _stage_rows(batch: ImportBatch, parsed: list[ParsedRow]) -> None:
                 row.number,
                 json.dumps(data, ensure_ascii=False),
                 json.dumps(row.errors, ensure_ascii=False),
-                json.dumps({} if row.errors else serialise_values(row.values), ensure_ascii=False),
+                json.dumps({} if row.errors else row.values, ensure_ascii=False),
                 not row.errors,
             )
             if position % CHUNK == 0:
@@ -227,14 +229,15 @@ class StagedRow:
         return self.data.get(column, "")
 
 
-def _staged_valid_rows(batch: ImportBatch) -> list[StagedRow]:
-    return [
-        StagedRow(number, data, values)
-        for number, data, values in ImportRow.objects.filter(batch=batch, is_valid=True)
+def _staged_valid_rows(batch: ImportBatch) -> Iterator[StagedRow]:
+    """The valid staged rows in file order, streamed (a large batch never sits in memory)."""
+    for number, data, values in (
+        ImportRow.objects.filter(batch=batch, is_valid=True)
         .order_by("number")
         .values_list("number", "data", "values")
         .iterator(chunk_size=CHUNK)
-    ]
+    ):
+        yield StagedRow(number, data, values)
 
 
 def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = False) -> ImportBatch:
@@ -260,35 +263,42 @@ def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = Fa
     return batch
 
 
-def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: PLR0912, PLR0915 - one pass, in order
-    parsed = _staged_valid_rows(batch)
-    for hook in _pre_commit_hooks:
-        hook(batch, [{"row": row.number, **row.values} for row in parsed])
+def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: PLR0912, PLR0915 - one pass each
+    """Two streaming passes over the staged rows: households first, then people in chunks."""
+    if _pre_commit_hooks:
+        rows = [{"row": row.number, **row.values} for row in _staged_valid_rows(batch)]
+        for hook in _pre_commit_hooks:
+            hook(batch, rows)
+        del rows
     source = batch.source
     existing_people = dict(Person.objects.filter(source=source).values_list("source_ref", "pk"))
-    new_rows = [row for row in parsed if row.values["source_ref"] not in existing_people]
-    unchanged = len(parsed) - len(new_rows)
-    existing_households = dict(Household.objects.filter(source=source).values_list("source_ref", "pk"))
+    household_ids = dict(Household.objects.filter(source=source).values_list("source_ref", "pk"))
     now = _db_datetime(timezone.now())
     reason = _("Imported from %(file)s (batch %(batch)d)") % {"file": batch.file_name, "batch": batch.pk}
 
-    # Households: the first non-empty value of each household column wins (validated equal).
+    # Pass 1: new households; the first non-empty value of each household column wins
+    # (validation made sure the others agree).
     household_values: dict[str, dict[str, Any]] = {}
-    for row in new_rows:
+    new_people = 0
+    for row in _staged_valid_rows(batch):
+        if row.values["source_ref"] in existing_people:
+            continue
+        new_people += 1
         ref = row.cell("household_ref")
-        if ref in existing_households:
+        if ref in household_ids:
             continue
         values = household_values.setdefault(ref, {})
-        for column in ("origin_place", "current_place", "wave", "displacement_date"):
+        for column in HOUSEHOLD_COLUMNS:
             if column in row.values and column not in values:
                 values[column] = row.values[column]
     codes = iter(allocate_codes("household", len(household_values)))
-    household_ids = iter(reserve_ids(Household, len(household_values)))
+    ids = iter(reserve_ids(Household, len(household_values)))
     households = []
     for ref, values in household_values.items():
+        household_ids[ref] = household_id = next(ids)
         households.append(
             {
-                "id": next(household_ids),
+                "id": household_id,
                 "created_at": now,
                 "updated_at": now,
                 "code": next(codes),
@@ -303,83 +313,98 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
             }
         )
     _insert_with_history(Household, households, actor=actor, reason=reason)
-    existing_households.update((record["source_ref"], record["id"]) for record in households)
+    households_created = len(households)
+    del households, household_values
 
-    person_codes = iter(allocate_codes("person", len(new_rows)))
-    new_person_ids = iter(reserve_ids(Person, len(new_rows)))
-    people = []
-    tokens_by_ref: dict[str, list[str]] = {}
+    # Pass 2: people, written in chunks; relatives are remembered by ref for the end.
+    person_codes = iter(allocate_codes("person", new_people))
+    person_ids_new = iter(reserve_ids(Person, new_people))
     person_ids = dict(existing_people)
-    for row in new_rows:
+    relatives: list[tuple[int, str, str, str]] = []
+    people: list[dict[str, Any]] = []
+    tokens: list[tuple[int, list[str]]] = []
+    unchanged = 0
+    for row in _staged_valid_rows(batch):
         values = row.values
-        tokens = name_forms_tokens(
-            [(values.get("surname", ""), values.get("given_name", ""), values.get("patronymic", ""))]
-        )
-        tokens_by_ref[values["source_ref"]] = tokens
+        if values["source_ref"] in existing_people:
+            unchanged += 1
+            continue
+        person_ids[values["source_ref"]] = person_id = next(person_ids_new)
+        surname, given_name = values.get("surname", ""), values.get("given_name", "")
+        patronymic = values.get("patronymic", "")
+        person_tokens = name_forms_tokens([(surname, given_name, patronymic)])
+        tokens.append((person_id, person_tokens))
         death = values.get("death_date", "")
-        person_ids[values["source_ref"]] = person_id = next(new_person_ids)
         people.append(
             {
                 "id": person_id,
                 "created_at": now,
                 "updated_at": now,
                 "code": next(person_codes),
-                "household_id": existing_households[row.cell("household_ref")],
-                "household_role": values["household_role"],
-                "surname": values.get("surname", ""),
-                "given_name": values.get("given_name", ""),
-                "patronymic": values.get("patronymic", ""),
+                "household_id": household_ids[row.cell("household_ref")],
+                "household_role": values.get("household_role", ""),
+                "surname": surname,
+                "given_name": given_name,
+                "patronymic": patronymic,
                 "sex": values.get("sex", ""),
                 "birth_date": values.get("birth_date", ""),
                 "birth_place_text": row.cell("birth_place")[:200],
                 "birth_place_id": values.get("birth_place"),
                 "is_deceased": bool(death),
                 "death_date": death,
-                "search_text": " ".join(tokens),
+                "search_text": " ".join(person_tokens),
                 "source": source,
                 "source_ref": values["source_ref"],
             }
         )
+        if row.cell("father_ref") or row.cell("mother_ref") or row.cell("spouse_ref"):
+            relatives.append((person_id, row.cell("father_ref"), row.cell("mother_ref"), row.cell("spouse_ref")))
+        if len(people) >= CHUNK * 4:
+            _insert_with_history(Person, people, actor=actor, reason=reason)
+            bulk_index_people(tokens)
+            people, tokens = [], []
     _insert_with_history(Person, people, actor=actor, reason=reason)
-    bulk_index_people((person_ids[ref], tokens) for ref, tokens in tokens_by_ref.items())
+    bulk_index_people(tokens)
+    people_created = new_people
+    del people, tokens
 
     edges: dict[tuple[int, int, str], None] = {}
-    existing_spouses: set[tuple[int, int]] = set()
-    for row in new_rows:
-        person_id = person_ids[row.values["source_ref"]]
-        for column in ("father_ref", "mother_ref"):
-            if ref := row.cell(column):
+    for person_id, father_ref, mother_ref, spouse_ref in relatives:
+        for ref in (father_ref, mother_ref):
+            if ref:
                 edges.setdefault((person_ids[ref], person_id, KinshipKind.PARENT_OF))
-        if ref := row.cell("spouse_ref"):
-            pair = (min(person_id, person_ids[ref]), max(person_id, person_ids[ref]))
-            if pair not in existing_spouses:
-                existing_spouses.add(pair)
-                edges.setdefault((pair[0], pair[1], KinshipKind.SPOUSE_OF))
-    kinship = [
-        {
-            "id": 0,
-            "created_at": now,
-            "updated_at": now,
-            "from_person_id": from_id,
-            "to_person_id": to_id,
-            "kind": kind,
-            "source": source,
-            "certainty": Certainty.HIGH,
-        }
-        for from_id, to_id, kind in edges
-    ]
-    if kinship and existing_people:
+        if spouse_ref:
+            pair = (min(person_id, person_ids[spouse_ref]), max(person_id, person_ids[spouse_ref]))
+            edges.setdefault((pair[0], pair[1], KinshipKind.SPOUSE_OF))
+    del relatives
+    if edges and existing_people:
         # Edges between people imported earlier may already exist.
         present = set(
             Kinship.objects.filter(from_person__source=source).values_list("from_person", "to_person", "kind")
         )
-        kinship = [k for k in kinship if (k["from_person_id"], k["to_person_id"], k["kind"]) not in present]
-    for record, kinship_id in zip(kinship, reserve_ids(Kinship, len(kinship)), strict=True):
-        record["id"] = kinship_id
-    _insert_with_history(Kinship, kinship, actor=actor, reason=reason)
+        edges = {edge: None for edge in edges if edge not in present}
+    kinship_ids = iter(reserve_ids(Kinship, len(edges)))
+    _insert_with_history(
+        Kinship,
+        [
+            {
+                "id": next(kinship_ids),
+                "created_at": now,
+                "updated_at": now,
+                "from_person_id": from_id,
+                "to_person_id": to_id,
+                "kind": kind,
+                "source": source,
+                "certainty": Certainty.HIGH,
+            }
+            for from_id, to_id, kind in edges
+        ],
+        actor=actor,
+        reason=reason,
+    )
     return {
-        "households_created": len(households),
-        "people_created": len(people),
+        "households_created": households_created,
+        "people_created": people_created,
         "people_unchanged": unchanged,
     }
 

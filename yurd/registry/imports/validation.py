@@ -72,7 +72,7 @@ ROLE_WORDS = {
 MAX_LENGTH = {"surname": 100, "given_name": 100, "patronymic": 100, "household_ref": 100, "person_ref": 100}
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     number: int
     cells: list[str]
