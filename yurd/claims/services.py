@@ -1133,7 +1133,7 @@ def cohort_apply(  # noqa: PLR0915 - one transaction, clearer read top to bottom
             qc_margin=margin,
         )
         claims = list(
-            Claim.objects.select_for_update()
+            Claim.objects.select_for_update(of=("self",))
             .select_related("household", "heir_line", "valuation_table")
             .filter(pk__in=claim_ids, status__in=[ClaimStatus.ASSESSED, ClaimStatus.APPROVED])
             .order_by("case_number")
