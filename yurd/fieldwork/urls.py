@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from yurd.fieldwork import views
 
 app_name = "fieldwork"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    # OpenRosa: the paths ODK Collect appends to the server URL.
+    path("formList", views.form_list, name="form_list"),
+    path("submission", views.submission, name="submission"),
+    path("forms/<str:form_id>/form.xml", views.form_download, name="form_download"),
+    path("forms/<str:form_id>/manifest", views.form_manifest, name="form_manifest"),
+    path("forms/<str:form_id>/households.csv", views.form_households, name="form_households"),
+    path("form.xlsx", views.xlsform, name="xlsform"),
+    path("form.xml", views.xform, name="xform"),
+    path("upload/", views.export_upload, name="export_upload"),
+    path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/intention/", views.submission_record_intention, name="submission_record_intention"),
+]

@@ -1,0 +1,243 @@
+"""OpenRosa endpoints for ODK Collect / KoBoCollect / Enketo, and the reviewers' pages."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from xml.sax.saxutils import escape
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yurd.accounts.models import User
+from yurd.core.access import log_access
+from yurd.core.actors import actor_from_request
+from yurd.core.models import AccessAction
+from yurd.fieldwork import selectors, services
+from yurd.fieldwork.definition import (
+    FORM_ID,
+    FORM_VERSION,
+    HOUSEHOLDS_FILE,
+    TITLE,
+    xform_hash,
+    xform_xml,
+    xlsform_bytes,
+)
+from yurd.fieldwork.forms import ExportUploadForm
+from yurd.fieldwork.models import Submission
+from yurd.fieldwork.openrosa import device_auth, message, openrosa_response
+from yurd.fieldwork.submissions import SubmissionError
+from yurd.registry.models import Household
+
+
+def _device_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.has_perm("fieldwork.collect"):
+        raise PermissionDenied
+    return user
+
+
+def _households_csv(user: User) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "label"])
+    for household in selectors.assigned_households(user=user):
+        origin = household.origin_place.name if household.origin_place else ""
+        writer.writerow([household.code, f"{household.code} · {origin}" if origin else household.code])
+    return buffer.getvalue().encode()
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD"])
+@device_auth
+def form_list(request: HttpRequest) -> HttpResponse:
+    """OpenRosa form list: only the forms the device user's teams collect."""
+    user = _device_user(request)
+    items = []
+    for form_id in selectors.forms_for(user=user):
+        download = request.build_absolute_uri(reverse("fieldwork:form_download", args=[form_id]))
+        manifest = request.build_absolute_uri(reverse("fieldwork:form_manifest", args=[form_id]))
+        items.append(
+            "<xform>"
+            f"<formID>{escape(form_id)}</formID><name>{escape(TITLE['en'])}</name>"
+            f"<version>{FORM_VERSION}</version><hash>{xform_hash()}</hash>"
+            f"<downloadUrl>{escape(download)}</downloadUrl><manifestUrl>{escape(manifest)}</manifestUrl>"
+            "</xform>"
+        )
+    body = '<?xml version="1.0" encoding="UTF-8"?><xforms xmlns="http://openrosa.org/xforms/xformsList">'
+    return openrosa_response(body + "".join(items) + "</xforms>")
+
+
+def _form_for(user: User, form_id: str) -> None:
+    if form_id not in selectors.forms_for(user=user):
+        raise Http404
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD"])
+@device_auth
+def form_download(request: HttpRequest, form_id: str) -> HttpResponse:
+    _form_for(_device_user(request), form_id)
+    return openrosa_response(xform_xml())
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD"])
+@device_auth
+def form_manifest(request: HttpRequest, form_id: str) -> HttpResponse:
+    user = _device_user(request)
+    _form_for(user, form_id)
+    content = _households_csv(user)
+    url = request.build_absolute_uri(reverse("fieldwork:form_households", args=[form_id]))
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest xmlns="http://openrosa.org/xforms/xformsManifest">'
+        f"<mediaFile><filename>{HOUSEHOLDS_FILE}</filename>"
+        f"<hash>md5:{hashlib.md5(content, usedforsecurity=False).hexdigest()}</hash>"
+        f"<downloadUrl>{escape(url)}</downloadUrl></mediaFile></manifest>"
+    )
+    return openrosa_response(body)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD"])
+@device_auth
+def form_households(request: HttpRequest, form_id: str) -> HttpResponse:
+    """The households assigned to this device user, and no one else's."""
+    user = _device_user(request)
+    _form_for(user, form_id)
+    content = _households_csv(user)
+    log_access(actor_from_request(request), AccessAction.DOWNLOAD, Household, detail={"form": form_id})
+    return openrosa_response(content.decode(), content_type="text/csv; charset=utf-8")
+
+
+@csrf_exempt
+@require_http_methods(["HEAD", "POST"])
+@device_auth
+def submission(request: HttpRequest) -> HttpResponse:
+    """OpenRosa submission: HEAD answers 204; POST takes xml_submission_file and attachments."""
+    _device_user(request)
+    if request.method == "HEAD":
+        return openrosa_response("", status=204)
+    upload = request.FILES.get("xml_submission_file")
+    if upload is None:
+        return message(_("The request has no xml_submission_file."), status=400)
+    attachments = [
+        (file.name or key, file.read())
+        for key, files in request.FILES.lists()
+        if key != "xml_submission_file"
+        for file in files
+    ]
+    try:
+        received, created = services.submission_receive(
+            actor=actor_from_request(request), xml=upload.read(), attachments=attachments
+        )
+    except SubmissionError as error:
+        return message(str(error), status=400)
+    if received.error:
+        return message(received.error, status=400 if created else 201)
+    text = _("Submission received.") if created else _("Submission already received.")
+    return message(text, status=201)
+
+
+# --- Pages for reviewers ------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.has_perm("fieldwork.review_submission") or user.has_perm("fieldwork.collect")):
+        raise PermissionDenied
+    submissions = selectors.submission_list(user=user)[:100]  # type: ignore[arg-type]
+    return render(
+        request,
+        "fieldwork/index.html",
+        {
+            "form_id": FORM_ID,
+            "form_version": FORM_VERSION,
+            "submissions": submissions,
+            "upload_form": ExportUploadForm() if user.has_perm("fieldwork.review_submission") else None,
+            "form_list_url": request.build_absolute_uri(reverse("fieldwork:form_list")),
+        },
+    )
+
+
+@login_required
+def xlsform(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        xlsform_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{FORM_ID}.xlsx"'
+    return response
+
+
+@login_required
+def xform(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(xform_xml(), content_type="text/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{FORM_ID}.xml"'
+    return response
+
+
+@login_required
+@permission_required("fieldwork.review_submission", raise_exception=True)
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Submission.objects.select_related("import_batch", "submitted_by"), pk=pk)
+    log_access(actor_from_request(request), AccessAction.VIEW, "fieldwork.submission", code=item.instance_id)
+    return render(
+        request,
+        "fieldwork/submission_detail.html",
+        {
+            "submission": item,
+            "matches": item.matches.select_related("person", "person__household"),
+            "attachments": item.attachments.all(),
+            "can_record_intention": (
+                item.values.get("survey_kind") == "return"
+                and not item.error
+                and not item.intention_recorded_id
+                and request.user.has_perm("returns.add_returnintention")
+            ),
+        },
+    )
+
+
+@login_required
+@permission_required("fieldwork.review_submission", raise_exception=True)
+@require_POST
+def submission_record_intention(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Submission, pk=pk)
+    try:
+        services.submission_record_intention(actor=actor_from_request(request), submission=item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Return intention recorded on the household."))
+    return redirect("fieldwork:submission_detail", pk=pk)
+
+
+@login_required
+@permission_required("fieldwork.review_submission", raise_exception=True)
+@require_POST
+def export_upload(request: HttpRequest) -> HttpResponse:
+    form = ExportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV or XLSX export."))
+        return redirect("fieldwork:index")
+    upload = form.cleaned_data["file"]
+    try:
+        created, batch = services.export_upload(
+            actor=actor_from_request(request), data=upload.read(), file_name=upload.name
+        )
+    except (SubmissionError, ValueError) as error:
+        messages.error(request, _("The export could not be read: %(error)s") % {"error": error})
+        return redirect("fieldwork:index")
+    messages.success(request, _("%(count)d new submissions staged.") % {"count": len(created)})
+    if batch is not None:
+        return redirect("registry:import_detail", pk=batch.pk)
+    return redirect("fieldwork:index")
