@@ -122,3 +122,9 @@ def test_docs_page_lists_the_endpoints(client: object, analyst: User) -> None:
     response = client.get(reverse("api:docs"))  # type: ignore[attr-defined]
     assert response.status_code == 200
     assert "/api/households/" in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["a" * 300, "x\x00y", ""])
+def test_token_request_with_a_bad_username_is_refused_cleanly(username: str) -> None:
+    response = APIClient().post(reverse("api:token"), {"username": username, "password": "p"}, format="json")
+    assert response.status_code == 400

@@ -3,10 +3,13 @@ registrar's token: no server error, and every response matches the schema."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -21,7 +24,21 @@ pytestmark = pytest.mark.django_db
 EXAMPLES_PER_OPERATION = 20
 
 
-def test_every_operation_conforms_to_the_schema(gazetteer: Gazetteer, registrar: User) -> None:
+@pytest.fixture
+def keep_test_connection() -> Iterator[None]:
+    """Calling the WSGI app directly fires request_started/finished, whose
+    close_old_connections would close the test's open transaction on PostgreSQL;
+    Django's own test client disconnects it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_every_operation_conforms_to_the_schema(
+    gazetteer: Gazetteer, registrar: User, keep_test_connection: None
+) -> None:
     populate(gazetteer)
     headers = {"Authorization": f"Token {Token.objects.create(user=registrar).key}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
