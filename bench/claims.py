@@ -21,11 +21,12 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-SQLITE_PATH = Path("/tmp/yurd-bench-claims.sqlite3")
+SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-claims.sqlite3"
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_claims")
 
 TABLE = """record,category,region,year,unit,unit_value,currency,sequence,label,factor
@@ -146,24 +147,25 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
         items = []
         codes = ["dwelling", "land", "livestock", "departure"]
         for claim_id in claim_ids:
-            for code in generator.sample(codes, generator.randint(1, 2)):
-                items.append(
-                    LossItem(
-                        claim_id=claim_id,
-                        category=categories[code],
-                        place=settlements[claim_id % 400],
-                        reference=f"Item {claim_id}",
-                        property_key=f"{code}:{claim_id}",
-                        quantity=Decimal(10),
-                        unit="m2",
-                        price_year=1988,
-                        amount=Decimal(generator.randint(500, 40000)),
-                    )
+            items.extend(
+                LossItem(
+                    claim_id=claim_id,
+                    category=categories[code],
+                    place=settlements[claim_id % 400],
+                    reference=f"Item {claim_id}",
+                    property_key=f"{code}:{claim_id}",
+                    quantity=Decimal(10),
+                    unit="m2",
+                    price_year=1988,
+                    amount=Decimal(generator.randint(500, 40000)),
                 )
+                for code in generator.sample(codes, generator.randint(1, 2))
+            )
         LossItem.objects.bulk_create(items, batch_size=5000)
     generated = time.perf_counter() - started
     print(
-        f"\n## {database}: {households:,} households, {Claim.objects.count():,} claims ({decided:,} decided), {len(items):,} loss items (set-up {generated:.0f} s)\n"
+        f"\n## {database}: {households:,} households, {Claim.objects.count():,} claims ({decided:,} decided), "
+        f"{len(items):,} loss items (set-up {generated:.0f} s)\n"
     )
 
     analyst = make_user("bench-analyst", Role.ANALYST)
@@ -281,7 +283,12 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
         profiler.enable()
     begin = time.perf_counter()
     batch = services.cohort_apply(
-        actor=Actor(user=reviewer), cohort=cohort_record, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="Bench", seed=1
+        actor=Actor(user=reviewer),
+        cohort=cohort_record,
+        confidence=Decimal("0.95"),
+        margin=Decimal("0.05"),
+        reason="Bench",
+        seed=1,
     )
     cohort_seconds = time.perf_counter() - begin
     if profiler is not None:

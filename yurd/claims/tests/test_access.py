@@ -93,3 +93,14 @@ def test_pages_render_for_their_roles(world: World, administrator: User, assesso
         "identical, byte for byte"
         in client.get(reverse("claims:decision_detail", args=[claim.case_number, 1]) + "?verify=1").content.decode()
     )
+
+
+def test_claim_list_query_count_does_not_grow_with_claims(
+    world: World, registrar: User, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for _number in range(6):
+        new_claim(world, items=[])
+    client = login(Client(), registrar)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("claims:claim_list"))
+    assert response.status_code == 200
