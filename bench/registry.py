@@ -170,8 +170,8 @@ def generate_csv(path: Path, households: int, origins: list[str], residences: li
                 if rng.random() < 0.1 and surname_cell in RUSSIAN and given in RUSSIAN:
                     written_surname, written_given = RUSSIAN[surname_cell], RUSSIAN[given]  # a Russian-language row
                 writer.writerow(
-                    [ref, person_ref, written_surname, written_given, patronymic, "", sex, birth, "", death, role, father,
-                     mother, spouse_ref, origin, "", displacement, current]
+                    [ref, person_ref, written_surname, written_given, patronymic, "", sex, birth, "", death, role,
+                     father, mother, spouse_ref, origin, "", displacement, current]
                 )  # fmt: skip
                 rows += 1
     return rows
