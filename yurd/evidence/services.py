@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yurd.core.access import log_access
@@ -115,39 +115,44 @@ def evidence_ingest(
             )
             return IngestResult(existing, created=False)
         exif = read_exif(staged) if media_type.startswith("image/") else {}
-        with transaction.atomic():
-            name = storage.store_original(staged, digest)
-            item = EvidenceItem(
-                sha256=digest.sha256,
-                sha512=digest.sha512,
-                size=digest.size,
-                storage_name=name,
-                original_name=original_name[:255],
-                media_type=media_type,
-                title_en=title_en,
-                title_az=title_az,
-                title_ru=title_ru,
-                kind=kind,
-                captured=captured,
-                place=place,
-                source=source,
-                source_reference=source_reference,
-                author=author,
-                method=method,
-                licence=licence,
-                sensitivity=sensitivity,
-                exif=exif,
-                ingested_by=actor.user,
-            )
-            # Uniqueness is the database's job here (the sha256 constraint), saving two queries per file.
-            item.full_clean(validate_unique=False, validate_constraints=False)
-            item.save()
-            custody_append(
-                actor=actor,
-                action=CustodyAction.INGEST,
-                item_sha256=item.sha256,
-                details={"original_name": original_name, "size": digest.size, "sha512": digest.sha512},
-            )
+        try:
+            with transaction.atomic():
+                name = storage.store_original(staged, digest)
+                item = EvidenceItem(
+                    sha256=digest.sha256,
+                    sha512=digest.sha512,
+                    size=digest.size,
+                    storage_name=name,
+                    original_name=original_name[:255],
+                    media_type=media_type,
+                    title_en=title_en,
+                    title_az=title_az,
+                    title_ru=title_ru,
+                    kind=kind,
+                    captured=captured,
+                    place=place,
+                    source=source,
+                    source_reference=source_reference,
+                    author=author,
+                    method=method,
+                    licence=licence,
+                    sensitivity=sensitivity,
+                    exif=exif,
+                    ingested_by=actor.user,
+                )
+                # Uniqueness is the database's job here (the sha256 constraint), saving two queries per file.
+                item.full_clean(validate_unique=False, validate_constraints=False)
+                item.save()
+                custody_append(
+                    actor=actor,
+                    action=CustodyAction.INGEST,
+                    item_sha256=item.sha256,
+                    details={"original_name": original_name, "size": digest.size, "sha512": digest.sha512},
+                )
+        except IntegrityError:
+            # The same bytes arrived at the same moment through another request: same item.
+            existing = EvidenceItem.objects.get(sha256=digest.sha256)
+            return IngestResult(existing, created=False)
     if item.is_image:
         derivative_make_thumbnail(item=item)
     return IngestResult(item, created=True)
