@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,9 +37,13 @@ from yurd.registry.imports import COLUMNS, import_create, import_validate
 from yurd.registry.models import ImportBatch, Person
 from yurd.returns.models import ReturnIntention
 
+logger = logging.getLogger(__name__)
 SOURCE = "fieldwork"
 MATCH_THRESHOLD = 0.5
-MAX_CANDIDATES = 500
+# Blocking keeps the candidate list small: the linkage engine estimates its model only
+# from large lists (300 records or more), and a handful of submitted members is scored
+# with its calibrated starting values, the same way every time.
+MAX_CANDIDATES = 250
 
 
 def _registry_rows(submission: Submission) -> list[list[str]]:
@@ -80,21 +85,35 @@ def submissions_stage(*, actor: Actor, submissions: Iterable[Submission], file_n
     Submission.objects.filter(pk__in=[item.pk for item in registering]).update(
         import_batch=batch, status=SubmissionStatus.STAGED
     )
-    submissions_match(submissions=registering)
+    try:
+        submissions_match(submissions=registering)
+    except Exception as error:
+        # The rows are staged whatever happens; the registrar then matches on the import page.
+        logger.exception("Matching field submissions failed")
+        Submission.objects.filter(pk__in=[item.pk for item in registering]).update(
+            error=_("Staged, but automatic matching failed: %(error)s") % {"error": str(error)[:500]}
+        )
     return batch
 
 
 def _candidates(members: list[dict[str, str]]) -> list[Person]:
+    """Registry people sharing the folded surname and given name of a submitted member."""
     from yurd.linkage.matching import search_tokens
 
-    tokens = {token for member in members for token in search_tokens(member.get("surname", ""))[:1]}
     found: dict[int, Person] = {}
-    for token in tokens:
-        for person in Person.objects.filter(search_text__contains=token).select_related("household__origin_place")[
-            :MAX_CANDIDATES
-        ]:
+    for member in members:
+        surname = search_tokens(member.get("surname", ""))[:1]
+        given = search_tokens(member.get("given_name", ""))[:1]
+        if not surname:
+            continue
+        queryset = Person.objects.filter(search_text__contains=surname[0])
+        if given:
+            queryset = queryset.filter(search_text__contains=given[0])
+        for person in queryset.select_related("household__origin_place").order_by("pk")[:50]:
             found[person.pk] = person
-    return list(found.values())
+        if len(found) >= MAX_CANDIDATES:
+            break
+    return list(found.values())[:MAX_CANDIDATES]
 
 
 def submissions_match(*, submissions: list[Submission]) -> int:

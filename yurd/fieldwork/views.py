@@ -32,7 +32,7 @@ from yurd.fieldwork.definition import (
     xlsform_bytes,
 )
 from yurd.fieldwork.forms import ExportUploadForm
-from yurd.fieldwork.models import Submission
+from yurd.fieldwork.models import Submission, SubmissionStatus
 from yurd.fieldwork.openrosa import device_auth, message, openrosa_response
 from yurd.fieldwork.submissions import SubmissionError
 from yurd.registry.models import Household
@@ -141,7 +141,7 @@ def submission(request: HttpRequest) -> HttpResponse:
         )
     except SubmissionError as error:
         return message(str(error), status=400)
-    if received.error:
+    if received.status == SubmissionStatus.REJECTED:
         return message(received.error, status=400 if created else 201)
     text = _("Submission received.") if created else _("Submission already received.")
     return message(text, status=201)
