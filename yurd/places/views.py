@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -159,20 +160,22 @@ def place_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actor = actor_from_request(request)
+        if data["parent"] != place.parent:
+            _check_editable(request, data["parent"])
         try:
-            place_update(
-                actor=actor,
-                place=place,
-                reason=data["reason"],
-                name=data["name"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                coordinate_precision=data["coordinate_precision"],
-                source=data["source"],
-            )
-            if data["parent"] != place.parent:
-                _check_editable(request, data["parent"])
-                place_move(actor=actor, place=place, parent=data["parent"], reason=data["reason"])
+            with transaction.atomic():
+                place_update(
+                    actor=actor,
+                    place=place,
+                    reason=data["reason"],
+                    name=data["name"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    coordinate_precision=data["coordinate_precision"],
+                    source=data["source"],
+                )
+                if data["parent"] != place.parent:
+                    place_move(actor=actor, place=place, parent=data["parent"], reason=data["reason"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
