@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("statistics/", views.statistics, name="statistics"),
+    path("annual-report/", views.annual_report, name="annual_report"),
     path("exports/", views.export_list, name="export_list"),
     path("exports/download/<str:token>/", views.export_download, name="export_download"),
     path("public/", views.public_home, name="public"),

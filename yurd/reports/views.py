@@ -187,3 +187,16 @@ def export_download(request: HttpRequest, token: str) -> FileResponse:
         raise Http404
     export_download_logged(actor=actor_from_request(request), export=export)
     return FileResponse(path.open("rb"), as_attachment=True, filename=export.file_name)
+
+
+@login_required
+@permission_required("reports.view_statistics", raise_exception=True)
+def annual_report(request: HttpRequest) -> HttpResponse:
+    """The annual report as PDF (?format=html shows the same page in the browser)."""
+    from yurd.reports.annual import annual_report_html, annual_report_pdf
+
+    if request.GET.get("format") == "html":
+        return HttpResponse(annual_report_html())
+    response = HttpResponse(annual_report_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="yurd-annual-report.pdf"'
+    return response
