@@ -165,6 +165,7 @@ class CustodyAction(models.TextChoices):
     EXPORT = "export", _("exported")
     TRANSFER = "transfer", _("transferred")
     ACCESS_CHANGE = "access_change", _("access level changed")
+    DERIVE = "derive", _("working copy made")
 
 
 class CustodyHead(models.Model):

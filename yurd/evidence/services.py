@@ -201,6 +201,30 @@ def derivative_make_thumbnail(*, item: EvidenceItem) -> Derivative | None:
     return derivative
 
 
+def derivative_add(
+    *, actor: Actor, item: EvidenceItem, role: str, stream: IO[bytes] | Iterable[bytes], extension: str, media_type: str
+) -> Derivative:
+    """Store a working copy made from an original (a redacted copy, a transcript). The original stays as it is."""
+    if actor.user is not None and not actor.user.has_perm("evidence.change_evidenceitem"):
+        raise PermissionDenied("This user may not add derivatives.")
+    if role not in DerivativeRole.values:
+        raise ValueError(f"Unknown derivative role {role!r}")
+    with storage.staged_copy(stream) as (digest, staged):
+        content = staged.read_bytes()
+    name = storage.store_derivative(storage.derivative_name(item.sha256, role, extension), content)
+    with transaction.atomic():
+        derivative, _created = Derivative.objects.update_or_create(
+            item=item, role=role, defaults={"storage_name": name, "sha256": digest.sha256, "media_type": media_type}
+        )
+        custody_append(
+            actor=actor,
+            action=CustodyAction.DERIVE,
+            item_sha256=item.sha256,
+            details={"derivative": role, "derivative_sha256": digest.sha256},
+        )
+    return derivative
+
+
 def evidence_link(
     *, actor: Actor, item: EvidenceItem, target_type: str, target_code: str, relation: str = LinkRelation.DOCUMENTS
 ) -> EvidenceLink:

@@ -168,12 +168,24 @@ def linked_art(dossier: Dossier, *, site_url: str, evidence_url: Callable[[Any],
         "_label": site.name,
         "identified_by": identified_by,
         "classified_as": [{"type": "Type", "_label": site.site_type.name_en}],
-        "defined_by": site.geometry,
+        # Linked Art gives a place's geometry as WKT (longitude latitude), GeoJSON alongside.
+        "defined_by": wkt(site.geometry),
+        "geojson": site.geometry,
         "part_of": [{"type": "Place", "_label": site.settlement.name, "id": f"urn:yurd:place:{site.settlement.code}"}],
         "referred_to_by": [{"type": "LinguisticObject", "content": site.description}] if site.description else [],
         "assigned_by": assessments,
         "current_condition": dossier.condition.state,
     }
+
+
+def wkt(geometry: dict[str, Any]) -> str:
+    if geometry["type"] == "Point":
+        longitude, latitude = geometry["coordinates"][:2]
+        return f"POINT ({longitude} {latitude})"
+    rings = ", ".join(
+        "(" + ", ".join(f"{position[0]} {position[1]}" for position in ring) + ")" for ring in geometry["coordinates"]
+    )
+    return f"POLYGON ({rings})"
 
 
 def _aat(number: str, label: str) -> dict[str, str]:

@@ -72,3 +72,21 @@ def test_cli_add_prints_each_sha256(tmp_path: Path) -> None:
     item = EvidenceItem.objects.get(sha256=hashlib.sha256(b"one").hexdigest())
     assert item.source == "Synthetic archive"
     assert str(item.captured) == "11.1988"
+
+
+def test_redacted_copy_is_a_separate_file_and_the_original_is_untouched(archivist: User) -> None:
+    from yurd.evidence.services import derivative_add
+
+    item = ingest_bytes(b"name: synthetic person; address: synthetic street", name="letter.txt")
+    derivative = derivative_add(
+        actor=Actor(user=archivist),
+        item=item,
+        role=DerivativeRole.REDACTED,
+        stream=[b"name: [redacted]; address: [redacted]"],
+        extension="txt",
+        media_type="text/plain",
+    )
+    assert derivative.storage_name != item.storage_name
+    with default_storage.open(item.storage_name, "rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == item.sha256
+    assert CustodyEntry.objects.filter(item_sha256=item.sha256, action="derive").exists()

@@ -101,3 +101,30 @@ def test_linked_art_for_an_analyst_never_names_restricted_evidence(
     assert restricted.sha256 not in text
     client.force_login(heritage_researcher)
     assert restricted.sha256 in client.get(f"/heritage/sites/{two_sites[0].code}/linked-art.jsonld").content.decode()
+
+
+def test_site_bag_holds_the_evidence_of_its_observations(
+    heritage_researcher: User, two_sites: list[Site], tmp_path: Path
+) -> None:
+    import io
+
+    import bagit
+    from django.core.management import call_command
+
+    photo = ingest_bytes(b"synthetic scene of the site", name="scene.tif")
+    unrelated = ingest_bytes(b"another site's scene", name="other.tif")
+    observation_record(
+        actor=Actor(user=heritage_researcher),
+        site=two_sites[0],
+        physical_state="slightly_damaged",
+        certainty="high",
+        method="satellite",
+        observed_on="2021",
+        supporting=[photo],
+    )
+    output = tmp_path / "bag"
+    call_command("evidence", "bag", "--output", str(output), "--site", two_sites[0].code, stdout=io.StringIO())
+    bagit.Bag(str(output)).validate()
+    items = {path.name for path in (output / "data" / "items").iterdir()}
+    assert items == {photo.sha256}
+    assert unrelated.sha256 not in items
