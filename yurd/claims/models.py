@@ -303,6 +303,8 @@ class Claim(TimeStampedModel):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         ordering = ["-case_number"]
+        # The dashboard counts households through claims in given states.
+        indexes = [models.Index(fields=["status", "household"], name="claim_status_household_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(filed_by="household", heir_line__isnull=True)
