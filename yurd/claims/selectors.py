@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -133,10 +134,11 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
         households.order_by().values_list("origin_place_id").annotate(n=Count("*")).values_list("origin_place_id", "n")
     )
     assessed_by_origin: list[tuple[Any, Any, int]] = list(
-        assessed_claims.order_by()
-        .values_list("household__wave_id", "household__origin_place_id")
-        .annotate(n=Count("household_id", distinct=True))
-        .values_list("household__wave_id", "household__origin_place_id", "n")
+        households.filter(pk__in=assessed_claims.values("household_id"))
+        .order_by()
+        .values_list("wave_id", "origin_place_id")
+        .annotate(n=Count("*"))
+        .values_list("wave_id", "origin_place_id", "n")
     )
     origins = set(registered_by_origin) | {cell[1] for cell in assessed_by_origin}
     district_of = dict(
@@ -178,18 +180,18 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
     )
 
     categories = {category.pk: category for category in LossCategory.objects.all()}
+    assessed_items = LossItem.objects.filter(
+        scope_q(user, origin="claim__household__origin_place", residence="claim__household__current_place"),
+        claim__status__in=ASSESSED_STATES,
+    )
     category_rows: dict[int, dict[str, Any]] = {
         row["category"]: dict(row)
-        for row in LossItem.objects.filter(claim__in=assessed_claims)
-        .order_by()
+        for row in assessed_items.order_by()
         .values("category")
-        .annotate(
-            households=Count("claim__household", distinct=True),
-            claims=Count("claim", distinct=True),
-            value=Sum("amount"),
-            decided_value=Sum("amount", filter=Q(claim__status__in=DECIDED_STATES)),
-        )
+        .annotate(value=Sum("amount"), decided_value=Sum("amount", filter=Q(claim__status__in=DECIDED_STATES)))
     }
+    for pk, (household_count, claim_count) in _category_counts(assessed_items).items():
+        category_rows.setdefault(pk, {}).update(households=household_count, claims=claim_count)
     by_category = [
         {
             "category": category,
@@ -236,6 +238,27 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
         "closed": {status: by_status.get(status, 0) for status in (ClaimStatus.RETURNED, *CLOSED_STATES)},
         "currency": "",
     }
+
+
+def _category_counts(items: QuerySet[LossItem]) -> dict[int, tuple[int, int]]:
+    """{category: (distinct households, distinct claims)} in one statement.
+
+    Distinct (category, household, claim) cells, grouped twice: hash aggregates on both
+    databases, where COUNT(DISTINCT …) per group makes PostgreSQL sort every group.
+    """
+    inner = items.order_by().values(
+        cell_category=F("category_id"), cell_household=F("claim__household_id"), cell_claim=F("claim_id")
+    )
+    sql, params = inner.distinct().query.sql_with_params()
+    # The inner statement is the ORM's own SQL, with its parameters passed separately.
+    statement = (
+        'SELECT "cell_category", COUNT(*), SUM("claims") FROM ('  # noqa: S608
+        f'SELECT "cell_category", "cell_household", COUNT(*) AS "claims" FROM ({sql}) AS "cells" '
+        'GROUP BY "cell_category", "cell_household") AS "per_household" GROUP BY "cell_category"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return {category: (int(households), int(claims)) for category, households, claims in cursor.fetchall()}
 
 
 def household_drilldown(*, user: User | None, filters: dict[str, str]) -> QuerySet[Household]:
