@@ -152,8 +152,8 @@ class Person(TimeStampedModel):
         ordering = ["surname", "given_name", "code"]
         indexes = [
             models.Index(fields=["surname", "given_name", "code"], name="person_name_idx"),
-            # A partial index would suit PostgreSQL better; a plain one works on both.
-            models.Index(fields=["is_deceased"], name="person_deceased_idx"),
+            # The people list filtered by living/deceased, in name order, reads this index alone.
+            models.Index(fields=["is_deceased", "surname", "given_name", "code"], name="person_deceased_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -49,10 +49,14 @@ def _active_consent() -> Exists:
 
 
 def _place_prefix_q(lookup: str, place_id: int) -> Q:
+    """The place and everything within it, as a list of ids: the gazetteer is small, and an
+    IN on the indexed foreign key is far cheaper on large registries than a join with LIKE.
+    """
     place = Place.objects.filter(pk=place_id).only("path").first()
     if place is None:
         return Q(pk__in=[])
-    return Q(**{f"{lookup}__path__startswith": place.path})
+    within = list(Place.objects.filter(path__startswith=place.path).values_list("pk", flat=True))
+    return Q(**{f"{lookup}_id__in": within})
 
 
 def household_queryset(*, user: User | None) -> QuerySet[Household]:
