@@ -130,9 +130,13 @@ def comparisons() -> list[dict[str, Any]]:
 
 # Pairs are only scored when they share one of these canonical keys, so that recall survives
 # transliteration (the keys are script-independent) and typos (one key may fail, not all).
+# Rules keep a place or a full date next to common keys: a common surname and a birth year alone
+# would pair every Məmmədov born in 1960 with every other.
 BLOCKING_RULES = [
-    "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year",
-    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem",
+    "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year AND l.place_key = r.place_key",
+    "l.surname_stem = r.surname_stem AND l.birth_date_key = r.birth_date_key",
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.place_key = r.place_key",
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year",
     "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key AND l.birth_year = r.birth_year",
     "l.given_key = r.surname_key AND l.surname_key = r.given_key",
     "l.given_key = r.given_key AND l.birth_year = r.birth_year AND l.place_key = r.place_key",

@@ -38,6 +38,7 @@ _NOISE_TOKENS = {
     "gisl",
     "vilaiat",
 }
+_PLACE_REFERENCE = re.compile(r"#\w+")
 _SPLIT = re.compile(r"[()\[\]/;]|\bили\b|\bor\b|\bvə ya\b")
 
 
@@ -88,6 +89,8 @@ class Gazetteer:
         return self._place_keys[text]
 
     def _place_key(self, text: str) -> str:
+        if _PLACE_REFERENCE.fullmatch(text.strip()):
+            return text.strip()  # already a place id ("#12"), as the registry writes it
         place_id = self.resolve(text)
         if place_id is not None:
             return f"#{place_id}"
