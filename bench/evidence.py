@@ -76,6 +76,7 @@ def run(files: int, size_mb: float, entries: int) -> dict[str, float]:
     subprocess.run(["sync"], check=True)
     # Both sides read the files just written, from the page cache where memory allows.
     source_sum = sha256sum_seconds(source)
+    print(f"sha256sum over the source files: {source_sum:.1f} s", flush=True)
 
     actor = system_actor()
     paths = sorted(source.rglob("*.bin"))
@@ -84,6 +85,7 @@ def run(files: int, size_mb: float, entries: int) -> dict[str, float]:
         with path.open("rb") as handle:
             evidence_ingest(actor=actor, stream=handle, original_name=path.name, source="benchmark")
     ingest = time.perf_counter() - started
+    print(f"ingest: {ingest:.1f} s", flush=True)
     shutil.rmtree(source)  # free the disk before the next step
 
     head = CustodyHead.objects.get(pk=1)
@@ -121,10 +123,12 @@ def run(files: int, size_mb: float, entries: int) -> dict[str, float]:
     stored = media / "evidence"
     subprocess.run(["sync"], check=True)
     stored_sum = sha256sum_seconds(stored)
+    print(f"sha256sum over the stored originals: {stored_sum:.1f} s", flush=True)
     started = time.perf_counter()
     with open(os.devnull, "w") as sink:
         call_command("evidence", "verify", stdout=sink)
     verify = time.perf_counter() - started
+    print(f"verify: {verify:.1f} s", flush=True)
     started = time.perf_counter()
     with open(os.devnull, "w") as sink:
         call_command("evidence", "verify", "--skip-files", stdout=sink)
