@@ -116,14 +116,20 @@ def _series(
     return Series(key, title, [labels.get(group, str(group)) for group in order], values, links, kind)
 
 
-def _model_available(label: str) -> bool:
-    try:
-        model = apps.get_model(label)
-    except LookupError:
-        return False
+def _available_models(*labels: str) -> set[str]:
+    """Which of these optional apps' models have their table (one catalogue query)."""
     from django.db import connection
 
-    return model._meta.db_table in connection.introspection.table_names()
+    tables = set(connection.introspection.table_names())
+    available = set()
+    for label in labels:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        if model._meta.db_table in tables:
+            available.add(label)
+    return available
 
 
 def _grouped(queryset: Any, *fields: str) -> list[dict[str, Any]]:
@@ -137,16 +143,17 @@ def build_dashboard(*, user: User) -> Dashboard:
     unknown_label = str(_("not recorded"))
     series: list[Series] = []
     households = scoped_queryset(HOUSEHOLDS, user=user)
-    by_origin_and_wave = _grouped(households, "origin_place_id", "wave_id")
+    # One column per query: each is answered from that foreign key's own index, while a
+    # two-column GROUP BY would sort the whole table.
+    by_origin = _grouped(households, "origin_place_id")
+    by_wave = _grouped(households, "wave_id")
     by_residence = _grouped(households, "current_place_id")
     people_by_wave = _grouped(scoped_queryset(PEOPLE, user=user), "household__wave_id")
 
     waves = {
         pk: (code, name, year) for pk, code, name, year in Wave.objects.values_list("pk", "code", "name", "year_from")
     }
-    place_ids = {row["origin_place_id"] for row in by_origin_and_wave} | {
-        row["current_place_id"] for row in by_residence
-    }
+    place_ids = {row["origin_place_id"] for row in by_origin} | {row["current_place_id"] for row in by_residence}
     places = _places_with_districts(place_ids - {None})
 
     def add(key: str, title: str, counts: dict[Any, int], labels: dict[Any, str], parameter: str | None) -> None:
@@ -168,11 +175,10 @@ def build_dashboard(*, user: User) -> Dashboard:
         )
 
     wave_labels = {pk: name for pk, (_code, name, _year) in waves.items()}
-    households_by_wave: dict[Any, int] = {}
+    households_by_wave = {row["wave_id"]: row["number"] for row in by_wave}
     households_by_origin: dict[Any, int] = {}
     households_by_settlement: dict[Any, int] = {}
-    for row in by_origin_and_wave:
-        households_by_wave[row["wave_id"]] = households_by_wave.get(row["wave_id"], 0) + row["number"]
+    for row in by_origin:
         district = places[row["origin_place_id"]]["district_id"] if row["origin_place_id"] in places else None
         households_by_origin[district] = households_by_origin.get(district, 0) + row["number"]
         settlement = row["origin_place_id"]
@@ -217,11 +223,12 @@ def build_dashboard(*, user: User) -> Dashboard:
         )
     )
 
-    if _model_available("claims.claim"):
+    optional = _available_models("claims.claim", "heritage.site", "returns.returnintention")
+    if "claims.claim" in optional:
         series.append(_claims_series(user=user, exact=exact))
-    if _model_available("heritage.site") and user.has_perm("heritage.view_site"):
+    if "heritage.site" in optional and user.has_perm("heritage.view_site"):
         series.append(_heritage_series(user=user))
-    if _model_available("returns.returnintention") and user.has_perm("returns.plan_returns"):
+    if "returns.returnintention" in optional and user.has_perm("returns.plan_returns"):
         series.append(_intentions_series(user=user, exact=exact))
 
     return Dashboard(
