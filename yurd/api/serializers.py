@@ -117,3 +117,28 @@ class HouseholdRegistrationSerializer(serializers.Serializer[dict[str, Any]]):
     consent = ConsentInputSerializer(required=False)
     source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]
     source_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ClaimSerializer(serializers.Serializer[Any]):
+    """A claim's file header; loss items and decisions stay on the claims pages."""
+
+    case_number = serializers.CharField(read_only=True)
+    household = serializers.CharField(source="household.code", read_only=True)
+    filed_by = serializers.CharField(read_only=True)
+    heir_line = serializers.CharField(source="heir_line.code", read_only=True, allow_null=True, default=None)
+    remedy = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    total_value = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, allow_null=True)
+    currency = serializers.CharField(read_only=True, allow_blank=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class HeritageSiteSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    site_type = serializers.CharField(source="site_type.code", read_only=True)
+    settlement = serializers.CharField(source="settlement.code", read_only=True)
+    latitude = serializers.FloatField(read_only=True)
+    longitude = serializers.FloatField(read_only=True)
+    period = serializers.CharField(read_only=True, allow_blank=True)
+    is_published = serializers.BooleanField(read_only=True)

@@ -10,6 +10,8 @@ router = DefaultRouter()
 router.register("places", views.PlaceViewSet, basename="place")
 router.register("households", views.HouseholdViewSet, basename="household")
 router.register("people", views.PersonViewSet, basename="person")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("heritage-sites", views.HeritageSiteViewSet, basename="heritage-site")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +22,8 @@ from yurd.accounts.models import User
 from yurd.api.pagination import YurdPagination
 from yurd.api.permissions import RolePermission
 from yurd.api.serializers import (
+    ClaimSerializer,
+    HeritageSiteSerializer,
     HouseholdRegistrationSerializer,
     HouseholdSerializer,
     PersonSerializer,
@@ -250,3 +252,70 @@ class TokenView(ObtainAuthToken):
     """POST username and password, receive the user's API token."""
 
     serializer_class = TokenRequestSerializer
+
+
+class ClaimFilterParams(serializers.Serializer[dict[str, Any]]):
+    status = serializers.CharField(required=False, max_length=32)
+    q = serializers.CharField(required=False, max_length=64)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Claims the user may see",
+        parameters=[
+            OpenApiParameter(
+                "status", OpenApiTypes.STR, description="A status, or a group: assessed, decided, closed, in_progress."
+            ),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Part of a case number, or a household code."),
+        ],
+    ),
+    retrieve=extend_schema(summary="One claim"),
+)
+class ClaimViewSet(viewsets.GenericViewSet[Any]):
+    serializer_class = ClaimSerializer
+    permission_classes = [RolePermission]
+    read_permissions = ["claims.view_claim"]
+    pagination_class = YurdPagination
+    lookup_field = "case_number"
+
+    def list(self, request: Request) -> Response:
+        from yurd.claims.selectors import claim_list
+
+        params = ClaimFilterParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        claims = claim_list(
+            user=_user(request), filters={key: str(value) for key, value in params.validated_data.items()}
+        )
+        page = self.paginate_queryset(claims.select_related("heir_line"))
+        log_access(api_actor(request), AccessAction.LIST, "claims.claim", detail={"filters": params.validated_data})
+        return self.get_paginated_response(ClaimSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, case_number: str) -> Response:
+        from yurd.claims.selectors import get_claim
+
+        claim = get_claim(user=_user(request), case_number=case_number)
+        log_access(api_actor(request), AccessAction.VIEW, claim)
+        return Response(ClaimSerializer(claim).data)
+
+
+@extend_schema_view(list=extend_schema(summary="Heritage sites"), retrieve=extend_schema(summary="One heritage site"))
+class HeritageSiteViewSet(viewsets.GenericViewSet[Any]):
+    serializer_class = HeritageSiteSerializer
+    permission_classes = [RolePermission]
+    read_permissions = ["heritage.view_site"]
+    pagination_class = YurdPagination
+    lookup_field = "code"
+
+    def list(self, request: Request) -> Response:
+        from yurd.heritage.selectors import sites_visible
+
+        page = self.paginate_queryset(sites_visible(user=_user(request)).order_by("code"))
+        return self.get_paginated_response(HeritageSiteSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, code: str) -> Response:
+        from yurd.heritage.selectors import sites_visible
+
+        site = sites_visible(user=_user(request)).filter(code=code).first()
+        if site is None:
+            raise Http404
+        return Response(HeritageSiteSerializer(site).data)
