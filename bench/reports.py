@@ -134,6 +134,11 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
                     batch = []
         Person.objects.bulk_create(batch)
     claims = _load_claims(household_ids, generator)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics after the bulk load
     user = make_user(USERNAME, Role.REGISTRAR)
     from rest_framework.authtoken.models import Token
 
