@@ -154,8 +154,10 @@ def village_table(count: int, seed: int = 3) -> list[tuple[str, str, str, str]]:
             azerbaijani += rng.choice(["", "lı", "li"])
         if azerbaijani in seen:
             continue
-        seen.add(azerbaijani)
-        armenian_latin = rng.choice(_ARMENIAN_PARTS) + rng.choice(_ARMENIAN_PARTS).lower()
+        armenian_latin = "".join(rng.choice(_ARMENIAN_PARTS) for _ in range(rng.choice((2, 3)))).capitalize()
+        if armenian_latin in seen:
+            continue  # renamed villages have names of their own
+        seen.update((azerbaijani, armenian_latin))
         villages.append((azerbaijani, to_russian(azerbaijani), armenian_latin, to_armenian_from_latin(armenian_latin)))
     return villages
 

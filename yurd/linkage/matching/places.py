@@ -68,17 +68,21 @@ class Gazetteer:
         return len(self._by_key)
 
     def resolve(self, text: str) -> str | None:
-        """The place id named by `text`, or None when no name or several different places fit."""
-        found: set[str] = set()
+        """The place id named by `text`, or None when no name or several different places fit.
+
+        With two names ("Qarabulaq (Yernjatap)") the place must carry both, so a later name
+        shared by several villages is settled by the historical one."""
+        found: set[str] | None = None
         for key in place_candidates(text):
-            found |= self._by_key.get(key, set())
-            if not found and " " in key:
+            ids = self._by_key.get(key, set())
+            if not ids and " " in key:
                 # "Qarabulaq Laçın" (village then district): try each word on its own.
-                for token in key.split():
-                    if len(self._by_key.get(token, ())) == 1:
-                        found |= self._by_key[token]
-                        break
-        if len(found) == 1:
+                ids = next(
+                    (self._by_key[token] for token in key.split() if len(self._by_key.get(token, ())) == 1), set()
+                )
+            if ids:
+                found = set(ids) if found is None else (found & ids or found)
+        if found is not None and len(found) == 1:
             return next(iter(found))
         return None
 
