@@ -20,6 +20,7 @@ DEFAULT_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.5
 # Pairs are scored down to this probability so that household context can still lift them.
 SCORING_FLOOR = 0.02
+DUCKDB_MEMORY_LIMIT = "1500MB"
 # Another pair of members counts as household support from this probability on.
 HOUSEHOLD_SUPPORT_THRESHOLD = 0.3
 _COMPARISONS = ("surname", "given_name", "patronymic", "birth_date", "sex", "place")
@@ -76,11 +77,14 @@ def _train(linker: object, record_count: int, *, link: bool) -> bool:
 def _score(
     tables: list[list[NormalisedRecord]], *, link: bool, review_threshold: float
 ) -> tuple[list[dict[str, object]], bool]:
+    import duckdb
     import pandas as pd
     from splink import DuckDBAPI, Linker
 
     _quiet_splink()
-    db_api = DuckDBAPI()
+    # DuckDB spills to disk beyond this, keeping a large registry within a few GB.
+    connection = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+    db_api = DuckDBAPI(connection=connection)
     frames = [
         db_api.register(pd.DataFrame([record.as_row() for record in table]), table_name=f"records_{index}")
         for index, table in enumerate(tables)
