@@ -332,8 +332,14 @@ def prepare_database(database: str) -> bool:
 
         name = POSTGRES_URL.rsplit("/", 1)[1]
         with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        # Emptied in place rather than dropped: DROP DATABASE waits for every backend on
+        # the server, and the development server is shared.
+        with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute("CREATE SCHEMA public")
         return True
     except Exception as error:
         print(f"PostgreSQL not reachable ({error}); skipping it.")
