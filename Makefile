@@ -58,7 +58,7 @@ test-browser: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff format --check yurd config bench conftest.py manage.py
 	$(BIN)/mypy yurd config
 
 bench: setup
