@@ -269,7 +269,10 @@ class ClaimFilterParams(serializers.Serializer[dict[str, Any]]):
             OpenApiParameter("q", OpenApiTypes.STR, description="Part of a case number, or a household code."),
         ],
     ),
-    retrieve=extend_schema(summary="One claim"),
+    retrieve=extend_schema(
+        summary="One claim",
+        parameters=[OpenApiParameter("case_number", OpenApiTypes.STR, OpenApiParameter.PATH)],
+    ),
 )
 class ClaimViewSet(viewsets.GenericViewSet[Any]):
     serializer_class = ClaimSerializer
@@ -298,7 +301,12 @@ class ClaimViewSet(viewsets.GenericViewSet[Any]):
         return Response(ClaimSerializer(claim).data)
 
 
-@extend_schema_view(list=extend_schema(summary="Heritage sites"), retrieve=extend_schema(summary="One heritage site"))
+@extend_schema_view(
+    list=extend_schema(summary="Heritage sites"),
+    retrieve=extend_schema(
+        summary="One heritage site", parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH)]
+    ),
+)
 class HeritageSiteViewSet(viewsets.GenericViewSet[Any]):
     serializer_class = HeritageSiteSerializer
     permission_classes = [RolePermission]
