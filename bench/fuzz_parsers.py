@@ -1,0 +1,93 @@
+"""Fuzz Yurd's parsers with atheris (coverage-guided): they must accept or refuse, never crash.
+
+    pip install atheris
+    python -m bench fuzz_parsers --seconds 60          # all targets, 60 s each
+    python -m bench fuzz_parsers --target geojson --seconds 300
+
+Targets: partial dates, linkage birth dates and names, GeoJSON geometry validation.
+A crash prints the input and exits non-zero (atheris writes crash-<hash> files in the
+working directory); add it to yurd/core/tests/test_hostile_input.py as a regression.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+
+BENCHMARK = False  # a fuzzer, not a measurement: run it by name
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+
+
+def _target(name: str) -> Callable[[bytes], None]:
+    from yurd.core.partial_dates import PartialDate, PartialDateError
+    from yurd.heritage.geometry import GeometryError, validate
+    from yurd.linkage.matching.dates import parse_birth_date
+    from yurd.linkage.matching.names import parse_name
+
+    def text(data: bytes) -> str:
+        return data.decode("utf-8", "replace")
+
+    def dates(data: bytes) -> None:
+        with contextlib.suppress(PartialDateError):
+            PartialDate.parse(text(data))
+        parse_birth_date(text(data))
+
+    def names(data: bytes) -> None:
+        parts = text(data).split("\x00")
+        parse_name(full_name=parts[0], surname=parts[1] if len(parts) > 1 else "")
+
+    def geojson(data: bytes) -> None:
+        try:
+            value = json.loads(data)
+        except ValueError:
+            return
+        with contextlib.suppress(GeometryError):
+            validate(value)
+
+    return {"dates": dates, "names": names, "geojson": geojson}[name]
+
+
+def fuzz_one(name: str, seconds: int) -> None:
+    import atheris
+
+    _setup()
+    target = _target(name)
+    atheris.Setup([sys.argv[0], f"-max_total_time={seconds}", "-max_len=512", "-print_final_stats=1"], target)
+    atheris.Fuzz()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--target", choices=["dates", "names", "geojson"])
+    parser.add_argument("--seconds", type=int, default=60)
+    args = parser.parse_args(argv)
+    if args.target:
+        fuzz_one(args.target, args.seconds)
+        return
+    failed = []
+    for name in ("dates", "names", "geojson"):
+        print(f"== fuzzing {name} for {args.seconds} s", flush=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "bench", "fuzz_parsers", "--target", name, "--seconds", str(args.seconds)],
+            check=False,
+        )
+        if result.returncode != 0:
+            failed.append(name)
+    if failed:
+        raise SystemExit(f"crashes in: {', '.join(failed)}")
+    print("no crashes")
+
+
+if __name__ == "__main__":
+    main()
