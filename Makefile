@@ -50,7 +50,7 @@ test-postgres: setup
 test-browser: setup
 	@if [ -x /usr/bin/chromium ]; then \
 	  echo "== Browser tests (Chromium)"; \
-	  DATABASE_URL= $(BIN)/pytest -m browser -q -p no:xdist; status=$$?; \
+	  DATABASE_URL= YURD_TEST_SQLITE_FILE=true $(BIN)/pytest -m browser -q -p no:xdist; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "(no browser tests collected)"; status=0; fi; \
 	  exit $$status; \
 	elif [ "$$CI" = "true" ]; then echo "/usr/bin/chromium is missing" >&2; exit 1; \

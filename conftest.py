@@ -90,6 +90,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
     setattr(item, f"report_{report.when}", report)
 
 
+@pytest.fixture(autouse=True)
+def _browser_test_reference_data(request: pytest.FixtureRequest) -> None:
+    if request.node.get_closest_marker("browser") is not None:
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
@@ -114,3 +121,30 @@ def page(browser: Any, request: pytest.FixtureRequest, live_server: Any) -> Iter
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+# Data migrations that load reference data (idempotent forward functions).
+REFERENCE_DATA = [
+    ("yurd.registry.migrations.0002_default_waves", "add_default_waves"),
+    ("yurd.claims.migrations.0002_loss_categories", "add_categories"),
+    ("yurd.heritage.migrations.0002_default_site_types", "add_site_types"),
+]
+
+
+def load_reference_data() -> None:
+    """Reload what data migrations put in the database.
+
+    Browser tests commit for real (the live server reads from other threads), and the
+    flush after each such test empties every table. Serialised rollback cannot restore
+    it: once Playwright's event loop runs, Django hands this thread a fresh connection
+    object that no longer carries the serialised contents.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from yurd.accounts.roles import sync_role_groups
+
+    for module_name, function_name in REFERENCE_DATA:
+        getattr(importlib.import_module(module_name), function_name)(apps, None)
+    sync_role_groups()

@@ -35,3 +35,7 @@ AXES_ENABLED = True
 STATIC_ROOT = _test_dir / "static"
 STATIC_ROOT.mkdir()
 WHITENOISE_USE_FINDERS = True
+# Browser tests serve pages from the live server's threads: a file database gives each
+# thread its own connection instead of one in-memory connection shared across threads.
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3") and os.environ.get("YURD_TEST_SQLITE_FILE") == "true":
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_dir / "test.sqlite3")}
