@@ -5,6 +5,7 @@ then commit all valid rows (or nothing) in one transaction. Spec: docs/registry-
 from yurd.registry.imports.reading import COLUMNS, ImportFileError, read_table
 from yurd.registry.imports.services import (
     ImportRefusedError,
+    PreCommitDecision,
     import_commit,
     import_create,
     import_validate,
@@ -17,6 +18,7 @@ __all__ = [
     "COLUMNS",
     "ImportFileError",
     "ImportRefusedError",
+    "PreCommitDecision",
     "import_commit",
     "import_create",
     "import_validate",

@@ -16,12 +16,12 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,22 @@ from yurd.registry.places_lookup import import_place_resolver
 from yurd.registry.search_index import bulk_index_people, name_forms_tokens
 
 CHUNK = 5000
-PreCommitHook = Callable[[ImportBatch, list[dict[str, Any]]], None]
+
+
+@dataclass
+class PreCommitDecision:
+    """What a pre-commit hook may ask of the commit.
+
+    `links`: source_ref -> id of an existing person who IS that row: no person is created for
+    it, kinship from the file attaches to the existing person, and new members of its household
+    join the existing person's household. `after_write(person_ids)` runs in the same
+    transaction once everything is written, with source_ref -> person id for every row."""
+
+    links: dict[str, int] = field(default_factory=dict)
+    after_write: Callable[[dict[str, int]], None] | None = None
+
+
+PreCommitHook = Callable[[ImportBatch, list[dict[str, Any]]], PreCommitDecision | None]
 _pre_commit_hooks: list[PreCommitHook] = []
 
 
@@ -51,7 +66,8 @@ def register_pre_commit_hook(hook: PreCommitHook) -> None:
     """Run `hook(batch, rows)` inside the commit transaction, before anything is written.
 
     The seam for record linkage (`match_batch`): a hook may inspect the valid rows
-    (dicts of parsed values), and raising aborts the whole commit.
+    (dicts of parsed values plus household_ref, father_ref, mother_ref, spouse_ref and
+    birth_place_text), may return a PreCommitDecision, and raising aborts the whole commit.
     """
     if hook not in _pre_commit_hooks:
         _pre_commit_hooks.append(hook)
@@ -265,14 +281,37 @@ def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = Fa
 
 def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: PLR0912, PLR0915 - one pass each
     """Two streaming passes over the staged rows: households first, then people in chunks."""
+    links: dict[str, int] = {}
+    after_write: list[Callable[[dict[str, int]], None]] = []
     if _pre_commit_hooks:
-        rows = [{"row": row.number, **row.values} for row in _staged_valid_rows(batch)]
+        cells = ("household_ref", "father_ref", "mother_ref", "spouse_ref")
+        rows = [
+            {
+                "row": row.number,
+                **{column: row.cell(column) for column in cells},
+                "birth_place_text": row.cell("birth_place"),
+                **row.values,
+            }
+            for row in _staged_valid_rows(batch)
+        ]
         for hook in _pre_commit_hooks:
-            hook(batch, rows)
+            decision = hook(batch, rows)
+            if decision is not None:
+                links.update(decision.links)
+                if decision.after_write is not None:
+                    after_write.append(decision.after_write)
         del rows
     source = batch.source
     existing_people = dict(Person.objects.filter(source=source).values_list("source_ref", "pk"))
     household_ids = dict(Household.objects.filter(source=source).values_list("source_ref", "pk"))
+    linked = {ref: person_id for ref, person_id in links.items() if ref not in existing_people}
+    if linked:
+        # New members of a household whose member is linked join the linked person's household.
+        linked_households = dict(Person.objects.filter(pk__in=linked.values()).values_list("pk", "household_id"))
+        for row in _staged_valid_rows(batch):
+            ref = row.values["source_ref"]
+            if ref in linked and row.cell("household_ref") not in household_ids:
+                household_ids[row.cell("household_ref")] = linked_households[linked[ref]]
     now = _db_datetime(timezone.now())
     reason = _("Imported from %(file)s (batch %(batch)d)") % {"file": batch.file_name, "batch": batch.pk}
 
@@ -281,7 +320,7 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
     household_values: dict[str, dict[str, Any]] = {}
     new_people = 0
     for row in _staged_valid_rows(batch):
-        if row.values["source_ref"] in existing_people:
+        if row.values["source_ref"] in existing_people or row.values["source_ref"] in linked:
             continue
         new_people += 1
         ref = row.cell("household_ref")
@@ -319,7 +358,7 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
     # Pass 2: people, written in chunks; relatives are remembered by ref for the end.
     person_codes = iter(allocate_codes("person", new_people))
     person_ids_new = iter(reserve_ids(Person, new_people))
-    person_ids = dict(existing_people)
+    person_ids = {**existing_people, **linked}
     relatives: list[tuple[int, str, str, str]] = []
     people: list[dict[str, Any]] = []
     tokens: list[tuple[int, list[str]]] = []
@@ -328,6 +367,11 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         values = row.values
         if values["source_ref"] in existing_people:
             unchanged += 1
+            continue
+        if values["source_ref"] in linked:
+            person_id = linked[values["source_ref"]]
+            if row.cell("father_ref") or row.cell("mother_ref") or row.cell("spouse_ref"):
+                relatives.append((person_id, row.cell("father_ref"), row.cell("mother_ref"), row.cell("spouse_ref")))
             continue
         person_ids[values["source_ref"]] = person_id = next(person_ids_new)
         surname, given_name = values.get("surname", ""), values.get("given_name", "")
@@ -377,10 +421,12 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
             pair = (min(person_id, person_ids[spouse_ref]), max(person_id, person_ids[spouse_ref]))
             edges.setdefault((pair[0], pair[1], KinshipKind.SPOUSE_OF))
     del relatives
-    if edges and existing_people:
-        # Edges between people imported earlier may already exist.
+    if edges and (existing_people or linked):
+        # Edges between people imported (or linked) earlier may already exist.
         present = set(
-            Kinship.objects.filter(from_person__source=source).values_list("from_person", "to_person", "kind")
+            Kinship.objects.filter(Q(from_person__source=source) | Q(from_person__in=linked.values())).values_list(
+                "from_person", "to_person", "kind"
+            )
         )
         edges = {edge: None for edge in edges if edge not in present}
     kinship_ids = iter(reserve_ids(Kinship, len(edges)))
@@ -402,6 +448,8 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         actor=actor,
         reason=reason,
     )
+    for callback in after_write:
+        callback(person_ids)
     return {
         "households_created": households_created,
         "people_created": people_created,
