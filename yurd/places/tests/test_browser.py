@@ -33,6 +33,8 @@ def test_search_as_you_type_in_cyrillic_opens_the_village_with_its_map(
     result.wait_for()
     result.click()
     page.get_by_role("heading", name="Sarıbulaq").wait_for()
+    # The map script runs after the heading is shown: wait for Leaflet, then count.
+    page.locator("#place-map.leaflet-container .leaflet-marker-icon").first.wait_for()
     assert page.locator("#place-map.leaflet-container").count() == 1
     assert page.locator(".leaflet-marker-icon").count() == 1
     assert "Deghnaghbyur" in page.locator(".place-timeline").inner_text()
