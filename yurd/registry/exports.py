@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
+from yurd.core.csvsafe import neutralise
 from yurd.core.models import AccessAction
 from yurd.registry.models import Person
 from yurd.registry.selectors import RegistryFilters, person_list
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 PSEUDONYMOUS_COLUMNS = [
     "person",
     "household",
@@ -58,11 +58,6 @@ IDENTIFIED_COLUMNS = [
     "displacement_date",
     "current_place",
 ]
-
-
-def neutralise(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is read as text."""
-    return "'" + value if value.startswith(_DANGEROUS) else value
 
 
 def pseudonym(code: str, purpose: str) -> str:

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.csvsafe import neutralise_row
 from yurd.core.models import AccessAction
-from yurd.reports.csvsafe import neutralise_row
 from yurd.reports.dashboard import cached_dashboard
 from yurd.reports.exports import (
     download_token,
