@@ -14,6 +14,21 @@ from yurd.accounts.roles import Role
 from yurd.core.testing.personas import Gazetteer, make_gazetteer, make_scoped_user, make_user
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language.
+
+    LocaleMiddleware activates the request's language for the thread and nothing resets
+    it, so a test that requests a page in Azerbaijani would otherwise leave the next test
+    on the same worker reading Azerbaijani messages.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def gazetteer(db: None) -> Gazetteer:
     return make_gazetteer()
