@@ -13,6 +13,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -47,18 +48,30 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
+# SHA-512 has no hardware support here and costs more than SHA-256 and the copy together;
+# hashlib releases the GIL on large updates, so a second thread hashes it alongside.
+_SHA512_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yurd-sha512")
+
+
 def digest_chunks(chunks: Iterable[bytes], *, sha512: bool = True, sink: IO[bytes] | None = None) -> Digest:
     """Hash a stream chunk by chunk (constant memory), copying it to sink if given."""
     sha256_hash = hashlib.sha256()
     sha512_hash = hashlib.sha512() if sha512 else None
     size = 0
+    pending: Future[None] | None = None
     for chunk in chunks:
-        sha256_hash.update(chunk)
         if sha512_hash is not None:
-            sha512_hash.update(chunk)
+            # One chunk in flight at a time keeps the updates in order; chunks are
+            # immutable bytes, so the thread reads exactly what was written.
+            if pending is not None:
+                pending.result()
+            pending = _SHA512_THREAD.submit(sha512_hash.update, bytes(chunk))
+        sha256_hash.update(chunk)
         if sink is not None:
             sink.write(chunk)
         size += len(chunk)
+    if pending is not None:
+        pending.result()
     return Digest(sha256_hash.hexdigest(), sha512_hash.hexdigest() if sha512_hash else "", size)
 
 
