@@ -20,6 +20,13 @@ FORM_VERSION = "2026112801"
 HOUSEHOLDS_FILE = "households.csv"
 LANGUAGES = (("en", "English (en)"), ("az", "Azərbaycanca (az)"), ("ru", "Русский (ru)"))
 TITLE = {"en": "Yurd household survey", "az": "Yurd ailə sorğusu", "ru": "Анкета семьи Yurd"}
+# Every form this server publishes, by id; a team is given some of them.
+PUBLISHED_FORMS = {FORM_ID: TITLE}
+
+
+def all_forms() -> list[str]:
+    """Default forms of a new team: every published form."""
+    return list(PUBLISHED_FORMS)
 
 
 @dataclass(frozen=True)

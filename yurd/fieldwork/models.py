@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from yurd.core.models import TimeStampedModel
+from yurd.fieldwork.definition import all_forms
 
 
 class Team(TimeStampedModel):
@@ -18,6 +20,9 @@ class Team(TimeStampedModel):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), blank=True, related_name="field_teams"
     )
+    # Ids of the published forms this team's devices list (definition.PUBLISHED_FORMS).
+    forms = models.JSONField(_("forms"), default=all_forms, blank=True)
+    history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
         verbose_name = _("field team")
@@ -39,6 +44,7 @@ class Assignment(TimeStampedModel):
     household = models.ForeignKey(
         "registry.Household", verbose_name=_("household"), on_delete=models.CASCADE, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("assignment")
@@ -47,6 +53,41 @@ class Assignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.team_id}:{self.household_id}"
+
+
+class DigestAlgorithm(models.TextChoices):
+    MD5 = "MD5", "MD5"
+    SHA256 = "SHA-256", "SHA-256"
+
+
+class DeviceCredential(TimeStampedModel):
+    """The secret an OpenRosa client proves with HTTP Digest (RFC 7616).
+
+    Digest needs H(username:realm:password) on the server, which Django's salted password
+    hashes cannot give; so a device user gets a separate device password, of which only
+    these two digests are kept (never the password). Changing the realm invalidates them.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="device_credential"
+    )
+    realm = models.CharField(_("realm"), max_length=100)
+    ha1_md5 = models.CharField(max_length=32, editable=False)
+    ha1_sha256 = models.CharField(max_length=64, editable=False)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["ha1_md5", "ha1_sha256"])
+
+    class Meta:
+        verbose_name = _("device password")
+        verbose_name_plural = _("device passwords")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.realm}"
+
+    def ha1(self, algorithm: str) -> str:
+        return self.ha1_sha256 if algorithm == DigestAlgorithm.SHA256 else self.ha1_md5
 
 
 class SubmissionChannel(models.TextChoices):
@@ -113,12 +154,19 @@ class SubmissionAttachment(models.Model):
         return self.name
 
 
+class MatchOutcome(models.TextChoices):
+    # The values BatchMatch.outcome takes (yurd.linkage.services.match_batch).
+    EXISTING = "existing", _("certain: the commit links this member to the person")
+    REVIEW = "review", _("uncertain: the commit queues the pair for adjudication")
+
+
 class SubmissionMatch(models.Model):
-    """A registry person the linkage engine found for one member of a submission."""
+    """What the registry import's matching says of one member of a staged submission (a preview)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="matches")
     member = models.PositiveSmallIntegerField(_("member"))
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=MatchOutcome.choices, default=MatchOutcome.REVIEW)
     probability = models.FloatField(_("probability"))
     explanation = models.TextField(_("explanation"), blank=True)
 

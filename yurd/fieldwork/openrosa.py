@@ -1,4 +1,4 @@
-"""OpenRosa plumbing: HTTP Basic authentication for devices, headers and response documents."""
+"""OpenRosa plumbing: device authentication (HTTP Digest, or Basic over HTTPS), headers and documents."""
 
 from __future__ import annotations
 
@@ -11,12 +11,26 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+
+from yurd.accounts.models import User
+from yurd.fieldwork import digest
 
 OPENROSA_VERSION = "1.0"
 XML_TYPE = "text/xml; charset=utf-8"
 # Devices send a submission in several requests when its attachments exceed this.
 MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+
+def realm() -> str:
+    """The Digest realm; device passwords are bound to it (changing it means new device passwords)."""
+    return str(getattr(settings, "YURD_OPENROSA_REALM", "Yurd"))
+
+
+def basic_allowed() -> bool:
+    """HTTP Basic with the account password: allowed (over HTTPS only) unless switched off."""
+    return bool(getattr(settings, "YURD_OPENROSA_BASIC", True))
 
 
 def openrosa_response(body: str, *, status: int = 200, content_type: str = XML_TYPE) -> HttpResponse:
@@ -34,36 +48,88 @@ def message(text: str, *, status: int) -> HttpResponse:
     return openrosa_response(body, status=status)
 
 
-def _challenge() -> HttpResponse:
+def _challenge(*, stale: bool = False) -> HttpResponse:
     response = openrosa_response("", status=401, content_type="text/plain")
-    response["WWW-Authenticate"] = 'Basic realm="Yurd"'
+    offers = digest.challenges(realm(), digest.make_nonce(settings.SECRET_KEY), stale=stale)
+    if basic_allowed():
+        offers.append(f'Basic realm="{realm()}"')
+    # One header field with comma-separated challenges (RFC 9110 11.6.1): Django sends
+    # each header name once.
+    response["WWW-Authenticate"] = ", ".join(offers)
     return response
 
 
-def device_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Authenticate a device by HTTP Basic (over HTTPS only), or accept a logged-in session.
+def _count_is_new(nonce: str, nc: str) -> bool:
+    """Refuse a replayed request: each nonce's count must grow (kept as long as the nonce lives)."""
+    try:
+        count = int(nc, 16)
+    except ValueError:
+        return False
+    key = f"fieldwork-digest-nc:{nonce}"
+    if count <= int(cache.get(key, 0)):
+        return False
+    cache.set(key, count, timeout=digest.NONCE_SECONDS * 2)
+    return True
 
-    ODK Collect and Enketo send the user's name and password with every request; Basic
-    over plain HTTP would expose them, so it is refused unless settings.DEBUG.
-    """
+
+def _digest_user(request: HttpRequest, header: str) -> User | HttpResponse:  # noqa: PLR0911 - one refusal per check
+    params = digest.parse_authorization(header)
+    parsed = digest.read_request(params) if params is not None else None
+    if parsed is None or parsed.realm != realm():
+        return _challenge()
+    age = digest.nonce_age(settings.SECRET_KEY, parsed.nonce)
+    if age is None or age < -5:
+        return _challenge()
+    # The uri the client signed must be this request's (a response for another URL is useless).
+    if parsed.uri not in (request.get_full_path(), request.build_absolute_uri()):
+        return _challenge()
+    user = User.objects.filter(username=parsed.username, is_active=True).select_related("device_credential").first()
+    credential = getattr(user, "device_credential", None) if user is not None else None
+    if user is None or credential is None or credential.realm != realm():
+        return _challenge()
+    if not digest.response_matches(parsed, ha1_hex=credential.ha1(parsed.algorithm), method=request.method or "GET"):
+        return _challenge()
+    if age > digest.NONCE_SECONDS:
+        return _challenge(stale=True)
+    if parsed.qop and not _count_is_new(parsed.nonce, parsed.nc):
+        return _challenge(stale=True)
+    return user
+
+
+def _basic_user(request: HttpRequest, header: str) -> User | HttpResponse:
+    if not basic_allowed():
+        return _challenge()
+    # The account password would cross the network readable: HTTPS only (or DEBUG).
+    if not (request.is_secure() or settings.DEBUG):
+        return message("HTTPS is required.", status=403)
+    try:
+        username, _sep, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return _challenge()
+    user = authenticate(request, username=username, password=password)
+    if not isinstance(user, User) or not user.is_active:
+        return _challenge()
+    return user
+
+
+def device_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Authenticate a device by HTTP Digest with its device password, by Basic over HTTPS
+    with the account password, or accept a logged-in browser session (Enketo)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         header = request.META.get("HTTP_AUTHORIZATION", "")
-        if not header.startswith("Basic "):
+        if header[:7].lower() == "digest ":
+            found = _digest_user(request, header)
+        elif header.startswith("Basic "):
+            found = _basic_user(request, header)
+        else:
             return _challenge()
-        if not (request.is_secure() or settings.DEBUG):
-            return message("HTTPS is required.", status=403)
-        try:
-            username, _sep, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return _challenge()
-        user = authenticate(request, username=username, password=password)
-        if user is None or not user.is_active:
-            return _challenge()
-        request.user = user
+        if isinstance(found, HttpResponse):
+            return found
+        request.user = found
         return view(request, *args, **kwargs)
 
     return wrapper

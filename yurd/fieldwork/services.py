@@ -13,8 +13,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import logging
+import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -22,28 +23,30 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yurd.core.actors import Actor
-from yurd.fieldwork.definition import FORM_ID
+from yurd.accounts.models import User
+from yurd.core.access import log_access
+from yurd.core.actors import Actor, system_actor
+from yurd.core.history import change_context, delete_with_reason
+from yurd.core.models import AccessAction
+from yurd.fieldwork.definition import FORM_ID, PUBLISHED_FORMS
 from yurd.fieldwork.models import (
+    Assignment,
+    DeviceCredential,
+    MatchOutcome,
     Submission,
     SubmissionAttachment,
     SubmissionChannel,
     SubmissionMatch,
     SubmissionStatus,
+    Team,
 )
 from yurd.fieldwork.selectors import assigned_households
 from yurd.fieldwork.submissions import SubmissionValues, parse_export, parse_instance
 from yurd.registry.imports import COLUMNS, import_create, import_validate
-from yurd.registry.models import ImportBatch, Person
+from yurd.registry.models import Household, ImportBatch, ImportRow
 from yurd.returns.models import ReturnIntention
 
-logger = logging.getLogger(__name__)
 SOURCE = "fieldwork"
-MATCH_THRESHOLD = 0.5
-# Blocking keeps the candidate list small: the linkage engine estimates its model only
-# from large lists (300 records or more), and a handful of submitted members is scored
-# with its calibrated starting values, the same way every time.
-MAX_CANDIDATES = 250
 
 
 def _registry_rows(submission: Submission) -> list[list[str]]:
@@ -85,89 +88,75 @@ def submissions_stage(*, actor: Actor, submissions: Iterable[Submission], file_n
     Submission.objects.filter(pk__in=[item.pk for item in registering]).update(
         import_batch=batch, status=SubmissionStatus.STAGED
     )
-    try:
-        submissions_match(submissions=registering)
-    except Exception as error:
-        # The rows are staged whatever happens; the registrar then matches on the import page.
-        logger.exception("Matching field submissions failed")
-        Submission.objects.filter(pk__in=[item.pk for item in registering]).update(
-            error=_("Staged, but automatic matching failed: %(error)s") % {"error": str(error)[:500]}
-        )
+    from yurd.fieldwork.tasks import match_submissions_task
+
+    # Matching reads the whole registry: a background job, so a device's request returns at once.
+    match_submissions_task.enqueue([item.pk for item in registering])
     return batch
 
 
-def _candidates(members: list[dict[str, str]]) -> list[Person]:
-    """Registry people sharing the folded surname and given name of a submitted member."""
-    from yurd.linkage.matching import search_tokens
-
-    found: dict[int, Person] = {}
-    for member in members:
-        surname = search_tokens(member.get("surname", ""))[:1]
-        given = search_tokens(member.get("given_name", ""))[:1]
-        if not surname:
+def _staged_rows(submissions: list[Submission]) -> list[tuple[Submission, int, dict[str, Any]]]:
+    """The valid staged rows of these submissions, shaped as the import's commit hands them to
+    its pre-commit hooks (cells, birth_place_text and the parsed values)."""
+    by_instance = {submission.instance_id: submission for submission in submissions}
+    batches = {submission.import_batch_id for submission in submissions if submission.import_batch_id}
+    found = []
+    for number, data, values in (
+        ImportRow.objects.filter(batch_id__in=batches, is_valid=True)
+        .order_by("batch_id", "number")
+        .values_list("number", "data", "values")
+    ):
+        instance_id, _sep, member = str(data.get("person_ref", "")).rpartition("#")
+        submission = by_instance.get(instance_id)
+        if submission is None or not member.isdigit():
             continue
-        queryset = Person.objects.filter(search_text__contains=surname[0])
-        if given:
-            queryset = queryset.filter(search_text__contains=given[0])
-        for person in queryset.select_related("household__origin_place").order_by("pk")[:50]:
-            found[person.pk] = person
-        if len(found) >= MAX_CANDIDATES:
-            break
-    return list(found.values())[:MAX_CANDIDATES]
+        row = {
+            "row": number,
+            **{column: data.get(column, "") for column in ("household_ref", "father_ref", "mother_ref", "spouse_ref")},
+            "birth_place_text": data.get("birth_place", ""),
+            **values,
+        }
+        found.append((submission, int(member), row))
+    return found
 
 
 def submissions_match(*, submissions: list[Submission]) -> int:
-    """Score each member against registry people sharing a surname key (the linkage engine)."""
-    from yurd.linkage.matching.linker import link
+    """Preview, for the reviewer, what the registry import will decide for these staged rows.
 
-    members = [
-        (submission, number, member)
-        for submission in submissions
-        for number, member in enumerate(submission.values.get("members", []), start=1)
-    ]
-    candidates = _candidates([member for _submission, _number, member in members])
-    if not members or not candidates:
-        return 0
-    left = [
-        {
-            "record_id": f"{submission.pk}:{number}",
-            "surname": member.get("surname", ""),
-            "given_name": member.get("given_name", ""),
-            "patronymic": member.get("patronymic", ""),
-            "sex": member.get("sex", ""),
-            "birth_date": member.get("birth_date", ""),
-            "origin_place": submission.values.get("household", {}).get("origin_place", ""),
-        }
-        for submission, number, member in members
-    ]
-    right = [
-        {
-            "record_id": str(person.pk),
-            "surname": person.surname,
-            "given_name": person.given_name,
-            "patronymic": person.patronymic,
-            "sex": person.sex,
-            "birth_date": str(person.birth_date or ""),
-            "origin_place": person.household.origin_place.name if person.household.origin_place else "",
-        }
-        for person in candidates
-    ]
-    result = link(left, right, review_threshold=MATCH_THRESHOLD)
-    matches = []
-    for pair in result.pairs:
-        if pair.probability < MATCH_THRESHOLD:
-            continue
-        submission_pk, number = pair.left.removeprefix("a:").split(":")
-        matches.append(
-            SubmissionMatch(
-                submission_id=int(submission_pk),
-                member=int(number),
-                person_id=int(pair.right.removeprefix("b:")),
-                probability=pair.probability,
-                explanation=pair.explanation,
-            )
-        )
+    The same records and the same engine call (`match_batch` at the import's certainty
+    threshold, against the whole registry) as the import's pre-commit hook
+    (yurd.linkage.importing), which links certain matches and queues uncertain ones for
+    adjudication when a registrar commits the batch. Nothing is written to the registry.
+    """
+    from yurd.linkage.importing import CERTAIN_THRESHOLD, _record
+    from yurd.linkage.services import match_batch
+
+    staged = _staged_rows(submissions)
     SubmissionMatch.objects.filter(submission__in=submissions).delete()
+    if not staged:
+        return 0
+    households: dict[str, dict[str, Any]] = {}
+    for _submission, _member, row in staged:
+        values = households.setdefault(row.get("household_ref", ""), {})
+        if row.get("origin_place") and "origin_place" not in values:
+            values["origin_place"] = row["origin_place"]
+    results = match_batch(
+        [_record(row, households) for _submission, _member, row in staged],
+        actor=system_actor(),
+        threshold=CERTAIN_THRESHOLD,
+    )
+    matches = [
+        SubmissionMatch(
+            submission=staged[result.index][0],
+            member=staged[result.index][1],
+            person=result.person,
+            outcome=result.outcome,
+            probability=result.probability,
+            explanation=result.explanation[:2000],
+        )
+        for result in results
+        if result.person is not None and result.outcome in (MatchOutcome.EXISTING, MatchOutcome.REVIEW)
+    ]
     SubmissionMatch.objects.bulk_create(matches)
     return len(matches)
 
@@ -304,3 +293,124 @@ def submission_record_intention(*, actor: Actor, submission: Submission) -> Retu
         )
         Submission.objects.filter(pk=submission.pk).update(intention_recorded=intention)
     return intention
+
+
+# --- Teams, assignments and device passwords ------------------------------------------------
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if actor.user is not None and not actor.user.has_perm(permission):
+        raise PermissionDenied(_("You may not manage field teams."))
+
+
+def _check_forms(forms: Iterable[str]) -> list[str]:
+    wanted = list(dict.fromkeys(forms))
+    unknown = [form for form in wanted if form not in PUBLISHED_FORMS]
+    if unknown:
+        raise ValidationError(_("Unknown forms: %(forms)s") % {"forms": ", ".join(unknown)})
+    return wanted
+
+
+def _check_members(members: Iterable[User]) -> list[User]:
+    people = list(members)
+    refused = [user.username for user in people if not user.has_perm("fieldwork.collect")]
+    if refused:
+        raise ValidationError(_("These users may not collect with a device: %(users)s") % {"users": ", ".join(refused)})
+    return people
+
+
+def team_create(*, actor: Actor, name: str, forms: Iterable[str] = (), members: Iterable[User] = ()) -> Team:
+    _require(actor, "fieldwork.add_team")
+    with transaction.atomic(), change_context(user=actor.user, reason=_("Team created")):
+        team = Team(name=name.strip(), forms=_check_forms(forms))
+        team.full_clean()
+        team.save()
+        team.members.set(_check_members(members))
+    return team
+
+
+def team_update(
+    *, actor: Actor, team: Team, name: str, forms: Iterable[str], members: Iterable[User], reason: str = ""
+) -> Team:
+    """Rename the team, choose its forms and its device users (members' devices follow at once)."""
+    _require(actor, "fieldwork.change_team")
+    with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Team changed")):
+        locked = Team.objects.select_for_update().get(pk=team.pk)
+        locked.name = name.strip()
+        locked.forms = _check_forms(forms)
+        locked.full_clean()
+        locked.save()
+        locked.members.set(_check_members(members))
+    return locked
+
+
+def assignments_add(*, actor: Actor, team: Team, households: Iterable[Household]) -> int:
+    """Give the team these households (those it already has are left alone); how many were new.
+
+    Only households the actor may see can be given: a registrar assigns within her scope.
+    """
+    from yurd.registry.selectors import household_queryset
+
+    _require(actor, "fieldwork.add_assignment")
+    wanted = {household.pk: household for household in households}
+    if actor.user is not None:
+        visible = set(household_queryset(user=actor.user).filter(pk__in=wanted).values_list("pk", flat=True))
+        outside = sorted(household.code for pk, household in wanted.items() if pk not in visible)
+        if outside:
+            raise PermissionDenied(_("Outside your scope: %(codes)s") % {"codes": ", ".join(outside)})
+    with transaction.atomic(), change_context(user=actor.user, reason=_("Household assigned to a team")):
+        present = set(Assignment.objects.filter(team=team, household__in=wanted).values_list("household", flat=True))
+        created = 0
+        for pk, household in wanted.items():
+            if pk in present:
+                continue
+            Assignment.objects.create(team=team, household=household)
+            created += 1
+    return created
+
+
+def assignment_remove(*, actor: Actor, assignment: Assignment) -> None:
+    _require(actor, "fieldwork.delete_assignment")
+    with transaction.atomic():
+        delete_with_reason(assignment, reason=_("Assignment withdrawn"), user=actor.user)
+
+
+def device_password_set(*, actor: Actor, user: User, password: str = "") -> str:
+    """Set the device password `user` types into ODK Collect (HTTP Digest); returns it.
+
+    Generated when not given. Only its Digest hashes are stored, so it is shown once.
+    A user may set their own; an administrator (fieldwork.change_team) anyone's.
+    """
+    from yurd.fieldwork.digest import ALGORITHMS, ha1
+    from yurd.fieldwork.openrosa import realm
+
+    if actor.user is not None and actor.user.pk != user.pk:
+        _require(actor, "fieldwork.change_team")
+    if not user.has_perm("fieldwork.collect"):
+        raise ValidationError(_("%(user)s may not collect with a device.") % {"user": user.username})
+    password = password or _generated_password()
+    if len(password) < DEVICE_PASSWORD_MIN_LENGTH:
+        raise ValidationError(
+            _("A device password has at least %(count)d characters.") % {"count": DEVICE_PASSWORD_MIN_LENGTH}
+        )
+    digests = {algorithm: ha1(algorithm, user.get_username(), realm(), password) for algorithm in ALGORITHMS}
+    with transaction.atomic(), change_context(user=actor.user, reason=_("Device password set")):
+        credential = DeviceCredential.objects.select_for_update().filter(user=user).first() or DeviceCredential(
+            user=user
+        )
+        credential.realm = realm()
+        credential.ha1_md5 = digests["MD5"]
+        credential.ha1_sha256 = digests["SHA-256"]
+        credential.set_by = actor.user
+        credential.save()
+        log_access(actor, AccessAction.CHANGE, "fieldwork.devicecredential", code=user.get_username())
+    return password
+
+
+DEVICE_PASSWORD_MIN_LENGTH = 12
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _generated_password() -> str:
+    """Four groups of four letters and digits (no look-alikes), easy to type on a phone."""
+    return "-".join("".join(secrets.choice(_ALPHABET) for _i in range(4)) for _group in range(4))

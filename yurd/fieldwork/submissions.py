@@ -12,8 +12,9 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
+from yurd.core.uploads import UnsafeUploadError, check_zip
 from yurd.fieldwork.definition import FORM_ID
 
 HOUSEHOLD_FIELDS = ("household_ref", "origin_place", "displacement_date", "current_place")
@@ -42,6 +43,9 @@ def parse_instance(data: bytes) -> tuple[str, str, str, SubmissionValues]:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
         raise SubmissionError(f"not well-formed XML: {error}") from error
+    except DefusedXmlException as error:
+        # Entities and external DTDs (billion laughs, XXE) are refused, never expanded or fetched.
+        raise SubmissionError("the XML declares entities or a document type, which are refused") from error
     form_id = root.get("id", "")
     if form_id != FORM_ID:
         raise SubmissionError(f"unknown form {form_id!r}")
@@ -86,9 +90,21 @@ def _column(name: str) -> str:
 
 
 def _tables(data: bytes, file_name: str) -> list[list[dict[str, str]]]:
+    try:
+        return _read_tables(data, file_name)
+    except UnsafeUploadError as error:
+        raise SubmissionError(str(error)) from error
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise SubmissionError(f"not a UTF-8 CSV export: {error}") from error
+    except Exception as error:  # openpyxl raises many kinds on a damaged workbook
+        raise SubmissionError("not a readable XLSX workbook") from error
+
+
+def _read_tables(data: bytes, file_name: str) -> list[list[dict[str, str]]]:
     if data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        check_zip(data)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         tables = []
         for sheet in workbook.worksheets:

@@ -21,6 +21,7 @@ from yurd.accounts.models import User
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.models import AccessAction
+from yurd.core.uploads import UnsafeUploadError, check_size
 from yurd.fieldwork import selectors, services
 from yurd.fieldwork.definition import (
     FORM_ID,
@@ -126,6 +127,10 @@ def submission(request: HttpRequest) -> HttpResponse:
     _device_user(request)
     if request.method == "HEAD":
         return openrosa_response("", status=204)
+    try:
+        check_size(int(request.META.get("CONTENT_LENGTH") or 0), "submission")
+    except (UnsafeUploadError, ValueError) as error:
+        return message(str(error), status=413)
     upload = request.FILES.get("xml_submission_file")
     if upload is None:
         return message(_("The request has no xml_submission_file."), status=400)

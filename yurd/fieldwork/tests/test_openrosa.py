@@ -19,7 +19,8 @@ def _post(client, username, xml, **files):
 def test_form_list_requires_credentials_and_speaks_openrosa(client, teams):
     anonymous = client.get(reverse("fieldwork:form_list"), secure=True)
     assert anonymous.status_code == 401
-    assert anonymous["WWW-Authenticate"].startswith("Basic")
+    assert anonymous["WWW-Authenticate"].startswith("Digest ")
+    assert 'Basic realm="Yurd"' in anonymous["WWW-Authenticate"]
     response = client.get(reverse("fieldwork:form_list"), **basic("collector-nigar"))
     assert response.status_code == 200
     assert response["X-OpenRosa-Version"] == "1.0"

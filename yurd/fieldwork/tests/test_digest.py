@@ -1,0 +1,138 @@
+"""HTTP Digest for OpenRosa clients: the exchange computed here by the RFC, not by our code."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from yurd.core.actors import Actor
+from yurd.fieldwork.models import DeviceCredential
+from yurd.fieldwork.services import device_password_set
+
+pytestmark = pytest.mark.django_db
+
+DEVICE_PASSWORD = "tablet-north-2025"  # noqa: S105 - synthetic
+
+
+def _challenges(header: str) -> dict[str, dict[str, str]]:
+    """The Digest challenges of a WWW-Authenticate value, by algorithm."""
+    found = {}
+    for part in re.split(r",\s*(?=Digest |Basic )", header):
+        if not part.startswith("Digest "):
+            continue
+        params = dict(re.findall(r'(\w+)="?([^",]*)"?', part[7:]))
+        found[params["algorithm"]] = params
+    return found
+
+
+def _h(algorithm: str, text: str) -> str:
+    name = {"MD5": "md5", "SHA-256": "sha256"}[algorithm]
+    return hashlib.new(name, text.encode()).hexdigest()
+
+
+def _authorization(
+    challenge: dict[str, str], *, username: str, password: str, method: str, uri: str, nc: str = "00000001"
+) -> str:
+    """RFC 7616 section 3.4.1 with qop=auth."""
+    algorithm = challenge["algorithm"]
+    cnonce = "0a4f113b"
+    ha1 = _h(algorithm, f"{username}:{challenge['realm']}:{password}")
+    ha2 = _h(algorithm, f"{method}:{uri}")
+    response = _h(algorithm, f"{ha1}:{challenge['nonce']}:{nc}:{cnonce}:auth:{ha2}")
+    return (
+        f'Digest username="{username}", realm="{challenge["realm"]}", nonce="{challenge["nonce"]}", '
+        f'uri="{uri}", algorithm={algorithm}, response="{response}", opaque="{challenge["opaque"]}", '
+        f'qop=auth, nc={nc}, cnonce="{cnonce}"'
+    )
+
+
+@pytest.fixture
+def device_user(teams):
+    device_password_set(actor=Actor(user=None), user=teams["north_user"], password=DEVICE_PASSWORD)
+    return teams["north_user"]
+
+
+@pytest.mark.parametrize("algorithm", ["MD5", "SHA-256"])
+def test_digest_exchange_succeeds_over_plain_http(client, device_user, algorithm):
+    url = reverse("fieldwork:form_list")
+    first = client.get(url)
+    assert first.status_code == 401
+    challenge = _challenges(first["WWW-Authenticate"])[algorithm]
+    assert challenge["qop"] == "auth"
+    header = _authorization(challenge, username="collector-nigar", password=DEVICE_PASSWORD, method="GET", uri=url)
+    response = client.get(url, HTTP_AUTHORIZATION=header)
+    assert response.status_code == 200
+    assert b"<formID>yurd_household</formID>" in response.content
+
+
+def test_wrong_device_password_fails(client, device_user):
+    url = reverse("fieldwork:form_list")
+    challenge = _challenges(client.get(url)["WWW-Authenticate"])["MD5"]
+    header = _authorization(challenge, username="collector-nigar", password="not-the-password", method="GET", uri=url)
+    response = client.get(url, HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Digest ")
+
+
+def test_account_password_is_not_a_device_password(client, device_user):
+    from yurd.core.testing.personas import PERSONA_PASSWORD
+
+    url = reverse("fieldwork:form_list")
+    challenge = _challenges(client.get(url)["WWW-Authenticate"])["SHA-256"]
+    header = _authorization(challenge, username="collector-nigar", password=PERSONA_PASSWORD, method="GET", uri=url)
+    assert client.get(url, HTTP_AUTHORIZATION=header).status_code == 401
+
+
+def test_response_for_another_uri_or_replayed_count_is_refused(client, device_user):
+    url = reverse("fieldwork:form_list")
+    challenge = _challenges(client.get(url)["WWW-Authenticate"])["MD5"]
+    other = reverse("fieldwork:form_households", args=["yurd_household"])
+    signed_elsewhere = _authorization(
+        challenge, username="collector-nigar", password=DEVICE_PASSWORD, method="GET", uri=url
+    )
+    assert client.get(other, HTTP_AUTHORIZATION=signed_elsewhere).status_code == 401
+    header = _authorization(challenge, username="collector-nigar", password=DEVICE_PASSWORD, method="GET", uri=url)
+    assert client.get(url, HTTP_AUTHORIZATION=header).status_code == 200
+    replay = client.get(url, HTTP_AUTHORIZATION=header)
+    assert replay.status_code == 401
+    assert "stale=true" in replay["WWW-Authenticate"]
+    following = _authorization(
+        challenge, username="collector-nigar", password=DEVICE_PASSWORD, method="GET", uri=url, nc="00000002"
+    )
+    assert client.get(url, HTTP_AUTHORIZATION=following).status_code == 200
+
+
+def test_forged_nonce_is_refused(client, device_user):
+    url = reverse("fieldwork:form_list")
+    challenge = _challenges(client.get(url)["WWW-Authenticate"])["MD5"]
+    challenge["nonce"] = "MTc5NTg1MjgyNC4wMDowMA=="
+    header = _authorization(challenge, username="collector-nigar", password=DEVICE_PASSWORD, method="GET", uri=url)
+    assert client.get(url, HTTP_AUTHORIZATION=header).status_code == 401
+
+
+def test_only_digest_hashes_are_stored(device_user):
+    credential = DeviceCredential.objects.get(user=device_user)
+    assert credential.ha1_md5 == _h("MD5", f"collector-nigar:Yurd:{DEVICE_PASSWORD}")
+    assert DEVICE_PASSWORD not in f"{credential.ha1_md5}{credential.ha1_sha256}"
+
+
+@override_settings(YURD_OPENROSA_BASIC=False)
+def test_basic_can_be_switched_off(client, device_user):
+    from yurd.fieldwork.tests.conftest import basic
+
+    url = reverse("fieldwork:form_list")
+    response = client.get(url, **basic("collector-nigar"))
+    assert response.status_code == 401
+    assert "Basic" not in response["WWW-Authenticate"]
+
+
+def test_a_collector_may_not_set_another_users_device_password(teams):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        device_password_set(actor=Actor(user=teams["south_user"]), user=teams["north_user"], password=DEVICE_PASSWORD)
+    assert device_password_set(actor=Actor(user=teams["south_user"]), user=teams["south_user"])
