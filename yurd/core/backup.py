@@ -56,8 +56,9 @@ DATA_JSON = "database/data.jsonl"
 SQLITE_FILE = "database/yurd.sqlite3"
 PG_DUMP = "database/yurd.pgdump"
 MEDIA_PREFIX = "media/"
-# Rebuilt by migrate (content types, permissions) or worthless elsewhere (sessions).
-EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+# Rebuilt by migrate (content types, permissions) or worthless elsewhere (sessions,
+# the heartbeats of the workers running now).
+EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session", "core.workerheartbeat"}
 # Work in progress on disk, not data: an ingest's temporary copy.
 SKIPPED_MEDIA_PREFIXES = ("evidence-staging/",)
 _CHUNK = 1024 * 1024

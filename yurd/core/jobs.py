@@ -61,12 +61,24 @@ _listeners: dict[str, ProgressListener] = {}
 
 # Labels of job kinds for the pages; each app registers its own with register_job_kind.
 _kind_labels: dict[str, Any] = {}
+# How many times a job of each kind may be queued again after its worker died.
+_kind_retries: dict[str, int] = {}
 
 
-def register_job_kind(kind: str, label: Any) -> str:
-    """Name a job kind for people (a lazy translation); returns the kind."""
+def register_job_kind(kind: str, label: Any, *, retries_after_worker_loss: int = 0) -> str:
+    """Name a job kind for people (a lazy translation); returns the kind.
+
+    `retries_after_worker_loss` > 0 only for jobs that are safe to run again from the
+    start after a worker died in their middle (they commit nothing partial, or what
+    they commit is found and skipped by the next run).
+    """
     _kind_labels[kind] = label
+    _kind_retries[kind] = retries_after_worker_loss
     return kind
+
+
+def job_retries_after_worker_loss(kind: str) -> int:
+    return _kind_retries.get(kind, 0)
 
 
 def job_kind_label(kind: str) -> Any:
@@ -146,7 +158,9 @@ def job_progress(job_id: Any, done: int, total: int | None = None, message: str 
 
 def job_mark_running(job_id: Any) -> None:
     Job.objects.filter(pk=job_id).update(
-        status=JobStatus.RUNNING, started_at=timezone.now(), message=_short(_("Working…"))
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+        message=_short(_("Working…")),
     )
 
 

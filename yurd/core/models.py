@@ -163,3 +163,25 @@ class Job(models.Model):
         if getattr(user, "is_authenticated", False) is not True:
             return False
         return self.owner_id == getattr(user, "pk", None) or user.has_perm("core.view_all_jobs")  # type: ignore[attr-defined]
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `yurd worker` process, and when it last said it was alive.
+
+    A worker writes `seen_at` every few seconds. A task left running by a worker whose
+    heartbeat is older than the lease was abandoned (the process was killed or its
+    machine stopped): another worker fails it cleanly or queues it again.
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.hostname} (pid {self.pid})"

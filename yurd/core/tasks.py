@@ -16,7 +16,10 @@ from django_tasks import task
 from yurd.core.history import historical_models
 from yurd.core.jobs import JobContext, job_function, register_job_kind
 
-INTEGRITY_CHECK = register_job_kind("core.integrity_check", gettext_lazy("Integrity check"))
+# Read-only: safe to run again after a lost worker.
+INTEGRITY_CHECK = register_job_kind(
+    "core.integrity_check", gettext_lazy("Integrity check"), retries_after_worker_loss=2
+)
 
 BATCH_SIZE = 500
 

@@ -10,7 +10,8 @@ from django_tasks import task
 
 from yurd.core.jobs import JobContext, job_function, register_job_kind
 
-DUPLICATE_SCAN = register_job_kind("linkage.scan", gettext_lazy("Duplicate scan"))
+# Safe to run again after a lost worker: a pair already proposed is not proposed twice.
+DUPLICATE_SCAN = register_job_kind("linkage.scan", gettext_lazy("Duplicate scan"), retries_after_worker_loss=1)
 
 
 @task()
