@@ -162,6 +162,20 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest file of each kind of upload (docs/security.md); no request body may pass the largest.
+YURD_UPLOAD_LIMITS = {
+    "import": env_int("YURD_MAX_IMPORT_BYTES", default=100 * 1024 * 1024, minimum=1),
+    "photo": env_int("YURD_MAX_PHOTO_BYTES", default=25 * 1024 * 1024, minimum=1),
+    "submission": env_int("YURD_MAX_SUBMISSION_BYTES", default=50 * 1024 * 1024, minimum=1),
+    "evidence": env_int("YURD_MAX_EVIDENCE_BYTES", default=4 * 1024 * 1024 * 1024, minimum=1),
+}
+# What an uploaded XLSX workbook (a zip) may inflate to.
+YURD_XLSX_MAX_UNCOMPRESSED = env_int("YURD_XLSX_MAX_UNCOMPRESSED", default=256 * 1024 * 1024, minimum=1)
+FILE_UPLOAD_HANDLERS = [
+    "yurd.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 TASKS = {
     "default": {

@@ -12,6 +12,7 @@ from yurd.claims.domain.shares import ShareError, parse_share
 from yurd.claims.models import LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
 from yurd.claims.services import ClaimantShare
 from yurd.core.partial_dates import PartialDate
+from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import HeirLine, Household, Person
 
@@ -185,7 +186,7 @@ class RevalueForm(forms.Form):
 class ValuationImportForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Table name"), max_length=200)
     currency = forms.CharField(label=gettext_lazy("Currency (ISO code)"), max_length=3, min_length=3)
-    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"))
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"), validators=[MaxUploadSize("import")])
 
 
 class ExportForm(forms.Form):

@@ -17,6 +17,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -40,6 +42,7 @@ from yurd.claims.models import (
     ValuationTableStatus,
 )
 from yurd.core.actors import Actor
+from yurd.core.uploads import check_zip
 from yurd.places.models import Place
 
 COLUMNS = ["record", "category", "region", "year", "unit", "unit_value", "currency", "sequence", "label", "factor"]
@@ -56,13 +59,16 @@ def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
     if filename.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
+        check_zip(content)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        values = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+        # One row past the limit is enough to refuse the file; never read a huge sheet whole.
+        rows = itertools.islice(sheet.iter_rows(values_only=True), MAX_IMPORT_ROWS + 2)
+        values = [["" if cell is None else str(cell) for cell in row] for row in rows]
         workbook.close()
     else:
         text = content.decode("utf-8-sig")
-        values = [list(row) for row in csv.reader(io.StringIO(text))]
+        values = [list(row) for row in itertools.islice(csv.reader(io.StringIO(text)), MAX_IMPORT_ROWS + 2)]
     if not values:
         return []
     header = [column.strip().lower() for column in values[0]]
@@ -186,7 +192,7 @@ def valuation_import_stage(
     content = file.read()
     try:
         rows = read_rows(content, filename)
-    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as error:
+    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError, zipfile.BadZipFile) as error:
         raise ClaimError(_("The file could not be read: %(error)s") % {"error": error}) from error
     if len(rows) > MAX_IMPORT_ROWS:
         raise ClaimError(_("The file has more than %(max)s rows.") % {"max": MAX_IMPORT_ROWS})

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yurd.core.partial_dates import PartialDate, PartialDateError
+from yurd.core.uploads import MaxUploadSize
 from yurd.evidence.models import EvidenceKind, Sensitivity
 from yurd.places.models import Place
 
 
 class EvidenceUploadForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("File"), validators=[MaxUploadSize("evidence")])
     title_en = forms.CharField(label=_("Title (English)"), max_length=300, required=False)
     title_az = forms.CharField(label=_("Title (Azerbaijani)"), max_length=300, required=False)
     title_ru = forms.CharField(label=_("Title (Russian)"), max_length=300, required=False)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
 from yurd.core.models import AccessAction
+from yurd.core.uploads import safe_filename
 from yurd.evidence import integrity
 from yurd.evidence.models import CustodyAction, CustodyEntry, EvidenceItem
 from yurd.evidence.services import custody_append
@@ -80,7 +81,11 @@ def evidence_package(
     for item in items:
         folder = output / "items" / item.sha256
         folder.mkdir(parents=True)
-        name = Path(item.original_name).name or "original"
+        # The name came from whoever uploaded the file: one plain component, and never
+        # the metadata file's name, so that unpacking the bag anywhere stays in its folder.
+        name = safe_filename(item.original_name, default="original")
+        if name == "metadata.json":
+            name = "original-metadata.json"
         with default_storage.open(item.storage_name, "rb") as source, (folder / name).open("wb") as target:
             shutil.copyfileobj(source, target, length=1024 * 1024)
         (folder / "metadata.json").write_text(

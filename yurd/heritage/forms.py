@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yurd.core.partial_dates import PartialDate, PartialDateError
+from yurd.core.uploads import MaxUploadSize
 from yurd.evidence.models import Sensitivity
 from yurd.heritage import geometry as geo
 from yurd.heritage.models import Alteration, Certainty, Extent, Method, PhysicalState, Site, SiteType
@@ -117,7 +118,7 @@ class ObservationForm(forms.Form):
     interval_start = forms.CharField(label=_("Or between (earlier image date)"), max_length=32, required=False)
     interval_end = forms.CharField(label=_("and (later image date)"), max_length=32, required=False)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photo = forms.ImageField(label=_("Photograph or image"), required=False)
+    photo = forms.ImageField(label=_("Photograph or image"), required=False, validators=[MaxUploadSize("photo")])
     photo_sensitivity = forms.ChoiceField(
         label=_("Sensitivity of the image"), choices=Sensitivity.choices, initial=Sensitivity.INTERNAL
     )

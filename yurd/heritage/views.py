@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -223,7 +224,10 @@ def observation_review(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.error(request, _("Choose approve or reject."))
-    return redirect(request.POST.get("next") or reverse("heritage:site_detail", args=[observation.site.code]))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("heritage:site_detail", args=[observation.site.code])
+    return redirect(next_url)
 
 
 def _thumbnail_data_uri(link: EvidenceLink) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.uploads import MaxUploadSize
 from yurd.places.importing import CSV_FORMAT, GEONAMES_FORMAT
 from yurd.places.models import CoordinatePrecision, NameKind, NameScript, Place, PlaceKind
 
@@ -101,7 +102,7 @@ class PlaceNameEditForm(PlaceNameForm):
 
 
 class PlaceImportForm(forms.Form):
-    file = forms.FileField(label=_("Gazetteer file"))
+    file = forms.FileField(label=_("Gazetteer file"), validators=[MaxUploadSize("import")])
     file_format = forms.ChoiceField(
         label=_("Format"),
         choices=[(CSV_FORMAT, _("Yurd place CSV")), (GEONAMES_FORMAT, _("GeoNames table (AM.txt layout)"))],
@@ -110,4 +111,5 @@ class PlaceImportForm(forms.Form):
         label=_("GeoNames alternate names (optional)"),
         required=False,
         help_text=_("alternateNamesV2.txt layout; only with the GeoNames format."),
+        validators=[MaxUploadSize("import")],
     )

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Household, HouseholdRole, Person, Sex, Wave
 from yurd.registry.selectors import RegistryFilters
@@ -186,7 +187,7 @@ class WizardConsentForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    file = forms.FileField(label=_("File (CSV or XLSX)"), validators=[MaxUploadSize("import")])
     source = forms.CharField(
         label=_("Source"), max_length=200, help_text=_("Name of the list; re-importing it skips known rows.")
     )

@@ -120,6 +120,12 @@ def read_table(data: bytes, file_name: str = "") -> Table:
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    from yurd.core.uploads import UnsafeUploadError, check_zip
+
+    try:
+        check_zip(data)
+    except UnsafeUploadError as error:
+        raise ImportFileError(str(error)) from error
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:
