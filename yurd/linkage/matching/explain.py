@@ -13,6 +13,7 @@ _NAME_WORDS = {
     "same family stem": "shares the family stem",
     "very similar": "is very similar",
     "similar": "is similar",
+    "different, both women": "differs (both are women: a surname may change with marriage)",
     "different": "differs",
 }
 

@@ -52,12 +52,23 @@ def _name_comparison(column: str, latin_column: str, label: str, *, other: str |
             )
         )
     if column == "surname_key":
-        levels.append(_level("surname_stem_l = surname_stem_r", "same family stem", 0.03, 0.003))
-    levels += [
-        _level(f"{JW}({column}_l, {column}_r) >= 0.92", "very similar", 0.05, 0.005),
-        _level(f"{JW}({column}_l, {column}_r) >= 0.8", "similar", 0.03, 0.03),
-        {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.04, "u_probability": 0.96},
-    ]
+        # Surnames share their endings (-ov, -yev): similarity is measured on the family stems, or
+        # Kərimov and Qasımov would look alike.
+        levels += [
+            _level("surname_stem_l = surname_stem_r", "same family stem", 0.03, 0.003),
+            _level("damerau_levenshtein(surname_key_l, surname_key_r) <= 1", "very similar", 0.05, 0.005),
+            _level(f"{JW}(surname_stem_l, surname_stem_r) >= 0.88", "similar", 0.03, 0.03),
+            # A woman's surname changes with marriage: a different surname says less about women.
+            _level("sex_l = 'f' AND sex_r = 'f'", "different, both women", 0.1, 0.45),
+        ]
+    else:
+        levels += [
+            _level(f"{JW}({column}_l, {column}_r) >= 0.92", "very similar", 0.05, 0.005),
+            _level(f"{JW}({column}_l, {column}_r) >= 0.8", "similar", 0.03, 0.03),
+        ]
+    levels.append(
+        {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.04, "u_probability": 0.96}
+    )
     return {"output_column_name": label, "comparison_levels": levels}
 
 
@@ -83,7 +94,8 @@ def comparisons() -> list[dict[str, Any]]:
             "output_column_name": "birth_date",
             "comparison_levels": [
                 _null("birth_year"),
-                _level("birth_year_l = birth_year_r AND birth_md_l = birth_md_r", "exact", 0.6, 0.0001),
+                # birth_date_key names the comparison's column, so EM sessions blocked on it leave it alone.
+                _level("birth_date_key_l = birth_date_key_r", "exact", 0.6, 0.0001),
                 _level(
                     "birth_year_l = birth_year_r AND birth_md_l = birth_md_swapped_r",
                     "day and month swapped",
@@ -155,9 +167,12 @@ DETERMINISTIC_RULES = [
 
 # Expectation maximisation runs once per rule; each rule leaves the other fields free to learn.
 # Each rule must yield mostly true matches, or EM learns "same family" instead of "same person".
+# A rule on names alone would also gather namesakes (a grandson named after his grandfather, two
+# Məmməd Məmmədovs of one village), and EM would learn that a true match often has another birth date.
 TRAINING_RULES = [
-    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem",
+    "l.given_key = r.given_key AND l.surname_key = r.surname_key AND l.patronymic_key = r.patronymic_key",
     "l.birth_date_key = r.birth_date_key AND l.place_key = r.place_key",
+    "l.given_key = r.given_key AND l.birth_date_key = r.birth_date_key",
 ]
 
 

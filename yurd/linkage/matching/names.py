@@ -17,6 +17,8 @@ MARKERS = {"oglu", "gizi"}
 # Folded surname endings: -ov/-ev (-ova/-eva already folded), -li/-lu, -zadə, Armenian -yan.
 _SURNAME_ENDING = re.compile(r"(ov|av|iv|li|lu|zada|ian)$")
 _STEM_ENDING = re.compile(r"(ov|av|iv|li|lu|zada|ian)$")
+# Endings that only surnames carry; -li/-lu also end given names (Vəli, Qulu).
+_STRONG_SURNAME_ENDING = re.compile(r"(ov|av|iv|zada|ian)$")
 _FEMALE_SURNAME_RAW = re.compile(r"(ova|eva|ova|ова|ева|օվա|եվա)$")
 _FEMALE_PATRONYMIC_RAW = re.compile(r"(ovna|evna|овна|евна|ична)$")
 _MALE_PATRONYMIC_RAW = re.compile(r"(ovich|evich|ович|евич|ич)$")
@@ -46,6 +48,13 @@ def surname_stem(surname_key: str) -> str:
 
 def looks_like_surname(folded: str) -> bool:
     return len(folded) >= 4 and bool(_SURNAME_ENDING.search(folded))
+
+
+def _surname_likeness(folded: str) -> int:
+    """2 for an ending only surnames carry (-ov, -zadə, -yan), 1 for -li/-lu (Məmmədli, but also Vəli)."""
+    if not looks_like_surname(folded):
+        return 0
+    return 2 if _STRONG_SURNAME_ENDING.search(folded) else 1
 
 
 def _sex_from_raw_words(words: list[str]) -> str:
@@ -185,7 +194,8 @@ def _parse_full(full_name: str, script: Script, sex_hint: str, patronymic: str) 
     if not surname:
         candidates = [i for i, token in enumerate(rest) if looks_like_surname(token)]
         if candidates:
-            position = candidates[0]
+            # "Vali Babayev": the -ov ending wins over the -li that Vəli happens to end in.
+            position = max(candidates, key=lambda i: (_surname_likeness(rest[i]), len(rest[i]) >= 6, -i))
             surname = rest.pop(position)
             surname_first = position == 0
             surname_certain = True

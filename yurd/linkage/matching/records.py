@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from yurd.linkage.matching.dates import BirthDate, parse_birth_date
 from yurd.linkage.matching.names import parse_name, surname_stem
-from yurd.linkage.matching.normalize import latin
+from yurd.linkage.matching.normalize import latin, search_tokens
 from yurd.linkage.matching.places import Gazetteer
 from yurd.linkage.matching.sexes import parse_sex
 
@@ -77,6 +77,19 @@ def _display(record: Mapping[str, str]) -> str:
     return split or (record.get("full_name") or "").strip()
 
 
+def _latin_spelling(key: str, *columns: str | None) -> str:
+    """The exact Latin spelling of the column the parser took this part of the name from (columns
+    filled the wrong way round are swapped back), so that spellings compare like with like."""
+    if not key:
+        return ""
+    for text in columns:
+        spelled = latin(text or "")
+        tokens = search_tokens(spelled) if spelled else []
+        if tokens and tokens[0] == key:
+            return spelled
+    return ""
+
+
 def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = None) -> NormalisedRecord:
     name = parse_name(
         full_name=record.get("full_name") or "",
@@ -97,8 +110,8 @@ def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = No
         surname_key=name.surname,
         surname_stem=surname_stem(name.surname) if name.surname else "",
         patronymic_key=name.patronymic,
-        given_latin=latin(record.get("given_name") or ""),
-        surname_latin=latin(record.get("surname") or ""),
+        given_latin=_latin_spelling(name.given, record.get("given_name"), record.get("surname")),
+        surname_latin=_latin_spelling(name.surname, record.get("surname"), record.get("given_name")),
         sex=sex,
         birth=birth,
         birth_digits=birth.display().replace("-", "") if birth.month_day else "",
