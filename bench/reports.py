@@ -134,6 +134,7 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
                     batch = []
         Person.objects.bulk_create(batch)
     claims = _load_claims(household_ids, generator)
+    sites = _load_sites(settlements, generator)
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -148,6 +149,7 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
         "households": len(household_ids),
         "people": people,
         "claims": claims,
+        "heritage_sites": sites,
         "load_seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -174,6 +176,60 @@ def _load_claims(household_ids: list[int], generator: random.Random) -> int:
             ],
             batch_size=5000,
         )
+    return wanted
+
+
+def _load_sites(settlements: list[int], generator: random.Random, wanted: int = 5000) -> int:
+    """Heritage sites with one to three published observations each, condition stored."""
+    try:
+        from yurd.heritage.defaults import ensure_site_types
+        from yurd.heritage.geometry import point
+        from yurd.heritage.models import Observation, Site, SiteType
+        from yurd.heritage.services import site_condition_refresh
+    except ImportError:
+        return 0
+    from django.db import transaction
+
+    from yurd.core.testing.personas import make_user
+
+    states = ["no_visible_change", "slightly_damaged", "moderately_damaged", "severely_damaged", "destroyed"]
+    observer = make_user("bench-observer")
+    with transaction.atomic():
+        ensure_site_types()
+        types = list(SiteType.objects.all())
+        batch = []
+        for number in range(wanted):
+            longitude, latitude = 43.5 + generator.random() * 3, 39.0 + generator.random() * 2.2
+            batch.append(
+                Site(
+                    code=f"HS-{number + 1:06d}",
+                    name=f"Synthetic site {number + 1}",
+                    site_type=types[number % len(types)],
+                    settlement_id=generator.choice(settlements),
+                    geometry=point(longitude, latitude),
+                    longitude=longitude,
+                    latitude=latitude,
+                    is_published=True,
+                )
+            )
+        Site.objects.bulk_create(batch, batch_size=1000)
+        observations = []
+        for site_id in Site.objects.values_list("pk", flat=True):
+            for index in range(generator.randint(1, 3)):
+                observations.append(
+                    Observation(
+                        code=f"OBS-{len(observations) + 1:07d}",
+                        site_id=site_id,
+                        physical_state=generator.choice(states),
+                        certainty=generator.choice(["high", "medium", "low"]),
+                        method="satellite",
+                        observed_on=str(2015 + index * 3),
+                        observer=observer,
+                        status="published",
+                    )
+                )
+        Observation.objects.bulk_create(observations, batch_size=2000)
+        site_condition_refresh()
     return wanted
 
 

@@ -1,15 +1,19 @@
 """Large exports in the background: a core Job streams rows to a file under
 MEDIA_ROOT/exports/, and the requester downloads it through a signed link that expires.
 
-People come from the registry's own export (yurd.registry.exports.registry_export: the
-same permission, scope, pseudonyms and access-log entry as its page); households are
-built here the same way. Rows go to disk as they are read, so memory stays flat.
+People go through the registry's own export (yurd.registry.exports.registry_export: the
+same permission checks, scope, columns, pseudonyms and access-log entry as its page), but
+their rows are read here as plain tuples rather than model instances: at 250,000 people
+that is the difference between minutes and seconds. Households are built the same way.
+Rows go to disk as they are read, so memory stays flat.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+import hmac
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +22,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,17 +31,21 @@ from django_tasks import task
 from yurd.accounts.models import User
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
+from yurd.core.csvsafe import neutralise
 from yurd.core.jobs import JobContext, job_function, job_start, register_job_kind
 from yurd.core.models import AccessAction, Channel
+from yurd.core.partial_dates import PartialDate
+from yurd.places.models import Place
 from yurd.registry import selectors as registry
-from yurd.registry.exports import neutralise, pseudonym, registry_export
-from yurd.registry.models import Household
+from yurd.registry.exports import pseudonym, registry_export
+from yurd.registry.models import Household, Wave
 from yurd.reports.models import ExportFormat, ExportKind, ExportRequest
 
 # Safe to run again after a lost worker: the run writes the same file name afresh.
 EXPORT_JOB = register_job_kind("reports.export", gettext_lazy("Export"), retries_after_worker_loss=1)
 _SALT = "yurd.reports.export-download"
 PROGRESS_EVERY = 5000
+CHUNK_SIZE = 5000
 
 HOUSEHOLD_PSEUDONYMOUS_COLUMNS = ["household", "origin_place", "wave", "displacement_year", "current_place", "members"]
 HOUSEHOLD_IDENTIFIED_COLUMNS = [
@@ -122,9 +131,11 @@ def run_export(job: JobContext, *, export_id: str) -> dict[str, Any]:
 def _rows(export: ExportRequest, actor: Actor) -> tuple[list[str], Iterator[list[Any]], int]:
     user = actor.user
     if export.kind == ExportKind.PEOPLE:
+        # The registry's export checks the permissions, logs the export and names the
+        # columns; its own row generator is never started (the rows are read below).
         made = registry_export(actor=actor, purpose=export.purpose, identified=export.identified)
-        total = registry.person_list(user=user).count()
-        return made.columns, made.rows, total
+        people = registry.person_list(user=user)
+        return made.columns, person_rows(people, purpose=export.purpose, identified=export.identified), people.count()
     households = (
         registry.household_list(user=user)
         .select_related(None)
@@ -139,6 +150,172 @@ def _rows(export: ExportRequest, actor: Actor) -> tuple[list[str], Iterator[list
         detail={"identified": export.identified, "export": str(export.pk)},
     )
     return _household_columns(export.identified), _household_rows(households, export), households.count()
+
+
+def fast_pseudonym(purpose: str) -> Callable[[str], str]:
+    """yurd.registry.exports.pseudonym for one purpose, through the one-shot C HMAC."""
+    key = str(settings.YURD_PSEUDONYM_KEY).encode()
+    prefix = f"{purpose.strip().lower()}\x1f"
+    digest = hmac.digest
+
+    def made(code: str) -> str:
+        return digest(key, (prefix + code).encode(), "sha256")[:8].hex()
+
+    return made
+
+
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def _url_maker(url_name: str, base_url: str) -> Callable[[str], str]:
+    """reverse(url_name, args=[code]) without resolving the pattern for every row."""
+    marker = "CODE0MARKER"
+    template = base_url + reverse(url_name, args=[marker])
+
+    def made(code: str) -> str:
+        if _PLAIN_CODE.fullmatch(code):
+            return template.replace(marker, code)
+        return base_url + reverse(url_name, args=[code])
+
+    return made
+
+
+def _year(text: str | None) -> str:
+    """The year of a stored partial date ("1951-03~" -> "1951"), "" when there is none."""
+    return str(int(text)) if text and text[:4].isdigit() else ""
+
+
+def person_rows(people: Any, *, purpose: str, identified: bool, base_url: str = "") -> Iterator[list[Any]]:
+    """The rows of yurd.registry.exports.registry_export for these people, cell for cell,
+    from plain tuples: one join (person to household), places and waves looked up from
+    small dictionaries, household pseudonyms computed once per household."""
+    place_names = {pk: neutralise(name) for pk, name in Place.objects.values_list("pk", "name")}
+    wave_names = {pk: neutralise(name) for pk, name in Wave.objects.values_list("pk", "name")}
+    people = people.select_related(None)
+    if identified:
+        yield from _identified_person_rows(people, place_names, wave_names, base_url)
+        return
+    make = fast_pseudonym(purpose)
+    households: dict[int, str] = {}
+    safe: dict[str, str] = {}
+    rows = people.annotate(
+        birth_year=Substr("birth_date", 1, 4),
+        death_year=Substr("death_date", 1, 4),
+        displacement_year=Substr("household__displacement_date", 1, 4),
+    ).values_list(
+        "code",
+        "household_id",
+        "household__code",
+        "household_role",
+        "sex",
+        "birth_year",
+        "is_deceased",
+        "death_year",
+        "household__origin_place_id",
+        "household__wave_id",
+        "displacement_year",
+        "household__current_place_id",
+    )
+    for (
+        code,
+        household_id,
+        household_code,
+        role,
+        sex,
+        birth_year,
+        deceased,
+        death_year,
+        origin_id,
+        wave_id,
+        displacement_year,
+        current_id,
+    ) in rows.iterator(chunk_size=CHUNK_SIZE):
+        household = households.get(household_id)
+        if household is None:
+            household = households[household_id] = make(household_code)
+        yield [
+            make(code),
+            household,
+            safe.get(role) or safe.setdefault(role, neutralise(role)),
+            safe.get(sex) or safe.setdefault(sex, neutralise(sex)),
+            _year(birth_year),
+            "yes" if deceased else "no",
+            _year(death_year),
+            place_names.get(origin_id, ""),
+            wave_names.get(wave_id, ""),
+            _year(displacement_year),
+            place_names.get(current_id, ""),
+        ]
+
+
+def _identified_person_rows(
+    people: Any, place_names: dict[int, str], wave_names: dict[int, str], base_url: str
+) -> Iterator[list[Any]]:
+    person_url = _url_maker("registry:person_detail", base_url)
+    household_url = _url_maker("registry:household_detail", base_url)
+    dates: dict[str, str] = {"": ""}
+
+    def shown(stored: str) -> str:
+        text = dates.get(stored)
+        if text is None:
+            text = dates[stored] = neutralise(str(PartialDate.from_storage(stored)))
+        return text
+
+    # Substr reads the stored text as it is (the field would parse every value).
+    rows = people.annotate(
+        birth_text=Substr("birth_date", 1, 32),
+        death_text=Substr("death_date", 1, 32),
+        displacement_text=Substr("household__displacement_date", 1, 32),
+    ).values_list(
+        "code",
+        "household__code",
+        "surname",
+        "given_name",
+        "patronymic",
+        "household_role",
+        "sex",
+        "is_deceased",
+        "household__origin_place_id",
+        "household__wave_id",
+        "household__current_place_id",
+        "birth_text",
+        "death_text",
+        "displacement_text",
+    )
+    for (
+        code,
+        household_code,
+        surname,
+        given_name,
+        patronymic,
+        role,
+        sex,
+        deceased,
+        origin_id,
+        wave_id,
+        current_id,
+        birth_text,
+        death_text,
+        displacement_text,
+    ) in rows.iterator(chunk_size=CHUNK_SIZE):
+        yield [
+            neutralise(code),
+            person_url(code),
+            neutralise(household_code),
+            household_url(household_code),
+            neutralise(surname),
+            neutralise(given_name),
+            neutralise(patronymic),
+            neutralise(role),
+            neutralise(sex),
+            shown(birth_text or ""),
+            "yes" if deceased else "no",
+            shown(death_text or ""),
+            place_names.get(origin_id, ""),
+            wave_names.get(wave_id, ""),
+            shown(displacement_text or ""),
+            place_names.get(current_id, ""),
+        ]
 
 
 def _household_columns(identified: bool) -> list[str]:

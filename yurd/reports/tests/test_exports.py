@@ -108,3 +108,27 @@ def test_expired_or_foreign_links_are_refused(
     assert client.get(reverse("reports:export_download", args=[token])).status_code == 403
     tampered = signing.TimestampSigner(salt="other").sign(str(export.pk))
     assert client.get(reverse("reports:export_download", args=[tampered])).status_code == 403
+
+
+@pytest.mark.parametrize("identified", [False, True])
+def test_people_rows_match_the_registry_export_cell_for_cell(
+    gazetteer: Gazetteer, registrar: User, identified: bool
+) -> None:
+    """The background export reads plain tuples for speed; its rows must be exactly the
+    registry export's (pseudonyms, years, dates, URLs, neutralised formulas)."""
+    from yurd.registry.exports import registry_export
+    from yurd.registry.models import Person
+    from yurd.registry.selectors import person_list
+    from yurd.reports.exports import person_rows
+
+    populate(gazetteer)
+    person = Person.objects.order_by("pk").first()
+    assert person is not None
+    person.surname = "=SUM(A1)"
+    person.death_date = "1992-03~"  # type: ignore[assignment]
+    person.is_deceased = True
+    person.save()
+    expected = list(registry_export(actor=Actor(user=registrar), purpose=PURPOSE, identified=identified).rows)
+    made = list(person_rows(person_list(user=registrar), purpose=PURPOSE, identified=identified))
+    assert len(made) == 96
+    assert made == expected
