@@ -14,5 +14,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "fieldwork.add_assignment",
         "fieldwork.delete_assignment",
     ],
-    Role.REGISTRAR: ["fieldwork.collect", "fieldwork.review_submission", "fieldwork.view_team"],
+    # Registrars give teams households within their scope; teams and members are the administrator's.
+    Role.REGISTRAR: [
+        "fieldwork.collect",
+        "fieldwork.review_submission",
+        "fieldwork.view_team",
+        "fieldwork.add_assignment",
+        "fieldwork.delete_assignment",
+    ],
 }

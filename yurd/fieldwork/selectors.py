@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
-from yurd.fieldwork.definition import FORM_ID
-from yurd.fieldwork.models import Assignment, Submission
+from yurd.fieldwork.definition import PUBLISHED_FORMS
+from yurd.fieldwork.models import Assignment, Submission, Team
 from yurd.registry.models import Household
 
 
@@ -23,10 +23,39 @@ def assigned_households(*, user: User) -> QuerySet[Household]:
 
 
 def forms_for(*, user: User) -> list[str]:
-    """Form ids the user's device lists: the field form, for collectors who belong to a team."""
-    if user.has_perm("fieldwork.collect") and user.field_teams.exists():  # type: ignore[attr-defined]
-        return [FORM_ID]
-    return []
+    """Form ids the user's device lists: those given to the teams the collector belongs to."""
+    if not user.has_perm("fieldwork.collect"):
+        return []
+    given = {form for forms in Team.objects.filter(members=user).values_list("forms", flat=True) for form in forms}
+    return [form for form in PUBLISHED_FORMS if form in given]
+
+
+def team_list() -> QuerySet[Team]:
+    return Team.objects.annotate(
+        member_count=Count("members", distinct=True), assignment_count=Count("assignments", distinct=True)
+    ).order_by("name")
+
+
+def team_assignments(team: Team) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(team=team)
+        .select_related("household", "household__origin_place")
+        .order_by("household__code")
+    )
+
+
+def device_users() -> QuerySet[User]:
+    """Active users whose role lets them collect with a device: the candidates for a team."""
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    permission = Permission.objects.filter(codename="collect", content_type__app_label="fieldwork").first()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions=permission) | Q(user_permissions=permission) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
 
 
 def submission_list(*, user: User) -> QuerySet[Submission]:

@@ -16,4 +16,14 @@ urlpatterns = [
     path("upload/", views.export_upload, name="export_upload"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/intention/", views.submission_record_intention, name="submission_record_intention"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
+    path("teams/<int:pk>/assign/", views.team_assign, name="team_assign"),
+    path("teams/<int:pk>/assignments/<int:assignment>/remove/", views.assignment_remove, name="assignment_remove"),
+    path(
+        "teams/<int:pk>/members/<int:user>/device-password/",
+        views.member_device_password,
+        name="member_device_password",
+    ),
+    path("device-password/", views.own_device_password, name="own_device_password"),
 ]

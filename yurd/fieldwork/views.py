@@ -32,8 +32,8 @@ from yurd.fieldwork.definition import (
     xform_xml,
     xlsform_bytes,
 )
-from yurd.fieldwork.forms import ExportUploadForm
-from yurd.fieldwork.models import Submission, SubmissionStatus
+from yurd.fieldwork.forms import AssignmentForm, DevicePasswordForm, ExportUploadForm, TeamForm
+from yurd.fieldwork.models import Assignment, Submission, SubmissionStatus, Team
 from yurd.fieldwork.openrosa import device_auth, message, openrosa_response
 from yurd.fieldwork.submissions import SubmissionError
 from yurd.registry.models import Household
@@ -169,7 +169,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "form_version": FORM_VERSION,
             "submissions": submissions,
             "upload_form": ExportUploadForm() if user.has_perm("fieldwork.review_submission") else None,
-            "form_list_url": request.build_absolute_uri(reverse("fieldwork:form_list")),
+            "server_url": _server_url(request),
+            "can_set_own_password": user.has_perm("fieldwork.collect"),
+            "can_see_teams": user.has_perm("fieldwork.view_team"),
         },
     )
 
@@ -246,3 +248,175 @@ def export_upload(request: HttpRequest) -> HttpResponse:
     if batch is not None:
         return redirect("registry:import_detail", pk=batch.pk)
     return redirect("fieldwork:index")
+
+
+# --- Teams, assignments and device passwords ----------------------------------------------------
+
+
+def _actor_error(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
+    text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    messages.error(request, text or _("Not allowed."))
+
+
+@login_required
+@permission_required("fieldwork.view_team", raise_exception=True)
+def team_list(request: HttpRequest) -> HttpResponse:
+    can_add = request.user.has_perm("fieldwork.add_team")
+    form = TeamForm(request.POST or None) if can_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                team = services.team_create(
+                    actor=actor_from_request(request),
+                    name=form.cleaned_data["name"],
+                    forms=form.cleaned_data["form_ids"],
+                    members=form.cleaned_data["members"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Team created."))
+                return redirect("fieldwork:team_detail", pk=team.pk)
+    return render(request, "fieldwork/team_list.html", {"teams": selectors.team_list(), "form": form})
+
+
+@login_required
+@permission_required("fieldwork.view_team", raise_exception=True)
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(Team, pk=pk)
+    user = request.user
+    team_form = None
+    if user.has_perm("fieldwork.change_team"):
+        team_form = TeamForm(
+            request.POST if request.method == "POST" else None,
+            initial={"name": team.name, "form_ids": team.forms, "members": list(team.members.all())},
+        )
+        if request.method == "POST" and team_form.is_valid():
+            try:
+                services.team_update(
+                    actor=actor_from_request(request),
+                    team=team,
+                    name=team_form.cleaned_data["name"],
+                    forms=team_form.cleaned_data["form_ids"],
+                    members=team_form.cleaned_data["members"],
+                    reason=team_form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                team_form.add_error(None, error)
+            else:
+                messages.success(request, _("Team saved."))
+                return redirect("fieldwork:team_detail", pk=team.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    assignments = list(selectors.team_assignments(team))
+    log_access(actor_from_request(request), AccessAction.LIST, "fieldwork.assignment", code=team.name)
+    return render(
+        request,
+        "fieldwork/team_detail.html",
+        {
+            "team": team,
+            "members": team.members.select_related("device_credential").order_by("username"),
+            "assignments": assignments,
+            "team_form": team_form,
+            "assignment_form": AssignmentForm() if user.has_perm("fieldwork.add_assignment") else None,
+            "can_remove": user.has_perm("fieldwork.delete_assignment"),
+            "can_set_passwords": user.has_perm("fieldwork.change_team"),
+        },
+    )
+
+
+@login_required
+@permission_required("fieldwork.add_assignment", raise_exception=True)
+@require_POST
+def team_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    from yurd.places.models import Place, PlaceKind
+    from yurd.places.selectors import place_resolve
+    from yurd.registry.selectors import household_queryset
+
+    team = get_object_or_404(Team, pk=pk)
+    form = AssignmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect("fieldwork:team_detail", pk=team.pk)
+    visible = household_queryset(user=request.user)  # type: ignore[arg-type]
+    codes = form.cleaned_data["households"]
+    households = list(visible.filter(code__in=codes))
+    unknown = sorted(set(codes) - {household.code for household in households})
+    if unknown:
+        messages.error(request, _("Unknown or outside your scope: %(codes)s") % {"codes": ", ".join(unknown)})
+        return redirect("fieldwork:team_detail", pk=team.pk)
+    settlement_text = form.cleaned_data["settlement"]
+    if settlement_text:
+        place = Place.objects.filter(code=settlement_text).first() or place_resolve(
+            settlement_text, kind=PlaceKind.SETTLEMENT
+        )
+        if not isinstance(place, Place):
+            messages.error(request, _("Settlement %(name)r is unknown or ambiguous.") % {"name": settlement_text})
+            return redirect("fieldwork:team_detail", pk=team.pk)
+        households.extend(visible.filter(origin_place__path__startswith=place.path))
+    try:
+        created = services.assignments_add(actor=actor_from_request(request), team=team, households=households)
+    except (ValidationError, PermissionDenied) as error:
+        _actor_error(request, error)
+    else:
+        messages.success(request, _("%(count)d households assigned.") % {"count": created})
+    return redirect("fieldwork:team_detail", pk=team.pk)
+
+
+@login_required
+@permission_required("fieldwork.delete_assignment", raise_exception=True)
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int, assignment: int) -> HttpResponse:
+    item = get_object_or_404(Assignment, pk=assignment, team_id=pk)
+    services.assignment_remove(actor=actor_from_request(request), assignment=item)
+    messages.success(request, _("Assignment withdrawn."))
+    return redirect("fieldwork:team_detail", pk=pk)
+
+
+@login_required
+@permission_required("fieldwork.change_team", raise_exception=True)
+@require_POST
+def member_device_password(request: HttpRequest, pk: int, user: int) -> HttpResponse:
+    """Generate a device password for a team member; shown on this response only."""
+    team = get_object_or_404(Team, pk=pk)
+    member = get_object_or_404(team.members, pk=user)
+    try:
+        password = services.device_password_set(actor=actor_from_request(request), user=member)
+    except (ValidationError, PermissionDenied) as error:
+        _actor_error(request, error)
+        return redirect("fieldwork:team_detail", pk=team.pk)
+    return _password_page(request, member, password, back=reverse("fieldwork:team_detail", args=[team.pk]))
+
+
+@login_required
+@permission_required("fieldwork.collect", raise_exception=True)
+def own_device_password(request: HttpRequest) -> HttpResponse:
+    form = DevicePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password = services.device_password_set(
+                actor=actor_from_request(request),
+                user=request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            form.add_error("password", error)
+        else:
+            return _password_page(request, request.user, password, back=reverse("fieldwork:index"))  # type: ignore[arg-type]
+    return render(request, "fieldwork/device_password.html", {"form": form})
+
+
+def _password_page(request: HttpRequest, member: User, password: str, *, back: str) -> HttpResponse:
+    response = render(
+        request,
+        "fieldwork/device_password_set.html",
+        {"member": member, "password": password, "back": back, "server_url": _server_url(request)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _server_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("fieldwork:form_list")).removesuffix("formList")

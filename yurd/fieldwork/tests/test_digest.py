@@ -15,7 +15,7 @@ from yurd.fieldwork.services import device_password_set
 
 pytestmark = pytest.mark.django_db
 
-DEVICE_PASSWORD = "tablet-north-2025"  # noqa: S105 - synthetic
+DEVICE_PASSWORD = "tablet-north-2025"
 
 
 def _challenges(header: str) -> dict[str, dict[str, str]]:
