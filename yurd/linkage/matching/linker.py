@@ -74,21 +74,44 @@ def _train(linker: object, record_count: int, *, link: bool) -> bool:
     return True
 
 
-def _score(
-    tables: list[list[NormalisedRecord]], *, link: bool, review_threshold: float
-) -> tuple[list[dict[str, object]], bool]:
-    import duckdb
+# Columns of a scored pair as `_score` returns them (plain tuples: a few hundred thousand pairs
+# as dicts or pandas rows cost gigabytes).
+LEFT, RIGHT, PROBABILITY, GAMMAS = 0, 1, 2, 3
+MATCH_WEIGHTS = GAMMAS + len(_COMPARISONS)
+ScoredRow = tuple  # (left, right, probability, *gammas, *match weights)
+
+
+def _input_frame(table: list[NormalisedRecord]) -> object:
+    """The records as a column-wise frame (a list of row dicts would hold every value twice)."""
     import pandas as pd
+
+    rows = (record.as_row() for record in table)
+    first = table[0].as_row()
+    columns: dict[str, list[object]] = {name: [] for name in first}
+    for row in rows:
+        for name, value in row.items():
+            columns[name].append(value)
+    return pd.DataFrame(columns)
+
+
+def _score(tables: list[list[NormalisedRecord]], *, link: bool, floor: float) -> tuple[list[ScoredRow], bool]:
+    """Score candidate pairs; only pairs from `floor` on ever leave DuckDB, and only the columns
+    clustering and explanations need."""
+    import duckdb
     from splink import DuckDBAPI, Linker
 
     _quiet_splink()
     # DuckDB spills to disk beyond this, keeping a large registry within a few GB.
     connection = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT})
     db_api = DuckDBAPI(connection=connection)
-    frames = [
-        db_api.register(pd.DataFrame([record.as_row() for record in table]), table_name=f"records_{index}")
-        for index, table in enumerate(tables)
-    ]
+    frames = []
+    for index, table in enumerate(tables):
+        frame = _input_frame(table)
+        connection.register(f"input_{index}", frame)
+        connection.execute(f"CREATE TABLE records_{index} AS SELECT * FROM input_{index}")  # noqa: S608
+        connection.unregister(f"input_{index}")
+        del frame
+        frames.append(db_api.register(f"records_{index}", table_name=f"records_{index}"))
     record_count = sum(len(table) for table in tables)
     large = record_count >= MIN_RECORDS_TO_TRAIN
     settings = model.settings("link_only" if link else "dedupe_only", term_frequencies=large)
@@ -96,40 +119,48 @@ def _score(
     trained = False
     if large:
         trained = _train(linker, record_count, link=link)
-    predictions = linker.inference.predict(threshold_match_probability=review_threshold)
-    frame = predictions.as_pandas_dataframe()
+    predictions = linker.inference.predict(threshold_match_probability=floor)
     columns = ["unique_id_l", "unique_id_r", "match_probability"]
     columns += [f"gamma_{name}" for name in _COMPARISONS] + [f"mw_{name}" for name in _COMPARISONS]
-    rows = frame[columns].to_dict("records")
+    selected = ", ".join(f'"{column}"' for column in columns)
+    rows = connection.execute(f"SELECT {selected} FROM {predictions.physical_name}").fetchall()  # noqa: S608
+    predictions.drop_table_from_database_and_remove_from_cache()
+    connection.close()
     return rows, trained
 
 
+def _unordered(first: str, second: str) -> tuple[str, str]:
+    return (first, second) if first < second else (second, first)
+
+
 def _household_support(
-    rows: list[dict[str, object]], records: Mapping[str, NormalisedRecord], threshold: float
+    rows: list[ScoredRow], records: Mapping[str, NormalisedRecord], threshold: float
 ) -> dict[tuple[str, str], int]:
     """For each pair, how many other members of the two households also match each other."""
     by_households: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for row in rows:
-        left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
-        if float(row["match_probability"]) < threshold:  # type: ignore[arg-type]
+        if row[PROBABILITY] < threshold:
             continue
+        left, right = row[LEFT], row[RIGHT]
         left_household, right_household = records[left].household, records[right].household
         if left_household and right_household and left_household != right_household:
-            key = tuple(sorted((left_household, right_household)))
-            by_households[key].add((left, right))  # type: ignore[index]
+            by_households[_unordered(left_household, right_household)].add((left, right))
     support: dict[tuple[str, str], int] = {}
     for row in rows:
-        left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
+        left, right = row[LEFT], row[RIGHT]
         left_household, right_household = records[left].household, records[right].household
         if left_household and right_household and left_household != right_household:
-            matched = by_households.get(tuple(sorted((left_household, right_household))), set())  # type: ignore[arg-type]
-            others = {pair for pair in matched if left not in pair and right not in pair}
-            support[(left, right)] = len(others)
+            matched = by_households.get(_unordered(left_household, right_household))
+            if not matched:
+                continue
+            others = sum(1 for pair in matched if left not in pair and right not in pair)
+            if others:
+                support[(left, right)] = others
     return support
 
 
 def _finish(
-    rows: list[dict[str, object]],
+    rows: list[ScoredRow],
     records: Mapping[str, NormalisedRecord],
     *,
     threshold: float,
@@ -140,8 +171,8 @@ def _finish(
     support = _household_support(rows, records, HOUSEHOLD_SUPPORT_THRESHOLD)
     edges: list[tuple[str, str, float]] = []
     for row in rows:
-        left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
-        probability = float(row["match_probability"])  # type: ignore[arg-type]
+        left, right = row[LEFT], row[RIGHT]
+        probability = float(row[PROBABILITY])
         members = support.get((left, right), 0)
         if members:
             # Other members of the two households match each other: a family seen twice.
@@ -154,8 +185,11 @@ def _finish(
     for row, (left, right, probability) in zip(rows, edges, strict=True):
         if probability < floor:
             continue
-        levels = {name: levels_by_gamma[name].get(int(row[f"gamma_{name}"]), "unknown") for name in _COMPARISONS}  # type: ignore[call-overload]
-        weights = {name: _float(row.get(f"mw_{name}")) for name in _COMPARISONS}
+        levels = {
+            name: levels_by_gamma[name].get(int(row[GAMMAS + index]), "unknown")
+            for index, name in enumerate(_COMPARISONS)
+        }
+        weights = {name: _float(row[MATCH_WEIGHTS + index]) for index, name in enumerate(_COMPARISONS)}
         explanation = explain_pair(records[left], records[right], levels, weights)
         members = support.get((left, right), 0)
         if members:
@@ -193,7 +227,7 @@ def dedupe(
     records = {record.record_id: record for record in normalised}
     if len(normalised) < 2:
         return LinkageResult(clusters={record_id: record_id for record_id in records})
-    scored_rows, trained = _score([normalised], link=False, review_threshold=SCORING_FLOOR)
+    scored_rows, trained = _score([normalised], link=False, floor=SCORING_FLOOR)
     return _finish(scored_rows, records, threshold=threshold, review_threshold=review_threshold, trained=trained)
 
 
@@ -212,7 +246,7 @@ def link(
     records = {record.record_id: record for record in [*first, *second]}
     if not first or not second:
         return LinkageResult(clusters={record_id: record_id for record_id in records})
-    scored_rows, trained = _score([first, second], link=True, review_threshold=SCORING_FLOOR)
+    scored_rows, trained = _score([first, second], link=True, floor=SCORING_FLOOR)
     return _finish(scored_rows, records, threshold=threshold, review_threshold=review_threshold, trained=trained)
 
 
