@@ -88,6 +88,12 @@ class Household(TimeStampedModel):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["code"]
+        # Scopes and list filters select households by origin, residence and wave together
+        # (yurd.registry.selectors); these answer any mix of them without reading the rows.
+        indexes = [
+            models.Index(fields=["origin_place", "current_place", "wave"], name="household_origin_filter_idx"),
+            models.Index(fields=["current_place", "origin_place", "wave"], name="household_current_filter_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_ref"],
@@ -154,6 +160,12 @@ class Person(TimeStampedModel):
             models.Index(fields=["surname", "given_name", "code"], name="person_name_idx"),
             # The people list filtered by living/deceased, in name order, reads this index alone.
             models.Index(fields=["is_deceased", "surname", "given_name", "code"], name="person_deceased_idx"),
+            # The search box narrows its candidates to names beginning with the query's
+            # words (yurd.registry.search); text_pattern_ops lets PostgreSQL answer
+            # LIKE 'prefix%' from it under any collation (other databases ignore it).
+            models.Index(fields=["search_text"], name="person_search_text_idx", opclasses=["text_pattern_ops"]),
+            # "Households with a deceased (living) member" asks this index alone.
+            models.Index(fields=["household", "is_deceased"], name="person_household_deceased_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -286,6 +298,8 @@ class Consent(TimeStampedModel):
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
+        # "Has an active consent", asked per person by lists and their filters.
+        indexes = [models.Index(fields=["person", "withdrawn_on"], name="consent_person_active_idx")]
 
     def __str__(self) -> str:
         return f"{self.purpose} ({self.person_id})"

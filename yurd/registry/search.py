@@ -4,9 +4,14 @@
    "Mamedov Ali", "Məmmədov Əli" and "Мамедов Али" become the same tokens.
 2. Each query token is looked up in the small NameToken vocabulary: exact, prefix
    (as you type) and close spellings (rapidfuzz), one indexed range query per token.
-3. People holding a matching token for every query token are fetched through the
-   indexed PersonNameToken table (scope applied in the same query), at most
-   CANDIDATES of them; exact matches are tried before prefix and fuzzy ones.
+3. Candidates are narrowed by indexed keys before anything is scored:
+   a. people whose name, as stored in Person.search_text (surname, given name,
+      patronymic, folded), starts with the query's words in order (or given name
+      first): a handful of range scans on the search_text index, exact spellings first;
+   b. only when that finds too few, people holding a matching token for every query
+      word, through the indexed PersonNameToken table (other name forms, patronymics,
+      words out of order).
+   Scope is applied in the same query; at most CANDIDATES people are kept.
 4. The candidates are ranked with rapidfuzz against all their name forms and the
    matching words are highlighted.
 """
@@ -17,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -69,19 +75,19 @@ def token_score(query_token: str, token: str) -> float:
     return fuzz.ratio(query_token, token)
 
 
-def _matching_tokens(query_token: str) -> tuple[set[int], set[int]]:
-    """(exact token ids, wider ids: prefix and close spellings) for one query token."""
+def _matching_tokens(query_token: str) -> tuple[dict[int, str], dict[int, str]]:
+    """(exact tokens, wider tokens: prefix and close spellings) for one query token, by id."""
     bucket = NameToken.objects.filter(text__gte=query_token[0], text__lt=_next_prefix(query_token[0]))
     if len(query_token) < 4:
         bucket = bucket.filter(text__gte=query_token, text__lt=_next_prefix(query_token))
-    exact: set[int] = set()
-    wider: set[int] = set()
+    exact: dict[int, str] = {}
+    wider: dict[int, str] = {}
     for token_id, text in bucket.values_list("id", "text"):
         score = token_score(query_token, text)
         if score == 100.0:
-            exact.add(token_id)
+            exact[token_id] = text
         elif score >= FUZZY_CUTOFF:
-            wider.add(token_id)
+            wider[token_id] = text
     return exact, wider
 
 
@@ -92,6 +98,64 @@ def _candidate_ids(user: User | None, token_sets: list[set[int]], limit: int) ->
     # Most selective first: fewer token ids usually means fewer people.
     for ids in sorted(token_sets, key=len):
         queryset = queryset.filter(pk__in=PersonNameToken.objects.filter(token_id__in=ids).values("person_id"))
+    return list(queryset.values_list("pk", flat=True)[:limit])
+
+
+MAX_ORDERED_PREFIXES = 24
+_ALTERNATIVES_PER_WORD = 3
+
+
+def _ordered_prefixes(
+    query_tokens: list[str], matches: list[tuple[dict[int, str], dict[int, str]]], *, exact: bool
+) -> list[str]:
+    """Beginnings of search_text that a person named by the query in order would have.
+
+    Every word but the last is a whole vocabulary token; the last may be a prefix (the
+    user is still typing). `exact` keeps the words as spelled; otherwise close spellings
+    of each word are tried too. Given name first ("Ali Mamedov") is tried as well.
+    """
+    if len(query_tokens) < 2:
+        return []
+    options: list[list[str]] = []
+    for position, (query_token, (exact_texts, wider_texts)) in enumerate(zip(query_tokens, matches, strict=True)):
+        last = position == len(query_tokens) - 1
+        words = sorted(exact_texts.values())
+        if not exact:
+            closest = sorted(wider_texts.values(), key=lambda text: (-token_score(query_token, text), text))
+            words += closest[:_ALTERNATIVES_PER_WORD]
+        if last and query_token not in words:
+            words.append(query_token)  # as typed: a prefix
+        if not words:
+            return []
+        options.append(words)
+    orders = [options, [options[1], options[0], *options[2:]]]
+    prefixes: dict[str, None] = {}
+    for ordered in orders:
+        combinations: list[list[str]] = [[]]
+        for words in ordered:
+            combinations = [[*done, word] for done in combinations for word in words][:MAX_ORDERED_PREFIXES]
+        for combination in combinations:
+            prefixes.setdefault(" ".join(combination))
+    return list(prefixes)[:MAX_ORDERED_PREFIXES]
+
+
+def _prefix_q(prefix: str) -> Q:
+    if connection.vendor == "postgresql":
+        # LIKE 'prefix%' reads the text_pattern_ops index byte-wise, whatever the collation.
+        return Q(search_text__startswith=prefix)
+    # SQLite's LIKE ignores case and so cannot use the index; a range on BINARY order can.
+    return Q(search_text__gte=prefix, search_text__lt=_next_prefix(prefix))
+
+
+def _prefix_candidate_ids(user: User | None, prefixes: list[str], limit: int, skip: set[int]) -> list[int]:
+    if not prefixes or limit <= 0:
+        return []
+    condition = Q()
+    for prefix in prefixes:
+        condition |= _prefix_q(prefix)
+    queryset = person_queryset(user=user).filter(condition)
+    if skip:
+        queryset = queryset.exclude(pk__in=skip)
     return list(queryset.values_list("pk", flat=True)[:limit])
 
 
@@ -149,13 +213,24 @@ def registry_search(*, user: User | None, query: str, limit: int = 25) -> Search
         return SearchResult(query, [], [HouseholdHit(household, 100.0) for household in households_by_code])
 
     matches = [_matching_tokens(token) for token in query_tokens]
-    candidate_ids = _candidate_ids(user, [exact for exact, _wider in matches], CANDIDATES)
-    if len(candidate_ids) < CANDIDATES:
-        more = _candidate_ids(user, [exact | wider for exact, wider in matches], CANDIDATES)
-        candidate_ids += [pk for pk in more if pk not in set(candidate_ids)][: CANDIDATES - len(candidate_ids)]
+    candidate_ids: list[int] = []
+    for exact in (True, False):
+        # Enough people named exactly so, in order, fill the page with the best scores
+        # there are: the wider passes could only add people ranked below them.
+        if len(candidate_ids) >= limit:
+            break
+        prefixes = _ordered_prefixes(query_tokens, matches, exact=exact)
+        candidate_ids += _prefix_candidate_ids(user, prefixes, CANDIDATES - len(candidate_ids), set(candidate_ids))
+    token_sets = [set(exact) | set(wider) for exact, wider in matches]
+    for sets in ([set(exact) for exact, _wider in matches], token_sets):
+        if len(candidate_ids) >= limit:
+            break
+        seen = set(candidate_ids)
+        more = _candidate_ids(user, sets, CANDIDATES)
+        candidate_ids += [pk for pk in more if pk not in seen][: CANDIDATES - len(candidate_ids)]
     if not candidate_ids:
         # No one matches every word: fall back to people matching any of them.
-        any_ids = set().union(*(exact | wider for exact, wider in matches))
+        any_ids = set().union(*token_sets)
         if any_ids:
             candidate_ids = list(
                 person_queryset(user=user)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.lookups import In
 from django.http import Http404
 
 from yurd.accounts.models import User
@@ -69,15 +71,48 @@ def person_queryset(*, user: User | None) -> QuerySet[Person]:
     return Person.objects.filter(scope_q(user, **PERSON_SCOPE))
 
 
-def household_list(*, user: User | None, filters: RegistryFilters | None = None) -> QuerySet[Household]:
-    filters = filters or RegistryFilters()
-    queryset = household_queryset(user=user).select_related("origin_place", "current_place", "wave")
+def _member_of(field: str, households: QuerySet[Household]) -> In:
+    """`field` IN (the households' ids), written so that no index on `field` can drive the query.
+
+    A list is read in its display order, page by page: the database should walk the index
+    of that order and keep the rows whose household qualifies (the set is computed once,
+    from the place and wave indexes). Left to itself, SQLite (which keeps no statistics
+    unless ANALYZE has run) fetches every qualifying row through the household index
+    first and sorts them all for each page, tens of thousands of rows for a district.
+    """
+    return In(F(field) + 0, households.values("pk"))
+
+
+def _household_conditions(user: User | None, filters: RegistryFilters) -> Q | None:
+    """The scope and household filters as a condition on Household, or None if there is none."""
+    condition = scope_q(user, **HOUSEHOLD_SCOPE)
     if filters.origin_place:
-        queryset = queryset.filter(_place_prefix_q("origin_place", filters.origin_place))
+        condition &= _place_prefix_q("origin_place", filters.origin_place)
     if filters.wave:
-        queryset = queryset.filter(wave_id=filters.wave)
+        condition &= Q(wave_id=filters.wave)
     if filters.current_district:
-        queryset = queryset.filter(_place_prefix_q("current_place", filters.current_district))
+        condition &= _place_prefix_q("current_place", filters.current_district)
+    return condition if condition else None
+
+
+# Up to this many qualifying households (or listed rows), a list fetches its rows through
+# the place and wave indexes and sorts them; beyond it, it walks its display order and
+# keeps the rows of qualifying households, which finds a page after a few hundred rows.
+FEW_HOUSEHOLDS = 500
+FEW_ROWS = 2_500
+
+
+def _walk_in_order(condition: Q | None) -> bool:
+    if condition is None:
+        return False
+    qualifying = Household.objects.filter(condition).order_by().values("pk")[: FEW_HOUSEHOLDS + 1].count()
+    return qualifying > FEW_HOUSEHOLDS
+
+
+def _households(condition: Q | None, filters: RegistryFilters, *, walk: bool) -> QuerySet[Household]:
+    queryset = Household.objects.all()
+    if condition is not None:
+        queryset = queryset.filter(_member_of("id", Household.objects.filter(condition)) if walk else condition)
     if filters.deceased is not None:
         queryset = queryset.filter(
             Exists(Person.objects.filter(household=OuterRef("pk"), is_deceased=filters.deceased))
@@ -85,23 +120,159 @@ def household_list(*, user: User | None, filters: RegistryFilters | None = None)
     if filters.consent is not None:
         with_consent = Exists(Consent.objects.filter(person__household=OuterRef("pk"), withdrawn_on__isnull=True))
         queryset = queryset.filter(with_consent if filters.consent else ~with_consent)
-    return queryset.order_by("code")
+    return queryset.select_related("origin_place", "current_place", "wave").order_by(*HOUSEHOLD_ORDER)
 
 
-def person_list(*, user: User | None, filters: RegistryFilters | None = None) -> QuerySet[Person]:
-    filters = filters or RegistryFilters()
-    queryset = person_queryset(user=user).select_related("household", "household__origin_place", "household__wave")
-    if filters.origin_place:
-        queryset = queryset.filter(_place_prefix_q("household__origin_place", filters.origin_place))
-    if filters.wave:
-        queryset = queryset.filter(household__wave_id=filters.wave)
-    if filters.current_district:
-        queryset = queryset.filter(_place_prefix_q("household__current_place", filters.current_district))
+def _people(condition: Q | None, filters: RegistryFilters, *, walk: bool) -> QuerySet[Person]:
+    queryset = Person.objects.all()
+    if condition is not None:
+        households = Household.objects.filter(condition)
+        if walk:
+            queryset = queryset.filter(_member_of("household_id", households))
+        else:
+            queryset = queryset.filter(household__in=households.values("pk"))
     if filters.deceased is not None:
         queryset = queryset.filter(is_deceased=filters.deceased)
     if filters.consent is not None:
         queryset = queryset.filter(_active_consent() if filters.consent else ~_active_consent())
-    return queryset.order_by("surname", "given_name", "code")
+    return queryset.select_related("household", "household__origin_place", "household__wave").order_by(*PERSON_ORDER)
+
+
+def household_list(*, user: User | None, filters: RegistryFilters | None = None) -> QuerySet[Household]:
+    """Households visible to the user, filtered, in code order."""
+    _require(user, "registry.view_household")
+    filters = filters or RegistryFilters()
+    condition = _household_conditions(user, filters)
+    return _households(condition, filters, walk=_walk_in_order(condition))
+
+
+def person_list(*, user: User | None, filters: RegistryFilters | None = None) -> QuerySet[Person]:
+    """People visible to the user, filtered, in name order."""
+    _require(user, "registry.view_person")
+    filters = filters or RegistryFilters()
+    condition = _household_conditions(user, filters)
+    return _people(condition, filters, walk=_walk_in_order(condition))
+
+
+def _list_page(
+    select: Any, order: tuple[str, ...], user: User | None, filters: RegistryFilters, *, after: str, before: str
+) -> KeysetPage:
+    condition = _household_conditions(user, filters)
+    if filters.consent is None:
+        # The total (capped), counted through the place and wave indexes, also tells how
+        # selective the filters are, and so which way to read the page.
+        counted: int | None = select(condition, filters, walk=False).order_by().values("pk")[: COUNT_CAP + 1].count()
+        walk = condition is not None and (counted or 0) > FEW_ROWS
+    else:
+        # A consent filter is answered row by row (every member's consents), so counting
+        # it would read the whole registry: such a list shows its pages without a total.
+        counted = None
+        walk = _walk_in_order(condition)
+    return keyset_page(select(condition, filters, walk=walk), counted=counted, order=order, after=after, before=before)
+
+
+def household_page(
+    *, user: User | None, filters: RegistryFilters | None = None, after: str = "", before: str = ""
+) -> KeysetPage:
+    """One page of the household list, with the total (see keyset_page)."""
+    _require(user, "registry.view_household")
+    return _list_page(_households, HOUSEHOLD_ORDER, user, filters or RegistryFilters(), after=after, before=before)
+
+
+def person_page(
+    *, user: User | None, filters: RegistryFilters | None = None, after: str = "", before: str = ""
+) -> KeysetPage:
+    """One page of the people list, with the total (see keyset_page)."""
+    _require(user, "registry.view_person")
+    return _list_page(_people, PERSON_ORDER, user, filters or RegistryFilters(), after=after, before=before)
+
+
+HOUSEHOLD_ORDER = ("code",)
+PERSON_ORDER = ("surname", "given_name", "code")
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list read by position ("after this record"), not by offset.
+
+    A deep page costs what the first does: the database seeks the position in the index
+    the list is ordered by, instead of stepping over every earlier row. The total is
+    counted up to COUNT_CAP and reported as "more than" beyond it.
+    """
+
+    rows: list[Any]
+    has_next: bool
+    has_previous: bool
+    count: int | None  # None: not counted
+    count_capped: bool
+
+    @property
+    def next_after(self) -> str:
+        return self.rows[-1].code if self.rows else ""
+
+    @property
+    def previous_before(self) -> str:
+        return self.rows[0].code if self.rows else ""
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _position_q(model: type[Model], order: tuple[str, ...], key: tuple[Any, ...], *, after: bool) -> Q:
+    if len(order) == 1:
+        return Q(**{f"{order[0]}__{'gt' if after else 'lt'}": key[0]})
+    # A row-value comparison, which SQLite (3.15+) and PostgreSQL both answer with one
+    # range scan of the index on the same columns.
+    table = model._meta.db_table
+    columns = ", ".join(f'"{table}"."{model._meta.get_field(name).column}"' for name in order)
+    placeholders = ", ".join(["%s"] * len(order))
+    operator = ">" if after else "<"
+    # Column names come from model meta and the values are parameters.
+    return Q(RawSQL(f"({columns}) {operator} ({placeholders})", key, output_field=BooleanField()))  # noqa: S611
+
+
+def keyset_page(
+    queryset: QuerySet[Any],
+    *,
+    counted: int | None = None,
+    order: tuple[str, ...],
+    after: str = "",
+    before: str = "",
+    size: int = PAGE_SIZE,
+    count_cap: int = COUNT_CAP,
+) -> KeysetPage:
+    """The page after (or before) the record with code `after` (`before`), in `order`.
+
+    `order` must end with a unique column (the code). A cursor naming no record gives
+    the first page. `counted` is the size of the whole list as counted by the caller
+    up to `count_cap` + 1 (None: not counted).
+    """
+    model = queryset.model
+    cursor = after or before
+    key = model.objects.filter(code=cursor).values_list(*order).first() if cursor else None
+    forward = not (key and before and not after)
+    page_queryset = queryset
+    if key:
+        page_queryset = page_queryset.filter(_position_q(model, order, key, after=forward))
+    if not forward:
+        page_queryset = page_queryset.order_by(*(f"-{name}" for name in order))
+    rows = list(page_queryset[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    return KeysetPage(
+        rows=rows,
+        has_next=more if forward else bool(key),
+        has_previous=bool(key) if forward else more,
+        count=None if counted is None else min(counted, count_cap),
+        count_capped=counted is not None and counted > count_cap,
+    )
 
 
 def get_household_for_user(*, user: User | None, code: str) -> Household:

@@ -49,9 +49,15 @@ def _page(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
+def _position(request: HttpRequest) -> dict[str, str]:
+    return {"after": request.GET.get("after", "")[:32], "before": request.GET.get("before", "")[:32]}
+
+
+def _query_only(request: HttpRequest) -> str:
+    """The filters of a list, without its position."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return query.urlencode()
 
 
@@ -59,12 +65,12 @@ def _query_without_page(request: HttpRequest) -> str:
 @permission_required("registry.view_household", raise_exception=True)
 def household_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
-    households = selectors.household_list(user=request.user, filters=form.filters())  # type: ignore[arg-type]
+    page = selectors.household_page(user=request.user, filters=form.filters(), **_position(request))  # type: ignore[arg-type]
     log_access(actor_from_request(request), AccessAction.LIST, "registry.household")
     return render(
         request,
         "registry/household_list.html",
-        {"form": form, "page": _page(request, households), "query": _query_without_page(request)},
+        {"form": form, "page": page, "query": _query_only(request)},
     )
 
 
@@ -72,12 +78,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @permission_required("registry.view_person", raise_exception=True)
 def person_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
-    people = selectors.person_list(user=request.user, filters=form.filters())  # type: ignore[arg-type]
+    page = selectors.person_page(user=request.user, filters=form.filters(), **_position(request))  # type: ignore[arg-type]
     log_access(actor_from_request(request), AccessAction.LIST, "registry.person")
     return render(
         request,
         "registry/person_list.html",
-        {"form": form, "page": _page(request, people), "query": _query_without_page(request)},
+        {"form": form, "page": page, "query": _query_only(request)},
     )
 
 
