@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
+from yurd.core.uploads import MaxUploadSize
 from yurd.fieldwork.definition import PUBLISHED_FORMS
 from yurd.fieldwork.selectors import device_users
 
@@ -15,6 +16,7 @@ class ExportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("KoBoToolbox or ODK Central export (CSV or XLSX)"),
         help_text=_("Submissions already received are skipped; new ones enter the registry's staged import."),
+        validators=[MaxUploadSize("import")],
     )
 
 

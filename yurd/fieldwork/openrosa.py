@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 
 from yurd.accounts.models import User
 from yurd.fieldwork import digest
@@ -119,6 +120,11 @@ def device_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated:
+            # A browser session comes with cookies, so it must bring the CSRF token as well
+            # (the view is exempt only for devices, which authenticate every request).
+            refused = CsrfViewMiddleware(lambda request: HttpResponse()).process_view(request, None, (), {})
+            if refused is not None:
+                return refused
             return view(request, *args, **kwargs)
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if header[:7].lower() == "digest ":

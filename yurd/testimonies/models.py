@@ -218,3 +218,8 @@ class ConsentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.testimony_id} {self.action} {self.at:%Y-%m-%d}"
+
+    @property
+    def action_label(self) -> str:
+        labels = {"given": _("consent given"), "changed": _("consent changed"), "withdrawn": _("consent withdrawn")}
+        return str(labels.get(self.action, self.action))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
+from yurd.core.history import change_context, delete_with_reason, save_with_reason
 from yurd.core.models import AccessAction
 from yurd.linkage.matching import search_key
 from yurd.registry.codes import allocate_numbers
@@ -24,12 +25,23 @@ def search_fields(*texts: str) -> dict[str, str]:
     return {"search_folded": search_key(joined), "search_casefold": joined.casefold()}
 
 
-def testimony_create(*, actor: Actor, **fields: Any) -> Testimony:
-    uses = list(fields.pop("consent_uses", []))
-    unknown = [use for use in uses if use not in ConsentUse.values]
+def _require(actor: Actor, permission: str) -> None:
+    if actor.user is not None and not actor.user.has_perm(permission):
+        raise PermissionDenied(_("You may not change testimonies."))
+
+
+def _consent_uses(uses: Iterable[str]) -> list[str]:
+    wanted = list(dict.fromkeys(uses))
+    unknown = [use for use in wanted if use not in ConsentUse.values]
     if unknown:
         raise ValidationError(_("Unknown consented uses: %(uses)s") % {"uses": ", ".join(unknown)})
-    with transaction.atomic():
+    return [use for use in ConsentUse.values if use in wanted]
+
+
+def testimony_create(*, actor: Actor, **fields: Any) -> Testimony:
+    _require(actor, "testimonies.add_testimony")
+    uses = _consent_uses(fields.pop("consent_uses", []))
+    with transaction.atomic(), change_context(user=actor.user, reason=_("Testimony recorded")):
         (number,) = allocate_numbers("testimony", 1)
         testimony = Testimony(code=f"T-{number:06d}", consent_uses=uses, **fields)
         testimony.full_clean()
@@ -38,12 +50,81 @@ def testimony_create(*, actor: Actor, **fields: Any) -> Testimony:
     return testimony
 
 
+# Consent is recorded as given, changed or withdrawn (ConsentEvent); these fields make it up.
+CONSENT_FIELDS = ("consent_uses", "consent_restrictions", "consent_given_on", "access_level")
+TESTIMONY_FIELDS = (
+    "title",
+    "narrator",
+    "narrator_description",
+    "interviewer",
+    "recorded_on",
+    "place",
+    "language",
+    "media",
+    *CONSENT_FIELDS,
+)
+
+
+def testimony_update(*, actor: Actor, testimony: Testimony, reason: str = "", **changes: Any) -> Testimony:
+    """Change a testimony's description or consent; a consent change is logged as a consent act."""
+    _require(actor, "testimonies.change_testimony")
+    stray = set(changes) - set(TESTIMONY_FIELDS)
+    if stray:
+        raise ValueError(f"not editable: {sorted(stray)}")
+    if "consent_uses" in changes:
+        changes["consent_uses"] = _consent_uses(changes["consent_uses"])
+    with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Testimony changed")):
+        locked = Testimony.objects.select_for_update().get(pk=testimony.pk)
+        if locked.withdrawn_at is not None:
+            raise ValidationError(_("Consent to this testimony was withdrawn; it can no longer be changed."))
+        before = {name: getattr(locked, name) for name in CONSENT_FIELDS}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        changed = [name for name in CONSENT_FIELDS if getattr(locked, name) != before[name]]
+        if changed:
+            ConsentEvent.objects.create(
+                testimony=locked, action="changed", by=actor.user, reason=(reason or ", ".join(changed))[:2000]
+            )
+    return locked
+
+
 def transcript_add(*, actor: Actor, testimony: Testimony, language: str, text: str, kind: str) -> Transcript:
-    with transaction.atomic():
+    _require(actor, "testimonies.change_testimony")
+    with transaction.atomic(), change_context(user=actor.user, reason=_("Transcript added")):
         transcript = Transcript(testimony=testimony, language=language, text=text, kind=kind, **search_fields(text))
         transcript.full_clean()
         transcript.save()
     return transcript
+
+
+def transcript_update(
+    *, actor: Actor, transcript: Transcript, language: str, text: str, kind: str, reason: str = ""
+) -> Transcript:
+    _require(actor, "testimonies.change_testimony")
+    with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Transcript corrected")):
+        locked = Transcript.objects.select_for_update().get(pk=transcript.pk)
+        locked.language, locked.text, locked.kind = language, text, kind
+        for name, value in search_fields(text).items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+    return locked
+
+
+def transcript_delete(*, actor: Actor, transcript: Transcript, reason: str) -> None:
+    _require(actor, "testimonies.change_testimony")
+    with transaction.atomic():
+        delete_with_reason(transcript, reason=reason or _("Transcript removed"), user=actor.user)
+
+
+def _approved_only(terms: list[Term]) -> None:
+    unapproved = [term.label_en for term in terms if term.status != TermStatus.APPROVED]
+    if unapproved:
+        raise ValidationError(
+            _("Only approved thesaurus terms may be used: %(terms)s") % {"terms": ", ".join(unapproved)}
+        )
 
 
 def segment_add(
@@ -61,13 +142,10 @@ def segment_add(
     heritage_sites: Iterable[Any] = (),
     events: Iterable[str] = (),
 ) -> Segment:
+    _require(actor, "testimonies.change_testimony")
     terms = list(keywords)
-    unapproved = [term.label_en for term in terms if term.status != TermStatus.APPROVED]
-    if unapproved:
-        raise ValidationError(
-            _("Only approved thesaurus terms may be used: %(terms)s") % {"terms": ", ".join(unapproved)}
-        )
-    with transaction.atomic():
+    _approved_only(terms)
+    with transaction.atomic(), change_context(user=actor.user, reason=_("Segment added")):
         segment = Segment(
             testimony=testimony,
             start_seconds=start_seconds,
@@ -85,6 +163,48 @@ def segment_add(
         segment.places.set(list(places))
         segment.heritage_sites.set(list(heritage_sites))
     return segment
+
+
+def segment_update(
+    *,
+    actor: Actor,
+    segment: Segment,
+    start_seconds: int,
+    end_seconds: int,
+    title: str,
+    summary: str = "",
+    transcript_text: str = "",
+    keywords: Iterable[Term] = (),
+    people: Iterable[Any] = (),
+    places: Iterable[Any] = (),
+    heritage_sites: Iterable[Any] = (),
+    events: Iterable[str] = (),
+    reason: str = "",
+) -> Segment:
+    """Replace a segment's times, texts, keywords and links (the history keeps the earlier ones)."""
+    _require(actor, "testimonies.change_testimony")
+    terms = list(keywords)
+    _approved_only(terms)
+    with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Segment changed")):
+        locked = Segment.objects.select_for_update().get(pk=segment.pk)
+        locked.start_seconds, locked.end_seconds = start_seconds, end_seconds
+        locked.title, locked.summary, locked.transcript_text = title, summary, transcript_text
+        locked.events = list(events)
+        for name, value in search_fields(title, summary, transcript_text).items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        locked.keywords.set(terms)
+        locked.people.set(list(people))
+        locked.places.set(list(places))
+        locked.heritage_sites.set(list(heritage_sites))
+    return locked
+
+
+def segment_delete(*, actor: Actor, segment: Segment, reason: str) -> None:
+    _require(actor, "testimonies.change_testimony")
+    with transaction.atomic():
+        delete_with_reason(segment, reason=reason or _("Segment removed"), user=actor.user)
 
 
 def testimony_withdraw_consent(*, actor: Actor, testimony: Testimony, reason: str) -> Testimony:
@@ -108,7 +228,8 @@ def testimony_withdraw_consent(*, actor: Actor, testimony: Testimony, reason: st
 
 
 def term_propose(*, actor: Actor, label_en: str, label_az: str = "", label_ru: str = "", scope_note: str = "") -> Term:
-    with transaction.atomic():
+    _require(actor, "testimonies.add_term")
+    with transaction.atomic(), change_context(user=actor.user, reason=_("Term proposed")):
         term = Term(
             label_en=label_en.strip(),
             label_az=label_az.strip(),
@@ -135,5 +256,10 @@ def term_decide(*, actor: Actor, term: Term, approve: bool) -> Term:
             raise PermissionDenied(_("A term must be approved by someone other than its proposer."))
         term.status = TermStatus.APPROVED if approve else TermStatus.REJECTED
         term.decided_by = user
-        term.save(update_fields=["status", "decided_by", "updated_at"])
+        save_with_reason(
+            term,
+            reason=_("Term approved") if approve else _("Term rejected"),
+            user=user,
+            update_fields=["status", "decided_by", "updated_at"],
+        )
     return term

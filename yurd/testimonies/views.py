@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -16,8 +18,16 @@ from yurd.core.actors import actor_from_request
 from yurd.core.models import AccessAction
 from yurd.testimonies import selectors, services
 from yurd.testimonies.exports import testimony_export_csv
-from yurd.testimonies.forms import ExportForm, SearchForm, TermProposalForm, WithdrawForm
-from yurd.testimonies.models import Segment, Term, Testimony
+from yurd.testimonies.forms import (
+    ExportForm,
+    SearchForm,
+    SegmentForm,
+    TermProposalForm,
+    TestimonyForm,
+    TranscriptForm,
+    WithdrawForm,
+)
+from yurd.testimonies.models import Segment, Term, Testimony, Transcript
 
 
 @login_required
@@ -32,6 +42,7 @@ def testimony_list(request: HttpRequest) -> HttpResponse:
             "testimonies": testimonies,
             "search_form": SearchForm(),
             "export_form": ExportForm() if request.user.has_perm("testimonies.export_testimony") else None,
+            "can_add": request.user.has_perm("testimonies.add_testimony"),
         },
     )
 
@@ -49,6 +60,8 @@ def testimony_detail(request: HttpRequest, code: str) -> HttpResponse:
             "segments": list(testimony.segments.all()),
             "transcripts": list(testimony.transcripts.all()),
             "can_withdraw": request.user.has_perm("testimonies.withdraw_testimony_consent"),
+            "can_edit": request.user.has_perm("testimonies.change_testimony"),
+            "consent_events": list(testimony.consent_events.select_related("by")),
             "withdraw_form": WithdrawForm(),
         },
     )
@@ -154,3 +167,171 @@ def term_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("testimonies:term_list")
+
+
+# --- Recording and editing ------------------------------------------------------------------
+
+
+def _testimony_changes(form: TestimonyForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {name: data[name] for name in services.TESTIMONY_FIELDS}
+
+
+def _initial(testimony: Testimony) -> dict[str, Any]:
+    return {
+        "title": testimony.title,
+        "narrator": testimony.narrator.code if testimony.narrator else "",
+        "narrator_description": testimony.narrator_description,
+        "interviewer": testimony.interviewer,
+        "recorded_on": str(testimony.recorded_on or ""),
+        "place": testimony.place.code if testimony.place else "",
+        "language": testimony.language,
+        "media": testimony.media_id,
+        "consent_uses": testimony.consent_uses,
+        "consent_restrictions": testimony.consent_restrictions,
+        "consent_given_on": testimony.consent_given_on,
+        "access_level": testimony.access_level,
+    }
+
+
+@login_required
+@permission_required("testimonies.add_testimony", raise_exception=True)
+def testimony_create(request: HttpRequest) -> HttpResponse:
+    form = TestimonyForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            testimony = services.testimony_create(actor=actor_from_request(request), **_testimony_changes(form))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Testimony recorded; add its transcripts and segments."))
+            return redirect("testimonies:testimony_detail", code=testimony.code)
+    return render(request, "testimonies/testimony_form.html", {"form": form, "testimony": None})
+
+
+@login_required
+@permission_required("testimonies.change_testimony", raise_exception=True)
+def testimony_edit(request: HttpRequest, code: str) -> HttpResponse:
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    form = TestimonyForm(request.POST or None, user=request.user, initial=_initial(testimony))  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.testimony_update(
+                actor=actor_from_request(request),
+                testimony=testimony,
+                reason=form.cleaned_data["reason"],
+                **_testimony_changes(form),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Testimony saved."))
+            return redirect("testimonies:testimony_detail", code=testimony.code)
+    return render(request, "testimonies/testimony_form.html", {"form": form, "testimony": testimony})
+
+
+@login_required
+@permission_required("testimonies.change_testimony", raise_exception=True)
+def transcript_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    """Add a transcript or translation (no pk), or correct one."""
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    transcript = get_object_or_404(Transcript, pk=pk, testimony=testimony) if pk else None
+    initial = (
+        {"kind": transcript.kind, "language": transcript.language, "text": transcript.text}
+        if transcript
+        else {"language": testimony.language}
+    )
+    form = TranscriptForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actor = actor_from_request(request)
+        try:
+            if transcript is None:
+                services.transcript_add(
+                    actor=actor, testimony=testimony, language=data["language"], text=data["text"], kind=data["kind"]
+                )
+            else:
+                services.transcript_update(
+                    actor=actor,
+                    transcript=transcript,
+                    language=data["language"],
+                    text=data["text"],
+                    kind=data["kind"],
+                    reason=data["reason"],
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Transcript saved."))
+            return redirect("testimonies:testimony_detail", code=testimony.code)
+    return render(
+        request, "testimonies/transcript_form.html", {"form": form, "testimony": testimony, "transcript": transcript}
+    )
+
+
+@login_required
+@permission_required("testimonies.change_testimony", raise_exception=True)
+def segment_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    """Add a segment (no pk) or change one: times, texts, keywords and what it names."""
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    segment = get_object_or_404(Segment, pk=pk, testimony=testimony) if pk else None
+    initial = SegmentForm.initial_for(segment) if segment else {}
+    form = SegmentForm(request.POST or None, user=request.user, initial=initial)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "start_seconds": data["start"],
+            "end_seconds": data["end"],
+            "title": data["title"],
+            "summary": data["summary"],
+            "transcript_text": data["transcript_text"],
+            "keywords": data["keywords"],
+            "people": data["people"],
+            "places": data["places"],
+            "heritage_sites": data["heritage_sites"],
+            "events": data["events"],
+        }
+        actor = actor_from_request(request)
+        try:
+            if segment is None:
+                segment = services.segment_add(actor=actor, testimony=testimony, **fields)
+            else:
+                segment = services.segment_update(actor=actor, segment=segment, reason=data["reason"], **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Segment saved."))
+            url = reverse("testimonies:testimony_detail", args=[testimony.code])
+            return redirect(f"{url}#segment-{segment.pk}")
+    return render(
+        request,
+        "testimonies/segment_form.html",
+        {"form": form, "testimony": testimony, "segment": segment, "proposal_form": TermProposalForm()},
+    )
+
+
+@login_required
+@permission_required("testimonies.change_testimony", raise_exception=True)
+@require_POST
+def segment_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    segment = get_object_or_404(Segment, pk=pk, testimony=testimony)
+    services.segment_delete(actor=actor_from_request(request), segment=segment, reason=request.POST.get("reason", ""))
+    messages.success(request, _("Segment removed."))
+    return redirect("testimonies:testimony_detail", code=testimony.code)
+
+
+@login_required
+@permission_required("testimonies.add_term", raise_exception=True)
+@require_POST
+def term_propose_inline(request: HttpRequest) -> HttpResponse:
+    """Propose a term from the segment form (htmx): answers with the proposal's status line."""
+    form = TermProposalForm(request.POST)
+    if not form.is_valid():
+        return render(request, "testimonies/_term_proposed.html", {"form": form, "term": None}, status=400)
+    try:
+        term = services.term_propose(actor=actor_from_request(request), **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "testimonies/_term_proposed.html", {"form": form, "term": None}, status=400)
+    return render(request, "testimonies/_term_proposed.html", {"form": None, "term": term})
