@@ -3,6 +3,11 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from yurd.api import views
+from yurd.api.evidence import EvidenceViewSet
+from yurd.api.observations import ObservationViewSet
+from yurd.api.reads import KinshipViewSet, PlaceNameViewSet, ValuationTableViewSet
+from yurd.api.returns import ReturnIntentionViewSet, ReturnPlanningView
+from yurd.testimonies.apis import TestimonyDetailApi, TestimonyListApi
 
 app_name = "api"
 
@@ -12,10 +17,19 @@ router.register("households", views.HouseholdViewSet, basename="household")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("heritage-sites", views.HeritageSiteViewSet, basename="heritage-site")
+router.register("observations", ObservationViewSet, basename="observation")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("return-intentions", ReturnIntentionViewSet, basename="return-intention")
+router.register("kinship", KinshipViewSet, basename="kinship")
+router.register("place-names", PlaceNameViewSet, basename="place-name")
+router.register("valuation-tables", ValuationTableViewSet, basename="valuation-table")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("return-planning/", ReturnPlanningView.as_view(), name="return-planning"),
+    path("testimonies/", TestimonyListApi.as_view(), name="testimony-list"),
+    path("testimonies/<str:code>/", TestimonyDetailApi.as_view(), name="testimony-detail"),
     path("", include(router.urls)),
 ]
