@@ -36,6 +36,14 @@ def household_intentions(household: Household) -> QuerySet[ReturnIntention]:
     )
 
 
+def intentions_for_household(*, user: User | None, code: str) -> QuerySet[ReturnIntention]:
+    """Every answer of the household `code` (latest first), or 404 when the user may not see it."""
+    from yurd.registry.selectors import get_household_for_user
+
+    _require(user, "returns.view_returnintention")
+    return household_intentions(get_household_for_user(user=user, code=code))
+
+
 def latest_intentions(*, user: User | None) -> QuerySet[ReturnIntention]:
     """The current (latest) intention of every household the user may see."""
     _require(user, "returns.plan_returns")
