@@ -42,9 +42,7 @@ def _zip(members: list[tuple[str, int, int, bytes, int]]) -> bytes:
     for name, crc, size, data, method in members:
         encoded = name.encode()
         offset = out.tell()
-        header = struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(data), size, len(encoded), 0
-        )
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(data), size, len(encoded), 0)
         out.write(header + encoded + data)
         central.append(
             struct.pack(
