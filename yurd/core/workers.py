@@ -40,7 +40,7 @@ LEASE_SECONDS = 60.0
 
 READY, RUNNING, FAILED = "READY", "RUNNING", "FAILED"
 
-WorkerLossHandler = Callable[[dict[str, Any], bool], None]
+WorkerLossHandler = Callable[[list[Any], dict[str, Any], bool], None]
 _handlers: dict[str, tuple[WorkerLossHandler | None, int]] = {}
 
 
@@ -50,7 +50,7 @@ class WorkerLostError(Exception):
 
 def register_worker_loss_handler(task_path: str, handler: WorkerLossHandler | None, *, retries: int = 0) -> None:
     """For a task without a Job: queue it again up to `retries` times after its worker
-    died, and call handler(task kwargs, queued_again) to put its own state right."""
+    died, and call handler(task args, task kwargs, queued_again) to put its own state right."""
     _handlers[task_path] = (handler, retries)
 
 
@@ -147,7 +147,8 @@ def _recover(pk: Any, worker_id: str) -> Recovered | None:
                     )
         if handler is not None:
             with translation.override(language):
-                handler(dict(result.args_kwargs.get("kwargs") or {}), queue_again)
+                call = result.args_kwargs or {}
+                handler(list(call.get("args") or []), dict(call.get("kwargs") or {}), queue_again)
     logger.warning(
         "Recovered task %s (%s) abandoned by worker %s: %s",
         pk,

@@ -40,16 +40,20 @@ def commit_import_task(batch_id: int, user_id: int | None, all_or_nothing: bool)
 
 # A worker killed mid-way: the database rolled the batch's transaction back, so only
 # its status says "validating" or "committing". Both steps are safe to run again once.
-def _validation_lost(kwargs: dict[str, Any], queued_again: bool) -> None:
-    batch = ImportBatch.objects.filter(pk=kwargs.get("batch_id"), status=ImportStatus.VALIDATING)
+def _batch_id(args: list[Any], kwargs: dict[str, Any]) -> Any:
+    return kwargs["batch_id"] if "batch_id" in kwargs else args[0]
+
+
+def _validation_lost(args: list[Any], kwargs: dict[str, Any], queued_again: bool) -> None:
+    batch = ImportBatch.objects.filter(pk=_batch_id(args, kwargs), status=ImportStatus.VALIDATING)
     if queued_again:
         batch.update(status=ImportStatus.PENDING)
     else:
         batch.update(status=ImportStatus.FAILED, error=worker_lost_message())
 
 
-def _commit_lost(kwargs: dict[str, Any], queued_again: bool) -> None:
-    batch = ImportBatch.objects.filter(pk=kwargs.get("batch_id"), status=ImportStatus.COMMITTING)
+def _commit_lost(args: list[Any], kwargs: dict[str, Any], queued_again: bool) -> None:
+    batch = ImportBatch.objects.filter(pk=_batch_id(args, kwargs), status=ImportStatus.COMMITTING)
     batch.update(status=ImportStatus.VALIDATED, error="" if queued_again else worker_lost_message())
 
 
