@@ -1,0 +1,87 @@
+"""Guessing codes: a record outside one's scope answers exactly like a record that does not exist (404).
+
+404, not 403: a 403 would confirm that HH-000002 exists somewhere. Pages and the API
+answer the same way (docs/security.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from yurd.accounts.models import User
+from yurd.core.models import Job
+from yurd.core.testing.personas import Gazetteer
+
+
+@pytest.fixture
+def elsewhere(gazetteer: Gazetteer, registrar: User) -> dict[str, Any]:
+    """A household, its head and a claim in district B, and another registrar's export job."""
+    from yurd.accounts.roles import Role
+    from yurd.claims.tests.conftest import new_claim, world
+    from yurd.core.testing.personas import make_scoped_user
+
+    planet = world.__wrapped__(gazetteer)  # type: ignore[attr-defined]
+    claim = new_claim(planet, household=planet.household_b)
+    other = make_scoped_user("registrar-bahar", Role.REGISTRAR, gazetteer.district_b)
+    job = Job.objects.create(kind="registry_export", owner=other, result_file="exports/other.csv")
+    return {"household": planet.household_b, "person": planet.head_b, "claim": claim, "job": job, "own": planet}
+
+
+def _urls(household: str, person: str, claim: str, job: str) -> list[str]:
+    return [
+        reverse("registry:household_detail", args=[household]),
+        reverse("registry:household_edit", args=[household]),
+        reverse("registry:household_history", args=[household]),
+        reverse("registry:person_detail", args=[person]),
+        reverse("registry:person_edit", args=[person]),
+        reverse("claims:claim_detail", args=[claim]),
+        reverse("core:job_detail", args=[job]),
+        reverse("core:job_download", args=[job]),
+        f"/api/households/{household}/",
+        f"/api/people/{person}/",
+        f"/api/claims/{claim}/",
+    ]
+
+
+def test_a_registrar_guessing_codes_of_another_district_gets_404_like_for_missing_codes(
+    client: Client, registrar: User, elsewhere: dict[str, Any]
+) -> None:
+    client.force_login(registrar)
+    own = elsewhere["own"]
+    # Her own district's records open: the 404s below are about scope, not broken URLs.
+    assert client.get(reverse("registry:household_detail", args=[own.household_a.code])).status_code == 200
+    assert client.get(f"/api/households/{own.household_a.code}/").status_code == 200
+    guessed = _urls(
+        elsewhere["household"].code,
+        elsewhere["person"].code,
+        elsewhere["claim"].case_number,
+        str(elsewhere["job"].pk),
+    )
+    missing = _urls("HH-999999", "P-9999999", "C-9999-99999", "00000000-0000-4000-8000-000000000009")
+    for url in guessed + missing:
+        assert client.get(url).status_code == 404, url
+
+
+def test_out_of_scope_posts_are_404_too(client: Client, registrar: User, elsewhere: dict[str, Any]) -> None:
+    client.force_login(registrar)
+    household = elsewhere["household"].code
+    response = client.post(reverse("registry:household_edit", args=[household]), {"reason": "guess"})
+    assert response.status_code == 404
+
+
+def test_codes_of_other_districts_never_appear_in_lists_or_search(
+    client: Client, registrar: User, elsewhere: dict[str, Any]
+) -> None:
+    client.force_login(registrar)
+    code = elsewhere["household"].code
+    link = reverse("registry:household_detail", args=[code])
+    person = elsewhere["person"]
+    for query in ("", code, person.surname, person.given_name):
+        html = client.get(reverse("registry:household_list"), {"q": query}).content.decode()
+        assert link not in html and person.code not in html, query
+    api = client.get("/api/households/").json()
+    assert code not in str(api)
