@@ -1,0 +1,103 @@
+"""Parsers of uploaded files fed hostile bytes: each reads or refuses with its own error, never crashes.
+
+Registry CSV/XLSX import (every encoding it accepts, malformed rows, huge fields, NUL
+bytes), KoBo / ODK Central exports, OpenRosa XML and name normalisation. Bounded
+examples keep CI quick; bench/fuzz_parsers.py searches further with atheris.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from yurd.fieldwork.submissions import SubmissionError, parse_export, parse_instance
+from yurd.registry.imports.reading import ImportFileError, read_table
+
+QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1251"]
+CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20) | st.sampled_from(
+    ["=1+1", '"', '""', "\x00", "\r", "\n", ";", "\t", "Əli", "Мамедов", "a" * 300]
+)
+
+
+def _read_all(data: bytes, name: str = "list.csv") -> None:
+    try:
+        table = read_table(data, name)
+        for row in table.rows:
+            assert len(row) == 18
+    except ImportFileError as error:
+        assert str(error)
+
+
+@QUICK
+@given(st.binary(max_size=400))
+def test_registry_import_reads_or_refuses_any_bytes(data: bytes) -> None:
+    _read_all(data)
+
+
+@QUICK
+@given(st.lists(st.lists(CELL, min_size=1, max_size=6), max_size=6), st.sampled_from(ENCODINGS))
+def test_registry_import_reads_or_refuses_any_table_in_any_encoding(rows: list[list[str]], encoding: str) -> None:
+    lines = ["household_ref,surname,given_name"] + [",".join(row) for row in rows]
+    data = "\r\n".join(lines).encode(encoding, errors="replace")
+    _read_all(data)
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_names_survive_every_accepted_encoding(encoding: str) -> None:
+    data = "household_ref;surname;given_name\nH1;Мамедов;Али\n".encode(encoding)
+    if encoding == "cp1251":
+        data = "household_ref;surname;given_name\nH1;Мамедов;Али\n".encode("cp1251")
+    rows = list(read_table(data, "list.csv").rows)
+    assert rows[0][2] == "Мамедов" and rows[0][3] == "Али"
+
+
+def test_a_huge_field_nul_bytes_and_an_unclosed_quote_are_refused_with_a_message() -> None:
+    for data in (
+        b'household_ref,surname\n1,"' + b"a" * 200_000 + b'"\n',
+        b"household_ref,surname\n1,A\x00li\n",
+    ):
+        with pytest.raises(ImportFileError):
+            list(read_table(data, "list.csv").rows)
+    list(read_table(b'household_ref,surname\n1,"Aliyev\n', "list.csv").rows)  # read as one field to the end
+
+
+@QUICK
+@given(st.binary(max_size=400))
+def test_kobo_exports_are_read_or_refused(data: bytes) -> None:
+    for name in ("export.csv", "export.xlsx"):
+        with contextlib.suppress(SubmissionError):
+            parse_export(data, name)
+
+
+@QUICK
+@given(st.lists(st.lists(CELL, min_size=1, max_size=5), max_size=5))
+def test_kobo_csv_tables_are_read_or_refused(rows: list[list[str]]) -> None:
+    data = "\n".join(["instanceID,household/surname,_index"] + [",".join(row) for row in rows]).encode()
+    with contextlib.suppress(SubmissionError):
+        parse_export(data, "export.csv")
+
+
+XML_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@QUICK
+@given(st.binary(max_size=300) | XML_TEXT.map(lambda text: f'<data id="{text}">{text}</data>'.encode()))
+def test_openrosa_instances_are_read_or_refused(data: bytes) -> None:
+    with contextlib.suppress(SubmissionError):
+        parse_instance(data)
+
+
+@QUICK
+@given(st.text(max_size=40))
+def test_name_normalisation_never_raises_and_is_idempotent(text: str) -> None:
+    from yurd.linkage.matching.normalize import fold_token, latin, search_key, search_tokens
+
+    assert latin(latin(text)) == latin(text)
+    assert search_key(search_key(text)) == search_key(text) or not search_key(text)
+    for token in search_tokens(text):
+        assert token == token.strip() and token
+        fold_token(token)
