@@ -48,6 +48,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from yurd.core.encryption import DecryptingReader, DecryptionError, EncryptingWriter, is_encrypted
+from yurd.evidence.storage import stored_chunks
 
 FORMAT = "yurd-backup"
 VERSION = 1
@@ -233,8 +234,32 @@ def snapshot_database(workdir: Path, say: Say) -> tuple[dict[str, Path], dict[st
 # --- Archive writing ----------------------------------------------------------------
 
 
+class _ChunkReader:
+    """A read(size) interface over an iterator of chunks (a stored object's stream)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.chunk = b""
+        self.offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        parts = []
+        wanted = size
+        while wanted != 0:
+            if self.offset >= len(self.chunk):
+                self.chunk, self.offset = next(self.chunks, b""), 0
+                if not self.chunk:
+                    break
+            end = len(self.chunk) if wanted < 0 else min(len(self.chunk), self.offset + wanted)
+            parts.append(self.chunk[self.offset : end])
+            if wanted > 0:
+                wanted -= end - self.offset
+            self.offset = end
+        return b"".join(parts)
+
+
 class _HashingReader:
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes] | _ChunkReader) -> None:
         self.handle = handle
         self.hash = hashlib.sha256()
         self.size = 0
@@ -302,8 +327,8 @@ def create_backup(output: Path, *, passphrase: str | None = None, say: Say = lam
                             tar.addfile(_tar_info(name, members[name]["size"]), handle)
                     media = 0
                     for name in media_names():
-                        with default_storage.open(name, "rb") as handle:
-                            reader = _HashingReader(handle)
+                        with stored_chunks(name) as chunks:
+                            reader = _HashingReader(_ChunkReader(chunks))
                             tar.addfile(_tar_info(MEDIA_PREFIX + name, default_storage.size(name)), reader)
                         members[MEDIA_PREFIX + name] = {"sha256": reader.hash.hexdigest(), "size": reader.size}
                         media += 1

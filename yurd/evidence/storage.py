@@ -2,7 +2,10 @@
 
 An original lives at evidence/ab/cd/<sha256>; a derivative at evidence-derived/ab/cd/<sha256>-<role>.
 Local disk (FileSystemStorage) by default; any S3-compatible backend configured as the
-default storage works the same, with object lock providing write-once in production.
+default storage works the same (django-storages' S3Storage, `YURD_S3_BUCKET` in
+production settings), with object lock providing write-once in production. Staging then
+happens in the system's temporary directory, and hashing a stored object streams it
+from the bucket instead of downloading it to a temporary file first.
 """
 
 from __future__ import annotations
@@ -77,8 +80,34 @@ def digest_chunks(chunks: Iterable[bytes], *, sha512: bool = True, sink: IO[byte
 
 def digest_stored(name: str, *, storage: Storage | None = None) -> Digest:
     storage = storage or default_storage
+    with stored_chunks(name, storage=storage) as chunks:
+        return digest_chunks(chunks, sha512=False)
+
+
+@contextlib.contextmanager
+def stored_chunks(name: str, *, storage: Storage | None = None) -> Iterator[Iterator[bytes]]:
+    """The stored file's bytes, chunk by chunk (FileNotFoundError if it is not there)."""
+    storage = storage or default_storage
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None and hasattr(storage, "_normalize_name"):
+        # S3Storage.open() first copies the whole object to a temporary file; the
+        # object's body streamed in chunks reads it once, in constant memory.
+        from botocore.exceptions import ClientError
+
+        key = storage._normalize_name(name)
+        try:
+            body = bucket.Object(key).get()["Body"]
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                raise FileNotFoundError(name) from error
+            raise
+        try:
+            yield body.iter_chunks(CHUNK_SIZE)
+        finally:
+            body.close()
+        return
     with storage.open(name, "rb") as handle:
-        return digest_chunks(_chunks(handle), sha512=False)
+        yield _chunks(handle)
 
 
 class _StagedFile(File):
