@@ -142,3 +142,60 @@ class HeritageSiteSerializer(serializers.Serializer[Any]):
     longitude = serializers.FloatField(read_only=True)
     period = serializers.CharField(read_only=True, allow_blank=True)
     is_published = serializers.BooleanField(read_only=True)
+
+
+# --- list pages as plain dictionaries --------------------------------------------------
+# A list page is read as tuples and turned into exactly what the serializers above would
+# produce (yurd/api/tests/test_read.py compares the two): building fifty model instances
+# with their related places and running DRF's field machinery over them costs several
+# times the queries themselves.
+
+
+def _storage(value: Any) -> str | None:
+    # As PartialDateText: DRF leaves None as None and never calls to_representation.
+    return None if value is None else (value.to_storage() if value else "")
+
+
+def _in_order(rows: dict[int, dict[str, Any]], pks: list[int]) -> list[dict[str, Any]]:
+    return [rows[pk] for pk in pks if pk in rows]
+
+
+def household_rows(pks: list[int]) -> list[dict[str, Any]]:
+    """HouseholdSerializer(many=True).data for these households, in this order."""
+    rows = {
+        pk: {
+            "code": code,
+            "origin_place": origin,
+            "wave": wave,
+            "displacement_date": _storage(displaced),
+            "current_place": current,
+        }
+        for pk, code, origin, wave, displaced, current in Household.objects.filter(pk__in=pks).values_list(
+            "pk", "code", "origin_place__code", "wave__code", "displacement_date", "current_place__code"
+        )
+    }
+    return _in_order(rows, pks)
+
+
+def person_rows(pks: list[int], *, sees_names: bool) -> list[dict[str, Any]]:
+    """PersonSerializer(many=True).data for these people, in this order; names are not even
+    read for users who may not see them."""
+    names = ("surname", "given_name", "patronymic") if sees_names else ()
+    fields = ("pk", "code", "household__code", "household_role", "sex", "birth_date", "is_deceased", "death_date")
+    rows = {}
+    for values in Person.objects.filter(pk__in=pks).values_list(*fields, *names):
+        pk, code, household, role, sex, born, deceased, died, *named = values
+        surname, given_name, patronymic = named if sees_names else (None, None, None)
+        rows[pk] = {
+            "code": code,
+            "household": household,
+            "household_role": role,
+            "surname": surname,
+            "given_name": given_name,
+            "patronymic": patronymic,
+            "sex": sex,
+            "birth_date": _storage(born),
+            "is_deceased": deceased,
+            "death_date": _storage(died),
+        }
+    return _in_order(rows, pks)

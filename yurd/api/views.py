@@ -28,6 +28,8 @@ from yurd.api.serializers import (
     HouseholdSerializer,
     PersonSerializer,
     PlaceSerializer,
+    household_rows,
+    person_rows,
 )
 from yurd.core.access import log_access
 from yurd.core.actors import Actor, actor_from_request
@@ -155,10 +157,14 @@ class HouseholdViewSet(
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        _filters, data = registry_filters(request)
+        # The page's keys from the ordered, scoped list (an index scan), then those rows
+        # as plain values: see serializers.household_rows.
+        filters, data = registry_filters(request)
+        households = registry.household_list(user=_user(request), filters=filters)
+        page = self.paginate_queryset(households.values_list("pk", flat=True))
+        rows = household_rows(list(page or []))
         log_access(api_actor(request), AccessAction.LIST, Household, detail={"filters": data})
-        return response
+        return self.get_paginated_response(rows)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)
@@ -211,10 +217,12 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
         return registry.person_queryset(user=_user(self.request)).select_related("household")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        _filters, data = registry_filters(request)
+        filters, data = registry_filters(request)
+        people = registry.person_list(user=_user(request), filters=filters).order_by("code")
+        page = self.paginate_queryset(people.values_list("pk", flat=True))
+        rows = person_rows(list(page or []), sees_names=_user(request).sees_names)
         log_access(api_actor(request), AccessAction.LIST, Person, detail={"filters": data})
-        return response
+        return self.get_paginated_response(rows)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().retrieve(request, *args, **kwargs)

@@ -128,3 +128,71 @@ def test_docs_page_lists_the_endpoints(client: object, analyst: User) -> None:
 def test_token_request_with_a_bad_username_is_refused_cleanly(username: str) -> None:
     response = APIClient().post(reverse("api:token"), {"username": username, "password": "p"}, format="json")
     assert response.status_code == 400
+
+
+def _serialized(serializer: type, instances: object, user: User) -> list[dict[str, object]]:
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    request = Request(APIRequestFactory().get("/"))
+    request.user = user
+    return [dict(item) for item in serializer(instances, many=True, context={"request": request}).data]
+
+
+@pytest.mark.parametrize("persona", ["registrar", "assessor"])
+def test_list_pages_are_exactly_what_the_serializers_make(gazetteer: Gazetteer, persona: str, request: object) -> None:
+    """Lists are built from plain values for speed; they must match the serializers (and
+    so the schema) field for field, names included only for those who may see them."""
+    from yurd.api.serializers import HouseholdSerializer, PersonSerializer
+    from yurd.registry.models import Household, Person
+
+    user = request.getfixturevalue(persona)  # type: ignore[attr-defined]
+    user.full_scope = True
+    user.save()
+    households = populate(gazetteer)
+    person = households[0].members.first()
+    person.death_date = "1992-03~"
+    person.is_deceased = True
+    person.save()
+    client = token_client(user)
+    if user.has_perm("registry.view_household"):
+        body = client.get(reverse("api:household-list"), {"page_size": 15, "page": 2}).json()
+        expected = Household.objects.order_by("code")[15:30]
+        assert body["count"] == 40
+        assert body["results"] == _serialized(HouseholdSerializer, expected, user)
+    body = client.get(reverse("api:person-list"), {"page_size": 200}).json()
+    assert body["results"] == _serialized(PersonSerializer, Person.objects.order_by("code"), user)
+    assert {item["surname"] is None for item in body["results"]} == {not user.sees_names}
+
+
+def test_list_queries_do_not_grow_with_the_page(gazetteer: Gazetteer, registrar: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    populate(gazetteer)
+    client = token_client(registrar)
+    counts = []
+    for size in (2, 30):
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(reverse("api:person-list"), {"page_size": size}).json()["results"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 10, "\n".join(query["sql"][:300] for query in queries.captured_queries)
+    assert sum("accesslogentry" in query["sql"] for query in queries.captured_queries) == 1
+
+
+def test_large_list_counts_are_kept_but_follow_new_records(
+    gazetteer: Gazetteer, administrator: User, settings: object
+) -> None:
+    from django.core.cache import cache
+
+    from yurd.reports.tests.data import make_household
+
+    cache.clear()
+    settings.YURD_API_CACHED_COUNT_FROM = 10  # type: ignore[attr-defined]
+    populate(gazetteer)
+    client = token_client(administrator)
+    assert client.get(reverse("api:household-list")).json()["count"] == 40
+    make_household(origin=gazetteer.settlement_a1)
+    assert client.get(reverse("api:household-list")).json()["count"] == 41
+    assert client.get(reverse("api:household-list"), {"wave": "1948-1953"}).json()["count"] == 2
