@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import mimetypes
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from yurd.evidence.models import (
 from yurd.places.models import Place
 
 THUMBNAIL_SIZE = (480, 480)
+
+logger = logging.getLogger("yurd.evidence")
 
 
 def custody_append(
@@ -154,7 +157,11 @@ def evidence_ingest(
             existing = EvidenceItem.objects.get(sha256=digest.sha256)
             return IngestResult(existing, created=False)
     if item.is_image:
-        derivative_make_thumbnail(item=item)
+        try:
+            derivative_make_thumbnail(item=item)
+        except storage.StorageFullError:
+            # The original is stored and logged; a thumbnail can be made again later.
+            logger.warning("No room for the thumbnail of %s.", item.sha256)
     return IngestResult(item, created=True)
 
 

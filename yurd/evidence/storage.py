@@ -11,6 +11,7 @@ from the bucket instead of downloading it to a temporary file first.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import stat
@@ -21,14 +22,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
+from django.utils.translation import gettext as _
 
 CHUNK_SIZE = 1024 * 1024
 
 
 class OverwriteRefusedError(Exception):
     """Something else already lives under this content address."""
+
+
+class StorageFullError(ValidationError):
+    """The disk (or the file size limit) ran out while staging or storing a file.
+
+    A ValidationError, so the API answers 400 with the message; the upload page and
+    the command line show it too. Nothing was kept: the partial copy is removed.
+    """
+
+
+# No space, quota exceeded, file larger than the process may write.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+@contextlib.contextmanager
+def no_room_is_refused() -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in _NO_ROOM:
+            raise
+        raise StorageFullError(
+            _("The evidence store has no room left for this file; nothing was saved. Tell an administrator."),
+            code="storage_full",
+        ) from error
 
 
 def original_name(sha256: str) -> str:
@@ -125,7 +153,7 @@ def staged_copy(stream: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[Digest, P
     path = Path(handle.name)
     try:
         chunks = _chunks(stream) if hasattr(stream, "read") else stream  # type: ignore[arg-type]
-        with handle:
+        with no_room_is_refused(), handle:
             digest = digest_chunks(chunks, sink=handle)  # type: ignore[arg-type]
         yield digest, path
     finally:
@@ -150,7 +178,7 @@ def store_original(staged: Path, digest: Digest) -> str:
         if existing.sha256 != digest.sha256:
             raise OverwriteRefusedError(f"{name} holds other bytes; refusing to overwrite it")
         return name
-    with staged.open("rb") as handle:
+    with no_room_is_refused(), staged.open("rb") as handle:
         saved = default_storage.save(name, _StagedFile(handle, name=str(staged)))
     if saved != name:
         default_storage.delete(saved)
@@ -164,7 +192,8 @@ def store_derivative(name: str, content: bytes) -> str:
 
     if default_storage.exists(name):
         default_storage.delete(name)
-    return default_storage.save(name, ContentFile(content))
+    with no_room_is_refused():
+        return default_storage.save(name, ContentFile(content))
 
 
 def make_read_only(name: str) -> None:

@@ -14,6 +14,7 @@ from yurd.evidence.forms import EvidenceFilterForm, EvidenceUploadForm
 from yurd.evidence.models import DerivativeRole, EvidenceItem, Sensitivity
 from yurd.evidence.selectors import evidence_get, evidence_list
 from yurd.evidence.services import evidence_ingest, evidence_record_download, evidence_record_view
+from yurd.evidence.storage import StorageFullError
 
 
 @login_required
@@ -34,13 +35,17 @@ def item_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data.pop("file")
-        result = evidence_ingest(
-            actor=actor_from_request(request),
-            stream=upload.chunks(),
-            original_name=upload.name or "",
-            media_type=upload.content_type or "",
-            **data,
-        )
+        try:
+            result = evidence_ingest(
+                actor=actor_from_request(request),
+                stream=upload.chunks(),
+                original_name=upload.name or "",
+                media_type=upload.content_type or "",
+                **data,
+            )
+        except StorageFullError as error:
+            form.add_error(None, error)
+            return render(request, "evidence/item_upload.html", {"form": form}, status=507)
         if result.created:
             messages.success(request, _("Stored. SHA-256: %(sha256)s") % {"sha256": result.item.sha256})
         else:

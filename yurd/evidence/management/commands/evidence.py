@@ -16,6 +16,7 @@ from yurd.evidence.models import EvidenceItem, EvidenceKind, Sensitivity
 from yurd.evidence.packages import PackageError, evidence_package
 from yurd.evidence.selectors import evidence_for_targets, visible_evidence_q
 from yurd.evidence.services import evidence_ingest
+from yurd.evidence.storage import StorageFullError
 from yurd.places.models import Place
 
 
@@ -85,6 +86,8 @@ class Command(YurdCommand):
                     )
             except PermissionDenied as error:
                 raise CommandError(str(error)) from None
+            except StorageFullError as error:
+                raise CommandError(f"{path}: {error.message}") from None
             marker = "" if result.created else "  (already in the vault)"
             self.stdout.write(f"{result.item.sha256}  {path}{marker}")
 
