@@ -17,7 +17,12 @@ def _everywhere(client, testimony):
     exported = client.post(reverse("testimonies:export"), {"use": "research", "purpose": "oral history study"})
     api_list = client.get(reverse("testimonies:api_testimony_list")).json()
     api_detail = client.get(reverse("testimonies:api_testimony_detail", args=[testimony.code])).status_code
+    # The project's REST API (/api/) serves the same views.
+    rest_list = client.get(reverse("api:testimony-list")).json()
+    rest_detail = client.get(reverse("api:testimony-detail", args=[testimony.code])).status_code
     return {
+        "rest_list": any(item["code"] == testimony.code for item in rest_list["results"]),
+        "rest_detail": rest_detail,
         "detail": detail,
         "listed": listed,
         "searched": testimony.title in search,
@@ -30,6 +35,8 @@ def _everywhere(client, testimony):
 def test_withdrawal_hides_the_testimony_from_pages_search_exports_and_api_at_once(client, archivist, testimony):
     client.force_login(archivist)
     assert _everywhere(client, testimony) == {
+        "rest_list": True,
+        "rest_detail": 200,
         "detail": 200,
         "listed": True,
         "searched": True,
@@ -42,6 +49,8 @@ def test_withdrawal_hides_the_testimony_from_pages_search_exports_and_api_at_onc
     )
     assert response.status_code == 302
     assert _everywhere(client, testimony) == {
+        "rest_list": False,
+        "rest_detail": 404,
         "detail": 404,
         "listed": False,
         "searched": False,
