@@ -45,6 +45,9 @@
     var map = L.map(mapElement, { attributionControl: true });
     var tileUrl = mapElement.dataset.tileUrl;
     if (tileUrl) { L.tileLayer(tileUrl, { maxZoom: 18 }).addTo(map); }
+    // Origins are one layer among several: reports-map-layers.js adds the others.
+    var origins = L.layerGroup().addTo(map);
+    mapElement.yurdMap = { map: map, origins: origins };
     var largest = data.settlements.reduce(function (most, point) { return Math.max(most, point.households); }, 1);
     var bounds = [];
     data.settlements.forEach(function (point) {
@@ -53,7 +56,7 @@
         color: accent,
         weight: 1,
         fillOpacity: 0.45
-      }).addTo(map);
+      }).addTo(origins);
       var label = document.createElement("span");
       label.textContent = point.name + ": " + point.households;
       if (point.link) {
