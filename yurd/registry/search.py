@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz
@@ -92,13 +92,27 @@ def _matching_tokens(query_token: str) -> tuple[dict[int, str], dict[int, str]]:
 
 
 def _candidate_ids(user: User | None, token_sets: list[set[int]], limit: int) -> list[int]:
+    """People holding a token of every set: the links of one set are read from the
+    (token, person) index, each checked against the person's few other links, and the
+    reading stops at `limit`: no set of links is gathered whole.
+    """
     if not token_sets or any(not ids for ids in token_sets):
         return []
-    queryset = person_queryset(user=user)
     # Most selective first: fewer token ids usually means fewer people.
-    for ids in sorted(token_sets, key=len):
-        queryset = queryset.filter(pk__in=PersonNameToken.objects.filter(token_id__in=ids).values("person_id"))
-    return list(queryset.values_list("pk", flat=True)[:limit])
+    first, *others = sorted(token_sets, key=len)
+    links = PersonNameToken.objects.filter(token_id__in=first)
+    for ids in others:
+        links = links.filter(
+            Exists(PersonNameToken.objects.filter(person_id=OuterRef("person_id"), token_id__in=ids))
+        )
+    if user is not None and not user.full_scope:
+        links = links.filter(Exists(person_queryset(user=user).filter(pk=OuterRef("person_id"))))
+    else:
+        person_queryset(user=user)  # the permission check
+    found: dict[int, None] = {}
+    for person_id in links.order_by().values_list("person_id", flat=True)[: limit * 2]:
+        found.setdefault(person_id)
+    return list(found)[:limit]
 
 
 MAX_ORDERED_PREFIXES = 24
@@ -153,7 +167,9 @@ def _prefix_candidate_ids(user: User | None, prefixes: list[str], limit: int, sk
     condition = Q()
     for prefix in prefixes:
         condition |= _prefix_q(prefix)
-    queryset = person_queryset(user=user).filter(condition)
+    # No ORDER BY: sorting would make the database read every match (and choose the name
+    # index over the search_text ranges); candidates are ranked in Python anyway.
+    queryset = person_queryset(user=user).filter(condition).order_by()
     if skip:
         queryset = queryset.exclude(pk__in=skip)
     return list(queryset.values_list("pk", flat=True)[:limit])
@@ -178,7 +194,8 @@ def _score(search_text: str, query_tokens: list[str]) -> float:
     tokens = search_text.split()
     if not tokens:
         return 0.0
-    per_token = [max(token_score(q, t) for t in tokens) for q in query_tokens]
+    present = set(tokens)
+    per_token = [100.0 if q in present else max(token_score(q, t) for t in tokens) for q in query_tokens]
     # search_text starts with the primary form (surname, given name, patronymic): a query
     # matching it in that order (or given name first) ranks above one matching a patronymic.
     query = " ".join(query_tokens)
@@ -235,6 +252,7 @@ def registry_search(*, user: User | None, query: str, limit: int = 25) -> Search
             candidate_ids = list(
                 person_queryset(user=user)
                 .filter(pk__in=PersonNameToken.objects.filter(token_id__in=any_ids).values("person_id"))
+                .order_by()
                 .values_list("pk", flat=True)[:CANDIDATES]
             )
     # Rank on the stored search text first; only the best `limit` are fetched and highlighted.

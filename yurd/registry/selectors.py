@@ -154,8 +154,38 @@ def person_list(*, user: User | None, filters: RegistryFilters | None = None) ->
     return _people(condition, filters, walk=_walk_in_order(condition))
 
 
+# The columns a list page shows: whole place rows (coordinates, sources) cost more to
+# build than the page's queries take.
+HOUSEHOLD_PAGE_FIELDS = (
+    "code",
+    "displacement_date",
+    "origin_place__name",
+    "current_place__name",
+    "wave__name",
+)
+PERSON_PAGE_FIELDS = (
+    "code",
+    "surname",
+    "given_name",
+    "patronymic",
+    "birth_date",
+    "is_deceased",
+    "death_date",
+    "household__code",
+    "household__origin_place__name",
+    "household__wave__name",
+)
+
+
 def _list_page(
-    select: Any, order: tuple[str, ...], user: User | None, filters: RegistryFilters, *, after: str, before: str
+    select: Any,
+    order: tuple[str, ...],
+    fields: tuple[str, ...],
+    user: User | None,
+    filters: RegistryFilters,
+    *,
+    after: str,
+    before: str,
 ) -> KeysetPage:
     condition = _household_conditions(user, filters)
     if filters.consent is None:
@@ -168,7 +198,8 @@ def _list_page(
         # it would read the whole registry: such a list shows its pages without a total.
         counted = None
         walk = _walk_in_order(condition)
-    return keyset_page(select(condition, filters, walk=walk), counted=counted, order=order, after=after, before=before)
+    rows = select(condition, filters, walk=walk).only(*fields)
+    return keyset_page(rows, counted=counted, order=order, after=after, before=before)
 
 
 def household_page(
@@ -176,7 +207,15 @@ def household_page(
 ) -> KeysetPage:
     """One page of the household list, with the total (see keyset_page)."""
     _require(user, "registry.view_household")
-    return _list_page(_households, HOUSEHOLD_ORDER, user, filters or RegistryFilters(), after=after, before=before)
+    return _list_page(
+        _households,
+        HOUSEHOLD_ORDER,
+        HOUSEHOLD_PAGE_FIELDS,
+        user,
+        filters or RegistryFilters(),
+        after=after,
+        before=before,
+    )
 
 
 def person_page(
@@ -184,7 +223,9 @@ def person_page(
 ) -> KeysetPage:
     """One page of the people list, with the total (see keyset_page)."""
     _require(user, "registry.view_person")
-    return _list_page(_people, PERSON_ORDER, user, filters or RegistryFilters(), after=after, before=before)
+    return _list_page(
+        _people, PERSON_ORDER, PERSON_PAGE_FIELDS, user, filters or RegistryFilters(), after=after, before=before
+    )
 
 
 HOUSEHOLD_ORDER = ("code",)
