@@ -151,3 +151,33 @@ def test_malformed_or_foreign_submission_is_refused(client, teams):
     response = _post(client, "collector-nigar", b"<data id='other_form'><meta><instanceID>x</instanceID></meta></data>")
     assert response.status_code == 400
     assert not Submission.objects.exists()
+
+
+def test_committing_the_staged_submission_goes_through_the_registrys_matching(client, teams):
+    """The registrar commits the batch on the import page: the import's own matching links or
+    queues the members, exactly as the preview said."""
+    from yurd.core.actors import Actor
+    from yurd.linkage.models import MatchCandidate
+    from yurd.registry.imports import import_commit
+
+    xml = build_submission(
+        household__origin_place="Qarabulaq",
+        members=[
+            {"surname": "Мамедов", "given_name": "Али", "sex": "m", "birth_date": "12.03.1951", "role": "head"},
+            {"surname": "Məmmədova", "given_name": "Səbinə", "sex": "f", "birth_date": "1955", "role": "spouse"},
+        ],
+    )
+    assert _post(client, "collector-nigar", xml).status_code == 201
+    submission = Submission.objects.get()
+    preview = SubmissionMatch.objects.get(submission=submission, member=1)
+    head = Person.objects.get(household=teams["north_household"])
+    assert preview.person == head
+    import_commit(actor=Actor(user=teams["north_user"]), batch=submission.import_batch)
+    spouse = Person.objects.get(surname="Məmmədova")
+    assert preview.outcome in ("existing", "review")
+    if preview.outcome == "existing":
+        assert not Person.objects.filter(surname="Мамедов").exists()
+        assert spouse.household == head.household
+    else:
+        newcomer = Person.objects.get(surname="Мамедов")
+        assert MatchCandidate.objects.filter(first__in=[newcomer, head], second__in=[newcomer, head]).exists()
