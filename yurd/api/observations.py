@@ -46,7 +46,7 @@ class EvidenceLinkOutSerializer(serializers.Serializer[Any]):
     relation = serializers.CharField(read_only=True)
 
 
-class ObservationSerializer(serializers.Serializer[Observation]):
+class ObservationSerializer(serializers.Serializer[Any]):
     code = serializers.CharField(read_only=True)
     site = serializers.CharField(source="site.code", read_only=True)
     physical_state = serializers.CharField(read_only=True)

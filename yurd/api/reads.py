@@ -16,15 +16,15 @@ from rest_framework.response import Response
 from yurd.api.pagination import YurdPagination
 from yurd.api.permissions import RolePermission
 from yurd.api.service_calls import api_actor, request_user
-from yurd.claims.models import ValuationRate, ValuationTable
+from yurd.claims.models import ValuationTable
 from yurd.core.access import log_access
 from yurd.core.models import AccessAction
-from yurd.places.models import Place, PlaceName
+from yurd.places.models import Place
 from yurd.registry.models import Kinship
 from yurd.registry.selectors import get_person_for_user, person_queryset
 
 
-class KinshipSerializer(serializers.Serializer[Kinship]):
+class KinshipSerializer(serializers.Serializer[Any]):
     from_person = serializers.CharField(source="from_person.code", read_only=True)
     kind = serializers.CharField(read_only=True)
     to_person = serializers.CharField(source="to_person.code", read_only=True)
@@ -68,7 +68,7 @@ class KinshipViewSet(viewsets.GenericViewSet[Any]):
         return self.get_paginated_response(KinshipSerializer(page, many=True).data)
 
 
-class PlaceNameSerializer(serializers.Serializer[PlaceName]):
+class PlaceNameSerializer(serializers.Serializer[Any]):
     place = serializers.CharField(source="place.code", read_only=True)
     text = serializers.CharField(read_only=True)
     language = serializers.CharField(read_only=True)
@@ -104,7 +104,7 @@ class PlaceNameViewSet(viewsets.GenericViewSet[Any]):
         return self.get_paginated_response(PlaceNameSerializer(page, many=True).data)
 
 
-class ValuationRateSerializer(serializers.Serializer[ValuationRate]):
+class ValuationRateSerializer(serializers.Serializer[Any]):
     category = serializers.CharField(source="category.code", read_only=True)
     region = serializers.CharField(source="region.code", read_only=True, allow_null=True, default=None)
     year = serializers.IntegerField(read_only=True, allow_null=True)
@@ -115,12 +115,12 @@ class ValuationRateSerializer(serializers.Serializer[ValuationRate]):
 
 class ConversionIndexSerializer(serializers.Serializer[Any]):
     sequence = serializers.IntegerField(read_only=True)
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     year = serializers.IntegerField(read_only=True, allow_null=True)
     factor = serializers.DecimalField(max_digits=24, decimal_places=12, read_only=True)
 
 
-class ValuationTableSerializer(serializers.Serializer[ValuationTable]):
+class ValuationTableSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
     currency = serializers.CharField(read_only=True)

@@ -29,7 +29,7 @@ from yurd.returns.services import return_intention_record
 TARGET = "returns.returnintention"
 
 
-class ReturnIntentionSerializer(serializers.Serializer[ReturnIntention]):
+class ReturnIntentionSerializer(serializers.Serializer[Any]):
     household = serializers.CharField(source="household.code", read_only=True)
     survey_date = serializers.DateField(read_only=True)
     intention = serializers.CharField(read_only=True)
@@ -142,7 +142,7 @@ class ReturnIntentionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet[An
         actor = api_actor(request)
         if data.get("household"):
             household = get_household_for_user(user=user, code=data["household"])
-            intentions = selectors.household_intentions(household)
+            intentions = selectors.household_intentions(household).select_related("household")
             log_access(actor, AccessAction.VIEW, household, detail={"page": "return intentions"})
         else:
             intentions = selectors.latest_intentions(user=user).prefetch_related("returning_members")

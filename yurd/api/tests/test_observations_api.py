@@ -132,3 +132,24 @@ def _upload(name: str, content: bytes) -> object:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="image/jpeg")
+
+
+def test_list_takes_the_same_number_of_queries_for_more_observations(
+    site: Site, heritage_researcher: User, gazetteer: Gazetteer
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = token_client(heritage_researcher)
+    client.post(reverse("api:observation-list"), payload(site), format="json")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("api:observation-list")).status_code == 200
+        return len(captured)
+
+    few = queries()
+    other = make_site(heritage_researcher, gazetteer, name="Bridge (synthetic)")
+    for target in (site, other, other):
+        client.post(reverse("api:observation-list"), payload(target), format="json")
+    assert queries() == few

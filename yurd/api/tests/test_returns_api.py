@@ -136,3 +136,24 @@ def test_analyst_gets_settlement_counts_but_no_records_and_no_names(
     content = response.content.decode()
     assert not any(name in content for name in all_names())
     assert family.code not in content
+
+
+def test_lists_take_the_same_number_of_queries_for_more_rows(
+    family: Household, gazetteer: Gazetteer, registrar: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = token_client(registrar)
+    record(family, dt.date(2023, 1, 1), "undecided")
+
+    def queries(params: dict[str, str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("api:return-intention-list"), params).status_code == 200
+        return len(captured)
+
+    few = (queries({}), queries({"household": family.code}))
+    record(family, dt.date(2024, 1, 1), "yes")
+    for _ in range(3):
+        record(register_household(gazetteer.settlement_a1, ("Əliyev", "Əli")), dt.date(2025, 1, 1), "yes")
+    assert (queries({}), queries({"household": family.code})) == few
