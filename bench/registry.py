@@ -1,13 +1,23 @@
 """Registry benchmark: import 50,000 households / 250,000 people through the real import
-path, then name search, household page and list pages on the loaded registry.
+path (then, unless --no-pages, name search, household page and list pages on the loaded
+registry; those are moving to bench/registry_pages.py).
 
-    python -m bench registry                              # 50,000 households, SQLite and PostgreSQL
-    python -m bench registry --households 5000 --database sqlite
+    python -m bench registry --no-pages                   # 50,000 households, SQLite and PostgreSQL
+    python -m bench registry --households 5000 --database sqlite --no-pages
+    python -m bench registry --database sqlite --no-pages --matching   # also time import matching
 
-Each database runs in its own process on a scratch database (SQLite file under /tmp,
-PostgreSQL database `yurd_bench_registry`). The baseline is a bare `executemany` (SQLite)
-or `COPY` (PostgreSQL) of the same household and person rows into the same tables, with
-the same indexes, in the same run. Peak memory is the import process's maximum RSS.
+Each database runs in its own process group under a hard timeout (--timeout), on a
+scratch database (SQLite file under /tmp, PostgreSQL database `yurd_bench_registry`)
+that is dropped afterwards, PostgreSQL backends on it terminated first (unless --keep).
+
+The baseline is a bare `executemany` (SQLite) or `COPY` (PostgreSQL) of the same household
+and person rows into the same tables, with the same indexes, in the same run. The import
+then runs in a fresh process of its own, on the same database, through the real path:
+`import_create` + `import_validate` (read, validate, stage) and `import_commit` (households,
+people, name-token index, kinship, a history row for each, one transaction). Record
+linkage at import (the pre-commit hook of yurd/linkage, issue 4) is not part of this
+figure: without --matching it is switched off for the run; with --matching it runs and
+its time is reported separately. Peak memory is that process's maximum RSS.
 All data is synthetic.
 """
 
@@ -15,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -28,6 +40,10 @@ from pathlib import Path
 SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry.sqlite3"
 CSV_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry.csv"
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_registry")
+TIMEOUT_SECONDS = 1800
+# Every statement of the benchmark's PostgreSQL sessions gives up after this long (a COPY
+# once hung here and blocked every DROP DATABASE behind it).
+PG_OPTIONS = "-c statement_timeout=600000 -c lock_timeout=60000"
 
 MALE = [
     "Əli",
@@ -181,43 +197,58 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
 
 
-def fresh_database(database: str) -> None:
+def _postgres_admin():  # type: ignore[no-untyped-def]
+    import psycopg
+
+    return psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True, connect_timeout=10)
+
+
+def drop_database(database: str) -> None:
+    """Remove the scratch database; on PostgreSQL end every session on it first."""
     if database == "sqlite":
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         return
-    import psycopg
-
     name = POSTGRES_URL.rsplit("/", 1)[1]
-    with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+    with _postgres_admin() as conn:
+        conn.execute("SET statement_timeout = 60000")
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def child(database: str, households: int, queries: int) -> None:
-    fresh_database(database)
+def fresh_database(database: str) -> None:
+    drop_database(database)
+    if database == "postgres":
+        name = POSTGRES_URL.rsplit("/", 1)[1]
+        with _postgres_admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _django(database: str) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}" if database == "sqlite" else POSTGRES_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
     import django
 
     django.setup()
+
+
+def child(database: str, households: int, queries: int, *, matching: bool, pages: bool) -> None:
+    fresh_database(database)
+    _django(database)
     from django.core.management import call_command
-    from django.db import connection, reset_queries
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.db import connection, transaction
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
-    from yurd.accounts.models import User
-    from yurd.accounts.roles import Role, sync_role_groups
-    from yurd.core.actors import system_actor
     from yurd.places import demo as places_demo
     from yurd.places.models import Place, PlaceKind
     from yurd.places.selectors import place_resolve
-    from yurd.registry.imports.services import bulk_insert, import_commit, import_create, import_validate
+    from yurd.registry.imports.services import bulk_insert
     from yurd.registry.models import Household, Person
-    from yurd.registry.search import registry_search
 
     places_demo.load(households=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     settlements = Place.objects.filter(kind=PlaceKind.SETTLEMENT)
@@ -225,8 +256,11 @@ def child(database: str, households: int, queries: int) -> None:
     origins = [place.name for place in unique if place.code.startswith("AM-")]
     residences = [place.name for place in unique if not place.code.startswith("AM-")] or origins
     rows = generate_csv(CSV_PATH, households, origins, residences)
-    data = CSV_PATH.read_bytes()
-    print(f"### {database}: {households:,} households, {rows:,} people ({len(data) / 1e6:.1f} MB CSV)")
+    print(
+        f"### {database}: {households:,} households, {rows:,} people "
+        f"({CSV_PATH.stat().st_size / 1e6:.1f} MB CSV); load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
 
     # Baseline: the same household and person rows, bare, into the same tables and indexes.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -253,35 +287,112 @@ def child(database: str, households: int, queries: int) -> None:
     person_columns = ["id", "created_at", "updated_at", "code", "household_id", "household_role", "surname",
                       "given_name", "patronymic", "sex", "birth_date", "birth_place_text", "birth_place_id",
                       "is_deceased", "death_date", "search_text", "source", "source_ref"]  # fmt: skip
-    from django.db import transaction
-
     started = time.perf_counter()
     with transaction.atomic():
         bulk_insert(Household._meta.db_table, household_columns, household_rows)
         bulk_insert(Person._meta.db_table, person_columns, person_rows)
     baseline = time.perf_counter() - started
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {Person._meta.db_table}")  # noqa: S608
-        cursor.execute(f"DELETE FROM {Household._meta.db_table}")  # noqa: S608
+    with connection.cursor() as cursor:
+        if database == "postgres":
+            cursor.execute(f"TRUNCATE {Person._meta.db_table}, {Household._meta.db_table} CASCADE")
+        else:
+            with transaction.atomic():
+                cursor.execute(f"DELETE FROM {Person._meta.db_table}")  # noqa: S608
+                cursor.execute(f"DELETE FROM {Household._meta.db_table}")  # noqa: S608
     del household_rows, person_rows
     method = "executemany" if database == "sqlite" else "COPY"
-    print(f"baseline: bare {method} of the same household and person rows: {baseline:.1f} s")
+    print(f"baseline: bare {method} of the same household and person rows: {baseline:.1f} s", flush=True)
+    connection.close()
 
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The import, in a process of its own (its peak memory is the import's alone).
+    command = [sys.executable, "-m", "bench", "registry", "--import-child", database]
+    command += ["--matching"] if matching else []
+    completed = subprocess.run(command, check=True, capture_output=True, text=True)
+    sys.stderr.write(completed.stderr)
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    total = result["stage"] + result["commit"] - result["matching"]
+    print(
+        f"import through the real path: {total:.1f} s (read+validate+stage {result['stage']:.1f} s, "
+        f"commit {result['commit'] - result['matching']:.1f} s) = {total / baseline:.2f} x the bare {method}; "
+        f"{result['people']:,} people, {result['households']:,} households, load average {result['load']:.1f}"
+    )
+    if matching:
+        print(f"record linkage at import (pre-commit hook, not counted above): {result['matching']:.1f} s")
+    print(f"peak memory of the import process (max RSS): {result['rss_mb']:.0f} MB "
+          f"(after start-up: {result['rss_start_mb']:.0f} MB)", flush=True)  # fmt: skip
+    if pages:
+        measure_pages(database, households, queries, origins)
+
+
+def import_child(database: str, *, matching: bool) -> None:
+    """Run the import alone and print its figures as one JSON line."""
+    _django(database)
+    from yurd.core.actors import system_actor
+    from yurd.registry.imports import services
+
+    rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    hooks = list(services._pre_commit_hooks)
+    services._pre_commit_hooks.clear()
+    spent = [0.0]
+    if matching:
+
+        def timed(hook):  # type: ignore[no-untyped-def]
+            def run(batch, rows):  # type: ignore[no-untyped-def]
+                started = time.perf_counter()
+                decision = hook(batch, rows)
+                spent[0] += time.perf_counter() - started
+                if decision is not None and decision.after_write is not None:
+                    after = decision.after_write
+
+                    def after_write(person_ids):  # type: ignore[no-untyped-def]
+                        started = time.perf_counter()
+                        after(person_ids)
+                        spent[0] += time.perf_counter() - started
+
+                    decision.after_write = after_write
+                return decision
+
+            return run
+
+        for hook in hooks:
+            services.register_pre_commit_hook(timed(hook))
+    data = CSV_PATH.read_bytes()
     started = time.perf_counter()
-    batch = import_create(actor=system_actor(), data=data, file_name=CSV_PATH.name, source="bench")
-    batch = import_validate(batch=batch, data=data)
+    batch = services.import_create(actor=system_actor(), data=data, file_name=CSV_PATH.name, source="bench")
+    del data
+    batch = services.import_validate(batch=batch)
     staged = time.perf_counter() - started
-    batch = import_commit(actor=system_actor(), batch=batch)
-    total = time.perf_counter() - started
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    batch = services.import_commit(actor=system_actor(), batch=batch)
+    committed = time.perf_counter() - started
     assert batch.rejected_rows == 0, batch.rejected_rows
     print(
-        f"import through the real path: {total:.1f} s (read+validate+stage {staged:.1f} s, commit "
-        f"{total - staged:.1f} s) = {total / baseline:.1f} x the bare {method}; "
-        f"{batch.people_created:,} people, {batch.households_created:,} households"
+        json.dumps(
+            {
+                "stage": staged,
+                "commit": committed,
+                "matching": spent[0],
+                "people": batch.people_created,
+                "households": batch.households_created,
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "rss_start_mb": rss_start,
+                "load": os.getloadavg()[0],
+            }
+        )
     )
-    print(f"peak memory (max RSS of the process): {rss_after:.0f} MB (before the import: {rss_before:.0f} MB)")
+
+
+def measure_pages(database: str, households: int, queries: int, origins: list[str]) -> None:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from yurd.accounts.models import User
+    from yurd.accounts.roles import Role, sync_role_groups
+    from yurd.places.models import Place
+    from yurd.registry.models import Household, Person
+    from yurd.registry.search import registry_search
+
     if database == "postgres":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -342,22 +453,52 @@ def child(database: str, households: int, queries: int) -> None:
         print(f"| {label} | {len(urls)} | {max(counts)} | {statistics.median(times):.1f} | {p95(times):.1f} |")
 
 
+def run_database(database: str, options: argparse.Namespace) -> int:
+    """One database in its own process group, killed after --timeout; scratch DB dropped."""
+    command = [sys.executable, "-m", "bench", "registry", "--child", database]
+    command += ["--households", str(options.households), "--queries", str(options.queries)]
+    command += ["--matching"] if options.matching else []
+    command += [] if options.pages else ["--no-pages"]
+    environment = {**os.environ, "PGOPTIONS": PG_OPTIONS}
+    process = subprocess.Popen(command, start_new_session=True, env=environment)
+    try:
+        return process.wait(timeout=options.timeout)
+    except subprocess.TimeoutExpired:
+        print(f"bench registry: {database} exceeded {options.timeout} s; stopped", file=sys.stderr)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return 124
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if not options.keep:
+            drop_database(database)
+            CSV_PATH.unlink(missing_ok=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=100, help="People sampled; each gives four searches.")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--matching", action="store_true", help="Run import matching too and time it apart.")
+    parser.add_argument("--no-pages", dest="pages", action="store_false", help="Measure the import only.")
+    parser.add_argument("--timeout", type=int, default=TIMEOUT_SECONDS, help="Seconds per database (hard limit).")
+    parser.add_argument("--keep", action="store_true", help="Keep the scratch database afterwards.")
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--import-child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.import_child:
+        import_child(options.import_child, matching=options.matching)
+        return 0
     if options.child:
-        child(options.child, options.households, options.queries)
+        child(options.child, options.households, options.queries, matching=options.matching, pages=options.pages)
         return 0
     databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
     status = 0
     for database in databases:
-        command = [sys.executable, "-m", "bench", "registry", "--child", database]
-        command += ["--households", str(options.households), "--queries", str(options.queries)]
-        status |= subprocess.run(command, check=False).returncode
+        status |= run_database(database, options)
     return status
 
 

@@ -7,7 +7,9 @@ point leaves the registry exactly as it was. Rows already imported from the same
 (same source record ids) are skipped, so re-importing a file changes nothing.
 
 The bulk writes go through `bulk_insert` (COPY on PostgreSQL, executemany elsewhere):
-the ORM's per-object cost would dominate a 250,000-person file.
+the ORM's per-object cost would dominate a 250,000-person file. Staged values are read
+back once, as compact tuples, and every per-value computation (dates, places, name
+tokens) is done once per distinct value.
 """
 
 from __future__ import annotations
@@ -16,19 +18,20 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yurd.core.actors import Actor
 from yurd.registry.codes import allocate_codes
 from yurd.registry.imports.reading import COLUMNS, ImportFileError, read_table
-from yurd.registry.imports.validation import HOUSEHOLD_COLUMNS, ParsedRow, RowValidator, serialise_values
+from yurd.registry.imports.validation import ParsedRow, RowValidator
 from yurd.registry.models import (
     Certainty,
     Household,
@@ -38,11 +41,16 @@ from yurd.registry.models import (
     Kinship,
     KinshipKind,
     Person,
+    PersonName,
 )
 from yurd.registry.places_lookup import import_place_resolver
 from yurd.registry.search_index import bulk_index_people, name_forms_tokens
 
 CHUNK = 5000
+# How a row linked to an existing person is remembered (written by the linkage hook, see
+# yurd/linkage/importing.py): a PersonName of this kind whose source is "<source> #<ref>".
+SOURCE_SPELLING = "source spelling"
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 @dataclass
@@ -131,20 +139,43 @@ def _insert_with_history(model: type[Model], records: list[dict[str, Any]], *, a
     if not records:
         return
     columns = list(records[0])
-    bulk_insert(model._meta.db_table, columns, ([record[column] for column in columns] for record in records))
-    history_model = model.history.model  # type: ignore[attr-defined]
-    extra = {
-        "history_date": _db_datetime(timezone.now()),
-        "history_change_reason": reason,
-        "history_type": "+",
-        "history_user_id": actor.user.pk if actor.user is not None else None,
-    }
-    history_columns = [*columns, *extra]
-    bulk_insert(
-        history_model._meta.db_table,
-        history_columns,
-        ([*(record[column] for column in columns), *extra.values()] for record in records),
+    _insert_rows_with_history(
+        model, columns, [tuple(record[column] for column in columns) for record in records], actor=actor, reason=reason
     )
+
+
+def _insert_rows_with_history(
+    model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]], *, actor: Actor, reason: str
+) -> None:
+    """Insert rows (tuples in `columns` order) and one "created" history row for each, naming
+    who made the change and why (what django-simple-history's own bulk helper writes)."""
+    if not rows:
+        return
+    bulk_insert(model._meta.db_table, columns, rows)
+    history_model = model.history.model  # type: ignore[attr-defined]
+    extra = (
+        _db_datetime(timezone.now()),
+        reason,
+        "+",
+        actor.user.pk if actor.user is not None else None,
+    )
+    history_columns = [*columns, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    bulk_insert(history_model._meta.db_table, history_columns, (row + extra for row in rows))
+
+
+def source_people(source: str) -> dict[str, int]:
+    """source_ref -> person id for every record an earlier import of `source` brought in:
+    people created from it, and rows that were linked to a person already in the registry
+    (remembered as a "source spelling" name whose source is "<source> #<ref>")."""
+    prefix = f"{source} #"
+    found = {
+        key[len(prefix) :]: person_id
+        for key, person_id in PersonName.objects.filter(kind=SOURCE_SPELLING, source__startswith=prefix).values_list(
+            "source", "person_id"
+        )
+    }
+    found.update(Person.objects.filter(source=source).values_list("source_ref", "pk"))
+    return found
 
 
 # --- Staging --------------------------------------------------------------------------------
@@ -175,15 +206,12 @@ def import_validate(*, batch: ImportBatch, data: bytes | None = None) -> ImportB
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.VALIDATING, processed_rows=0)
     try:
         table = read_table(data, batch.file_name)
-        existing_refs = set(Person.objects.filter(source=batch.source).values_list("source_ref", flat=True))
         validator = RowValidator(
-            source=batch.source, resolve_place=import_place_resolver(), existing_refs=existing_refs
+            source=batch.source, resolve_place=import_place_resolver(), existing_refs=set(source_people(batch.source))
         )
         parsed: list[ParsedRow] = []
         for number, cells in enumerate(table.rows, start=2):
-            row = validator.validate(ParsedRow(number=number, cells=cells))
-            row.values = serialise_values(row.values)  # ids and strings: far smaller than objects
-            parsed.append(row)
+            parsed.append(validator.validate(ParsedRow(number=number, cells=cells)))
             if len(parsed) % CHUNK == 0:
                 ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=len(parsed) // 2)
         validator.check_references(parsed)
@@ -210,19 +238,16 @@ def import_validate(*, batch: ImportBatch, data: bytes | None = None) -> ImportB
 
 def _stage_rows(batch: ImportBatch, parsed: list[ParsedRow]) -> None:
     total = len(parsed)
+    encode = _encode_json
 
     def rows() -> Iterable[tuple[Any, ...]]:
         for position, row in enumerate(parsed, start=1):
             data = {column: value for column, value in zip(COLUMNS, row.cells, strict=True) if value}
-            yield (
-                batch.pk,
-                row.number,
-                json.dumps(data, ensure_ascii=False),
-                json.dumps(row.errors, ensure_ascii=False),
-                json.dumps({} if row.errors else row.values, ensure_ascii=False),
-                not row.errors,
-            )
-            if position % CHUNK == 0:
+            if row.errors:
+                yield (batch.pk, row.number, encode(data), encode(row.errors), "{}", False)
+            else:
+                yield (batch.pk, row.number, encode(data), "[]", encode(row.values), True)
+            if position % (CHUNK * 4) == 0:
                 ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=(total + position) // 2)
 
     bulk_insert(ImportRow._meta.db_table, ["batch_id", "number", "data", "errors", "values", "is_valid"], rows())
@@ -235,25 +260,85 @@ class ImportRefusedError(Exception):
     """The batch cannot be committed (wrong state, or rejected rows with all-or-nothing)."""
 
 
-@dataclass
-class StagedRow:
-    number: int
-    data: dict[str, str]  # the cells as read
-    values: dict[str, Any]  # parsed: see validation.serialise_values
+# A staged valid row as the commit holds it: a tuple in this order (string fields "" when
+# empty, place and wave ids None), with repeated values shared, so 250,000 rows stay small.
+STAGED_FIELDS = (
+    "number",
+    "source_ref",
+    "household_ref",
+    "father_ref",
+    "mother_ref",
+    "spouse_ref",
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_place_text",
+    "birth_place",
+    "death_date",
+    "household_role",
+    "origin_place",
+    "wave",
+    "displacement_date",
+    "current_place",
+)
+(
+    _NUMBER,
+    _REF,
+    _HOUSEHOLD,
+    _FATHER,
+    _MOTHER,
+    _SPOUSE,
+    _SURNAME,
+    _GIVEN,
+    _PATRONYMIC,
+    _SEX,
+    _BIRTH,
+    _BIRTH_PLACE_TEXT,
+    _BIRTH_PLACE,
+    _DEATH,
+    _ROLE,
+    _ORIGIN,
+    _WAVE,
+    _DISPLACEMENT,
+    _CURRENT,
+) = range(len(STAGED_FIELDS))
+_ID_FIELDS = frozenset({"birth_place", "origin_place", "wave", "current_place"})
 
-    def cell(self, column: str) -> str:
-        return self.data.get(column, "")
+
+def _staged_valid_rows(batch: ImportBatch) -> list[tuple[Any, ...]]:
+    """The valid staged rows in file order, read once with one query (no ORM per row)."""
+    loads = json.loads
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
+    fields = [(name, None if name in _ID_FIELDS else "") for name in STAGED_FIELDS[1:]]
+    table = connection.ops.quote_name(ImportRow._meta.db_table)
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT number, {connection.ops.quote_name('values')} FROM {table} "  # noqa: S608 - names from model meta
+            "WHERE batch_id = %s AND is_valid = %s ORDER BY number",
+            [batch.pk, True],
+        )
+        while chunk := cursor.fetchmany(CHUNK):
+            for number, raw in chunk:
+                values = loads(raw) if isinstance(raw, str) else raw
+                found.append(
+                    (number, *[share(values.get(name, empty), values.get(name, empty)) for name, empty in fields])
+                )
+    return found
 
 
-def _staged_valid_rows(batch: ImportBatch) -> Iterator[StagedRow]:
-    """The valid staged rows in file order, streamed (a large batch never sits in memory)."""
-    for number, data, values in (
-        ImportRow.objects.filter(batch=batch, is_valid=True)
-        .order_by("number")
-        .values_list("number", "data", "values")
-        .iterator(chunk_size=CHUNK)
-    ):
-        yield StagedRow(number, data, values)
+def _hook_row(row: tuple[Any, ...]) -> dict[str, Any]:
+    cells = ("household_ref", "father_ref", "mother_ref", "spouse_ref", "birth_place_text")
+    found: dict[str, Any] = {"row": row[_NUMBER]}
+    found.update(
+        (name, value)
+        for name, value in zip(STAGED_FIELDS[1:], row[1:], strict=True)
+        if name in cells or value not in ("", None)
+    )
+    return found
 
 
 def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = False) -> ImportBatch:
@@ -267,7 +352,7 @@ def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = Fa
         )
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
     try:
-        with transaction.atomic():
+        with _sqlite_bulk_cache(), transaction.atomic():
             counts = _commit_rows(actor, batch)
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportStatus.COMMITTED, committed_at=timezone.now(), error="", **counts
@@ -279,21 +364,49 @@ def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = Fa
     return batch
 
 
+def _earlier_households(source: str, refs: list[str], household_refs: set[str]) -> dict[str, str]:
+    """ref -> household_ref of rows of earlier committed batches of `source` that stand for
+    one of `refs` and belong to one of `household_refs` (a household whose member an earlier
+    file linked to a person of another source)."""
+    found: dict[str, str] = {}
+    committed = ImportRow.objects.filter(
+        batch__source=source, batch__status=ImportStatus.COMMITTED, is_valid=True
+    ).order_by("-batch_id", "number")
+    for start in range(0, len(refs), 500):
+        for values in committed.filter(values__source_ref__in=refs[start : start + 500]).values_list(
+            "values", flat=True
+        ):
+            if values.get("household_ref") in household_refs:
+                found.setdefault(values["source_ref"], values["household_ref"])
+    return found
+
+
+@contextmanager
+def _sqlite_bulk_cache() -> Iterator[None]:
+    """On SQLite, a page cache large enough for the indexes a big import grows (with the
+    default 2 MB, index pages of a 250,000-person file keep going out to the WAL and back);
+    restored afterwards. PostgreSQL needs nothing of the kind."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB at most, used only as needed
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
 def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: PLR0912, PLR0915 - one pass each
-    """Two streaming passes over the staged rows: households first, then people in chunks."""
+    """Households first, then people in chunks, then kinship; every write in bulk."""
+    staged = _staged_valid_rows(batch)
     links: dict[str, int] = {}
     after_write: list[Callable[[dict[str, int]], None]] = []
     if _pre_commit_hooks:
-        cells = ("household_ref", "father_ref", "mother_ref", "spouse_ref")
-        rows = [
-            {
-                "row": row.number,
-                **{column: row.cell(column) for column in cells},
-                "birth_place_text": row.cell("birth_place"),
-                **row.values,
-            }
-            for row in _staged_valid_rows(batch)
-        ]
+        rows = [_hook_row(row) for row in staged]
         for hook in _pre_commit_hooks:
             decision = hook(batch, rows)
             if decision is not None:
@@ -302,115 +415,163 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
                     after_write.append(decision.after_write)
         del rows
     source = batch.source
-    existing_people = dict(Person.objects.filter(source=source).values_list("source_ref", "pk"))
+    existing_people = source_people(source)  # created from this source, or linked by an earlier import
+    created_here = set(Person.objects.filter(source=source).values_list("source_ref", flat=True))
     household_ids = dict(Household.objects.filter(source=source).values_list("source_ref", "pk"))
     linked = {ref: person_id for ref, person_id in links.items() if ref not in existing_people}
-    if linked:
-        # New members of a household whose member is linked join the linked person's household.
-        linked_households = dict(Person.objects.filter(pk__in=linked.values()).values_list("pk", "household_id"))
-        for row in _staged_valid_rows(batch):
-            ref = row.values["source_ref"]
-            if ref in linked and row.cell("household_ref") not in household_ids:
-                household_ids[row.cell("household_ref")] = linked_households[linked[ref]]
+    # Rows standing for a person of another source (linked now or by an earlier import):
+    # new members of their household join that person's household.
+    elsewhere = {ref: person_id for ref, person_id in {**existing_people, **linked}.items() if ref not in created_here}
+    if elsewhere:
+        members: dict[str, str] = {}  # ref -> household_ref, for the rows standing for such a person
+        for row in staged:
+            if row[_REF] in elsewhere:
+                members.setdefault(row[_REF], row[_HOUSEHOLD])
+        unknown = {row[_HOUSEHOLD] for row in staged} - household_ids.keys() - set(members.values())
+        if unknown:
+            members.update(_earlier_households(source, [ref for ref in elsewhere if ref not in members], unknown))
+        person_ids_wanted = {elsewhere[ref] for ref in members}
+        households_of = dict(Person.objects.filter(pk__in=person_ids_wanted).values_list("pk", "household_id"))
+        for ref, household_ref in members.items():
+            if household_ref not in household_ids and elsewhere[ref] in households_of:
+                household_ids[household_ref] = households_of[elsewhere[ref]]
     now = _db_datetime(timezone.now())
     reason = _("Imported from %(file)s (batch %(batch)d)") % {"file": batch.file_name, "batch": batch.pk}
 
-    # Pass 1: new households; the first non-empty value of each household column wins
-    # (validation made sure the others agree).
-    household_values: dict[str, dict[str, Any]] = {}
+    # Households: the first non-empty value of each household column wins (validation made
+    # sure the others agree).
+    household_values: dict[str, list[Any]] = {}
     new_people = 0
-    for row in _staged_valid_rows(batch):
-        if row.values["source_ref"] in existing_people or row.values["source_ref"] in linked:
+    for row in staged:
+        if row[_REF] in existing_people or row[_REF] in linked:
             continue
         new_people += 1
-        ref = row.cell("household_ref")
+        ref = row[_HOUSEHOLD]
         if ref in household_ids:
             continue
-        values = household_values.setdefault(ref, {})
-        for column in HOUSEHOLD_COLUMNS:
-            if column in row.values and column not in values:
-                values[column] = row.values[column]
+        values = household_values.get(ref)
+        if values is None:
+            household_values[ref] = [row[_ORIGIN], row[_WAVE], row[_DISPLACEMENT], row[_CURRENT]]
+        elif not all(values):
+            for position, field_index in enumerate((_ORIGIN, _WAVE, _DISPLACEMENT, _CURRENT)):
+                if not values[position] and row[field_index]:
+                    values[position] = row[field_index]
     codes = iter(allocate_codes("household", len(household_values)))
     ids = iter(reserve_ids(Household, len(household_values)))
     households = []
-    for ref, values in household_values.items():
+    for ref, (origin, wave, displacement, current) in household_values.items():
         household_ids[ref] = household_id = next(ids)
         households.append(
-            {
-                "id": household_id,
-                "created_at": now,
-                "updated_at": now,
-                "code": next(codes),
-                "origin_place_id": values.get("origin_place"),
-                "wave_id": values.get("wave"),
-                "displacement_date": values.get("displacement_date", ""),
-                "destination_place_id": None,
-                "current_place_id": values.get("current_place"),
-                "source": source,
-                "source_ref": ref,
-                "notes": "",
-            }
+            (household_id, now, now, next(codes), origin, wave, displacement, None, current, source, ref, "")
         )
-    _insert_with_history(Household, households, actor=actor, reason=reason)
+    _insert_rows_with_history(
+        Household,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "code",
+            "origin_place_id",
+            "wave_id",
+            "displacement_date",
+            "destination_place_id",
+            "current_place_id",
+            "source",
+            "source_ref",
+            "notes",
+        ],
+        households,
+        actor=actor,
+        reason=reason,
+    )
     households_created = len(households)
     del households, household_values
 
-    # Pass 2: people, written in chunks; relatives are remembered by ref for the end.
+    # People, written in chunks; relatives are remembered by ref for the end.
+    person_columns = [
+        "id",
+        "created_at",
+        "updated_at",
+        "code",
+        "household_id",
+        "household_role",
+        "surname",
+        "given_name",
+        "patronymic",
+        "sex",
+        "birth_date",
+        "birth_place_text",
+        "birth_place_id",
+        "is_deceased",
+        "death_date",
+        "search_text",
+        "source",
+        "source_ref",
+    ]
     person_codes = iter(allocate_codes("person", new_people))
     person_ids_new = iter(reserve_ids(Person, new_people))
     person_ids = {**existing_people, **linked}
     relatives: list[tuple[int, str, str, str]] = []
-    people: list[dict[str, Any]] = []
+    people: list[tuple[Any, ...]] = []
     tokens: list[tuple[int, list[str]]] = []
+    tokens_of: dict[tuple[str, str, str], tuple[list[str], str]] = {}  # names repeat: fold each once
+    parts: dict[str, list[str]] = {}
+
+    def part_tokens(part: str) -> list[str]:
+        if part not in parts:
+            parts[part] = name_forms_tokens([(part, "", "")])
+        return parts[part]
+
     unchanged = 0
-    for row in _staged_valid_rows(batch):
-        values = row.values
-        if values["source_ref"] in existing_people:
+    for row in staged:
+        ref = row[_REF]
+        if ref in existing_people:
             unchanged += 1
             continue
-        if values["source_ref"] in linked:
-            person_id = linked[values["source_ref"]]
-            if row.cell("father_ref") or row.cell("mother_ref") or row.cell("spouse_ref"):
-                relatives.append((person_id, row.cell("father_ref"), row.cell("mother_ref"), row.cell("spouse_ref")))
-            continue
-        person_ids[values["source_ref"]] = person_id = next(person_ids_new)
-        surname, given_name = values.get("surname", ""), values.get("given_name", "")
-        patronymic = values.get("patronymic", "")
-        person_tokens = name_forms_tokens([(surname, given_name, patronymic)])
-        tokens.append((person_id, person_tokens))
-        death = values.get("death_date", "")
-        people.append(
-            {
-                "id": person_id,
-                "created_at": now,
-                "updated_at": now,
-                "code": next(person_codes),
-                "household_id": household_ids[row.cell("household_ref")],
-                "household_role": values.get("household_role", ""),
-                "surname": surname,
-                "given_name": given_name,
-                "patronymic": patronymic,
-                "sex": values.get("sex", ""),
-                "birth_date": values.get("birth_date", ""),
-                "birth_place_text": row.cell("birth_place")[:200],
-                "birth_place_id": values.get("birth_place"),
-                "is_deceased": bool(death),
-                "death_date": death,
-                "search_text": " ".join(person_tokens),
-                "source": source,
-                "source_ref": values["source_ref"],
-            }
-        )
-        if row.cell("father_ref") or row.cell("mother_ref") or row.cell("spouse_ref"):
-            relatives.append((person_id, row.cell("father_ref"), row.cell("mother_ref"), row.cell("spouse_ref")))
+        if ref in linked:
+            person_id = linked[ref]
+        else:
+            person_ids[ref] = person_id = next(person_ids_new)
+            name = (row[_SURNAME], row[_GIVEN], row[_PATRONYMIC])
+            folded = tokens_of.get(name)
+            if folded is None:
+                # name_forms_tokens([name]), from each part's tokens (folding works word by
+                # word, and the parts repeat far more than whole names do).
+                person_tokens = list(dict.fromkeys(token for part in name if part for token in part_tokens(part)))
+                folded = tokens_of[name] = (person_tokens, " ".join(person_tokens))
+            tokens.append((person_id, folded[0]))
+            death = row[_DEATH]
+            people.append(
+                (
+                    person_id,
+                    now,
+                    now,
+                    next(person_codes),
+                    household_ids[row[_HOUSEHOLD]],
+                    row[_ROLE],
+                    row[_SURNAME],
+                    row[_GIVEN],
+                    row[_PATRONYMIC],
+                    row[_SEX],
+                    row[_BIRTH],
+                    row[_BIRTH_PLACE_TEXT],
+                    row[_BIRTH_PLACE],
+                    bool(death),
+                    death,
+                    folded[1],
+                    source,
+                    ref,
+                )
+            )
+        if row[_FATHER] or row[_MOTHER] or row[_SPOUSE]:
+            relatives.append((person_id, row[_FATHER], row[_MOTHER], row[_SPOUSE]))
         if len(people) >= CHUNK * 4:
-            _insert_with_history(Person, people, actor=actor, reason=reason)
+            _insert_rows_with_history(Person, person_columns, people, actor=actor, reason=reason)
             bulk_index_people(tokens)
             people, tokens = [], []
-    _insert_with_history(Person, people, actor=actor, reason=reason)
+    _insert_rows_with_history(Person, person_columns, people, actor=actor, reason=reason)
     bulk_index_people(tokens)
-    people_created = new_people
-    del people, tokens
+    del people, tokens, tokens_of, staged
 
     edges: dict[tuple[int, int, str], None] = {}
     for person_id, father_ref, mother_ref, spouse_ref in relatives:
@@ -418,31 +579,29 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
             if ref:
                 edges.setdefault((person_ids[ref], person_id, KinshipKind.PARENT_OF))
         if spouse_ref:
-            pair = (min(person_id, person_ids[spouse_ref]), max(person_id, person_ids[spouse_ref]))
-            edges.setdefault((pair[0], pair[1], KinshipKind.SPOUSE_OF))
+            other = person_ids[spouse_ref]
+            edges.setdefault((min(person_id, other), max(person_id, other), KinshipKind.SPOUSE_OF))
     del relatives
-    if edges and (existing_people or linked):
-        # Edges between people imported (or linked) earlier may already exist.
-        present = set(
-            Kinship.objects.filter(Q(from_person__source=source) | Q(from_person__in=linked.values())).values_list(
-                "from_person", "to_person", "kind"
+    earlier = set(existing_people.values()) | set(linked.values())
+    if earlier:
+        # Only an edge between two people who were already in the registry can exist already.
+        old = [edge for edge in edges if edge[0] in earlier and edge[1] in earlier]
+        present: set[tuple[int, int, str]] = set()
+        for start in range(0, len(old), 500):
+            chunk = old[start : start + 500]
+            present.update(
+                Kinship.objects.filter(from_person__in={edge[0] for edge in chunk}).values_list(
+                    "from_person", "to_person", "kind"
+                )
             )
-        )
         edges = {edge: None for edge in edges if edge not in present}
+    del earlier
     kinship_ids = iter(reserve_ids(Kinship, len(edges)))
-    _insert_with_history(
+    _insert_rows_with_history(
         Kinship,
+        ["id", "created_at", "updated_at", "from_person_id", "to_person_id", "kind", "source", "certainty"],
         [
-            {
-                "id": next(kinship_ids),
-                "created_at": now,
-                "updated_at": now,
-                "from_person_id": from_id,
-                "to_person_id": to_id,
-                "kind": kind,
-                "source": source,
-                "certainty": Certainty.HIGH,
-            }
+            (next(kinship_ids), now, now, from_id, to_id, str(kind), source, str(Certainty.HIGH))
             for from_id, to_id, kind in edges
         ],
         actor=actor,
@@ -452,7 +611,7 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         callback(person_ids)
     return {
         "households_created": households_created,
-        "people_created": people_created,
+        "people_created": new_people,
         "people_unchanged": unchanged,
     }
 

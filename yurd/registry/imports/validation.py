@@ -77,6 +77,8 @@ class ParsedRow:
     number: int
     cells: list[str]
     errors: list[dict[str, str]] = field(default_factory=list)
+    # Parsed values in storage form (dates as storage text, places and waves as ids, no
+    # empty values) plus the cells the commit needs: what ImportRow.values holds.
     values: dict[str, Any] = field(default_factory=dict)
 
     def error(self, column: str, message: str) -> None:
@@ -113,21 +115,6 @@ def split_full_name(full_name: str) -> tuple[str, str, str]:
     return words[0], words[1], " ".join(words[2:])
 
 
-def serialise_values(values: dict[str, Any]) -> dict[str, Any]:
-    """Parsed values as JSON: dates in storage form, places and waves as primary keys."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if value is None or value == "":
-            continue
-        if isinstance(value, PartialDate):
-            out[key] = value.to_storage()
-        elif hasattr(value, "pk"):
-            out[key] = value.pk
-        else:
-            out[key] = value
-    return out
-
-
 class RowValidator:
     """Validates rows one at a time, remembering what households and refs it has seen."""
 
@@ -136,7 +123,7 @@ class RowValidator:
         self.resolve_place = resolve_place
         self.existing_refs = existing_refs
         self.waves = list(Wave.objects.all())
-        self._dates: dict[str, PartialDate | str] = {}
+        self._dates: dict[str, tuple[PartialDate, str] | str] = {}
         self._places: dict[tuple[str, str | None], Place | str] = {}
         self._waves: dict[str, Wave | str] = {}
         self.households: dict[str, dict[str, tuple[int, str]]] = {}
@@ -144,10 +131,12 @@ class RowValidator:
 
     # --- cached cell parsers: a 250,000-row file repeats the same few thousand values ---
 
-    def _date(self, text: str) -> PartialDate | str:
+    def _date(self, text: str) -> tuple[PartialDate, str] | str:
+        """(the date, its storage form), or the message saying why it is not a date."""
         if text not in self._dates:
             try:
-                self._dates[text] = PartialDate.parse(text)
+                parsed = PartialDate.parse(text)
+                self._dates[text] = (parsed, parsed.to_storage())
             except PartialDateError as error:
                 self._dates[text] = _("not a date (use 12.03.1951, 03.1951, 1951 or 1951-03-12): %(detail)s") % {
                     "detail": error
@@ -201,14 +190,17 @@ class RowValidator:
             patronymic = patronymic or extra
         if not (surname or given_name):
             row.error("surname", _("a name is required (surname, given_name or full_name)"))
-        values.update(surname=surname[:100], given_name=given_name[:100], patronymic=patronymic[:100])
+        for key, text in (("surname", surname), ("given_name", given_name), ("patronymic", patronymic)):
+            if text:
+                values[key] = text[:100]
 
         sex_text = row.cell("sex")
         sex = SEX_WORDS.get(sex_text.lower()) if sex_text else Sex.UNKNOWN
         if sex is None:
             row.error("sex", _("unknown sex %(value)r (use m or f)") % {"value": sex_text})
-        values["sex"] = sex or Sex.UNKNOWN
+        values["sex"] = str(sex or Sex.UNKNOWN)
 
+        dates: dict[str, PartialDate] = {}
         for column in ("birth_date", "death_date", "displacement_date"):
             text = row.cell(column)
             if text:
@@ -216,8 +208,9 @@ class RowValidator:
                 if isinstance(parsed, str):
                     row.error(column, parsed)
                 else:
-                    values[column] = parsed
-        birth, death = values.get("birth_date"), values.get("death_date")
+                    dates[column] = parsed[0]
+                    values[column] = parsed[1]
+        birth, death = dates.get("birth_date"), dates.get("death_date")
         if birth and death and death.as_range()[1] < birth.as_range()[0]:
             row.error("death_date", _("death date before birth date"))
 
@@ -225,7 +218,7 @@ class RowValidator:
         role = ROLE_WORDS.get(role_text.lower()) if role_text else HouseholdRole.OTHER
         if role is None:
             row.error("role", _("unknown role %(value)r") % {"value": role_text})
-        values["household_role"] = role or HouseholdRole.OTHER
+        values["household_role"] = str(role or HouseholdRole.OTHER)
 
         for column, kind in (("origin_place", "settlement"), ("current_place", None), ("birth_place", None)):
             text = row.cell(column)
@@ -234,7 +227,7 @@ class RowValidator:
                 if isinstance(place, str):
                     row.error(column, place)
                 else:
-                    values[column] = place
+                    values[column] = place.pk
 
         wave_text = row.cell("wave")
         if wave_text:
@@ -242,14 +235,22 @@ class RowValidator:
             if isinstance(wave, str):
                 row.error("wave", wave)
             else:
-                values["wave"] = wave
-        elif values.get("displacement_date"):
-            values["wave"] = self.wave_for_year(values["displacement_date"].year)
+                values["wave"] = wave.pk
+        elif "displacement_date" in dates:
+            found = self.wave_for_year(dates["displacement_date"].year)
+            if found is not None:
+                values["wave"] = found.pk
 
         if household_ref:
             self._check_household(row, household_ref)
         ref = person_source_ref(row.cells)
         values["source_ref"] = ref
+        # What the commit needs besides the parsed values, so it reads one column only.
+        for column in ("household_ref", "father_ref", "mother_ref", "spouse_ref"):
+            if row.cell(column):
+                values[column] = row.cell(column)
+        if row.cell("birth_place"):
+            values["birth_place_text"] = row.cell("birth_place")[:200]
         if ref in self.refs:
             row.error("person_ref", _("the same person_ref is on row %(row)d") % {"row": self.refs[ref]})
         else:
