@@ -4,9 +4,12 @@
     python -m bench fuzz_parsers --seconds 60          # all targets, 60 s each
     python -m bench fuzz_parsers --target geojson --seconds 300
 
-Targets: partial dates, linkage birth dates and names, GeoJSON geometry validation.
+Targets: partial dates, linkage birth dates and names, GeoJSON geometry validation,
+registry CSV/XLSX import (`registry_import`), KoBo / ODK Central exports (`kobo_export`),
+OpenRosa XML submissions (`openrosa`), zip-bomb checks of workbooks (`workbook`) and
+file-name sanitising (`file_names`).
 A crash prints the input and exits non-zero (atheris writes crash-<hash> files in the
-working directory); add it to yurd/core/tests/test_hostile_input.py as a regression.
+working directory); add it to yurd/core/tests/test_hostile_parsers.py as a regression.
 """
 
 from __future__ import annotations
@@ -55,7 +58,51 @@ def _target(name: str) -> Callable[[bytes], None]:
         with contextlib.suppress(GeometryError):
             validate(value)
 
-    return {"dates": dates, "names": names, "geojson": geojson}[name]
+    def registry_import(data: bytes) -> None:
+        from yurd.registry.imports.reading import ImportFileError, read_table
+
+        with contextlib.suppress(ImportFileError):
+            for _row in read_table(data, "fuzz.xlsx" if data[:1] == b"X" else "fuzz.csv").rows:
+                pass
+
+    def kobo_export(data: bytes) -> None:
+        from yurd.fieldwork.submissions import SubmissionError, parse_export
+
+        with contextlib.suppress(SubmissionError):
+            parse_export(data, "fuzz.csv")
+
+    def openrosa(data: bytes) -> None:
+        from yurd.fieldwork.submissions import SubmissionError, parse_instance
+
+        with contextlib.suppress(SubmissionError):
+            parse_instance(data)
+
+    def workbook(data: bytes) -> None:
+        from yurd.core.uploads import UnsafeUploadError, check_zip
+
+        with contextlib.suppress(UnsafeUploadError):
+            check_zip(b"PK\x03\x04" + data)
+
+    def file_names(data: bytes) -> None:
+        from yurd.core.uploads import safe_filename
+
+        clean = safe_filename(text(data))
+        if not clean or any(character in clean for character in "/\\\x00") or clean in {".", ".."}:
+            raise AssertionError(f"unsafe name {clean!r} from {data!r}")
+
+    return {
+        "dates": dates,
+        "names": names,
+        "geojson": geojson,
+        "registry_import": registry_import,
+        "kobo_export": kobo_export,
+        "openrosa": openrosa,
+        "workbook": workbook,
+        "file_names": file_names,
+    }[name]
+
+
+TARGETS = ["dates", "names", "geojson", "registry_import", "kobo_export", "openrosa", "workbook", "file_names"]
 
 
 def fuzz_one(name: str, seconds: int) -> None:
@@ -69,14 +116,14 @@ def fuzz_one(name: str, seconds: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--target", choices=["dates", "names", "geojson"])
+    parser.add_argument("--target", choices=TARGETS)
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args(argv)
     if args.target:
         fuzz_one(args.target, args.seconds)
         return
     failed = []
-    for name in ("dates", "names", "geojson"):
+    for name in TARGETS:
         print(f"== fuzzing {name} for {args.seconds} s", flush=True)
         result = subprocess.run(
             [sys.executable, "-m", "bench", "fuzz_parsers", "--target", name, "--seconds", str(args.seconds)],

@@ -101,3 +101,23 @@ def test_name_normalisation_never_raises_and_is_idempotent(text: str) -> None:
     for token in search_tokens(text):
         assert token == token.strip() and token
         fold_token(token)
+
+
+def test_every_fuzz_target_runs_on_its_seeds() -> None:
+    """The atheris harness's targets stay runnable in CI, on seeds that once found problems."""
+    from bench.fuzz_parsers import TARGETS, _target
+    from yurd.core.testing.hostile import TRAVERSAL_NAMES, xlsx_bomb, zip_with_member
+
+    seeds = [
+        b"",
+        b"\x00",
+        b"PK\x03\x04junk",
+        xlsx_bomb(8),
+        zip_with_member("../../x"),
+        b'<!DOCTYPE d [<!ENTITY x "y">]>',
+    ]
+    seeds += [name.encode() for name in TRAVERSAL_NAMES]
+    for name in TARGETS:
+        target = _target(name)
+        for seed in seeds:
+            target(seed)
