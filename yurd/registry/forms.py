@@ -10,7 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind
-from yurd.registry.models import Household, HouseholdRole, Person, Sex, Wave
+from yurd.registry.models import (
+    Certainty,
+    ContactDetails,
+    Household,
+    HouseholdRole,
+    IdentityDocument,
+    Person,
+    PersonName,
+    Sex,
+    Wave,
+)
 from yurd.registry.selectors import RegistryFilters
 
 YES_NO = [("", _("any")), ("yes", _("yes")), ("no", _("no"))]
@@ -231,3 +241,87 @@ class ExportForm(forms.Form):
 class ConsentForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
     given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# --- Person page: name forms, kinship, sensitive groups -------------------------------------
+
+SCRIPTS = [
+    ("", _("unknown")),
+    ("az-Latn", _("Azerbaijani (Latin)")),
+    ("az-Cyrl", _("Azerbaijani (Cyrillic)")),
+    ("ru", _("Russian")),
+    ("hy", _("Armenian")),
+    ("en", _("English or passport transliteration")),
+    ("other", _("other")),
+]
+
+
+class PersonNameForm(forms.ModelForm, ReasonMixin):
+    script = forms.ChoiceField(label=_("Language and script"), choices=SCRIPTS, required=False)
+
+    class Meta:
+        model = PersonName
+        fields = ["surname", "given_name", "patronymic", "script", "kind", "source"]
+        labels = {"kind": _("Kind (maiden name, passport, spelling in a source)")}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(part) for part in ("surname", "given_name", "patronymic")):
+            self.add_error("surname", _("Give at least one part of the name."))
+        return data
+
+
+class KinshipRelation:
+    """Which way the edge points, seen from the person whose page this is."""
+
+    PARENT_OF = "parent_of"
+    CHILD_OF = "child_of"
+    SPOUSE_OF = "spouse_of"
+    CHOICES = [
+        (PARENT_OF, _("is a parent of")),
+        (CHILD_OF, _("is a child of")),
+        (SPOUSE_OF, _("is the spouse of")),
+    ]
+
+
+class KinshipForm(ReasonMixin):
+    relation = forms.ChoiceField(label=_("This person"), choices=KinshipRelation.CHOICES)
+    other_person = forms.CharField(
+        label=_("Relative's person code"), max_length=16, help_text=_("e.g. P-0012345, from the relative's page")
+    )
+    source = forms.CharField(label=_("Source"), max_length=200, required=False)
+    certainty = forms.ChoiceField(label=_("Certainty"), choices=Certainty.choices, initial=Certainty.HIGH)
+
+    field_order = ["relation", "other_person", "source", "certainty", "reason"]
+
+    def __init__(self, *args: Any, person: Person, find_person: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.find_person = find_person
+
+    def clean_other_person(self) -> Person:
+        code = self.cleaned_data["other_person"].strip().upper()
+        other = self.find_person(code)
+        if other is None:
+            raise forms.ValidationError(_("No person with this code that you may see."))
+        if other.pk == self.person.pk:
+            raise forms.ValidationError(_("A person cannot be their own relative."))
+        return other
+
+
+class ContactForm(forms.ModelForm, ReasonMixin):
+    class Meta:
+        model = ContactDetails
+        fields = ["phone", "email", "address"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class IdentityDocumentForm(forms.ModelForm, ReasonMixin):
+    class Meta:
+        model = IdentityDocument
+        fields = ["kind", "number", "issued_by", "issued_on"]
+        labels = {"kind": _("Kind (passport, birth certificate, refugee card)")}
+
+
+class RemoveForm(ReasonMixin):
+    """Removing a record needs only the reason, kept in the history."""

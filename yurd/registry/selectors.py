@@ -425,8 +425,61 @@ def descendant_tree(person: Person, *, max_generations: int = 6) -> tuple[TreeIt
     ]
 
 
+@dataclass
+class Relative:
+    """One kinship edge seen from a person: how the other person is related to them."""
+
+    edge: Kinship
+    relation: str  # "parent", "child", "spouse"
+    person: Person
+
+
+def person_relatives(person: Person) -> list[Relative]:
+    """A person's recorded parents, children and spouses, with source and certainty (one query)."""
+    edges = (
+        Kinship.objects.filter(Q(from_person=person) | Q(to_person=person))
+        .select_related("from_person", "to_person")
+        .order_by("kind", "pk")
+    )
+    relatives = []
+    for edge in edges:
+        outgoing = edge.from_person_id == person.pk
+        other = edge.to_person if outgoing else edge.from_person
+        relation = "spouse" if edge.kind == KinshipKind.SPOUSE_OF else "child" if outgoing else "parent"
+        relatives.append(Relative(edge=edge, relation=relation, person=other))
+    order = {"parent": 0, "spouse": 1, "child": 2}
+    return sorted(relatives, key=lambda relative: (order[relative.relation], relative.person.code))
+
+
+def person_kinship_edge(person: Person, pk: int) -> Kinship:
+    """One edge touching the person, or 404."""
+    edge = Kinship.objects.filter(Q(from_person=person) | Q(to_person=person), pk=pk).first()
+    if edge is None:
+        raise Http404
+    return edge
+
+
 def heir_lines_for(members: list[Person]) -> dict[int, HeirLine]:
     return {line.ancestor_id: line for line in HeirLine.objects.filter(ancestor__in=members)}
+
+
+def person_related_history(person: Person, *, sensitive: bool, limit: int = 200) -> dict[str, list[Any]]:
+    """History records of the person's name forms and kinship edges, and with `sensitive`
+    of their contact details and identity documents (including removed ones).
+    """
+    from yurd.registry.models import ContactDetails, IdentityDocument, PersonName
+
+    def newest(queryset: Any) -> list[Any]:
+        return list(queryset.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+
+    groups = {
+        "names": newest(PersonName.history.filter(person_id=person.pk)),
+        "kinship": newest(Kinship.history.filter(Q(from_person_id=person.pk) | Q(to_person_id=person.pk))),
+    }
+    if sensitive:
+        groups["contact"] = newest(ContactDetails.history.filter(person_id=person.pk))
+        groups["documents"] = newest(IdentityDocument.history.filter(person_id=person.pk))
+    return groups
 
 
 def record_history(instance: Any, *, limit: int = 200) -> list[Any]:

@@ -19,9 +19,11 @@ from yurd.registry.codes import allocate_code, allocate_codes
 from yurd.registry.models import (
     Certainty,
     Consent,
+    ContactDetails,
     HeirLine,
     Household,
     HouseholdRole,
+    IdentityDocument,
     Kinship,
     KinshipKind,
     Person,
@@ -227,6 +229,7 @@ def person_name_add(
     script: str = "",
     kind: str = "",
     source: str = "",
+    reason: str = "",
 ) -> PersonName:
     """Another form of a person's name; the search box finds the person by it at once."""
     _require(actor, "registry.add_personname")
@@ -242,7 +245,7 @@ def person_name_add(
         kind=kind,
         source=source,
     )
-    _save(name, actor, _("Name form added"))
+    _save(name, actor, reason or _("Name form added"))
     reindex_person(person)
     return name
 
@@ -256,6 +259,7 @@ def kinship_add(
     kind: str,
     source: str = "",
     certainty: str = Certainty.HIGH,
+    reason: str = "",
 ) -> Kinship:
     """`from_person` is parent (or spouse) of `to_person`; refuses loops in parenthood."""
     _require(actor, "registry.add_kinship")
@@ -271,8 +275,135 @@ def kinship_add(
     ):
         raise ValidationError(_("These two people are already recorded as spouses."))
     kinship = Kinship(from_person=from_person, to_person=to_person, kind=kind, source=source, certainty=certainty)
-    _save(kinship, actor, _("Kinship recorded"))
+    _save(kinship, actor, reason or _("Kinship recorded"))
     return kinship
+
+
+PERSON_NAME_FIELDS = ("surname", "given_name", "patronymic", "script", "kind", "source")
+CONTACT_FIELDS = ("phone", "email", "address")
+DOCUMENT_FIELDS = ("kind", "number", "issued_by", "issued_on")
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you change this record.")})
+
+
+def _delete(instance: models.Model, actor: Actor, reason: str) -> None:
+    """Delete with a history record naming the actor and the reason."""
+    instance._history_user = actor.user  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+    instance.delete()
+
+
+@transaction.atomic
+def person_name_update(*, actor: Actor, name: PersonName, reason: str, **changes: Any) -> PersonName:
+    _require(actor, "registry.change_personname")
+    _require_reason(reason)
+    name = PersonName.objects.select_for_update().select_related("person__household").get(pk=name.pk)
+    _ensure_household_in_scope(actor, name.person.household)
+    for field, value in changes.items():
+        if field not in PERSON_NAME_FIELDS:
+            raise TypeError(f"unknown name field {field!r}")
+        setattr(name, field, value)
+    if not (name.surname or name.given_name or name.patronymic):
+        raise ValidationError(_("Give at least one part of the name."))
+    _save(name, actor, reason)
+    reindex_person(name.person)
+    return name
+
+
+@transaction.atomic
+def person_name_remove(*, actor: Actor, name: PersonName, reason: str) -> None:
+    """Remove a name form (a wrong spelling); the history keeps it, and search forgets it."""
+    _require(actor, "registry.change_personname")
+    _require_reason(reason)
+    name = PersonName.objects.select_for_update().select_related("person__household").get(pk=name.pk)
+    _ensure_household_in_scope(actor, name.person.household)
+    person = name.person
+    _delete(name, actor, reason)
+    reindex_person(person)
+
+
+@transaction.atomic
+def kinship_remove(*, actor: Actor, kinship: Kinship, reason: str) -> None:
+    """Remove a kinship edge recorded in error. Correcting the family record is a change
+    to kinship (registrars hold it); the history keeps the edge and the reason.
+    """
+    _require(actor, "registry.change_kinship")
+    _require_reason(reason)
+    kinship = (
+        Kinship.objects.select_for_update()
+        .select_related("from_person__household", "to_person__household")
+        .get(pk=kinship.pk)
+    )
+    _ensure_household_in_scope(actor, kinship.from_person.household)
+    _ensure_household_in_scope(actor, kinship.to_person.household)
+    _delete(kinship, actor, reason)
+
+
+def _require_sensitive(actor: Actor, permission: str) -> None:
+    _require(actor, "registry.view_sensitive")
+    _require(actor, permission)
+
+
+@transaction.atomic
+def contact_update(*, actor: Actor, person: Person, reason: str, **values: Any) -> ContactDetails:
+    """Create or change a person's contact details (a sensitive group)."""
+    _require_sensitive(actor, "registry.change_contactdetails")
+    _require_reason(reason)
+    person = Person.objects.select_related("household").get(pk=person.pk)
+    _ensure_household_in_scope(actor, person.household)
+    contact = ContactDetails.objects.select_for_update().filter(person=person).first()
+    if contact is None:
+        _require(actor, "registry.add_contactdetails")
+        contact = ContactDetails(person=person)
+    for field, value in values.items():
+        if field not in CONTACT_FIELDS:
+            raise TypeError(f"unknown contact field {field!r}")
+        setattr(contact, field, value)
+    _save(contact, actor, reason)
+    return contact
+
+
+@transaction.atomic
+def identity_document_add(*, actor: Actor, person: Person, reason: str, **values: Any) -> IdentityDocument:
+    _require_sensitive(actor, "registry.add_identitydocument")
+    _require_reason(reason)
+    person = Person.objects.select_related("household").get(pk=person.pk)
+    _ensure_household_in_scope(actor, person.household)
+    unknown = set(values) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown document fields: {sorted(unknown)}")
+    document = IdentityDocument(person=person, **values)
+    _save(document, actor, reason)
+    return document
+
+
+@transaction.atomic
+def identity_document_update(
+    *, actor: Actor, document: IdentityDocument, reason: str, **changes: Any
+) -> IdentityDocument:
+    _require_sensitive(actor, "registry.change_identitydocument")
+    _require_reason(reason)
+    document = IdentityDocument.objects.select_for_update().select_related("person__household").get(pk=document.pk)
+    _ensure_household_in_scope(actor, document.person.household)
+    for field, value in changes.items():
+        if field not in DOCUMENT_FIELDS:
+            raise TypeError(f"unknown document field {field!r}")
+        setattr(document, field, value)
+    _save(document, actor, reason)
+    return document
+
+
+@transaction.atomic
+def identity_document_remove(*, actor: Actor, document: IdentityDocument, reason: str) -> None:
+    """Remove a document entered in error; the history keeps it with the reason."""
+    _require_sensitive(actor, "registry.change_identitydocument")
+    _require_reason(reason)
+    document = IdentityDocument.objects.select_for_update().select_related("person__household").get(pk=document.pk)
+    _ensure_household_in_scope(actor, document.person.household)
+    _delete(document, actor, reason)
 
 
 def _is_ancestor(candidate: int, person: int, *, limit: int = 12) -> bool:
@@ -333,11 +464,18 @@ __all__ = [
     "allocate_codes",
     "consent_record",
     "consent_withdraw",
+    "contact_update",
     "heir_line_create",
     "household_register",
     "household_update",
+    "identity_document_add",
+    "identity_document_remove",
+    "identity_document_update",
     "kinship_add",
+    "kinship_remove",
     "person_add",
     "person_name_add",
+    "person_name_remove",
+    "person_name_update",
     "person_update",
 ]

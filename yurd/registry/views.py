@@ -25,12 +25,18 @@ from yurd.registry import selectors, services
 from yurd.registry.exports import export_csv, export_xlsx, registry_export
 from yurd.registry.forms import (
     ConsentForm,
+    ContactForm,
     ExportForm,
     FilterForm,
     HouseholdEditForm,
+    IdentityDocumentForm,
     ImportUploadForm,
+    KinshipForm,
+    KinshipRelation,
     MemberFormSet,
     PersonEditForm,
+    PersonNameForm,
+    RemoveForm,
     WizardConsentForm,
     WizardHouseholdForm,
     WizardOriginForm,
@@ -38,7 +44,7 @@ from yurd.registry.forms import (
 )
 from yurd.registry.imports import ImportFileError, ImportRefusedError, rejected_rows_csv, template_csv
 from yurd.registry.imports.services import import_create, staged_errors
-from yurd.registry.models import ImportBatch, Person
+from yurd.registry.models import ContactDetails, IdentityDocument, ImportBatch, KinshipKind, Person, PersonName
 from yurd.registry.search import registry_search
 from yurd.registry.tasks import commit_import_task, validate_import_task
 
@@ -109,23 +115,320 @@ def household_detail(request: HttpRequest, code: str) -> HttpResponse:
 @logs_record_view("registry.person")
 def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
-    sees_sensitive = request.user.has_perm("registry.view_sensitive")
     descendants, heir_generations = selectors.descendant_tree(person)
     context: dict[str, Any] = {
         "person": person,
-        "other_names": person.other_names.all(),
         "consents": person.consents.order_by("-given_on"),
         "descendants": descendants,
         "heir_generations": heir_generations,
         "heir_line": getattr(person, "heir_line", None) if person.is_deceased else None,
-        "sees_sensitive": sees_sensitive,
         "consent_form": ConsentForm(initial={"given_on": timezone.localdate()}),
         "accesses": access_history(person, limit=20),
+        **_names_context(person),
+        **_kinship_context(person),
+        **_sensitive_context(request, person),
     }
-    if sees_sensitive:
-        context["contact"] = getattr(person, "contact", None)
-        context["documents"] = list(person.identity_documents.all())
     return render(request, "registry/person_detail.html", context)
+
+
+# --- Person page sections: name forms, kinship, contact details and identity documents ---------
+#
+# Each section is a partial template. Its forms post with htmx and get the section back
+# (with errors next to the fields); without htmx a success redirects to the person page
+# and an error shows the form on a page of its own.
+
+
+def _names_context(person: Person, form: PersonNameForm | None = None) -> dict[str, Any]:
+    return {
+        "person": person,
+        "other_names": list(person.other_names.order_by("pk")),
+        "name_form": form or PersonNameForm(prefix="name"),
+    }
+
+
+def _kinship_context(person: Person, form: KinshipForm | None = None) -> dict[str, Any]:
+    return {
+        "person": person,
+        "relatives": selectors.person_relatives(person),
+        "kinship_form": form or KinshipForm(prefix="kinship", person=person, find_person=None),
+    }
+
+
+def _sensitive_context(
+    request: HttpRequest,
+    person: Person,
+    *,
+    contact_form: ContactForm | None = None,
+    document_form: IdentityDocumentForm | None = None,
+) -> dict[str, Any]:
+    """Contact details and identity documents, for roles that may see them; each showing is
+    logged in the access log, as a view of the person's sensitive fields.
+    """
+    sees_sensitive = request.user.has_perm("registry.view_sensitive")
+    if not sees_sensitive:
+        return {"sees_sensitive": False}
+    log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"sensitive": SENSITIVE_GROUPS})
+    return {
+        "person": person,
+        "sees_sensitive": True,
+        "contact": ContactDetails.objects.filter(person=person).first(),
+        "documents": list(IdentityDocument.objects.filter(person=person).order_by("pk")),
+        "document_form": document_form or IdentityDocumentForm(prefix="document"),
+        "contact_form": contact_form,
+    }
+
+
+SENSITIVE_GROUPS = ["contact details", "identity documents"]
+
+
+def _section(
+    request: HttpRequest, person: Person, template: str, context: dict[str, Any], *, page_title: str, form: Any
+) -> HttpResponse:
+    """The section after a failed post: the partial for htmx, a form page otherwise."""
+    if request.headers.get("HX-Request"):
+        return render(request, template, context)
+    return render(request, "registry/person_form.html", {"person": person, "form": form, "title": page_title})
+
+
+def _done(request: HttpRequest, person: Person, template: str, context: dict[str, Any], message: str) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        return render(request, template, {**context, "saved": message})
+    messages.success(request, message)
+    return redirect("registry:person_detail", code=person.code)
+
+
+def _person(request: HttpRequest, code: str) -> Person:
+    return selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+
+
+@login_required
+@permission_required("registry.add_personname", raise_exception=True)
+@require_POST
+def person_name_add(request: HttpRequest, code: str) -> HttpResponse:
+    person = _person(request, code)
+    form = PersonNameForm(request.POST, prefix="name")
+    if form.is_valid():
+        try:
+            services.person_name_add(
+                actor=actor_from_request(request),
+                person=person,
+                reason=form.cleaned_data["reason"],
+                **{field: form.cleaned_data[field] for field in PersonNameForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _done(request, person, "registry/_person_names.html", _names_context(person), _("Name form added."))
+    context = _names_context(person, form)
+    return _section(request, person, "registry/_person_names.html", context, page_title=_("Add a name form"), form=form)
+
+
+@login_required
+@permission_required("registry.change_personname", raise_exception=True)
+def person_name_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    person = _person(request, code)
+    name = get_object_or_404(PersonName, person=person, pk=pk)
+    form = PersonNameForm(request.POST or None, instance=name, prefix="name")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_name_update(
+                actor=actor_from_request(request),
+                name=name,
+                reason=form.cleaned_data["reason"],
+                **{field: form.cleaned_data[field] for field in PersonNameForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Name form saved."))
+            return redirect("registry:person_detail", code=code)
+    return render(
+        request, "registry/person_form.html", {"person": person, "form": form, "title": _("Edit a name form")}
+    )
+
+
+@login_required
+@permission_required("registry.change_personname", raise_exception=True)
+@require_POST
+def person_name_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    person = _person(request, code)
+    name = get_object_or_404(PersonName, person=person, pk=pk)
+    form = RemoveForm(request.POST, prefix=f"remove-name-{pk}")
+    if form.is_valid():
+        services.person_name_remove(actor=actor_from_request(request), name=name, reason=form.cleaned_data["reason"])
+        return _done(request, person, "registry/_person_names.html", _names_context(person), _("Name form removed."))
+    context = {**_names_context(person), "remove_errors": {pk: form.errors}}
+    return _section(
+        request, person, "registry/_person_names.html", context, page_title=_("Remove a name form"), form=form
+    )
+
+
+def _find_person(request: HttpRequest) -> Any:
+    def find(code: str) -> Person | None:
+        try:
+            return selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+        except Http404:
+            return None
+
+    return find
+
+
+@login_required
+@permission_required("registry.add_kinship", raise_exception=True)
+@require_POST
+def kinship_add(request: HttpRequest, code: str) -> HttpResponse:
+    person = _person(request, code)
+    form = KinshipForm(request.POST, prefix="kinship", person=person, find_person=_find_person(request))
+    if form.is_valid():
+        relation, other = form.cleaned_data["relation"], form.cleaned_data["other_person"]
+        from_person, to_person = (other, person) if relation == KinshipRelation.CHILD_OF else (person, other)
+        kind = KinshipKind.SPOUSE_OF if relation == KinshipRelation.SPOUSE_OF else KinshipKind.PARENT_OF
+        try:
+            services.kinship_add(
+                actor=actor_from_request(request),
+                from_person=from_person,
+                to_person=to_person,
+                kind=kind,
+                source=form.cleaned_data["source"],
+                certainty=form.cleaned_data["certainty"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            form.add_error("other_person", str(error))
+        else:
+            context = _kinship_context(person)
+            return _done(request, person, "registry/_person_kinship.html", context, _("Kinship recorded."))
+    context = _kinship_context(person, form)
+    return _section(
+        request, person, "registry/_person_kinship.html", context, page_title=_("Record kinship"), form=form
+    )
+
+
+@login_required
+@permission_required("registry.change_kinship", raise_exception=True)
+@require_POST
+def kinship_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    person = _person(request, code)
+    edge = selectors.person_kinship_edge(person, pk)
+    form = RemoveForm(request.POST, prefix=f"remove-kinship-{pk}")
+    if form.is_valid():
+        try:
+            services.kinship_remove(actor=actor_from_request(request), kinship=edge, reason=form.cleaned_data["reason"])
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            context = _kinship_context(person)
+            return _done(request, person, "registry/_person_kinship.html", context, _("Kinship removed."))
+    context = {**_kinship_context(person), "remove_errors": {pk: form.errors}}
+    return _section(
+        request, person, "registry/_person_kinship.html", context, page_title=_("Remove kinship"), form=form
+    )
+
+
+def _require_sensitive(request: HttpRequest, permission: str) -> None:
+    if not (request.user.has_perm("registry.view_sensitive") and request.user.has_perm(permission)):
+        raise PermissionDenied
+
+
+@login_required
+def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
+    _require_sensitive(request, "registry.change_contactdetails")
+    person = _person(request, code)
+    contact = ContactDetails.objects.filter(person=person).first()
+    if request.method != "POST":
+        log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"sensitive": ["contact details"]})
+    form = ContactForm(request.POST or None, instance=contact, prefix="contact")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(
+                actor=actor_from_request(request),
+                person=person,
+                reason=form.cleaned_data["reason"],
+                **{field: form.cleaned_data[field] for field in ContactForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Contact details saved."))
+            return redirect("registry:person_detail", code=code)
+    return render(request, "registry/person_form.html", {"person": person, "form": form, "title": _("Contact details")})
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, code: str) -> HttpResponse:
+    _require_sensitive(request, "registry.add_identitydocument")
+    person = _person(request, code)
+    form = IdentityDocumentForm(request.POST, prefix="document")
+    if form.is_valid():
+        try:
+            services.identity_document_add(
+                actor=actor_from_request(request),
+                person=person,
+                reason=form.cleaned_data["reason"],
+                **{field: form.cleaned_data[field] for field in IdentityDocumentForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            context = _sensitive_context(request, person)
+            return _done(request, person, "registry/_person_sensitive.html", context, _("Identity document added."))
+    context = _sensitive_context(request, person, document_form=form)
+    return _section(
+        request, person, "registry/_person_sensitive.html", context, page_title=_("Add an identity document"), form=form
+    )
+
+
+@login_required
+def document_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _require_sensitive(request, "registry.change_identitydocument")
+    person = _person(request, code)
+    document = get_object_or_404(IdentityDocument, person=person, pk=pk)
+    if request.method != "POST":
+        log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"sensitive": ["identity documents"]})
+    form = IdentityDocumentForm(request.POST or None, instance=document, prefix="document")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.identity_document_update(
+                actor=actor_from_request(request),
+                document=document,
+                reason=form.cleaned_data["reason"],
+                **{field: form.cleaned_data[field] for field in IdentityDocumentForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Identity document saved."))
+            return redirect("registry:person_detail", code=code)
+    return render(
+        request, "registry/person_form.html", {"person": person, "form": form, "title": _("Edit an identity document")}
+    )
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    _require_sensitive(request, "registry.change_identitydocument")
+    person = _person(request, code)
+    document = get_object_or_404(IdentityDocument, person=person, pk=pk)
+    form = RemoveForm(request.POST, prefix=f"remove-document-{pk}")
+    if form.is_valid():
+        services.identity_document_remove(
+            actor=actor_from_request(request), document=document, reason=form.cleaned_data["reason"]
+        )
+        context = _sensitive_context(request, person)
+        return _done(request, person, "registry/_person_sensitive.html", context, _("Identity document removed."))
+    context = {**_sensitive_context(request, person), "remove_errors": {pk: form.errors}}
+    return _section(
+        request,
+        person,
+        "registry/_person_sensitive.html",
+        context,
+        page_title=_("Remove an identity document"),
+        form=form,
+    )
 
 
 @login_required
@@ -169,17 +472,32 @@ def person_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "registry/edit.html", {"form": form, "record": person, "title": _("Edit person")})
 
 
-def _history(request: HttpRequest, record: Model, label: str) -> HttpResponse:
-    log_access(actor_from_request(request), AccessAction.VIEW, record, detail={"page": "history"})
-    records = selectors.record_history(record)
+_HISTORY_HIDDEN = {"id", "created_at", "updated_at", "search_text", "person", "household", "from_person", "to_person"}
+
+
+def _history_rows(entries: list[Any], record_label: str = "") -> list[dict[str, Any]]:
     rows = []
-    for entry in records:
+    for entry in entries:
         changes = []
-        if entry.prev_record is not None:
+        if entry.history_type == "~" and entry.prev_record is not None:
             changes = [
                 (change.field, change.old, change.new) for change in entry.diff_against(entry.prev_record).changes
             ]
-        rows.append({"entry": entry, "changes": changes})
+        elif entry.history_type == "+":
+            # What was recorded, so that a created name form or document shows its content.
+            changes = [
+                (field.name, "", value)
+                for field in entry.instance._meta.concrete_fields
+                if field.name not in _HISTORY_HIDDEN and (value := getattr(entry.instance, field.attname, ""))
+            ]
+        rows.append({"entry": entry, "changes": changes, "record": record_label or str(entry.instance)})
+    return rows
+
+
+def _history(request: HttpRequest, record: Model, label: str, rows: list[dict[str, Any]] | None = None) -> HttpResponse:
+    log_access(actor_from_request(request), AccessAction.VIEW, record, detail={"page": "history"})
+    if rows is None:
+        rows = _history_rows(selectors.record_history(record), label)
     return render(request, "registry/history.html", {"record": record, "rows": rows, "label": label})
 
 
@@ -193,8 +511,29 @@ def household_history(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("registry.view_person", raise_exception=True)
 def person_history(request: HttpRequest, code: str) -> HttpResponse:
+    """The person's own history, with that of their name forms and kinship edges (and, for
+    roles that may see them, of their contact details and identity documents), newest first.
+    """
     person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
-    return _history(request, person, _("Person"))
+    sees_sensitive = request.user.has_perm("registry.view_sensitive")
+    groups = selectors.person_related_history(person, sensitive=sees_sensitive)
+    rows = _history_rows(selectors.record_history(person), _("Person"))
+    for label, entries in (
+        (_("Name form"), groups["names"]),
+        (_("Kinship"), groups["kinship"]),
+        (_("Contact details"), groups.get("contact", [])),
+        (_("Identity document"), groups.get("documents", [])),
+    ):
+        rows += _history_rows(entries, label)
+    rows.sort(key=lambda row: (row["entry"].history_date, row["entry"].history_id), reverse=True)
+    if sees_sensitive:
+        log_access(
+            actor_from_request(request),
+            AccessAction.VIEW,
+            person,
+            detail={"page": "history", "sensitive": SENSITIVE_GROUPS},
+        )
+    return _history(request, person, _("Person"), rows)
 
 
 @login_required
