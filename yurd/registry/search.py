@@ -102,9 +102,7 @@ def _candidate_ids(user: User | None, token_sets: list[set[int]], limit: int) ->
     first, *others = sorted(token_sets, key=len)
     links = PersonNameToken.objects.filter(token_id__in=first)
     for ids in others:
-        links = links.filter(
-            Exists(PersonNameToken.objects.filter(person_id=OuterRef("person_id"), token_id__in=ids))
-        )
+        links = links.filter(Exists(PersonNameToken.objects.filter(person_id=OuterRef("person_id"), token_id__in=ids)))
     if user is not None and not user.full_scope:
         links = links.filter(Exists(person_queryset(user=user).filter(pk=OuterRef("person_id"))))
     else:
