@@ -122,7 +122,7 @@ def device_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if request.user.is_authenticated:
             # A browser session comes with cookies, so it must bring the CSRF token as well
             # (the view is exempt only for devices, which authenticate every request).
-            refused = CsrfViewMiddleware(lambda request: HttpResponse()).process_view(request, None, (), {})
+            refused = CsrfViewMiddleware(lambda request: HttpResponse()).process_view(request, view, (), {})
             if refused is not None:
                 return refused
             return view(request, *args, **kwargs)

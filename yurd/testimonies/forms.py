@@ -104,7 +104,7 @@ class TestimonyForm(_UserForm):
         label=_("Place of recording"), max_length=200, required=False, help_text=_("A place code or a name")
     )
     language = forms.ChoiceField(label=_("Language"), choices=TestimonyLanguage.choices)
-    media = forms.ModelChoiceField(
+    recording = forms.ModelChoiceField(
         label=_("Recording (from the evidence vault)"),
         queryset=EvidenceItem.objects.none(),
         required=False,
@@ -126,7 +126,7 @@ class TestimonyForm(_UserForm):
         super().__init__(*args, user=user, **kwargs)
         from yurd.evidence.selectors import evidence_list
 
-        self.fields["media"].queryset = (  # type: ignore[attr-defined]
+        self.fields["recording"].queryset = (  # type: ignore[attr-defined]
             evidence_list(actor=Actor(user=user))
             .filter(Q(media_type__startswith="audio/") | Q(media_type__startswith="video/"))
             .order_by("-id")

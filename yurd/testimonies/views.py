@@ -173,7 +173,7 @@ def term_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _testimony_changes(form: TestimonyForm) -> dict[str, Any]:
-    data = form.cleaned_data
+    data = {**form.cleaned_data, "media": form.cleaned_data["recording"]}
     return {name: data[name] for name in services.TESTIMONY_FIELDS}
 
 
@@ -186,7 +186,7 @@ def _initial(testimony: Testimony) -> dict[str, Any]:
         "recorded_on": str(testimony.recorded_on or ""),
         "place": testimony.place.code if testimony.place else "",
         "language": testimony.language,
-        "media": testimony.media_id,
+        "recording": testimony.media_id,
         "consent_uses": testimony.consent_uses,
         "consent_restrictions": testimony.consent_restrictions,
         "consent_given_on": testimony.consent_given_on,

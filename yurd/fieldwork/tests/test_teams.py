@@ -119,3 +119,20 @@ def test_collector_sets_her_own_device_password(client, teams):
     assert make_user("reader", Role.ANALYST)
     client.force_login(make_user("reader-two", Role.ANALYST))
     assert client.get(reverse("fieldwork:own_device_password")).status_code == 403
+
+
+def test_team_list_query_count_does_not_grow_with_teams(client, registrar, teams):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(registrar)
+    url = reverse("fieldwork:team_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(5):
+        Team.objects.create(name=f"Extra {number}").members.add(teams["north_user"])
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert "Extra 4" in page.content.decode()
+    assert len(many) == len(few)

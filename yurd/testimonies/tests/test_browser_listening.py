@@ -10,8 +10,8 @@ from yurd.accounts.roles import Role
 from yurd.core.actors import system_actor
 from yurd.core.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_user
 from yurd.evidence.services import evidence_ingest
+from yurd.testimonies import services as testimony_services
 from yurd.testimonies.demo import silent_wav
-from yurd.testimonies.services import testimony_create
 
 
 @pytest.mark.browser
@@ -25,7 +25,7 @@ def test_added_segment_link_plays_from_its_start(page: Any, live_server: Any) ->
         media_type="audio/wav",
         kind="audio",
     ).item
-    testimony = testimony_create(
+    testimony = testimony_services.testimony_create(
         actor=system_actor(),
         title="A quiet account",
         interviewer="Interviewer (synthetic)",
