@@ -60,7 +60,7 @@ class FilterForm(forms.Form):
     origin_place = forms.TypedChoiceField(
         label=_("Origin settlement"), coerce=int, required=False, empty_value=None, widget=PlainSelect
     )
-    wave = forms.ModelChoiceField(label=_("Wave"), queryset=Wave.objects.all(), required=False, widget=PlainSelect)
+    wave = forms.TypedChoiceField(label=_("Wave"), coerce=int, required=False, empty_value=None, widget=PlainSelect)
     current_district = forms.TypedChoiceField(
         label=_("Current district"), coerce=int, required=False, empty_value=None, widget=PlainSelect
     )
@@ -82,6 +82,8 @@ class FilterForm(forms.Form):
             (settlements if kind == PlaceKind.SETTLEMENT else districts).append((pk, name))
         self.fields["origin_place"].choices = settlements  # type: ignore[attr-defined]
         self.fields["current_district"].choices = districts  # type: ignore[attr-defined]
+        waves = Wave.objects.order_by("year_from").values_list("pk", "name")
+        self.fields["wave"].choices = [("", _("any")), *waves]  # type: ignore[attr-defined]
 
     def filters(self) -> RegistryFilters:
         if not self.is_valid():
@@ -93,7 +95,7 @@ class FilterForm(forms.Form):
 
         return RegistryFilters(
             origin_place=data["origin_place"],
-            wave=data["wave"].pk if data["wave"] else None,
+            wave=data["wave"],
             current_district=data["current_district"],
             deceased=yes_no(data["deceased"]),
             consent=yes_no(data["consent"]),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 from django.http import Http404
@@ -54,10 +54,8 @@ def _place_prefix_q(lookup: str, place_id: int) -> Q:
     """The place and everything within it, as a list of ids: the gazetteer is small, and an
     IN on the indexed foreign key is far cheaper on large registries than a join with LIKE.
     """
-    place = Place.objects.filter(pk=place_id).only("path").first()
-    if place is None:
-        return Q(pk__in=[])
-    within = list(Place.objects.filter(path__startswith=place.path).values_list("pk", flat=True))
+    path = Place.objects.filter(pk=place_id).values("path")[:1]
+    within = list(Place.objects.filter(path__startswith=Subquery(path)).values_list("pk", flat=True))
     return Q(**{f"{lookup}_id__in": within})
 
 
