@@ -42,8 +42,15 @@ def explain_pair(  # noqa: PLR0912 - one sentence per field
     given = levels.get("given_name", "unknown")
     if surname != "unknown" or given != "unknown":
         phrases.append(f"names: {left.display_name} / {right.display_name}")
+    spellings = {
+        "surname": (left.surname_latin, right.surname_latin),
+        "given_name": (left.given_latin, right.given_latin),
+    }
     for field, words in (("surname", "surname"), ("given_name", "given name")):
         label = levels.get(field, "unknown")
+        if label == "same name":
+            first, second = spellings[field]
+            label = "same spelling" if first and first == second else "same name in another spelling"
         if label == "unknown":
             phrases.append(f"{words} missing on one side")
         else:

@@ -59,14 +59,26 @@ def _levels_by_gamma() -> dict[str, dict[int, str]]:
     return mapping
 
 
-def _train(linker: object, record_count: int, *, link: bool) -> bool:
+def _fill(tables: list[list[NormalisedRecord]]) -> dict[str, float]:
+    """Share of records with each optional training field filled in."""
+    records = [record for table in tables for record in table]
+    if not records:
+        return {}
+    return {
+        "patronymic_key": sum(1 for record in records if record.patronymic_key) / len(records),
+        "place_key": sum(1 for record in records if record.place_key) / len(records),
+    }
+
+
+def _train(linker: object, record_count: int, *, link: bool, fill: dict[str, float] | None = None) -> bool:
     training = linker.training  # type: ignore[attr-defined]
     try:
         training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.7)
     except Exception:
         logging.getLogger(__name__).info("prior match probability kept at its default")
     training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, record_count * 20.0)), seed=7)
-    for rule in model.TRAINING_RULES:
+    rules = model.training_rules(fill) if fill is not None else model.TRAINING_RULES
+    for rule in rules:
         try:
             training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True, max_pairs=2e6)
         except Exception:
@@ -118,7 +130,7 @@ def _score(tables: list[list[NormalisedRecord]], *, link: bool, floor: float) ->
     linker = Linker(frames if link else frames[0], settings, log_level=None)
     trained = False
     if large:
-        trained = _train(linker, record_count, link=link)
+        trained = _train(linker, record_count, link=link, fill=_fill(tables))
     predictions = linker.inference.predict(threshold_match_probability=floor)
     columns = ["unique_id_l", "unique_id_r", "match_probability"]
     columns += [f"gamma_{name}" for name in _COMPARISONS] + [f"mw_{name}" for name in _COMPARISONS]

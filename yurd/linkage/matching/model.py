@@ -20,19 +20,26 @@ def _null(column: str) -> dict[str, Any]:
     }
 
 
-def _level(sql: str, label: str, m: float, u: float, tf_column: str | None = None) -> dict[str, Any]:
+def _level(
+    sql: str, label: str, m: float, u: float, tf_column: str | None = None, *, own_u: bool = False
+) -> dict[str, Any]:
     level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
     if tf_column:
         level["tf_adjustment_column"] = tf_column
         level["tf_adjustment_weight"] = 1.0
+        if own_u:
+            level["disable_tf_exact_match_detection"] = True
     return level
 
 
-def _name_comparison(column: str, latin_column: str, label: str, *, other: str | None) -> dict[str, Any]:
+def _name_comparison(column: str, label: str, *, other: str | None) -> dict[str, Any]:
     levels = [
         _null(column),
-        _level(f"{latin_column}_l = {latin_column}_r", "same spelling", 0.55, 0.002, tf_column=column),
-        _level(f"{column}_l = {column}_r", "same name in another spelling", 0.3, 0.004, tf_column=column),
+        # One level for the same name in any spelling: the term-frequency adjustment divides the u of
+        # plain key equality by the name's frequency. (A "same spelling" level above a "same key"
+        # level left the latter a tiny u, and every common name then counted against a match.)
+        # The explanation still tells an identical spelling from a transliteration.
+        _level(f"{column}_l = {column}_r", "same name", 0.85, 0.004, tf_column=column),
     ]
     if other:
         levels.append(
@@ -74,8 +81,8 @@ def _name_comparison(column: str, latin_column: str, label: str, *, other: str |
 
 def comparisons() -> list[dict[str, Any]]:
     return [
-        _name_comparison("surname_key", "surname_latin", "surname", other="given_key"),
-        _name_comparison("given_key", "given_latin", "given_name", other="surname_key"),
+        _name_comparison("surname_key", "surname", other="given_key"),
+        _name_comparison("given_key", "given_name", other="surname_key"),
         {
             "output_column_name": "patronymic",
             "comparison_levels": [
@@ -166,14 +173,30 @@ DETERMINISTIC_RULES = [
 ]
 
 # Expectation maximisation runs once per rule; each rule leaves the other fields free to learn.
-# Each rule must yield mostly true matches, or EM learns "same family" instead of "same person".
-# A rule on names alone would also gather namesakes (a grandson named after his grandfather, two
-# Məmməd Məmmədovs of one village), and EM would learn that a true match often has another birth date.
-TRAINING_RULES = [
-    "l.given_key = r.given_key AND l.surname_key = r.surname_key AND l.patronymic_key = r.patronymic_key",
-    "l.birth_date_key = r.birth_date_key AND l.place_key = r.place_key",
-    "l.given_key = r.given_key AND l.birth_date_key = r.birth_date_key",
-]
+# Each rule must yield mostly true matches, or EM learns "same family" instead of "same person":
+# a rule on names alone also gathers namesakes (a grandson named after his grandfather, two
+# Məmməd Məmmədovs of one village), and EM would learn that a true match often has another birth
+# date. So the name rule also requires the patronymic and the place where the data carry them.
+# The fields a rule may add when filled in often enough to keep the rule's pairs plentiful.
+OPTIONAL_TRAINING_FIELDS = ("patronymic_key", "place_key")
+MIN_FILL_FOR_TRAINING = 0.3
+
+
+def training_rules(fill: dict[str, float]) -> list[str]:
+    """EM blocking rules for data whose columns are filled in these shares (0..1)."""
+    present = [column for column in OPTIONAL_TRAINING_FIELDS if fill.get(column, 0.0) >= MIN_FILL_FOR_TRAINING]
+    names = ["given_key", "surname_key", *present]
+    dates = ["birth_date_key", *(["place_key"] if "place_key" in present else [])]
+    rules = [
+        " AND ".join(f"l.{column} = r.{column}" for column in names),  # learns dates, sex
+        " AND ".join(f"l.{column} = r.{column}" for column in dates),  # learns names, patronymic
+        # learns places and patronymics from pairs sure on everything else
+        "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.birth_date_key = r.birth_date_key",
+    ]
+    return rules
+
+
+TRAINING_RULES = training_rules({"patronymic_key": 1.0, "place_key": 1.0})
 
 
 def _without_term_frequencies(comparison: dict[str, Any]) -> dict[str, Any]:
