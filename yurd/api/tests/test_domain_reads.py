@@ -122,3 +122,20 @@ def test_analyst_receives_no_name_from_the_new_endpoints(
     ]:
         content = client.get(url).content.decode()
         assert not any(name in content for name in names), url
+
+
+def test_testimony_recorded_outside_the_scope_is_invisible(gazetteer: Gazetteer, registrar: User) -> None:
+    from yurd.testimonies.models import Testimony
+
+    inside = make_testimony(gazetteer, title="Inside (synthetic)")
+    outside = make_testimony(gazetteer, title="Outside (synthetic)")
+    Testimony.objects.filter(pk=outside.pk).update(place=gazetteer.settlement_b1)
+    client = token_client(registrar)
+    listed = client.get(reverse("api:testimony-list")).json()
+    assert [item["code"] for item in listed["results"]] == [inside.code]
+    assert client.get(reverse("api:testimony-detail", args=[outside.code])).status_code == 404
+
+
+def test_outsider_reads_no_place_names(gazetteer: Gazetteer, outsider: User) -> None:
+    response = token_client(outsider).get(reverse("api:place-name-list"), {"place": "TST-S11"})
+    assert response.status_code == 403

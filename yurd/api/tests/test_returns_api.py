@@ -157,3 +157,10 @@ def test_lists_take_the_same_number_of_queries_for_more_rows(
     for _ in range(3):
         record(register_household(gazetteer.settlement_a1, ("Əliyev", "Əli")), dt.date(2025, 1, 1), "yes")
     assert (queries({}), queries({"household": family.code})) == few
+
+
+def test_planning_counts_stay_within_the_scope(family: Household, far_family: Household, registrar: User) -> None:
+    record(family, dt.date(2025, 1, 1), "yes")
+    record(far_family, dt.date(2025, 1, 1), "yes")
+    rows = token_client(registrar).get(reverse("api:return-planning")).json()
+    assert [row["settlement"] for row in rows] == ["TST-S11"]
