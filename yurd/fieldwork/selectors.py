@@ -50,6 +50,8 @@ def device_users() -> QuerySet[User]:
     from django.db.models import Q
 
     permission = Permission.objects.filter(codename="collect", content_type__app_label="fieldwork").first()
+    if permission is None:  # before migrations created it
+        return User.objects.none()
     return (
         User.objects.filter(is_active=True)
         .filter(Q(groups__permissions=permission) | Q(user_permissions=permission) | Q(is_superuser=True))
