@@ -152,10 +152,10 @@ def parse_export(data: bytes, file_name: str) -> list[tuple[str, SubmissionValue
             parent = row.get("_parent_index") or (row.get("PARENT_KEY") or "").split("/")[0]
             children[parent].append(row)
     grouped: dict[str, SubmissionValues] = {}
-    for row in main:
+    for number, row in enumerate(main, start=2):
         instance_id = _instance_id(row)
         if not instance_id:
-            raise SubmissionError("a row has no instanceID, KEY or _uuid column")
+            raise SubmissionError(f"row {number}: no value in the instanceID, KEY or _uuid column")
         values = grouped.get(instance_id)
         if values is None:
             values = grouped[instance_id] = {

@@ -83,3 +83,18 @@ def test_analyst_cannot_upload(client, analyst):
     client.force_login(analyst)
     response = client.post(reverse("fieldwork:export_upload"), {"file": SimpleUploadedFile("x.csv", b"a\n")})
     assert response.status_code == 403
+
+
+def test_row_without_an_instance_id_is_named_and_nothing_is_staged(client, registrar, gazetteer):
+    client.force_login(registrar)
+    data = (
+        "survey_kind,household-surname,household-given_name,KEY\n"
+        "register,Kərimov,Elçin,uuid:c0ffee00-0000-4000-8000-000000000003\n"
+        "register,Əliyev,Tofiq,\n"
+    ).encode()
+    response = client.post(
+        reverse("fieldwork:export_upload"), {"file": SimpleUploadedFile("central.csv", data)}, follow=True
+    )
+    assert "row 3" in response.content.decode()
+    assert not Submission.objects.exists()
+    assert not ImportBatch.objects.exists()
