@@ -161,6 +161,9 @@ BLOCKING_RULES = [
     "l.given_key = r.given_key AND l.birth_year = r.birth_year AND l.place_key = r.place_key",
     "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key AND l.place_key = r.place_key",
     "l.birth_date_key = r.birth_date_key AND l.place_key = r.place_key",
+    # A mistyped or missing date and a given name with a typo after its first letters.
+    "l.surname_stem = r.surname_stem AND l.place_key = r.place_key "
+    "AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)",
     "substr(l.given_key, 1, 3) = substr(r.given_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
     "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
 ]

@@ -169,6 +169,8 @@ GIVEN_NAME_VARIANTS = {
     "mogamad": "mamad",  # Mohammed
     "fatma": "fatima",
     "ismaiil": "ismail",
+    "gasum": "gasim",  # Касум for Qasım (NAMES.md: Касумов)
+    "gasumov": "gasimov",
 }
 
 
