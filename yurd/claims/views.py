@@ -48,6 +48,7 @@ from yurd.claims.models import (
 from yurd.claims.workflow import TRANSITIONS, available_transitions
 from yurd.core.access import access_history, log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.csvsafe import neutralise_row
 from yurd.core.models import AccessAction
 from yurd.places.models import Place
 from yurd.registry.models import Wave
@@ -103,17 +104,19 @@ def claim_export(request: HttpRequest) -> HttpResponse:
         )
         for claim in claims.iterator(chunk_size=2000):
             writer.writerow(
-                [
-                    claim.case_number,
-                    claim.household.code,
-                    claim.household.origin_place.code if claim.household.origin_place else "",
-                    claim.household.wave.code if claim.household.wave else "",
-                    claim.status,
-                    claim.remedy,
-                    claim.total_value if claim.total_value is not None else "",
-                    claim.currency,
-                    claim.decided_at.isoformat() if claim.decided_at else "",
-                ]
+                neutralise_row(
+                    [
+                        claim.case_number,
+                        claim.household.code,
+                        claim.household.origin_place.code if claim.household.origin_place else "",
+                        claim.household.wave.code if claim.household.wave else "",
+                        claim.status,
+                        claim.remedy,
+                        claim.total_value if claim.total_value is not None else "",
+                        claim.currency,
+                        claim.decided_at.isoformat() if claim.decided_at else "",
+                    ]
+                )
             )
         return response
     return render(request, "claims/export.html", {"form": form, "filters": filters})

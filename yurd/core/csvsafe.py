@@ -2,18 +2,21 @@
 
 A cell starting with = + - @ (or a tab or carriage return) is run as a formula by
 spreadsheet programs; prefixing an apostrophe makes it plain text. Numbers are left
-as numbers so that negative values still add up.
+as numbers so that negative values still add up, and so is text that is nothing but a
+negative number ("-45.123456", a formatted longitude): a spreadsheet reads it as that number.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"-[0-9]+(\.[0-9]+)?")
 
 
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from xml.sax.saxutils import escape
 
+from yurd.core.csvsafe import neutralise_row
 from yurd.heritage.selectors import Dossier, SiteRow
 
 CSV_COLUMNS = [
@@ -59,23 +60,22 @@ def csv_text(rows: list[SiteRow], url_for: Callable[[Any], str]) -> str:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         site = row.site
-        writer.writerow(
-            [
-                site.code,
-                site.name,
-                site.site_type.code,
-                site.settlement.name,
-                site.settlement.code,
-                f"{site.longitude:.6f}",
-                f"{site.latitude:.6f}",
-                site.geometry["type"],
-                site.period,
-                row.condition.state,
-                " ".join(fact.code for fact in row.condition.sources),
-                " ".join(fact.code for fact in row.condition.conflicts),
-                url_for(site),
-            ]
-        )
+        cells = [
+            site.code,
+            site.name,
+            site.site_type.code,
+            site.settlement.name,
+            site.settlement.code,
+            f"{site.longitude:.6f}",
+            f"{site.latitude:.6f}",
+            site.geometry["type"],
+            site.period,
+            row.condition.state,
+            " ".join(fact.code for fact in row.condition.sources),
+            " ".join(fact.code for fact in row.condition.conflicts),
+            url_for(site),
+        ]
+        writer.writerow(neutralise_row(cells))  # names and periods are typed by people
     return buffer.getvalue()
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from yurd.core.csvsafe import neutralise_row
 from yurd.linkage.matching.places import Gazetteer
 from yurd.linkage.matching.records import CONTEXT_COLUMNS, INPUT_COLUMNS
 
@@ -130,4 +131,7 @@ def write_csv(path: str | Path, header: list[str], rows: Iterable[Mapping[str, o
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([row[column] for column in header] if isinstance(row, Mapping) else row)
+            # Record ids and explanations come from the input lists; people open the result in spreadsheets.
+            writer.writerow(
+                neutralise_row([row[column] for column in header] if isinstance(row, Mapping) else list(row))
+            )
