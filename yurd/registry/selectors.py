@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, Field, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 from django.http import Http404
@@ -268,7 +268,8 @@ def _position_q(model: type[Model], order: tuple[str, ...], key: tuple[Any, ...]
     # A row-value comparison, which SQLite (3.15+) and PostgreSQL both answer with one
     # range scan of the index on the same columns.
     table = model._meta.db_table
-    columns = ", ".join(f'"{table}"."{model._meta.get_field(name).column}"' for name in order)
+    fields = [model._meta.get_field(name) for name in order]
+    columns = ", ".join(f'"{table}"."{field.column}"' for field in fields if isinstance(field, Field))
     placeholders = ", ".join(["%s"] * len(order))
     operator = ">" if after else "<"
     # Column names come from model meta and the values are parameters.
