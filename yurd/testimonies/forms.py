@@ -110,6 +110,12 @@ class TestimonyForm(_UserForm):
         required=False,
         help_text=_("Audio and video items you may see; ingest the file into the vault first."),
     )
+    other_media = forms.ModelMultipleChoiceField(
+        label=_("Other media (from the evidence vault)"),
+        queryset=EvidenceItem.objects.none(),
+        required=False,
+        help_text=_("Photographs, documents or further recordings; hold Ctrl to choose several."),
+    )
     consent_uses = forms.MultipleChoiceField(
         label=_("Consented uses"), choices=ConsentUse.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -126,11 +132,11 @@ class TestimonyForm(_UserForm):
         super().__init__(*args, user=user, **kwargs)
         from yurd.evidence.selectors import evidence_list
 
-        self.fields["recording"].queryset = (  # type: ignore[attr-defined]
-            evidence_list(actor=Actor(user=user))
-            .filter(Q(media_type__startswith="audio/") | Q(media_type__startswith="video/"))
-            .order_by("-id")
+        visible = evidence_list(actor=Actor(user=user)).order_by("-id")
+        self.fields["recording"].queryset = visible.filter(  # type: ignore[attr-defined]
+            Q(media_type__startswith="audio/") | Q(media_type__startswith="video/")
         )
+        self.fields["other_media"].queryset = visible  # type: ignore[attr-defined]
 
     def clean_narrator(self) -> Any:
         code = self.cleaned_data["narrator"].strip().upper()

@@ -110,7 +110,11 @@ class Testimony(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    history = HistoricalRecords()
+    # Photographs, documents or further recordings the narrator showed or gave.
+    other_media = models.ManyToManyField(
+        "evidence.EvidenceItem", verbose_name=_("other media"), blank=True, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[other_media])
 
     class Meta:
         verbose_name = _("testimony")

@@ -41,11 +41,14 @@ def _consent_uses(uses: Iterable[str]) -> list[str]:
 def testimony_create(*, actor: Actor, **fields: Any) -> Testimony:
     _require(actor, "testimonies.add_testimony")
     uses = _consent_uses(fields.pop("consent_uses", []))
+    other_media = list(fields.pop("other_media", []))
     with transaction.atomic(), change_context(user=actor.user, reason=_("Testimony recorded")):
         (number,) = allocate_numbers("testimony", 1)
         testimony = Testimony(code=f"T-{number:06d}", consent_uses=uses, **fields)
         testimony.full_clean()
         testimony.save()
+        if other_media:
+            testimony.other_media.set(other_media)
         ConsentEvent.objects.create(testimony=testimony, action="given", by=actor.user)
     return testimony
 
@@ -61,6 +64,7 @@ TESTIMONY_FIELDS = (
     "place",
     "language",
     "media",
+    "other_media",
     *CONSENT_FIELDS,
 )
 
@@ -73,6 +77,7 @@ def testimony_update(*, actor: Actor, testimony: Testimony, reason: str = "", **
         raise ValueError(f"not editable: {sorted(stray)}")
     if "consent_uses" in changes:
         changes["consent_uses"] = _consent_uses(changes["consent_uses"])
+    other_media = changes.pop("other_media", None)
     with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Testimony changed")):
         locked = Testimony.objects.select_for_update().get(pk=testimony.pk)
         if locked.withdrawn_at is not None:
@@ -82,6 +87,8 @@ def testimony_update(*, actor: Actor, testimony: Testimony, reason: str = "", **
             setattr(locked, name, value)
         locked.full_clean()
         locked.save()
+        if other_media is not None:
+            locked.other_media.set(list(other_media))
         changed = [name for name in CONSENT_FIELDS if getattr(locked, name) != before[name]]
         if changed:
             ConsentEvent.objects.create(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.models import AccessAction
+from yurd.evidence.selectors import visible_evidence_q
 from yurd.testimonies import selectors, services
 from yurd.testimonies.exports import testimony_export_csv
 from yurd.testimonies.forms import (
@@ -62,6 +63,10 @@ def testimony_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_withdraw": request.user.has_perm("testimonies.withdraw_testimony_consent"),
             "can_edit": request.user.has_perm("testimonies.change_testimony"),
             "consent_events": list(testimony.consent_events.select_related("by")),
+            # Only the items this user may see in the vault.
+            "other_media": list(
+                testimony.other_media.filter(visible_evidence_q(request.user)).order_by("id")  # type: ignore[arg-type]
+            ),
             "withdraw_form": WithdrawForm(),
         },
     )
@@ -187,6 +192,7 @@ def _initial(testimony: Testimony) -> dict[str, Any]:
         "place": testimony.place.code if testimony.place else "",
         "language": testimony.language,
         "recording": testimony.media_id,
+        "other_media": list(testimony.other_media.all()),
         "consent_uses": testimony.consent_uses,
         "consent_restrictions": testimony.consent_restrictions,
         "consent_given_on": testimony.consent_given_on,

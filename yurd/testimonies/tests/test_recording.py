@@ -27,6 +27,13 @@ def recording():
 
 
 def test_archivist_records_a_testimony_of_an_anonymous_narrator(client, archivist, gazetteer, recording):
+    photo = evidence_ingest(
+        actor=system_actor(),
+        stream=io.BytesIO(b"\x89PNG synthetic photo"),
+        original_name="house.png",
+        media_type="image/png",
+        title_en="The narrator's house (synthetic)",
+    ).item
     client.force_login(archivist)
     response = client.post(
         reverse("testimonies:testimony_create"),
@@ -38,6 +45,7 @@ def test_archivist_records_a_testimony_of_an_anonymous_narrator(client, archivis
             "place": "Qarabulaq",
             "language": "az",
             "recording": recording.pk,
+            "other_media": [photo.pk],
             "consent_uses": ["archive", "research"],
             "consent_restrictions": "No name in publications.",
             "consent_given_on": "2024-05-02",
@@ -49,6 +57,9 @@ def test_archivist_records_a_testimony_of_an_anonymous_narrator(client, archivis
     assert testimony.narrator is None
     assert testimony.place == gazetteer.settlement_a1
     assert testimony.media == recording
+    assert list(testimony.other_media.all()) == [photo]
+    page = client.get(reverse("testimonies:testimony_detail", args=[testimony.code])).content.decode()
+    assert "The narrator&#x27;s house (synthetic)" in page
     assert testimony.consent_uses == ["archive", "research"]
     assert ConsentEvent.objects.get(testimony=testimony).action == "given"
     assert testimony.history.first().history_user == archivist
