@@ -85,3 +85,28 @@ def test_codes_of_other_districts_never_appear_in_lists_or_search(
         assert link not in html and person.code not in html, query
     api = client.get("/api/households/").json()
     assert code not in str(api)
+
+
+def test_a_restricted_evidence_uuid_answers_404_to_those_who_may_not_see_it(
+    client: Client, registrar: User, heritage_researcher: User, archivist: User, assessor: User
+) -> None:
+    """A role that may not see evidence at all gets 403 whatever the UUID: that reveals nothing."""
+    from yurd.evidence.models import Sensitivity
+    from yurd.evidence.tests.conftest import ingest_bytes
+
+    item = ingest_bytes(b"synthetic restricted deed", name="deed.txt", sensitivity=Sensitivity.RESTRICTED)
+    missing = "00000000-0000-4000-8000-000000000009"
+    checked = 0
+    for user in (registrar, heritage_researcher, archivist, assessor):
+        if not user.has_perm("evidence.view_evidenceitem") or user.has_perm("evidence.view_restricted_evidence"):
+            continue
+        checked += 1
+        client.force_login(user)
+        for code in (str(item.public_code), missing):
+            for name in ("evidence:item_detail", "evidence:item_thumbnail"):
+                assert client.get(reverse(name, args=[code])).status_code == 404, (user, name)
+            may_download = user.has_perm("evidence.download_evidence")
+            download = client.get(reverse("evidence:item_download", args=[code])).status_code
+            assert download == (404 if may_download else 403), user
+            assert client.get(f"/api/evidence/{code}/").status_code == 404, user
+    assert checked, "no persona sees evidence without restricted items"
