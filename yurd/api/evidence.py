@@ -113,13 +113,13 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet[Any]):
         items = evidence_list(actor=actor, filters=dict(params.validated_data)).order_by("-created_at", "-id")
         page = self.paginate_queryset(items)
         log_access(actor, AccessAction.LIST, EvidenceItem, detail={"filters": dict(params.validated_data)})
-        return self.get_paginated_response(EvidenceItemSerializer(page, many=True).data)
+        return self.get_paginated_response(EvidenceItemSerializer(page, many=True, context={"request": request}).data)
 
     def retrieve(self, request: Request, public_code: str) -> Response:
         actor = api_actor(request)
         item = evidence_get(actor=actor, public_code=public_code)
         evidence_record_view(actor=actor, item=item)
-        return Response(EvidenceItemSerializer(item).data)
+        return Response(EvidenceItemSerializer(item, context={"request": request}).data)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = EvidenceIngestSerializer(data=request.data)
@@ -136,6 +136,6 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet[Any]):
                 **data,
             )
         return Response(
-            EvidenceItemSerializer(result.item).data,
+            EvidenceItemSerializer(result.item, context={"request": request}).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
         )

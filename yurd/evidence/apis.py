@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from rest_framework import generics, serializers
 
@@ -39,6 +41,15 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
 
     def get_captured(self, item: EvidenceItem) -> str | None:
         return EvidenceItem._meta.get_field("captured").value_to_string(item) or None
+
+    def to_representation(self, instance: EvidenceItem) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        # The author or collector is a person's name: withheld, like every name, from
+        # roles without the names permission (and when no request says who is asking).
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm("accounts.view_personal_names"):
+            data["author"] = None
+        return data
 
 
 class EvidenceItemListApi(generics.ListAPIView):

@@ -99,3 +99,22 @@ def test_upload_page_stores_the_file_and_a_second_upload_finds_it(client: Client
     item = EvidenceItem.objects.get()
     assert item.sha256 == hashlib.sha256(content).hexdigest()
     assert response["Location"] == f"/evidence/items/{item.public_code}/"
+
+
+@pytest.mark.parametrize(("persona", "sees_author"), [("analyst", False), ("archivist", True)])
+def test_the_author_of_an_item_is_a_name_analysts_never_receive(
+    client: Client, request: pytest.FixtureRequest, persona: str, sees_author: bool, public_item: EvidenceItem
+) -> None:
+    public_item.author = "Leyla Synthetic-Collector"
+    public_item.original_name = "Leyla-Synthetic-Collector-notes.txt"
+    public_item.save(update_fields=["author", "original_name"])
+    client.force_login(request.getfixturevalue(persona))
+    for url in (
+        f"/evidence/items/{public_item.public_code}/",
+        "/evidence/api/items/",
+        "/api/evidence/",
+        f"/api/evidence/{public_item.public_code}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert ("Synthetic-Collector" in response.content.decode()) is sees_author, url
