@@ -87,3 +87,33 @@ def test_openrosa_endpoints_without_a_session_still_ask_devices_to_authenticate(
     for path, view in URLS:
         if _is_openrosa(view):
             assert client.post(path, {}, secure=True).status_code in {401, 405}, path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/x", "/\\evil.example"])
+def test_reviewing_an_observation_never_redirects_off_site(
+    client: Client, reviewer: User, heritage_researcher: User, gazetteer: Any, target: str
+) -> None:
+    """Found here: the review form followed any `next`, an open redirect for phishing."""
+    from django.urls import reverse
+
+    from yurd.core.actors import Actor
+    from yurd.heritage.services import observation_record
+    from yurd.heritage.tests.conftest import make_site
+
+    site = make_site(heritage_researcher, gazetteer)
+    observation = observation_record(
+        actor=Actor(user=heritage_researcher),
+        site=site,
+        physical_state="destroyed",
+        certainty="high",
+        method="satellite",
+        observed_on="2021-08",
+    )
+    login_verified(client, reviewer)
+    url = reverse("heritage:observation_review", args=[observation.code])
+    response = client.post(url, {"decision": "reject", "note": "synthetic", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("heritage:site_detail", args=[site.code])
+    inside = client.post(url, {"decision": "reject", "note": "again", "next": "/heritage/review/"})
+    assert inside["Location"] == "/heritage/review/"
