@@ -73,6 +73,8 @@ class SiteForm(forms.Form):
                 self.add_error("latitude", _("Give the latitude and longitude, or a GeoJSON geometry."))
         except (ValueError, geo.GeometryError) as error:
             self.add_error("geometry", str(error))
+        except RecursionError:
+            self.add_error("geometry", _("The geometry is nested too deeply to be GeoJSON."))
         return data
 
     def clean_names(self) -> list[dict[str, Any]]:

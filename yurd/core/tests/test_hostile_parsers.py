@@ -121,3 +121,20 @@ def test_every_fuzz_target_runs_on_its_seeds() -> None:
         target = _target(name)
         for seed in seeds:
             target(seed)
+
+
+GEOJSON_TEXT = st.text(max_size=60) | st.integers(min_value=1, max_value=200_000).map(
+    lambda depth: '{"type": "Polygon", "coordinates": ' + "[" * depth + "]" * depth + "}"
+)
+
+
+@pytest.mark.django_db
+@QUICK
+@given(GEOJSON_TEXT)
+def test_the_site_form_answers_any_geometry_text_with_a_form_error(text: str) -> None:
+    """Found here: deeply nested JSON raised RecursionError out of the form (a 500)."""
+    from yurd.heritage.forms import SiteForm
+
+    form = SiteForm(data={"name": "Site", "geometry": text})
+    if not form.is_valid():
+        assert form.errors
