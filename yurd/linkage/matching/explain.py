@@ -73,6 +73,8 @@ def explain_pair(  # noqa: PLR0912 - one sentence per field
     place = levels.get("place", "unknown")
     if place == "same":
         phrases.append("same village")
+    elif place == "may be the same":
+        phrases.append("village name shared by several villages, one of them the same")
     elif place == "similar":
         phrases.append("village names similar")
     elif place == "different":

@@ -135,7 +135,22 @@ def comparisons() -> list[dict[str, Any]]:
             "comparison_levels": [
                 _null("place_key"),
                 _level("place_key_l = place_key_r", "same", 0.85, 0.05, tf_column="place_key"),
-                _level(f"{JW}(place_key_l, place_key_r) >= 0.9", "similar", 0.07, 0.02),
+                # A name several villages share: the other record's village is one of them.
+                _level(
+                    "(contains(place_key_l, '|') OR contains(place_key_r, '|')) AND "
+                    "list_has_any(string_split(place_key_l, '|'), string_split(place_key_r, '|'))",
+                    "may be the same",
+                    0.05,
+                    0.005,
+                ),
+                # Spelling similarity only for names the gazetteer did not know (ids are not words).
+                _level(
+                    f"NOT starts_with(place_key_l, '#') AND NOT starts_with(place_key_r, '#') "
+                    f"AND {JW}(place_key_l, place_key_r) >= 0.9",
+                    "similar",
+                    0.07,
+                    0.02,
+                ),
                 {
                     "sql_condition": "ELSE",
                     "label_for_charts": "different",

@@ -72,6 +72,13 @@ class Gazetteer:
 
         With two names ("Qarabulaq (Yernjatap)") the place must carry both, so a later name
         shared by several villages is settled by the historical one."""
+        found = self.candidates(text)
+        if len(found) == 1:
+            return next(iter(found))
+        return None
+
+    def candidates(self, text: str) -> set[str]:
+        """Every place id `text` may name (several when villages share a name)."""
         found: set[str] | None = None
         for key in place_candidates(text):
             ids = self._by_key.get(key, set())
@@ -82,12 +89,11 @@ class Gazetteer:
                 )
             if ids:
                 found = set(ids) if found is None else (found & ids or found)
-        if found is not None and len(found) == 1:
-            return next(iter(found))
-        return None
+        return found or set()
 
     def place_key(self, text: str) -> str:
-        """A comparison key: the place id when resolved, else the folded name (or "")."""
+        """A comparison key: the place id when resolved ("#12"); the ids joined by "|" when several
+        villages share the name ("#12|#40"); else the folded name (or "")."""
         if text not in self._place_keys:
             self._place_keys[text] = self._place_key(text)
         return self._place_keys[text]
@@ -95,8 +101,8 @@ class Gazetteer:
     def _place_key(self, text: str) -> str:
         if _PLACE_REFERENCE.fullmatch(text.strip()):
             return text.strip()  # already a place id ("#12"), as the registry writes it
-        place_id = self.resolve(text)
-        if place_id is not None:
-            return f"#{place_id}"
+        place_ids = self.candidates(text)
+        if place_ids:
+            return "|".join(f"#{place_id}" for place_id in sorted(place_ids))
         candidates = place_candidates(text)
         return candidates[0] if candidates else ""

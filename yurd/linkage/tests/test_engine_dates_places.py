@@ -71,3 +71,11 @@ def test_unknown_village_keeps_its_folded_name_as_key():
     gazetteer = Gazetteer({"11": ["Qarabulaq"]})
     assert gazetteer.resolve("Şıxlar") is None
     assert gazetteer.place_key("Şıxlar k.") == gazetteer.place_key("Шыхлар")
+
+
+def test_a_name_several_villages_share_keeps_every_candidate():
+    gazetteer = Gazetteer({"11": ["Təzəkənd", "Nor Gyugh"], "12": ["Təzəkənd"], "13": ["Qarabulaq"]})
+    assert gazetteer.resolve("Təzəkənd k.") is None
+    assert gazetteer.place_key("Təzəkənd k.") == gazetteer.place_key("с. Тазакенд") == "#11|#12"
+    # The later name belongs to one of them only, and settles the shared one.
+    assert gazetteer.place_key("Təzəkənd (Nor Gyugh)") == gazetteer.place_key("Nor Gyugh") == "#11"

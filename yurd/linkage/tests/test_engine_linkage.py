@@ -75,3 +75,13 @@ def test_linking_two_lists_finds_the_same_person():
     result = link(list_a, list_b)
     matched = {(pair.left, pair.right) for pair in result.pairs if pair.same_cluster}
     assert matched == {("a:x1", "b:y1")}
+
+
+def test_exact_spellings_follow_columns_filled_the_wrong_way_round():
+    from yurd.linkage.matching.records import normalise_record
+
+    swapped = normalise_record({"record_id": "1", "given_name": "İsmayılov", "surname": "Rəşid"})
+    other = normalise_record({"record_id": "2", "given_name": "Cəfərov", "surname": "Rəşid"})
+    assert (swapped.given_latin, swapped.surname_latin) == ("rəşid", "ismayılov")
+    # Two swapped rows sharing only the given name do not "agree on the surname spelling".
+    assert swapped.surname_latin != other.surname_latin

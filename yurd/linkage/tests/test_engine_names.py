@@ -66,3 +66,10 @@ def test_given_name_variants_meet():
 
 def test_surname_stems_join_the_forms_of_a_family_name():
     assert surname_stem("mamadov") == surname_stem("mamadli") == surname_stem("mamadzada") == "mamad"
+
+
+def test_an_ov_surname_wins_over_a_given_name_ending_in_li():
+    # Vəli ends like Məmmədli; the -ov ending tells which word is the surname.
+    assert parse_name(full_name="Vali Babayev") == parse_name(full_name="BABAYEV, VALI")
+    assert parse_name(full_name="Vali Huseynov").given == "vali"
+    assert parse_name(full_name="Vali Mammadli").surname == "mamadli"
