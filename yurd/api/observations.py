@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +20,7 @@ from yurd.api.permissions import RolePermission
 from yurd.api.service_calls import PartialDateInput, api_actor, partial_date_text, request_user, service_errors
 from yurd.core.access import log_access
 from yurd.core.models import AccessAction
+from yurd.core.parsers import JSONParser
 from yurd.evidence.models import EvidenceItem, Sensitivity
 from yurd.evidence.selectors import links_for_targets, visible_evidence_q
 from yurd.heritage.models import (

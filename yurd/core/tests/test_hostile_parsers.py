@@ -138,3 +138,21 @@ def test_the_site_form_answers_any_geometry_text_with_a_form_error(text: str) ->
     form = SiteForm(data={"name": "Site", "geometry": text})
     if not form.is_valid():
         assert form.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/households/", "/api/observations/"])
+def test_the_api_answers_deeply_nested_json_with_400(path: str) -> None:
+    """Found here: DRF's JSON parser let RecursionError through (a 500)."""
+    from rest_framework.test import APIClient
+
+    from yurd.accounts.roles import Role
+    from yurd.core.testing.personas import make_user
+
+    client = APIClient()
+    client.force_authenticate(make_user("registrar-rasim", Role.REGISTRAR, Role.HERITAGE_RESEARCHER))
+    depth = 100_000
+    body = '{"household": ' + "[" * depth + "]" * depth + "}"
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code == 400, response.content[:200]
+    assert b"nested too deeply" in response.content
