@@ -329,3 +329,24 @@ def test_privileged_upload_pages_answer_for_administrators(client: Client, admin
     login_verified(client, administrator)
     for name in ("registry:import_new", "claims:valuation_import", "places:place_import"):
         assert client.get(reverse(name)).status_code == 200, name
+
+
+@pytest.mark.parametrize(
+    "name", ["deed\r\nSet-Cookie: x=1.txt", '"; filename="evil.exe', "../../etc/passwd", "con.txt"]
+)
+def test_an_evidence_download_names_the_file_safely(client: Client, administrator: User, name: str) -> None:
+    """Names come from uploads, the API and `yurd evidence ingest`: none may split or redirect the header."""
+    import io
+
+    from yurd.evidence.services import evidence_ingest
+
+    item = evidence_ingest(
+        actor=system_actor(), stream=io.BytesIO(b"synthetic " + name.encode()), original_name=name
+    ).item
+    login_verified(client, administrator)
+    response = client.get(reverse("evidence:item_download", args=[item.public_code]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert "\r" not in disposition and "\n" not in disposition and "/" not in disposition
+    assert "Set-Cookie" not in response.headers or "x=1" not in response.headers["Set-Cookie"]
+    assert b"".join(response.streaming_content).startswith(b"synthetic ")
