@@ -241,14 +241,16 @@ def build_dashboard(*, user: User) -> Dashboard:
 
 
 def _heritage_series(*, user: User) -> Series:
-    """Sites by derived condition (sites are not people: no suppression)."""
+    """Sites by condition (sites are not people: no suppression), grouped on the condition
+    each site stores (yurd.heritage.services.site_condition_refresh keeps it current as
+    observations are recorded, approved and rejected)."""
     from yurd.heritage import selectors as heritage
     from yurd.heritage.models import PhysicalState
 
-    site_ids = list(heritage.sites_visible(user=user).values_list("pk", flat=True))
-    counts: dict[Any, int] = {}
-    for condition in heritage.conditions_for(site_ids).values():
-        counts[condition.state] = counts.get(condition.state, 0) + 1
+    counts: dict[Any, int] = {
+        row["condition_state"]: row["number"]
+        for row in _grouped(heritage.sites_visible(user=user).select_related(None), "condition_state")
+    }
     labels = dict(PhysicalState.choices)
     order = [state for state in labels if state in counts] + sorted(state for state in counts if state not in labels)
     return _series(

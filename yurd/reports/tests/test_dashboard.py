@@ -90,3 +90,43 @@ def test_bars_link_to_the_filtered_household_list(client: Client, gazetteer: Gaz
     response = client.get(link)
     assert response.status_code == 200
     assert response.context["page"].count == 2
+
+
+def test_heritage_figure_counts_each_sites_current_condition(
+    gazetteer: Gazetteer, administrator: User, heritage_researcher: User
+) -> None:
+    """The figure groups the condition each site stores; it must agree with the condition
+    derived from the published observations, including a later observation's change."""
+    from yurd.core.actors import Actor
+    from yurd.heritage.models import PhysicalState
+    from yurd.heritage.selectors import conditions_for
+    from yurd.heritage.services import observation_record
+    from yurd.heritage.tests.conftest import make_site
+
+    sites = [make_site(heritage_researcher, gazetteer, name=f"Site {number}") for number in range(3)]
+    for site, state in zip(sites[:2], ["moderately_damaged", "slightly_damaged"], strict=True):
+        observation_record(
+            actor=Actor(user=heritage_researcher),
+            site=site,
+            physical_state=state,
+            certainty="high",
+            method="field_visit",
+            observed_on="2019",
+        )
+    observation_record(
+        actor=Actor(user=heritage_researcher),
+        site=sites[1],
+        physical_state="moderately_damaged",
+        certainty="high",
+        method="field_visit",
+        observed_on="2023",
+    )
+    figure = series(build_dashboard(user=administrator), "heritage_by_condition")
+    shown = dict(zip(figure.labels, figure.values, strict=True))  # type: ignore[attr-defined]
+    derived: dict[str, int] = {}
+    for condition in conditions_for([site.pk for site in sites]).values():
+        derived[condition.state] = derived.get(condition.state, 0) + 1
+    assert sum(shown.values()) == 3
+    assert derived == {"moderately_damaged": 2, "unknown": 1}
+    assert sorted(shown.values()) == sorted(derived.values())
+    assert shown[str(PhysicalState.MODERATELY_DAMAGED.label)] == 2
