@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from yurd.accounts.roles import Role
 from yurd.core.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
@@ -34,7 +35,8 @@ def test_record_intention_and_see_it_in_the_planning_view(page: Any, live_server
 
     page.click("a:has-text('Qarabulaq')")
     page.wait_for_selector("h1:has-text('Return plan for Qarabulaq')")
-    assert page.locator("#households-returning").inner_text() == "1"
-    assert page.locator("#people-returning").inner_text() == "1"
-    assert page.locator(f"td:has-text('{household.code}')").is_visible()
-    page.wait_for_selector("#returns-map .leaflet-interactive")
+    # Auto-waiting assertions: a loaded machine may still be drawing the page.
+    expect(page.locator("#households-returning")).to_have_text("1")
+    expect(page.locator("#people-returning")).to_have_text("1")
+    expect(page.locator(f"td:has-text('{household.code}')")).to_be_visible()
+    expect(page.locator("#returns-map .leaflet-interactive").first).to_be_visible()
