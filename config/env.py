@@ -82,7 +82,10 @@ def database_config(url: str) -> dict[str, object]:
     except ValueError as error:
         raise ImproperlyConfiguredError(f"DATABASE_URL could not be parsed: {error}") from None
     if scheme == "sqlite":
-        config["CONN_MAX_AGE"] = 0
+        # Kept open like PostgreSQL's: a fresh SQLite connection per request re-reads the
+        # schema and runs the PRAGMAs, and closing the last one checkpoints the WAL, which
+        # together cost more than a whole API list request (issue 8 benchmark).
+        config["CONN_MAX_AGE"] = 60
         # WAL lets the worker write while the web process reads; busy timeout waits
         # for a lock instead of failing at once.
         config["OPTIONS"] = {
