@@ -156,46 +156,44 @@ def _storage(value: Any) -> str | None:
     return None if value is None else (value.to_storage() if value else "")
 
 
-def _in_order(rows: dict[int, dict[str, Any]], pks: list[int]) -> list[dict[str, Any]]:
-    return [rows[pk] for pk in pks if pk in rows]
-
-
-def household_rows(pks: list[int]) -> list[dict[str, Any]]:
-    """HouseholdSerializer(many=True).data for these households, in this order."""
-    rows = {
-        pk: {
+def household_rows(keys: Any, *, order: tuple[str, ...] = ("code",)) -> list[dict[str, Any]]:
+    """HouseholdSerializer(many=True).data for the households whose ids `keys` gives (a
+    list, or a sliced queryset of ids used as a subquery), in `order`."""
+    return [
+        {
             "code": code,
             "origin_place": origin,
             "wave": wave,
             "displacement_date": _storage(displaced),
             "current_place": current,
         }
-        for pk, code, origin, wave, displaced, current in Household.objects.filter(pk__in=pks).values_list(
-            "pk", "code", "origin_place__code", "wave__code", "displacement_date", "current_place__code"
-        )
-    }
-    return _in_order(rows, pks)
+        for code, origin, wave, displaced, current in Household.objects.filter(pk__in=keys)
+        .order_by(*order)
+        .values_list("code", "origin_place__code", "wave__code", "displacement_date", "current_place__code")
+    ]
 
 
-def person_rows(pks: list[int], *, sees_names: bool) -> list[dict[str, Any]]:
-    """PersonSerializer(many=True).data for these people, in this order; names are not even
-    read for users who may not see them."""
+def person_rows(keys: Any, *, sees_names: bool, order: tuple[str, ...] = ("code",)) -> list[dict[str, Any]]:
+    """PersonSerializer(many=True).data for the people whose ids `keys` gives, in `order`;
+    names are not even read for users who may not see them."""
     names = ("surname", "given_name", "patronymic") if sees_names else ()
-    fields = ("pk", "code", "household__code", "household_role", "sex", "birth_date", "is_deceased", "death_date")
-    rows = {}
-    for values in Person.objects.filter(pk__in=pks).values_list(*fields, *names):
-        pk, code, household, role, sex, born, deceased, died, *named = values
+    fields = ("code", "household__code", "household_role", "sex", "birth_date", "is_deceased", "death_date")
+    rows = []
+    for values in Person.objects.filter(pk__in=keys).order_by(*order).values_list(*fields, *names):
+        code, household, role, sex, born, deceased, died, *named = values
         surname, given_name, patronymic = named if sees_names else (None, None, None)
-        rows[pk] = {
-            "code": code,
-            "household": household,
-            "household_role": role,
-            "surname": surname,
-            "given_name": given_name,
-            "patronymic": patronymic,
-            "sex": sex,
-            "birth_date": _storage(born),
-            "is_deceased": deceased,
-            "death_date": _storage(died),
-        }
-    return _in_order(rows, pks)
+        rows.append(
+            {
+                "code": code,
+                "household": household,
+                "household_role": role,
+                "surname": surname,
+                "given_name": given_name,
+                "patronymic": patronymic,
+                "sex": sex,
+                "birth_date": _storage(born),
+                "is_deceased": deceased,
+                "death_date": _storage(died),
+            }
+        )
+    return rows

@@ -157,12 +157,12 @@ class HouseholdViewSet(
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        # The page's keys from the ordered, scoped list (an index scan), then those rows
-        # as plain values: see serializers.household_rows.
+        # The page's keys from the ordered, scoped list (an index scan) as a subquery of
+        # the one query reading those rows as plain values: see serializers.household_rows.
         filters, data = registry_filters(request)
         households = registry.household_list(user=_user(request), filters=filters)
-        page = self.paginate_queryset(households.values_list("pk", flat=True))
-        rows = household_rows(list(page or []))
+        keys = self.paginator.paginate_keys(households.values("pk"), request, self)  # type: ignore[attr-defined]
+        rows = household_rows(keys, order=registry.HOUSEHOLD_ORDER)
         log_access(api_actor(request), AccessAction.LIST, Household, detail={"filters": data})
         return self.get_paginated_response(rows)
 
@@ -219,8 +219,8 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         filters, data = registry_filters(request)
         people = registry.person_list(user=_user(request), filters=filters).order_by("code")
-        page = self.paginate_queryset(people.values_list("pk", flat=True))
-        rows = person_rows(list(page or []), sees_names=_user(request).sees_names)
+        keys = self.paginator.paginate_keys(people.values("pk"), request, self)  # type: ignore[attr-defined]
+        rows = person_rows(keys, sees_names=_user(request).sees_names)
         log_access(api_actor(request), AccessAction.LIST, Person, detail={"filters": data})
         return self.get_paginated_response(rows)
 
