@@ -106,6 +106,8 @@ def evidence_ingest(
     """Store a file by its content. The same bytes a second time give back the same item."""
     if not can_ingest(actor):
         raise PermissionDenied("This user may not add evidence.")
+    # NUL and control characters: PostgreSQL refuses NUL in text, and no header or file name may carry them.
+    original_name = "".join(character for character in original_name if character.isprintable())
     media_type = media_type or mimetypes.guess_type(original_name)[0] or "application/octet-stream"
     with storage.staged_copy(stream) as (digest, staged):
         existing = EvidenceItem.objects.filter(sha256=digest.sha256).first()

@@ -122,6 +122,9 @@ def _read_tables(data: bytes, file_name: str) -> list[list[dict[str, str]]]:
             )
         return tables
     text = data.decode("utf-8-sig")
+    if "\x00" in text:
+        # PostgreSQL stores no NUL in text or JSON; no CSV export holds one.
+        raise SubmissionError("the file holds NUL bytes: it is not a CSV export")
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [_column(cell) for cell in next(reader, [])]
     return [[dict(zip(header, (cell.strip() for cell in row), strict=False)) for row in reader if any(row)]]

@@ -350,3 +350,34 @@ def test_an_evidence_download_names_the_file_safely(client: Client, administrato
     assert "\r" not in disposition and "\n" not in disposition and "/" not in disposition
     assert "Set-Cookie" not in response.headers or "x=1" not in response.headers["Set-Cookie"]
     assert b"".join(response.streaming_content).startswith(b"synthetic ")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_nul_bytes_in_an_uploaded_export_are_refused_or_dropped_on_every_database(
+    client: Client, registrar: User, suffix: str
+) -> None:
+    """PostgreSQL refuses NUL in text and JSON: a NUL from a file must never reach a save (a 500)."""
+    from yurd.fieldwork.models import Submission
+
+    client.force_login(registrar)
+    data = b"instanceID,household/surname,household/origin_place\nuuid:1,Ali\x00yev,Qarabulaq\n"
+    upload = SimpleUploadedFile("kobo" + suffix, data)
+    response = client.post(reverse("fieldwork:export_upload"), {"file": upload}, follow=True)
+    assert response.status_code == 200
+    assert not any("\x00" in str(submission.values) for submission in Submission.objects.all())
+
+
+def test_a_huge_cell_in_an_uploaded_kobo_workbook_gets_a_message(client: Client, registrar: User) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["instanceID", "household/surname", "household/origin_place"])
+    workbook.active.append(["uuid:2", "A" * 200_000, "Qarabulaq"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(registrar)
+    upload = SimpleUploadedFile("kobo.xlsx", buffer.getvalue())
+    response = client.post(reverse("fieldwork:export_upload"), {"file": upload}, follow=True)
+    assert response.status_code == 200
