@@ -25,6 +25,8 @@ from typing import Any
 
 WORK = Path("/tmp/yurd-bench-linkage")  # noqa: S108 - generated synthetic data, rebuilt at will
 THRESHOLD = 0.8
+# Hard limit per measured run (the 50,000-household run takes a few minutes).
+RUN_TIMEOUT = 1800
 
 
 # ---------------------------------------------------------------- data
@@ -61,7 +63,8 @@ def population_file(households: int) -> tuple[Path, Path]:
     from bench.population import write_population
 
     WORK.mkdir(parents=True, exist_ok=True)
-    path, places = WORK / f"population-{households}.csv", WORK / "places.csv"
+    # Each size has its own gazetteer: a larger one holds more villages whose names fold alike.
+    path, places = WORK / f"population-{households}.csv", WORK / f"places-{households}.csv"
     if not path.exists() or not places.exists():
         write_population(households, path, places)
     return path, places
@@ -247,12 +250,16 @@ def measure(method: str, dataset: str) -> dict[str, Any]:
 
 
 def _in_subprocess(method: str, dataset: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.linkage", "--measure", method, dataset],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-m", "bench.linkage", "--measure", method, dataset],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=RUN_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return {"method": method, "dataset": dataset, "error": [f"no result within {RUN_TIMEOUT} s"]}
     if completed.returncode != 0:
         return {"method": method, "dataset": dataset, "error": completed.stderr.strip().splitlines()[-1:]}
     return json.loads(completed.stdout.strip().splitlines()[-1])

@@ -17,6 +17,10 @@ from yurd.linkage.matching.records import NormalisedRecord
 
 MAX_YEAR_GAP = 3
 SOFT_CONFLICT_OVERRIDE = 0.5
+# An edge this strong carries its own evidence (names, date and place agree): soft conflicts with
+# the rest of the cluster no longer stop it. Chains through a namesake run over weak edges (a
+# record without a date or patronymic), which stay checked.
+STRONG_EDGE = 0.95
 
 
 def _dates_far_apart(first: NormalisedRecord, second: NormalisedRecord) -> bool:
@@ -97,8 +101,9 @@ def constrained_clusters(
         root_left, root_right = find(left), find(right)
         if root_left == root_right:
             continue
+        check_soft = probability < STRONG_EDGE
         if any(
-            cannot_link(records[a], records[b]) or ({a, b} != {left, right} and soft_blocks(a, b))
+            cannot_link(records[a], records[b]) or (check_soft and {a, b} != {left, right} and soft_blocks(a, b))
             for a in members[root_left]
             for b in members[root_right]
         ):
