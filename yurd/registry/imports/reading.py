@@ -79,12 +79,14 @@ def _header_map(header: list[str]) -> tuple[list[int | None], list[str]]:
 def _arrange(rows: Iterator[list[str]], positions: list[int | None]) -> Iterator[list[str]]:
     # Interning repeated cells (places, waves, roles, common names) keeps memory flat.
     seen: dict[str, str] = {}
+    intern = seen.setdefault
+    width = max((position for position in positions if position is not None), default=0) + 1
+    present = [position if position is not None else -1 for position in positions]
     for row in rows:
-        width = len(row)
-        cells = []
-        for position in positions:
-            value = row[position].strip() if position is not None and position < width and row[position] else ""
-            cells.append(seen.setdefault(value, value) if len(value) < 40 else value)
+        if len(row) < width:
+            row = [*row, *[""] * (width - len(row))]  # noqa: PLW2901 - short rows are padded
+        row.append("")  # position -1: a column the file does not have
+        cells = [intern(value, value) if (value := row[position].strip()) else "" for position in present]
         if any(cells):
             yield cells
 

@@ -178,66 +178,94 @@ class RowValidator:
 
     def validate(self, row: ParsedRow) -> ParsedRow:  # noqa: PLR0912, PLR0915 - the rules, in column order
         values = row.values
-        household_ref = row.cell("household_ref")
+        (
+            household_ref,
+            _person_ref,
+            surname,
+            given_name,
+            patronymic,
+            full_name,
+            sex_text,
+            birth_text,
+            birth_place,
+            death_text,
+            role_text,
+            father_ref,
+            mother_ref,
+            spouse_ref,
+            origin_text,
+            wave_text,
+            displacement_text,
+            current_text,
+        ) = row.cells
         if not household_ref:
             row.error("household_ref", _("required"))
         for column, limit in MAX_LENGTH.items():
-            if len(row.cell(column)) > limit:
+            if len(row.cells[INDEX[column]]) > limit:
                 row.error(column, _("longer than %(limit)d characters") % {"limit": limit})
-        surname, given_name, patronymic = row.cell("surname"), row.cell("given_name"), row.cell("patronymic")
-        if not (surname or given_name) and row.cell("full_name"):
-            surname, given_name, extra = split_full_name(row.cell("full_name"))
+        if not (surname or given_name) and full_name:
+            surname, given_name, extra = split_full_name(full_name)
             patronymic = patronymic or extra
         if not (surname or given_name):
             row.error("surname", _("a name is required (surname, given_name or full_name)"))
-        for key, text in (("surname", surname), ("given_name", given_name), ("patronymic", patronymic)):
-            if text:
-                values[key] = text[:100]
+        if surname:
+            values["surname"] = surname[:100]
+        if given_name:
+            values["given_name"] = given_name[:100]
+        if patronymic:
+            values["patronymic"] = patronymic[:100]
 
-        sex_text = row.cell("sex")
         sex = SEX_WORDS.get(sex_text.lower()) if sex_text else Sex.UNKNOWN
         if sex is None:
             row.error("sex", _("unknown sex %(value)r (use m or f)") % {"value": sex_text})
         values["sex"] = str(sex or Sex.UNKNOWN)
 
-        dates: dict[str, PartialDate] = {}
-        for column in ("birth_date", "death_date", "displacement_date"):
-            text = row.cell(column)
+        birth = death = displaced = None
+        for column, text in (
+            ("birth_date", birth_text),
+            ("death_date", death_text),
+            ("displacement_date", displacement_text),
+        ):
             if text:
-                parsed = self._date(text)
+                parsed = self._dates.get(text) or self._date(text)
                 if isinstance(parsed, str):
                     row.error(column, parsed)
+                    continue
+                values[column] = parsed[1]
+                if column == "birth_date":
+                    birth = parsed[0]
+                elif column == "death_date":
+                    death = parsed[0]
                 else:
-                    dates[column] = parsed[0]
-                    values[column] = parsed[1]
-        birth, death = dates.get("birth_date"), dates.get("death_date")
+                    displaced = parsed[0]
         if birth and death and death.as_range()[1] < birth.as_range()[0]:
             row.error("death_date", _("death date before birth date"))
 
-        role_text = row.cell("role")
         role = ROLE_WORDS.get(role_text.lower()) if role_text else HouseholdRole.OTHER
         if role is None:
             row.error("role", _("unknown role %(value)r") % {"value": role_text})
         values["household_role"] = str(role or HouseholdRole.OTHER)
 
-        for column, kind in (("origin_place", "settlement"), ("current_place", None), ("birth_place", None)):
-            text = row.cell(column)
+        for column, text, kind in (
+            ("origin_place", origin_text, "settlement"),
+            ("current_place", current_text, None),
+            ("birth_place", birth_place, None),
+        ):
             if text:
-                place = self._place(text, kind)
+                place = self._places.get((text, kind)) or self._place(text, kind)
                 if isinstance(place, str):
                     row.error(column, place)
                 else:
                     values[column] = place.pk
 
-        wave_text = row.cell("wave")
         if wave_text:
             wave = self._wave(wave_text)
             if isinstance(wave, str):
                 row.error("wave", wave)
             else:
                 values["wave"] = wave.pk
-        elif "displacement_date" in dates:
-            found = self.wave_for_year(dates["displacement_date"].year)
+        elif displaced is not None:
+            found = self.wave_for_year(displaced.year)
             if found is not None:
                 values["wave"] = found.pk
 
@@ -246,11 +274,16 @@ class RowValidator:
         ref = person_source_ref(row.cells)
         values["source_ref"] = ref
         # What the commit needs besides the parsed values, so it reads one column only.
-        for column in ("household_ref", "father_ref", "mother_ref", "spouse_ref"):
-            if row.cell(column):
-                values[column] = row.cell(column)
-        if row.cell("birth_place"):
-            values["birth_place_text"] = row.cell("birth_place")[:200]
+        if household_ref:
+            values["household_ref"] = household_ref
+        if father_ref:
+            values["father_ref"] = father_ref
+        if mother_ref:
+            values["mother_ref"] = mother_ref
+        if spouse_ref:
+            values["spouse_ref"] = spouse_ref
+        if birth_place:
+            values["birth_place_text"] = birth_place[:200]
         if ref in self.refs:
             row.error("person_ref", _("the same person_ref is on row %(row)d") % {"row": self.refs[ref]})
         else:
