@@ -286,8 +286,8 @@ def keyset_page(
     order: tuple[str, ...],
     after: str = "",
     before: str = "",
-    size: int = PAGE_SIZE,
-    count_cap: int = COUNT_CAP,
+    size: int | None = None,
+    count_cap: int | None = None,
 ) -> KeysetPage:
     """The page after (or before) the record with code `after` (`before`), in `order`.
 
@@ -295,6 +295,8 @@ def keyset_page(
     the first page. `counted` is the size of the whole list as counted by the caller
     up to `count_cap` + 1 (None: not counted).
     """
+    size = PAGE_SIZE if size is None else size
+    count_cap = COUNT_CAP if count_cap is None else count_cap
     model = queryset.model
     cursor = after or before
     key = model.objects.filter(code=cursor).values_list(*order).first() if cursor else None
