@@ -79,3 +79,21 @@ def test_registry_xlsx_export_holds_no_formula(gazetteer: Gazetteer) -> None:
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert any(cell.value == "'" + FORMULAS[0] for cell in cells)
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+
+
+def test_control_characters_in_names_do_not_break_the_xlsx_export(gazetteer: Gazetteer) -> None:
+    """A name with a control character (an import from an old system can carry one) is exported, not a 500."""
+    from openpyxl import load_workbook
+
+    from yurd.registry.exports import export_xlsx, registry_export
+    from yurd.registry.models import Wave
+    from yurd.registry.services import household_register
+
+    household_register(
+        actor=system_actor(),
+        household={"origin_place": gazetteer.settlement_a1, "wave": Wave.objects.order_by("pk").first()},
+        members=[{"surname": "Ali\x01yev\x1b", "given_name": "Leyla\x0b", "household_role": "head"}],
+    )
+    data = export_xlsx(registry_export(actor=system_actor(), purpose="test", identified=True))
+    values = [cell.value for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows() for cell in row]
+    assert any(isinstance(value, str) and value.startswith("Ali") for value in values)
