@@ -197,3 +197,19 @@ def person_rows(keys: Any, *, sees_names: bool, order: tuple[str, ...] = ("code"
             }
         )
     return rows
+
+
+def plain_rows(
+    serializer: type[serializers.Serializer[Any]], queryset: Any, lookups: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """`serializer(many=True).data` for a plain Serializer whose fields read attributes
+    (or `a.b` paths, given here as `a__b` lookups), from one values query: each value goes
+    through its own field's to_representation, None stays None, as DRF does."""
+    fields = serializer().fields
+    names = list(fields)
+    paths = [(lookups or {}).get(name, name) for name in names]
+    shown = [fields[name].to_representation for name in names]
+    return [
+        {name: None if value is None else show(value) for name, show, value in zip(names, shown, row, strict=True)}
+        for row in queryset.values_list(*paths)
+    ]

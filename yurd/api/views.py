@@ -30,6 +30,7 @@ from yurd.api.serializers import (
     PlaceSerializer,
     household_rows,
     person_rows,
+    plain_rows,
 )
 from yurd.core.access import log_access
 from yurd.core.actors import Actor, actor_from_request
@@ -290,6 +291,7 @@ class ClaimViewSet(viewsets.GenericViewSet[Any]):
     lookup_field = "case_number"
 
     def list(self, request: Request) -> Response:
+        from yurd.claims.models import Claim
         from yurd.claims.selectors import claim_list
 
         params = ClaimFilterParams(data=request.query_params)
@@ -297,9 +299,14 @@ class ClaimViewSet(viewsets.GenericViewSet[Any]):
         claims = claim_list(
             user=_user(request), filters={key: str(value) for key, value in params.validated_data.items()}
         )
-        page = self.paginate_queryset(claims.select_related("heir_line"))
+        keys = self.paginator.paginate_keys(claims.values("pk"), request, self)  # type: ignore[attr-defined]
+        rows = plain_rows(
+            ClaimSerializer,
+            Claim.objects.filter(pk__in=keys).order_by("-case_number"),
+            {"household": "household__code", "heir_line": "heir_line__code"},
+        )
         log_access(api_actor(request), AccessAction.LIST, "claims.claim", detail={"filters": params.validated_data})
-        return self.get_paginated_response(ClaimSerializer(page, many=True).data)
+        return self.get_paginated_response(rows)
 
     def retrieve(self, request: Request, case_number: str) -> Response:
         from yurd.claims.selectors import get_claim
@@ -323,10 +330,17 @@ class HeritageSiteViewSet(viewsets.GenericViewSet[Any]):
     lookup_field = "code"
 
     def list(self, request: Request) -> Response:
+        from yurd.heritage.models import Site
         from yurd.heritage.selectors import sites_visible
 
-        page = self.paginate_queryset(sites_visible(user=_user(request)).order_by("code"))
-        return self.get_paginated_response(HeritageSiteSerializer(page, many=True).data)
+        sites = sites_visible(user=_user(request)).order_by("code").values("pk")
+        keys = self.paginator.paginate_keys(sites, request, self)  # type: ignore[attr-defined]
+        rows = plain_rows(
+            HeritageSiteSerializer,
+            Site.objects.filter(pk__in=keys).order_by("code"),
+            {"site_type": "site_type__code", "settlement": "settlement__code"},
+        )
+        return self.get_paginated_response(rows)
 
     def retrieve(self, request: Request, code: str) -> Response:
         from yurd.heritage.selectors import sites_visible

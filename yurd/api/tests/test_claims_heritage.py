@@ -48,3 +48,32 @@ def test_heritage_sites_list(heritage_researcher: User) -> None:
     response = token_client(heritage_researcher).get(reverse("api:heritage-site-list"))
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+def test_claim_and_site_lists_are_exactly_what_the_serializers_make(
+    gazetteer: Gazetteer, assessor: User, heritage_researcher: User
+) -> None:
+    """Both lists are read as plain values for speed; they must match the serializers."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from yurd.api.serializers import ClaimSerializer, HeritageSiteSerializer
+    from yurd.api.tests.test_read import _serialized
+    from yurd.heritage.models import Site
+    from yurd.heritage.tests.conftest import make_site
+
+    claims = make_claims(gazetteer)
+    Claim.objects.filter(pk=claims[0].pk).update(
+        total_value=Decimal("1234.5"), currency="AZN", decided_at=dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)
+    )
+    body = token_client(assessor).get(reverse("api:claim-list")).json()
+    expected = _serialized(ClaimSerializer, Claim.objects.order_by("-case_number"), assessor)
+    assert body["results"] == expected
+    assert {item["total_value"] for item in body["results"]} == {"1234.50", None}
+    for number in range(3):
+        make_site(heritage_researcher, gazetteer, name=f"Site {number}", published=number != 1)
+    body = token_client(heritage_researcher).get(reverse("api:heritage-site-list"), {"page_size": 2}).json()
+    assert body["count"] == 3
+    assert body["results"] == _serialized(
+        HeritageSiteSerializer, Site.objects.order_by("code")[:2], heritage_researcher
+    )
