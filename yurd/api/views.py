@@ -45,6 +45,14 @@ def api_actor(request: Request) -> Actor:
     return actor_from_request(request, channel=Channel.API)  # type: ignore[arg-type]
 
 
+def page_keys(view: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The requested page of `queryset` (of keys), unevaluated: see YurdPagination.paginate_keys."""
+    paginator = view.paginator
+    if not isinstance(paginator, YurdPagination):
+        raise TypeError("page_keys needs a view paginated by YurdPagination")
+    return paginator.paginate_keys(queryset, view.request, view)
+
+
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
 
@@ -162,7 +170,7 @@ class HouseholdViewSet(
         # the one query reading those rows as plain values: see serializers.household_rows.
         filters, data = registry_filters(request)
         households = registry.household_list(user=_user(request), filters=filters)
-        keys = self.paginator.paginate_keys(households.values("pk"), request, self)  # type: ignore[attr-defined]
+        keys = page_keys(self, households.values("pk"))
         rows = household_rows(keys, order=registry.HOUSEHOLD_ORDER)
         log_access(api_actor(request), AccessAction.LIST, Household, detail={"filters": data})
         return self.get_paginated_response(rows)
@@ -220,7 +228,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         filters, data = registry_filters(request)
         people = registry.person_list(user=_user(request), filters=filters).order_by("code")
-        keys = self.paginator.paginate_keys(people.values("pk"), request, self)  # type: ignore[attr-defined]
+        keys = page_keys(self, people.values("pk"))
         rows = person_rows(keys, sees_names=_user(request).sees_names)
         log_access(api_actor(request), AccessAction.LIST, Person, detail={"filters": data})
         return self.get_paginated_response(rows)
@@ -299,7 +307,7 @@ class ClaimViewSet(viewsets.GenericViewSet[Any]):
         claims = claim_list(
             user=_user(request), filters={key: str(value) for key, value in params.validated_data.items()}
         )
-        keys = self.paginator.paginate_keys(claims.values("pk"), request, self)  # type: ignore[attr-defined]
+        keys = page_keys(self, claims.values("pk"))
         rows = plain_rows(
             ClaimSerializer,
             Claim.objects.filter(pk__in=keys).order_by("-case_number"),
@@ -334,7 +342,7 @@ class HeritageSiteViewSet(viewsets.GenericViewSet[Any]):
         from yurd.heritage.selectors import sites_visible
 
         sites = sites_visible(user=_user(request)).order_by("code").values("pk")
-        keys = self.paginator.paginate_keys(sites, request, self)  # type: ignore[attr-defined]
+        keys = page_keys(self, sites)
         rows = plain_rows(
             HeritageSiteSerializer,
             Site.objects.filter(pk__in=keys).order_by("code"),
