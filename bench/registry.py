@@ -307,8 +307,10 @@ def child(database: str, households: int, queries: int, *, matching: bool, pages
     # The import, in a process of its own (its peak memory is the import's alone).
     command = [sys.executable, "-m", "bench", "registry", "--import-child", database]
     command += ["--matching"] if matching else []
-    completed = subprocess.run(command, check=True, capture_output=True, text=True)
+    completed = subprocess.run(command, check=False, capture_output=True, text=True)
     sys.stderr.write(completed.stderr)
+    if completed.returncode:
+        raise SystemExit(f"the import process failed (exit {completed.returncode})")
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     total = result["stage"] + result["commit"] - result["matching"]
     print(
