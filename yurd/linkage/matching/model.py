@@ -20,15 +20,11 @@ def _null(column: str) -> dict[str, Any]:
     }
 
 
-def _level(
-    sql: str, label: str, m: float, u: float, tf_column: str | None = None, *, own_u: bool = False
-) -> dict[str, Any]:
+def _level(sql: str, label: str, m: float, u: float, tf_column: str | None = None) -> dict[str, Any]:
     level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
     if tf_column:
         level["tf_adjustment_column"] = tf_column
         level["tf_adjustment_weight"] = 1.0
-        if own_u:
-            level["disable_tf_exact_match_detection"] = True
     return level
 
 
