@@ -1,10 +1,10 @@
 """Registry benchmark: import 50,000 households / 250,000 people through the real import
-path (then, unless --no-pages, name search, household page and list pages on the loaded
-registry; those are moving to bench/registry_pages.py).
+path (with --pages, then also name search, household page and list pages on the loaded
+registry: bench/registry_pages.py measures those now, on a registry of its own).
 
-    python -m bench registry --no-pages                   # 50,000 households, SQLite and PostgreSQL
-    python -m bench registry --households 5000 --database sqlite --no-pages
-    python -m bench registry --database sqlite --no-pages --matching   # also time import matching
+    python -m bench registry                              # 50,000 households, SQLite and PostgreSQL
+    python -m bench registry --households 5000 --database sqlite
+    python -m bench registry --database sqlite --matching   # also time import matching, apart
 
 Each database runs in its own process group under a hard timeout (--timeout), on a
 scratch database (SQLite file under /tmp, PostgreSQL database `yurd_bench_registry`)
@@ -500,7 +500,12 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=100, help="People sampled; each gives four searches.")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--matching", action="store_true", help="Run import matching too and time it apart.")
-    parser.add_argument("--no-pages", dest="pages", action="store_false", help="Measure the import only.")
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="Then also the old search and page measurements (bench/registry_pages.py measures those now).",
+    )
+    parser.add_argument("--no-pages", dest="pages", action="store_false", help="The import only (the default).")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_SECONDS, help="Seconds per database (hard limit).")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database afterwards.")
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
