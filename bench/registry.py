@@ -266,7 +266,8 @@ def child(database: str, households: int, queries: int, *, matching: bool, pages
     # Baseline: the same household and person rows, bare, into the same tables and indexes.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     place_ids = {place.name: place.pk for place in unique}
-    household_rows, person_rows = [], []
+    household_rows: list[tuple[object, ...]] = []
+    person_rows: list[tuple[object, ...]] = []
     with CSV_PATH.open(encoding="utf-8") as handle:
         reader = csv.reader(handle)
         next(reader)
