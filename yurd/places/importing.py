@@ -102,6 +102,14 @@ class ParsedFile:
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark) or UTF-16 with its mark; anything else is refused."""
+    text = _decode(data)
+    if "\x00" in text:
+        # No gazetteer text holds NUL, and PostgreSQL cannot store it.
+        raise ImportFileError(_("The file holds NUL bytes: it is not a text file."))
+    return text
+
+
+def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -182,7 +190,13 @@ def parse_csv(text: str) -> ParsedFile:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO("".join(lines[first:])), dialect)
+    body = "".join(lines[first:])
+    try:
+        for _values in csv.reader(io.StringIO(body), dialect):  # a first pass: malformed files are refused whole
+            pass
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": error}) from error
+    reader = csv.reader(io.StringIO(body), dialect)
     header = next(reader)
     columns = [COLUMN_ALIASES.get(column.strip().lower(), column.strip().lower()) for column in header]
     missing = [column for column in REQUIRED_CSV_COLUMNS if column not in columns]

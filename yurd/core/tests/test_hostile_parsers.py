@@ -156,3 +156,23 @@ def test_the_api_answers_deeply_nested_json_with_400(path: str) -> None:
     response = client.post(path, data=body, content_type="application/json")
     assert response.status_code == 400, response.content[:200]
     assert b"nested too deeply" in response.content
+
+
+GAZETTEER = st.binary(max_size=300) | st.lists(st.lists(CELL, min_size=1, max_size=6), max_size=5).map(
+    lambda rows: "\n".join(["code,name,kind,parent_code"] + [",".join(row) for row in rows]).encode()
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(GAZETTEER, st.sampled_from(["csv", "geonames"]))
+def test_gazetteer_files_are_staged_or_refused_on_every_database(data: bytes, file_format: str) -> None:
+    """Found here: a NUL byte reached PostgreSQL, which refuses it in text (a 500)."""
+    from yurd.core.actors import system_actor
+    from yurd.places.importing import ImportFileError as PlaceFileError
+    from yurd.places.services import place_import_stage
+
+    try:
+        place_import_stage(actor=system_actor(), data=data, file_name="places.csv", file_format=file_format)
+    except PlaceFileError as error:
+        assert str(error)
