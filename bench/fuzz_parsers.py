@@ -6,8 +6,8 @@
 
 Targets: partial dates, linkage birth dates and names, GeoJSON geometry validation,
 registry CSV/XLSX import (`registry_import`), KoBo / ODK Central exports (`kobo_export`),
-OpenRosa XML submissions (`openrosa`), zip-bomb checks of workbooks (`workbook`) and
-file-name sanitising (`file_names`).
+OpenRosa XML submissions (`openrosa`), gazetteer CSV and GeoNames files (`gazetteer`),
+zip-bomb checks of workbooks (`workbook`) and file-name sanitising (`file_names`).
 A crash prints the input and exits non-zero (atheris writes crash-<hash> files in the
 working directory); add it to yurd/core/tests/test_hostile_parsers.py as a regression.
 """
@@ -77,6 +77,14 @@ def _target(name: str) -> Callable[[bytes], None]:
         with contextlib.suppress(SubmissionError):
             parse_instance(data)
 
+    def gazetteer(data: bytes) -> None:
+        from yurd.places.importing import ImportFileError as PlaceFileError
+        from yurd.places.importing import decode, parse_csv, parse_geonames
+
+        with contextlib.suppress(PlaceFileError):
+            text = decode(data)
+            parse_geonames(text) if text.count("\t") > text.count(",") else parse_csv(text)
+
     def workbook(data: bytes) -> None:
         from yurd.core.uploads import UnsafeUploadError, check_zip
 
@@ -97,12 +105,23 @@ def _target(name: str) -> Callable[[bytes], None]:
         "registry_import": registry_import,
         "kobo_export": kobo_export,
         "openrosa": openrosa,
+        "gazetteer": gazetteer,
         "workbook": workbook,
         "file_names": file_names,
     }[name]
 
 
-TARGETS = ["dates", "names", "geojson", "registry_import", "kobo_export", "openrosa", "workbook", "file_names"]
+TARGETS = [
+    "dates",
+    "names",
+    "geojson",
+    "registry_import",
+    "kobo_export",
+    "openrosa",
+    "gazetteer",
+    "workbook",
+    "file_names",
+]
 
 
 def fuzz_one(name: str, seconds: int) -> None:
