@@ -12,8 +12,13 @@ import pytest
 from yurd.core.actors import system_actor
 from yurd.core.testing.personas import Gazetteer
 from yurd.registry.imports import COLUMNS, PreCommitDecision, import_commit, import_create, import_validate
-from yurd.registry.imports.services import SOURCE_SPELLING, register_pre_commit_hook, unregister_pre_commit_hook
-from yurd.registry.models import Household, ImportBatch, Kinship, Person, PersonName
+from yurd.registry.imports.services import (
+    SOURCE_SPELLING,
+    STAGED_FIELDS,
+    register_pre_commit_hook,
+    unregister_pre_commit_hook,
+)
+from yurd.registry.models import Household, ImportBatch, ImportRow, Kinship, Person, PersonName
 from yurd.registry.search_index import name_forms_tokens
 from yurd.registry.tests.conftest import register
 
@@ -148,3 +153,17 @@ def test_with_import_matching_a_later_file_refers_to_a_row_matched_to_an_existin
     rashad = Person.objects.get(source="list-1993", source_ref="M1-2")
     assert rashad.household_id == ali.household_id
     assert Kinship.objects.filter(from_person=ali, to_person=rashad, kind="parent_of").exists()
+
+
+def test_a_batch_staged_before_values_became_arrays_still_commits(gazetteer: Gazetteer) -> None:
+    """Batches validated by the previous version keep their values by name; they commit alike."""
+    batch = stage([*PARENTS, CHILD], source="list-1988")
+    for row in ImportRow.objects.filter(batch=batch):
+        by_name = dict(zip(STAGED_FIELDS[1:], row.values, strict=True))
+        row.values = {name: value for name, value in by_name.items() if value not in ("", None)}
+        row.save(update_fields=["values"])
+    batch = import_commit(actor=system_actor(), batch=batch)
+    assert (batch.people_created, batch.households_created) == (3, 1)
+    son = Person.objects.get(source_ref="F1-3")
+    assert (son.surname, son.given_name, str(son.birth_date)) == ("Məmmədov", "Həsən", "1960")
+    assert Kinship.objects.filter(to_person=son).count() == 2
