@@ -49,7 +49,7 @@ from yurd.reports.models import ExportFormat, ExportKind, ExportRequest
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 YURD = str(Path(sys.executable).with_name("yurd"))
 LEASE = 1.5
-TIMEOUT = 90.0
+TIMEOUT = 180.0
 
 pytestmark = [
     pytest.mark.skipif(not ON_POSTGRES, reason="the worker process needs a database it can share: PostgreSQL suite"),
