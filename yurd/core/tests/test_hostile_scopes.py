@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
+from yurd.core.actors import system_actor
 from yurd.core.models import Job
 from yurd.core.testing.personas import Gazetteer
 
@@ -110,3 +111,26 @@ def test_a_restricted_evidence_uuid_answers_404_to_those_who_may_not_see_it(
             assert download == (404 if may_download else 403), user
             assert client.get(f"/api/evidence/{code}/").status_code == 404, user
     assert checked, "no persona sees evidence without restricted items"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="fieldwork submissions are not scoped: any user who may review submissions opens every one by its "
+    "integer id (names and places of other districts); scoping needs the submission's origin resolved to a "
+    "place, work for yurd/fieldwork (selectors.submission_list, views.submission_detail)",
+)
+def test_a_registrar_cannot_open_a_field_submission_from_another_district(
+    client: Client, registrar: User, gazetteer: Gazetteer
+) -> None:
+    from yurd.fieldwork.services import submission_receive
+    from yurd.fieldwork.tests.conftest import build_submission
+
+    xml = build_submission(
+        household__origin_place=gazetteer.settlement_b1.name,
+        household__displacement_date="11.1988",
+        members=[{"surname": "Uzaqova", "given_name": "Sevda", "sex": "f", "birth_date": "1970", "role": "head"}],
+    )
+    submission, _created = submission_receive(actor=system_actor(), xml=xml)
+    client.force_login(registrar)
+    assert "Uzaqova" not in client.get(reverse("fieldwork:index")).content.decode()
+    assert client.get(reverse("fieldwork:submission_detail", args=[submission.pk])).status_code == 404
