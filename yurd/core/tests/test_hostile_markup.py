@@ -64,11 +64,22 @@ def poisoned(gazetteer: Gazetteer, heritage_researcher: User) -> dict[str, Any]:
     household = planet.household_a
     person = planet.head_a
     site = make_site(heritage_researcher, gazetteer)
+    from yurd.core.actors import Actor
+    from yurd.heritage.services import observation_record
+
+    observation = observation_record(
+        actor=Actor(user=heritage_researcher),
+        site=site,
+        physical_state="slightly_damaged",
+        certainty="high",
+        method="satellite",
+        observed_on="2021-08",
+    )
     item = ingest_bytes(b"synthetic deed for the markup test", name="deed.txt", title_en="Deed")
     testimony = make_testimony(gazetteer)
     place = gazetteer.settlement_a1
     fields = {}
-    for instance in (household, person, claim, *claim.loss_items.all(), site, item, testimony, place):
+    for instance in (household, person, claim, *claim.loss_items.all(), site, observation, item, testimony, place):
         fields[type(instance).__name__] = _poison(instance)
     for name in place.names.all():
         _poison(name)
@@ -95,6 +106,7 @@ def test_markup_in_every_text_field_is_shown_escaped_on_the_main_pages(
     for model, names in poisoned["fields"].items():
         assert names, f"{model}: no text field was poisoned"
     assert {"surname", "given_name"} <= set(poisoned["fields"]["Person"])
+    assert "summary" in poisoned["fields"]["Observation"] and "name" in poisoned["fields"]["Site"]
     login_verified(client, administrator)
     for url in poisoned["urls"]:
         _assert_escaped(client, url)
