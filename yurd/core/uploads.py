@@ -127,6 +127,7 @@ def safe_filename(name: str, *, default: str = "file", max_length: int = 200) ->
             name = stem[: max_length - len(extension) - 1] + "." + extension
         else:
             name = name[:max_length]
+        name = name.strip(" .")
     return name or default
 
 
