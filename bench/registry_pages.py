@@ -176,7 +176,7 @@ def measure(client: object, urls: list[str], headers: dict[str, str] | None = No
     return times, counts
 
 
-def child(database: str, households: int, queries: int, reuse: bool) -> int:
+def child(database: str, households: int, queries: int, reuse: bool, requests: int) -> int:
     os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}" if database == "sqlite" else POSTGRES_URL
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
     from bench import django_setup
@@ -267,7 +267,7 @@ def child(database: str, households: int, queries: int, reuse: bool) -> int:
                         continue
                     url = f"{path}?{query}{position}"
                     measure(client, [url])  # warm
-                    times, counts = measure(client, [url] * 10)
+                    times, counts = measure(client, [url] * requests)
                     list_p95.append(p95(times))
                     print(
                         f"| {list_name} list, {label}, {page} page | {who} | {len(times)} | {max(counts)} | "
@@ -284,6 +284,7 @@ def child(database: str, households: int, queries: int, reuse: bool) -> int:
 def run_child(database: str, options: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "bench", "registry_pages", "--child", database]
     command += ["--households", str(options.households), "--queries", str(options.queries)]
+    command += ["--requests", str(options.requests)]
     if options.reuse:
         command.append("--reuse")
     if not options.reuse:
@@ -310,6 +311,7 @@ def main() -> int:
         "--households", type=int, default=57_600, help="Households to generate (about 4.3 people each)."
     )
     parser.add_argument("--queries", type=int, default=100, help="People sampled; each gives up to five searches.")
+    parser.add_argument("--requests", type=int, default=10, help="Requests per list page kind (p95 of these).")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_SECONDS, help="Hard limit per database, seconds.")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database for --reuse.")
@@ -317,7 +319,7 @@ def main() -> int:
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
-        return child(options.child, options.households, options.queries, options.reuse)
+        return child(options.child, options.households, options.queries, options.reuse, options.requests)
     os.system("uptime")  # noqa: S605 - the load average goes next to the figures
     databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
     status = 0
