@@ -91,6 +91,9 @@ def unregister_pre_commit_hook(hook: PreCommitHook) -> None:
 
 
 def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY (PostgreSQL) or executemany in chunks. `rows` may be a generator, but it must not
+    use the database connection: on PostgreSQL the open COPY holds it, and a query made
+    meanwhile waits for the COPY, which waits for the generator, forever."""
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -245,14 +248,17 @@ def _validate_rows(batch: ImportBatch, data: bytes) -> list[ParsedRow]:
 
 
 def _stage_rows(batch: ImportBatch, parsed: list[ParsedRow]) -> None:
-    """One bulk insert: the cells as read, the errors, and for a valid row its parsed values
-    as a JSON array in STAGED_FIELDS order (no keys to repeat, nothing to look up on commit)."""
+    """Bulk inserts of CHUNK * 4 rows: the cells as read, the errors, and for a valid row its
+    parsed values as a JSON array in STAGED_FIELDS order (no keys to repeat, nothing to look
+    up on commit). Progress is written between the inserts, never during one: on PostgreSQL
+    a query on the connection while its COPY is open waits for the COPY forever."""
     total = len(parsed)
     encode = _encode_json
     fields = [(name, None if name in _ID_FIELDS else "") for name in STAGED_FIELDS[1:]]
+    columns = ["batch_id", "number", "data", "errors", "values", "is_valid"]
 
-    def rows() -> Iterable[tuple[Any, ...]]:
-        for position, row in enumerate(parsed, start=1):
+    def rows(chunk: list[ParsedRow]) -> Iterable[tuple[Any, ...]]:
+        for row in chunk:
             data = encode({column: value for column, value in zip(COLUMNS, row.cells, strict=True) if value})
             if row.errors:
                 yield (batch.pk, row.number, data, encode(row.errors), "{}", False)
@@ -266,10 +272,11 @@ def _stage_rows(batch: ImportBatch, parsed: list[ParsedRow]) -> None:
                     encode([values.get(name, empty) for name, empty in fields]),
                     True,
                 )
-            if position % (CHUNK * 4) == 0:
-                ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=(total + position) // 2)
 
-    bulk_insert(ImportRow._meta.db_table, ["batch_id", "number", "data", "errors", "values", "is_valid"], rows())
+    size = CHUNK * 4
+    for start in range(0, total, size):
+        bulk_insert(ImportRow._meta.db_table, columns, rows(parsed[start : start + size]))
+        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=(total + min(total, start + size)) // 2)
 
 
 # --- Committing ------------------------------------------------------------------------------

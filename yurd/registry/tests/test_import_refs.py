@@ -13,6 +13,7 @@ from yurd.core.actors import system_actor
 from yurd.core.testing.personas import Gazetteer
 from yurd.registry.imports import COLUMNS, PreCommitDecision, import_commit, import_create, import_validate
 from yurd.registry.imports.services import (
+    CHUNK,
     SOURCE_SPELLING,
     STAGED_FIELDS,
     register_pre_commit_hook,
@@ -167,3 +168,12 @@ def test_a_batch_staged_before_values_became_arrays_still_commits(gazetteer: Gaz
     son = Person.objects.get(source_ref="F1-3")
     assert (son.surname, son.given_name, str(son.birth_date)) == ("Məmmədov", "Həsən", "1960")
     assert Kinship.objects.filter(to_person=son).count() == 2
+
+
+def test_a_file_larger_than_one_staging_insert_is_staged_whole(gazetteer: Gazetteer) -> None:
+    """Staging writes progress between its bulk inserts; on PostgreSQL a progress update
+    during the COPY used to hang the import for good."""
+    count = CHUNK * 4 + 3
+    batch = stage([{"household_ref": f"H{number}", "surname": "Quliyev"} for number in range(count)], source="big")
+    assert (batch.total_rows, batch.processed_rows, batch.valid_rows) == (count, count, count)
+    assert ImportRow.objects.filter(batch=batch).count() == count
