@@ -134,3 +134,12 @@ def test_a_registrar_cannot_open_a_field_submission_from_another_district(
     client.force_login(registrar)
     assert "Uzaqova" not in client.get(reverse("fieldwork:index")).content.decode()
     assert client.get(reverse("fieldwork:submission_detail", args=[submission.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url", ["/registry/households/%00/", "/registry/?q=%00", "/api/evidence/?q=a%00b", "/api/households/HH-%00/"]
+)
+def test_a_nul_in_an_address_is_a_400_on_every_database(client: Client, registrar: User, url: str) -> None:
+    """Found by the API schema fuzzing on PostgreSQL: a NUL in a filter or code was a database error (500)."""
+    client.force_login(registrar)
+    assert client.get(url).status_code == 400
