@@ -98,6 +98,8 @@ def submissions_stage(*, actor: Actor, submissions: Iterable[Submission], file_n
 def _staged_rows(submissions: list[Submission]) -> list[tuple[Submission, int, dict[str, Any]]]:
     """The valid staged rows of these submissions, shaped as the import's commit hands them to
     its pre-commit hooks (cells, birth_place_text and the parsed values)."""
+    from yurd.registry.imports.services import staged_values
+
     by_instance = {submission.instance_id: submission for submission in submissions}
     batches = {submission.import_batch_id for submission in submissions if submission.import_batch_id}
     found = []
@@ -114,7 +116,7 @@ def _staged_rows(submissions: list[Submission]) -> list[tuple[Submission, int, d
             "row": number,
             **{column: data.get(column, "") for column in ("household_ref", "father_ref", "mother_ref", "spouse_ref")},
             "birth_place_text": data.get("birth_place", ""),
-            **values,
+            **staged_values(values),
         }
         found.append((submission, int(member), row))
     return found

@@ -355,6 +355,14 @@ def _staged_valid_rows(batch: ImportBatch) -> list[tuple[Any, ...]]:
     return found
 
 
+def staged_values(values: Any) -> dict[str, Any]:
+    """ImportRow.values of a valid row as a dict of its non-empty parsed values (by name), as
+    the commit hands them to its pre-commit hooks; staged as an array, or by name earlier."""
+    if isinstance(values, dict):
+        return values
+    return {name: value for name, value in zip(STAGED_FIELDS[1:], values, strict=True) if value not in ("", None)}
+
+
 def _hook_row(row: tuple[Any, ...]) -> dict[str, Any]:
     cells = ("household_ref", "father_ref", "mother_ref", "spouse_ref", "birth_place_text")
     found: dict[str, Any] = {"row": row[_NUMBER]}
