@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import mimetypes
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ from yurd.places.models import Place
 THUMBNAIL_SIZE = (480, 480)
 
 logger = logging.getLogger("yurd.evidence")
+
+_MEDIA_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}")
 
 
 def custody_append(
@@ -108,6 +111,9 @@ def evidence_ingest(
         raise PermissionDenied("This user may not add evidence.")
     # NUL and control characters: PostgreSQL refuses NUL in text, and no header or file name may carry them.
     original_name = "".join(character for character in original_name if character.isprintable())
+    # A client's content type is only taken when it looks like one (type/subtype, no NUL or spaces).
+    if not _MEDIA_TYPE.fullmatch(media_type or ""):
+        media_type = ""
     media_type = media_type or mimetypes.guess_type(original_name)[0] or "application/octet-stream"
     with storage.staged_copy(stream) as (digest, staged):
         existing = EvidenceItem.objects.filter(sha256=digest.sha256).first()

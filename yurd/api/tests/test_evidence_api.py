@@ -116,3 +116,12 @@ def test_restricted_items_are_invisible_without_the_permission(registrar: User, 
 def test_outsider_reads_no_evidence(outsider: User) -> None:
     ingest_bytes(b"internal note (synthetic)")
     assert token_client(outsider).get(reverse("api:evidence-list")).status_code == 403
+
+
+def test_a_content_type_with_control_characters_is_not_stored(archivist: User) -> None:
+    """A multipart part may claim any content type; PostgreSQL refuses NUL in text, and a header
+    built from it later must not carry control characters."""
+    file = SimpleUploadedFile("letter.pdf", CONTENT, content_type="application/pdf\x00<script>")
+    response = token_client(archivist).post(reverse("api:evidence-list"), {"file": file}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert EvidenceItem.objects.get().media_type == "application/pdf"
