@@ -17,6 +17,8 @@ from yurd.linkage.matching.records import NormalisedRecord, normalise_record
 # Below this many records the data cannot support estimation; the model's starting values are used.
 MIN_RECORDS_TO_TRAIN = 300
 DEFAULT_THRESHOLD = 0.8
+# An estimated prior above this (one pair in ten a match) says the estimate failed, not the data.
+MAX_PRIOR = 0.1
 REVIEW_THRESHOLD = 0.5
 # Pairs are scored down to this probability so that household context can still lift them.
 SCORING_FLOOR = 0.02
@@ -72,10 +74,18 @@ def _fill(tables: list[list[NormalisedRecord]]) -> dict[str, float]:
 
 def _train(linker: object, record_count: int, *, link: bool, fill: dict[str, float] | None = None) -> bool:
     training = linker.training  # type: ignore[attr-defined]
+    settings_object = linker._settings_obj  # type: ignore[attr-defined]
+    before = settings_object._probability_two_random_records_match
     try:
         training.estimate_probability_two_random_records_match(model.DETERMINISTIC_RULES, recall=0.7)
     except Exception:
         logging.getLogger(__name__).info("prior match probability kept at its default")
+    estimated = settings_object._probability_two_random_records_match
+    if not 0.0 < estimated <= MAX_PRIOR:
+        # Too few or too many deterministic matches to mean anything (a prior of 0 or 1 has no
+        # match weight at all): keep the starting value.
+        logging.getLogger(__name__).info("prior match probability %s not credible, kept at %s", estimated, before)
+        settings_object._probability_two_random_records_match = before
     training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, record_count * 20.0)), seed=7)
     rules = model.training_rules(fill) if fill is not None else model.TRAINING_RULES
     for rule in rules:
@@ -126,10 +136,14 @@ def _score(tables: list[list[NormalisedRecord]], *, link: bool, floor: float) ->
         frames.append(db_api.register(f"records_{index}", table_name=f"records_{index}"))
     record_count = sum(len(table) for table in tables)
     large = record_count >= MIN_RECORDS_TO_TRAIN
+    # Linking a small batch (one registration, a short list) against a large registry: the batch
+    # cannot support estimation (Splink's prior from so few pairs came out near 1, or 0), so the
+    # model's starting values are used, as for any small input.
+    trainable = large and (not link or min(len(table) for table in tables) >= MIN_RECORDS_TO_TRAIN)
     settings = model.settings("link_only" if link else "dedupe_only", term_frequencies=large)
     linker = Linker(frames if link else frames[0], settings, log_level=None)
     trained = False
-    if large:
+    if trainable:
         trained = _train(linker, record_count, link=link, fill=_fill(tables))
     predictions = linker.inference.predict(threshold_match_probability=floor)
     columns = ["unique_id_l", "unique_id_r", "match_probability"]

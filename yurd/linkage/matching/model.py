@@ -221,7 +221,12 @@ def _without_term_frequencies(comparison: dict[str, Any]) -> dict[str, Any]:
     return {**comparison, "comparison_levels": levels}
 
 
-def settings(link_type: str = "dedupe_only", prior: float = 0.0001, *, term_frequencies: bool = True) -> dict[str, Any]:
+DEFAULT_PRIOR = 0.0001
+
+
+def settings(
+    link_type: str = "dedupe_only", prior: float = DEFAULT_PRIOR, *, term_frequencies: bool = True
+) -> dict[str, Any]:
     """Term-frequency adjustments (a common surname agrees more often by chance) need a list
     large enough for frequencies to mean something; small lists are scored without them."""
     chosen = comparisons()

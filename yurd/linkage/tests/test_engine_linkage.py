@@ -85,3 +85,41 @@ def test_exact_spellings_follow_columns_filled_the_wrong_way_round():
     assert (swapped.given_latin, swapped.surname_latin) == ("rəşid", "ismayılov")
     # Two swapped rows sharing only the given name do not "agree on the surname spelling".
     assert swapped.surname_latin != other.surname_latin
+
+
+def _registry_of_distinct_people(count: int) -> list[dict[str, str]]:
+    surnames = ["Məmmədov", "Əliyev", "Həsənov", "Quliyev", "Kərimov", "Rzayev", "Səfərov", "Abbasov"]
+    given = ["Əli", "Vüqar", "Rəşid", "Elçin", "Tofiq", "Zaur", "Kamran", "Namiq", "Ramiz", "Fuad"]
+    villages = ["Qarabulaq", "Ağkənd", "Zəngibasar", "Dərələyəz", "Qızılkənd"]
+    return [
+        {
+            "record_id": f"e{index}",
+            "surname": surnames[index % len(surnames)],
+            "given_name": given[(index // len(surnames)) % len(given)],
+            "sex": "m",
+            "birth_date": f"{1 + index % 28:02d}.{1 + index % 12:02d}.{1920 + index % 60}",
+            "origin_place": villages[(index // 80) % len(villages)],
+        }
+        for index in range(count)
+    ]
+
+
+def test_a_small_batch_against_a_large_registry_is_scored_without_training_on_the_batch():
+    """One registration (or three) against a registry large enough to train on: the batch alone
+    cannot support estimation (Splink's prior from so few pairs came out at 0 or 1 and scoring
+    failed), so the engine scores it with its starting values and still finds the person."""
+    registry = _registry_of_distinct_people(400)
+    person = registry[96]
+    copy = {
+        "record_id": "n0",
+        "full_name": "Мамедов Рашид",  # Məmmədov Rəşid in Russian
+        "birth_date": person["birth_date"],
+        "origin_place": person["origin_place"],
+    }
+    assert (person["surname"], person["given_name"]) == ("Məmmədov", "Rəşid")
+    for batch in ([copy], [copy, {**copy, "record_id": "n1", "full_name": "Zeynalov Tural"}, {"record_id": "n2"}]):
+        result = link(batch, registry, threshold=0.9)
+        assert not result.trained
+        best = max((pair for pair in result.pairs if pair.left == "a:n0"), key=lambda pair: pair.probability)
+        assert best.right == "b:e96", best  # ids carry their list: "a:", "b:"
+        assert best.probability >= 0.9
