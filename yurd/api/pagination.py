@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Max, QuerySet
+from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
@@ -24,6 +25,18 @@ from rest_framework.request import Request
 
 LARGE_COUNT = 10_000
 COUNT_SECONDS = 60
+
+
+def _latest_key(queryset: QuerySet[Any]) -> Any:
+    """The table's highest primary key, by a plain SELECT MAX (an index end on both
+    databases): built through the ORM, this query cost more Python than the database took."""
+    meta = queryset.model._meta
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")  # type: ignore[union-attr]  # noqa: S608 - names from _meta
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def list_count(queryset: Any) -> int:
@@ -34,7 +47,7 @@ def list_count(queryset: Any) -> int:
         sql, params = queryset.query.sql_with_params()
     except EmptyResultSet:  # a filter that matches nothing, e.g. an unknown code
         return 0
-    latest = queryset.model._base_manager.using(queryset.db).aggregate(latest=Max("pk"))["latest"]
+    latest = _latest_key(queryset)
     digest = hashlib.sha256(repr((queryset.db, sql, params, latest)).encode()).hexdigest()
     key = f"api:count:{digest}"
     number = cache.get(key)

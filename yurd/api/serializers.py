@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -199,16 +200,23 @@ def person_rows(keys: Any, *, sees_names: bool, order: tuple[str, ...] = ("code"
     return rows
 
 
+@functools.cache
+def _field_readers(serializer: type[serializers.Serializer[Any]]) -> tuple[list[str], list[Any]]:
+    """The field names of `serializer` and each field's to_representation, built once per
+    class: DRF deep-copies the declared fields for every instance, which cost more than
+    reading the page (fields' to_representation keeps no state between values)."""
+    fields = serializer().fields
+    return list(fields), [fields[name].to_representation for name in fields]
+
+
 def plain_rows(
     serializer: type[serializers.Serializer[Any]], queryset: Any, lookups: dict[str, str] | None = None
 ) -> list[dict[str, Any]]:
     """`serializer(many=True).data` for a plain Serializer whose fields read attributes
     (or `a.b` paths, given here as `a__b` lookups), from one values query: each value goes
     through its own field's to_representation, None stays None, as DRF does."""
-    fields = serializer().fields
-    names = list(fields)
+    names, shown = _field_readers(serializer)
     paths = [(lookups or {}).get(name, name) for name in names]
-    shown = [fields[name].to_representation for name in names]
     return [
         {name: None if value is None else show(value) for name, show, value in zip(names, shown, row, strict=True)}
         for row in queryset.values_list(*paths)
