@@ -21,7 +21,7 @@ from yurd.registry.models import (
     Sex,
     Wave,
 )
-from yurd.registry.selectors import RegistryFilters
+from yurd.registry.selectors import RegistryFilters, list_filter_choices
 
 YES_NO = [("", _("any")), ("yes", _("yes")), ("no", _("no"))]
 
@@ -74,16 +74,12 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # One query for both place lists: list pages have a query budget.
-        settlements: list[tuple[Any, Any]] = [("", _("any"))]
-        districts: list[tuple[Any, Any]] = [("", _("any"))]
-        places = Place.objects.filter(kind__in=[PlaceKind.SETTLEMENT, PlaceKind.DISTRICT]).order_by("name")
-        for pk, name, kind in places.values_list("pk", "name", "kind"):
-            (settlements if kind == PlaceKind.SETTLEMENT else districts).append((pk, name))
-        self.fields["origin_place"].choices = settlements  # type: ignore[attr-defined]
-        self.fields["current_district"].choices = districts  # type: ignore[attr-defined]
-        waves = Wave.objects.order_by("year_from").values_list("pk", "name")
-        self.fields["wave"].choices = [("", _("any")), *waves]  # type: ignore[attr-defined]
+        # One query for the places and waves (list pages have a query budget); the lists
+        # pass it on to resolve a place filter without another.
+        self.choices = list_filter_choices()
+        self.fields["origin_place"].choices = [("", _("any")), *self.choices.settlements]  # type: ignore[attr-defined]
+        self.fields["current_district"].choices = [("", _("any")), *self.choices.districts]  # type: ignore[attr-defined]
+        self.fields["wave"].choices = [("", _("any")), *self.choices.waves]  # type: ignore[attr-defined]
 
     def filters(self) -> RegistryFilters:
         if not self.is_valid():

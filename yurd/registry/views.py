@@ -71,7 +71,12 @@ def _query_only(request: HttpRequest) -> str:
 @permission_required("registry.view_household", raise_exception=True)
 def household_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
-    page = selectors.household_page(user=request.user, filters=form.filters(), **_position(request))  # type: ignore[arg-type]
+    page = selectors.household_page(
+        user=request.user,  # type: ignore[arg-type]
+        filters=form.filters(),
+        choices=form.choices,
+        **_position(request),
+    )
     log_access(actor_from_request(request), AccessAction.LIST, "registry.household")
     return render(
         request,
@@ -84,7 +89,12 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @permission_required("registry.view_person", raise_exception=True)
 def person_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
-    page = selectors.person_page(user=request.user, filters=form.filters(), **_position(request))  # type: ignore[arg-type]
+    page = selectors.person_page(
+        user=request.user,  # type: ignore[arg-type]
+        filters=form.filters(),
+        choices=form.choices,
+        **_position(request),
+    )
     log_access(actor_from_request(request), AccessAction.LIST, "registry.person")
     return render(
         request,

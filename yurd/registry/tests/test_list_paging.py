@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yurd.accounts.models import User
 from yurd.core.testing.personas import Gazetteer
+from yurd.places.models import Place
 from yurd.registry import selectors
-from yurd.registry.models import Household
+from yurd.registry.models import Household, Wave
 from yurd.registry.selectors import RegistryFilters
 from yurd.registry.tests.conftest import login, register
 
@@ -81,3 +84,62 @@ def test_list_page_links_to_the_next_page_and_back(
     second = client.get(reverse("registry:household_list"), {"after": visible[3]})
     assert f">{visible[4]}</a>" in second.text and f">{visible[3]}</a>" not in second.text
     assert f"before={visible[4]}" in second.text and 'rel="first"' in second.text
+
+
+def test_a_cursor_past_the_end_gives_an_empty_page_and_an_unknown_one_the_first(
+    twelve_households: list[Household],
+) -> None:
+    queryset = selectors.person_list(user=None)
+    codes = [person.code for person in queryset]
+    last = selectors.keyset_page(queryset, order=selectors.PERSON_ORDER, size=5, after=codes[-1])
+    assert last.rows == [] and last.has_previous and not last.has_next
+    unknown = selectors.keyset_page(queryset, order=selectors.PERSON_ORDER, size=5, before="P-9999999")
+    assert [p.code for p in unknown] == codes[:5] and unknown.has_next and not unknown.has_previous
+    households = selectors.household_list(user=None)
+    first = selectors.keyset_page(households, order=selectors.HOUSEHOLD_ORDER, size=5, before="HH-9999999")
+    assert [h.code for h in first] == [h.code for h in households][:5] and not first.has_previous
+
+
+def test_filter_choices_are_one_query_and_resolve_a_district_to_its_settlements(
+    twelve_households: list[Household], gazetteer: Gazetteer, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):
+        choices = selectors.list_filter_choices()
+    within = set(Place.objects.filter(path__startswith=gazetteer.district_b.path).values_list("pk", flat=True))
+    assert set(choices.within(gazetteer.district_b.pk) or []) == within and gazetteer.settlement_b1.pk in within
+    assert choices.within(gazetteer.settlement_a1.pk) == [gazetteer.settlement_a1.pk]
+    assert choices.within(gazetteer.region.pk) is None  # not a choice: resolved by a query instead
+    assert [name for _pk, name in choices.waves] == list(
+        Wave.objects.order_by("year_from").values_list("name", flat=True)
+    )
+    assert [name for _pk, name in choices.settlements] == sorted(name for _pk, name in choices.settlements)
+    filters = RegistryFilters(current_district=gazetteer.district_b.pk, origin_place=gazetteer.settlement_a1.pk)
+    with_choices = selectors.person_page(user=None, filters=filters, choices=choices)
+    without = selectors.person_page(user=None, filters=filters)
+    assert [p.code for p in with_choices] == [p.code for p in without] and len(without) == 6
+
+
+def test_a_deep_page_of_a_scoped_filtered_list_takes_the_queries_of_the_first(
+    client: Any, registrar: User, twelve_households: list[Household], gazetteer: Gazetteer, monkeypatch: Any
+) -> None:
+    # The filter choices resolve both place filters, and the cursor's key is read inside
+    # the page's own query: a scoped, filtered 2nd page costs no more than the first.
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 4)
+    login(client, registrar)
+    url = reverse("registry:person_list")
+    query = {"origin_place": gazetteer.settlement_a1.pk, "current_district": gazetteer.district_b.pk}
+    filters = RegistryFilters(origin_place=gazetteer.settlement_a1.pk, current_district=gazetteer.district_b.pk)
+    codes = [person.code for person in selectors.person_list(user=registrar, filters=filters)]
+    assert len(codes) == 6
+    client.get(url, query)  # warm the session
+
+    def queries(params: dict[str, Any]) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as context:
+            text = client.get(url, params).text
+        return text, len([q for q in context.captured_queries if "SAVEPOINT" not in q["sql"]])
+
+    first, first_queries = queries(query)
+    second, second_queries = queries({**query, "after": codes[3]})
+    assert f"/people/{codes[3]}/" in first and f"/people/{codes[4]}/" not in first
+    assert f"/people/{codes[4]}/" in second and f"/people/{codes[3]}/" not in second
+    assert second_queries == first_queries <= 11
