@@ -125,6 +125,19 @@ class Submission(TimeStampedModel):
         related_name="+",
     )
     household_code = models.CharField(_("household"), max_length=16, blank=True)
+    # Where the submission's household comes from and lives now, resolved on arrival: the
+    # scope a reviewer needs to open it (unresolved places: full-scope reviewers only).
+    origin_place = models.ForeignKey(
+        "places.Place", verbose_name=_("origin"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    current_place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("current residence"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     intention_recorded = models.ForeignKey(
         "returns.ReturnIntention", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
@@ -61,7 +61,9 @@ def device_users() -> QuerySet[User]:
 
 
 def submission_list(*, user: User) -> QuerySet[Submission]:
+    """Reviewers see the submissions whose household is within their scope (by origin or
+    current residence); collectors see their own."""
     queryset = Submission.objects.select_related("submitted_by", "import_batch").order_by("-created_at", "-id")
     if user.has_perm("fieldwork.review_submission"):
-        return queryset
+        return queryset.filter(scope_q(user, origin="origin_place", residence="current_place") | Q(submitted_by=user))
     return queryset.filter(submitted_by=user)

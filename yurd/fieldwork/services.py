@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -203,6 +203,7 @@ def submission_receive(
             household_code=values.get("household_code", "")[:16],
             status=SubmissionStatus.REJECTED if error else SubmissionStatus.RECEIVED,
             error=error,
+            **_places(values),
         )
         try:
             with transaction.atomic():
@@ -215,6 +216,29 @@ def submission_receive(
         submissions_stage(actor=actor, submissions=[submission], file_name=f"{instance_id}.xml")
         submission.refresh_from_db()
     return submission, True
+
+
+def _places(values: Mapping[str, Any], resolve: Callable[[str, str | None], Any] | None = None) -> dict[str, Any]:
+    """The origin and current places of a submission's household, for scoping: the registry's
+    own household when the submission names one, else the places the collector wrote, when
+    they name exactly one settlement."""
+    code = str(values.get("household_code") or "")
+    if code:
+        from yurd.registry.models import Household
+
+        household = Household.objects.filter(code=code).only("origin_place_id", "current_place_id").first()
+        if household is not None:
+            return {"origin_place_id": household.origin_place_id, "current_place_id": household.current_place_id}
+    from yurd.registry.places_lookup import import_place_resolver
+
+    resolve = resolve or import_place_resolver()
+    household_values = values.get("household") or {}
+    found = {}
+    for field in ("origin_place", "current_place"):
+        text = str(household_values.get(field) or "").strip()
+        place = resolve(text, None) if text else None
+        found[f"{field}_id"] = place.pk if place is not None and not isinstance(place, list) else None
+    return found
 
 
 def _attach(submission: Submission, files: list[tuple[str, bytes]]) -> None:
@@ -240,6 +264,9 @@ def export_upload(*, actor: Actor, data: bytes, file_name: str) -> tuple[list[Su
         Submission.objects.filter(instance_id__in=[iid for iid, _v in parsed]).values_list("instance_id", flat=True)
     )
     created = []
+    from yurd.registry.places_lookup import import_place_resolver
+
+    resolve = import_place_resolver()
     with transaction.atomic():
         for instance_id, values in parsed:
             if instance_id in known:
@@ -253,6 +280,7 @@ def export_upload(*, actor: Actor, data: bytes, file_name: str) -> tuple[list[Su
                     submitted_by=user,
                     values=values,
                     household_code=str(values.get("household_code", ""))[:16],
+                    **_places(values, resolve),
                 )
             )
     batch = submissions_stage(actor=actor, submissions=created, file_name=file_name)

@@ -33,7 +33,7 @@ from yurd.fieldwork.definition import (
     xlsform_bytes,
 )
 from yurd.fieldwork.forms import AssignmentForm, DevicePasswordForm, ExportUploadForm, TeamForm
-from yurd.fieldwork.models import Assignment, Submission, SubmissionStatus, Team
+from yurd.fieldwork.models import Assignment, SubmissionStatus, Team
 from yurd.fieldwork.openrosa import device_auth, message, openrosa_response
 from yurd.fieldwork.submissions import SubmissionError
 from yurd.registry.models import Household
@@ -195,7 +195,8 @@ def xform(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("fieldwork.review_submission", raise_exception=True)
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Submission.objects.select_related("import_batch", "submitted_by"), pk=pk)
+    # Outside the reviewer's scope is the same 404 as a number that does not exist.
+    item = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)  # type: ignore[arg-type]
     log_access(actor_from_request(request), AccessAction.VIEW, "fieldwork.submission", code=item.instance_id)
     return render(
         request,
@@ -218,7 +219,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("fieldwork.review_submission", raise_exception=True)
 @require_POST
 def submission_record_intention(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(Submission, pk=pk)
+    item = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)  # type: ignore[arg-type]
     try:
         services.submission_record_intention(actor=actor_from_request(request), submission=item)
     except ValidationError as error:
