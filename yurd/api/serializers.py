@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from django.db.models import CharField, ExpressionWrapper, F
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -152,9 +153,11 @@ class HeritageSiteSerializer(serializers.Serializer[Any]):
 # times the queries themselves.
 
 
-def _storage(value: Any) -> str | None:
-    # As PartialDateText: DRF leaves None as None and never calls to_representation.
-    return None if value is None else (value.to_storage() if value else "")
+def _stored(name: str) -> ExpressionWrapper:
+    """A partial date column read as its stored text, which is what the API shows: no
+    PartialDate is built for each value only to be written back (an unknown date, stored
+    as "", is shown as null, as the field reads it)."""
+    return ExpressionWrapper(F(name), output_field=CharField())
 
 
 def household_rows(keys: Any, *, order: tuple[str, ...] = ("code",)) -> list[dict[str, Any]]:
@@ -165,12 +168,12 @@ def household_rows(keys: Any, *, order: tuple[str, ...] = ("code",)) -> list[dic
             "code": code,
             "origin_place": origin,
             "wave": wave,
-            "displacement_date": _storage(displaced),
+            "displacement_date": displaced or None,
             "current_place": current,
         }
         for code, origin, wave, displaced, current in Household.objects.filter(pk__in=keys)
         .order_by(*order)
-        .values_list("code", "origin_place__code", "wave__code", "displacement_date", "current_place__code")
+        .values_list("code", "origin_place__code", "wave__code", _stored("displacement_date"), "current_place__code")
     ]
 
 
@@ -178,7 +181,15 @@ def person_rows(keys: Any, *, sees_names: bool, order: tuple[str, ...] = ("code"
     """PersonSerializer(many=True).data for the people whose ids `keys` gives, in `order`;
     names are not even read for users who may not see them."""
     names = ("surname", "given_name", "patronymic") if sees_names else ()
-    fields = ("code", "household__code", "household_role", "sex", "birth_date", "is_deceased", "death_date")
+    fields = (
+        "code",
+        "household__code",
+        "household_role",
+        "sex",
+        _stored("birth_date"),
+        "is_deceased",
+        _stored("death_date"),
+    )
     rows = []
     for values in Person.objects.filter(pk__in=keys).order_by(*order).values_list(*fields, *names):
         code, household, role, sex, born, deceased, died, *named = values
@@ -192,9 +203,9 @@ def person_rows(keys: Any, *, sees_names: bool, order: tuple[str, ...] = ("code"
                 "given_name": given_name,
                 "patronymic": patronymic,
                 "sex": sex,
-                "birth_date": _storage(born),
+                "birth_date": born or None,
                 "is_deceased": deceased,
-                "death_date": _storage(died),
+                "death_date": died or None,
             }
         )
     return rows
