@@ -311,7 +311,7 @@ def main() -> int:
         "--households", type=int, default=57_600, help="Households to generate (about 4.3 people each)."
     )
     parser.add_argument("--queries", type=int, default=100, help="People sampled; each gives up to five searches.")
-    parser.add_argument("--requests", type=int, default=10, help="Requests per list page kind (p95 of these).")
+    parser.add_argument("--requests", type=int, default=20, help="Requests per list page kind (p95 of these).")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_SECONDS, help="Hard limit per database, seconds.")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database for --reuse.")
