@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "yurd.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "yurd.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,7 +126,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions end after two hours without activity and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", default=2 * 60 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity keeps a session alive: yurd.accounts.middleware.IdleSessionMiddleware saves it again
+# when its last refresh is older than this (rather than a write on every request).
+SESSION_SAVE_EVERY_REQUEST = False
+YURD_SESSION_REFRESH_SECONDS = env_int("YURD_SESSION_REFRESH_SECONDS", default=300, minimum=1)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
