@@ -255,9 +255,14 @@ def evidence_record_view(*, actor: Actor, item: EvidenceItem) -> None:
         log_access(actor, AccessAction.VIEW, item)
 
 
-def evidence_record_download(*, actor: Actor, item: EvidenceItem, derivative: str = "") -> None:
+def evidence_record_download(
+    *, actor: Actor, item: EvidenceItem, derivative: str = "", byte_range: tuple[int, int] | None = None
+) -> None:
+    """A download, whole or a byte range of it (a player seeking), in custody and access logs."""
     with transaction.atomic():
-        details = {"derivative": derivative} if derivative else {}
+        details: dict[str, Any] = {"derivative": derivative} if derivative else {}
+        if byte_range is not None:
+            details["bytes"] = f"{byte_range[0]}-{byte_range[1]}"
         custody_append(actor=actor, action=CustodyAction.DOWNLOAD, item_sha256=item.sha256, details=details)
         log_access(actor, AccessAction.DOWNLOAD, item, detail=details)
 

@@ -118,3 +118,33 @@ def test_the_author_of_an_item_is_a_name_analysts_never_receive(
         response = client.get(url)
         assert response.status_code == 200, url
         assert ("Synthetic-Collector" in response.content.decode()) is sees_author, url
+
+
+def test_a_player_gets_the_byte_range_it_asks_for_and_each_part_is_logged(
+    client: Client, archivist: User, photo_item: EvidenceItem
+) -> None:
+    content = photo_bytes()
+    url = f"/evidence/items/{photo_item.public_code}/download/"
+    client.force_login(archivist)
+    whole = client.get(url)
+    assert whole.status_code == 200
+    assert whole["Accept-Ranges"] == "bytes"
+    assert b"".join(whole.streaming_content) == content  # type: ignore[attr-defined]
+
+    part = client.get(url, HTTP_RANGE="bytes=10-19")
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 10-19/{len(content)}"
+    assert b"".join(part.streaming_content) == content[10:20]  # type: ignore[attr-defined]
+    tail = client.get(url, HTTP_RANGE="bytes=-5")
+    assert b"".join(tail.streaming_content) == content[-5:]  # type: ignore[attr-defined]
+    rest = client.get(url, HTTP_RANGE=f"bytes={len(content) - 3}-")
+    assert b"".join(rest.streaming_content) == content[-3:]  # type: ignore[attr-defined]
+
+    beyond = client.get(url, HTTP_RANGE=f"bytes={len(content)}-")
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{len(content)}"
+
+    downloads = CustodyEntry.objects.filter(item_sha256=photo_item.sha256, action="download")
+    assert sorted(entry.details.get("bytes", "whole") for entry in downloads) == sorted(
+        ["whole", "10-19", f"{len(content) - 5}-{len(content) - 1}", f"{len(content) - 3}-{len(content) - 1}"]
+    )
