@@ -237,7 +237,7 @@ def _django(database: str) -> None:
     django.setup()
 
 
-def child(database: str, households: int, queries: int, *, matching: bool, pages: bool) -> None:
+def child(database: str, households: int, queries: int, *, matching: bool, pages: bool, profile: bool) -> None:
     fresh_database(database)
     _django(database)
     from django.core.management import call_command
@@ -309,6 +309,7 @@ def child(database: str, households: int, queries: int, *, matching: bool, pages
     # The import, in a process of its own (its peak memory is the import's alone).
     command = [sys.executable, "-m", "bench", "registry", "--import-child", database]
     command += ["--matching"] if matching else []
+    command += ["--profile"] if profile else []
     completed = subprocess.run(command, check=False, capture_output=True, text=True)
     sys.stderr.write(completed.stderr)
     if completed.returncode:
@@ -338,7 +339,34 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def import_child(database: str, *, matching: bool) -> None:
+_PHASES: dict[str, list[float]] = {}
+
+
+def _timed(label, function):  # type: ignore[no-untyped-def]
+    def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            phase = _PHASES.setdefault(label(*args, **kwargs) if callable(label) else label, [0, 0.0])
+            phase[0] += 1
+            phase[1] += time.perf_counter() - started
+
+    return run
+
+
+def _profile_commit(services) -> None:  # type: ignore[no-untyped-def]
+    """--profile: time each bulk write by table, the other commit phases and the COMMIT itself
+    (deferred constraint checks run there), reported on stderr."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    services.bulk_insert = _timed(lambda table, *args, **kwargs: f"bulk_insert {table}", services.bulk_insert)
+    for name in ("_index_people", "_staged_valid_rows", "reserve_ids", "allocate_codes", "source_people"):
+        setattr(services, name, _timed(name, getattr(services, name)))
+    BaseDatabaseWrapper.commit = _timed("COMMIT", BaseDatabaseWrapper.commit)
+
+
+def import_child(database: str, *, matching: bool, profile: bool = False) -> None:
     """Run the import alone and print its figures as one JSON line."""
     _django(database)
     from yurd.core.actors import system_actor
@@ -374,6 +402,8 @@ def import_child(database: str, *, matching: bool) -> None:
 
         for hook in hooks:
             services.register_pre_commit_hook(timed(hook))
+    if profile:
+        _profile_commit(services)
     data = CSV_PATH.read_bytes()
     started = time.perf_counter()
     batch = services.import_create(actor=system_actor(), data=data, file_name=CSV_PATH.name, source="bench")
@@ -384,6 +414,9 @@ def import_child(database: str, *, matching: bool) -> None:
     batch = services.import_commit(actor=system_actor(), batch=batch)
     committed = time.perf_counter() - started
     assert batch.rejected_rows == 0, batch.rejected_rows
+    if profile:
+        for label, (calls, seconds) in sorted(_PHASES.items(), key=lambda item: -item[1][1]):
+            print(f"  profile: {label}: {seconds:.2f} s in {calls} calls", file=sys.stderr)
     print(
         json.dumps(
             {
@@ -477,6 +510,7 @@ def run_database(database: str, options: argparse.Namespace) -> int:
     command += ["--households", str(options.households), "--queries", str(options.queries)]
     command += ["--matching"] if options.matching else []
     command += [] if options.pages else ["--no-pages"]
+    command += ["--profile"] if options.profile else []
     environment = {**os.environ, "PGOPTIONS": PG_OPTIONS}
     process = subprocess.Popen(command, start_new_session=True, env=environment)
     try:
@@ -508,15 +542,25 @@ def main() -> int:
     )
     parser.add_argument("--no-pages", dest="pages", action="store_false", help="The import only (the default).")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_SECONDS, help="Seconds per database (hard limit).")
+    parser.add_argument(
+        "--profile", action="store_true", help="Time each phase of the import (bulk writes by table, COMMIT)."
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database afterwards.")
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     parser.add_argument("--import-child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.import_child:
-        import_child(options.import_child, matching=options.matching)
+        import_child(options.import_child, matching=options.matching, profile=options.profile)
         return 0
     if options.child:
-        child(options.child, options.households, options.queries, matching=options.matching, pages=options.pages)
+        child(
+            options.child,
+            options.households,
+            options.queries,
+            matching=options.matching,
+            pages=options.pages,
+            profile=options.profile,
+        )
         return 0
     databases = ["sqlite", "postgres"] if options.database == "both" else [options.database]
     status = 0

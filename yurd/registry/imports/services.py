@@ -43,9 +43,10 @@ from yurd.registry.models import (
     KinshipKind,
     Person,
     PersonName,
+    PersonNameToken,
 )
 from yurd.registry.places_lookup import import_place_resolver
-from yurd.registry.search_index import bulk_index_people, name_forms_tokens
+from yurd.registry.search_index import name_forms_tokens, token_ids
 
 CHUNK = 5000
 # How a row linked to an existing person is remembered (written by the linkage hook, see
@@ -112,6 +113,38 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
                 batch = []
         if batch:
             cursor.executemany(sql, batch)
+
+
+def _index_people(person_tokens: list[tuple[int, list[str]]]) -> None:
+    """Name-token links for freshly created people (what `bulk_index_people` writes), through
+    `bulk_insert`: COPY on PostgreSQL, where executemany costs a round of the protocol per row."""
+    ids = token_ids({token for _person, tokens in person_tokens for token in tokens})
+    bulk_insert(
+        PersonNameToken._meta.db_table,
+        ["token_id", "person_id"],
+        ((ids[token], person_id) for person_id, tokens in person_tokens for token in tokens),
+    )
+
+
+@contextmanager
+def _checked_immediately() -> Iterator[None]:
+    """On PostgreSQL, check foreign keys as each bulk statement ends, not at COMMIT.
+
+    Django creates PostgreSQL foreign keys DEFERRABLE INITIALLY DEFERRED: every row a COPY
+    writes then queues one trigger event per foreign key, and COMMIT works through millions
+    of them one by one. IMMEDIATE runs the same checks at the end of each statement instead
+    (same guarantees: a missing row still fails the import, and the transaction rolls back).
+    Entered inside the import's atomic block; on success Django's default (DEFERRED) is set
+    back, in case that block is a savepoint of a longer transaction (a savepoint rolled back
+    restores the setting by itself)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def reserve_ids(model: type[Model], count: int) -> list[int]:
@@ -241,7 +274,7 @@ def _validate_rows(batch: ImportBatch, data: bytes) -> list[ParsedRow]:
         if len(parsed) % CHUNK == 0:
             ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=len(parsed) // 2)
     validator.check_references(parsed)
-    with transaction.atomic():
+    with transaction.atomic(), _checked_immediately():
         ImportRow.objects.filter(batch=batch).delete()
         _stage_rows(batch, parsed)
     return parsed
@@ -385,7 +418,7 @@ def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = Fa
         )
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
     try:
-        with _bulk_objects(), _sqlite_bulk_cache(), transaction.atomic():
+        with _bulk_objects(), _sqlite_bulk_cache(), transaction.atomic(), _checked_immediately():
             counts = _commit_rows(actor, batch)
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportStatus.COMMITTED, committed_at=timezone.now(), error="", **counts
@@ -635,10 +668,10 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
             relatives.append((person_id, row[_FATHER], row[_MOTHER], row[_SPOUSE]))
         if len(people) >= CHUNK * 4:
             _insert_rows_with_history(Person, person_columns, people, actor=actor, reason=reason)
-            bulk_index_people(tokens)
+            _index_people(tokens)
             people, tokens = [], []
     _insert_rows_with_history(Person, person_columns, people, actor=actor, reason=reason)
-    bulk_index_people(tokens)
+    _index_people(tokens)
     del people, tokens, tokens_of, staged
 
     edges: dict[tuple[int, int, str], None] = {}
