@@ -9,8 +9,9 @@ Each database gets a scratch database (SQLite file under /tmp, PostgreSQL databa
 `yurd_bench_reports`) loaded with synthetic households (about five people each) and
 claims by bulk insert, on the demo gazetteer. Each phase runs in its own process, so the
 export's peak memory is that process's maximum RSS. The API is served by gunicorn
-(2 workers x 8 threads, the machine has 2 cores) and loaded by a small threaded
-http.client loop on loopback. All data is synthetic.
+(2 workers x 4 threads, gthread: one worker per core, kept-alive connections) and loaded
+by wrk on loopback (a small threaded http.client loop without wrk), with the CPU per
+request of the server's workers, of PostgreSQL's backends and of wrk. All data is synthetic.
 """
 
 from __future__ import annotations
@@ -362,6 +363,9 @@ def phase_api(  # noqa: PLR0917 - one per command-line option
                 measured = _api_load(port, token, path, clients, requests_per_client)
             if "cpu_ms" in measured:
                 results[f"api_{name}_server_cpu_ms_per_request"] = measured["cpu_ms"]
+                if database == "postgres":
+                    results[f"api_{name}_database_cpu_ms_per_request"] = measured["database_cpu_ms"]
+                results[f"api_{name}_wrk_cpu_ms_per_request"] = measured["wrk_cpu_ms"]
             results[f"api_{name}_p50_ms"] = measured["p50"]
             results[f"api_{name}_p95_ms"] = measured["p95"]
             results[f"api_{name}_errors"] = measured["errors"]
@@ -382,6 +386,36 @@ def _pages(port: int, token: str, path: str) -> int:
 
 def _cpu_seconds(parent: int) -> float:
     """User and system CPU of the processes whose parent is `parent` (gunicorn's workers)."""
+    return _processes_cpu(lambda _entry, fields: int(fields[1]) == parent)
+
+
+def _database_backends() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving the scratch database (its command
+    line names it); none on SQLite, whose work is done inside the server's workers."""
+    name = POSTGRES_URL.rsplit("/", 1)[-1].encode()
+    ticks = os.sysconf("SC_CLK_TCK")
+    backends = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+            if not command.startswith(b"postgres:") or name not in command.split():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        backends[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return backends
+
+
+def _database_cpu_since(before: dict[int, float]) -> float:
+    """CPU of the scratch database's backends since `before` (a backend that ended in
+    between is not counted: an undercount, never negative)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in _database_backends().items())
+
+
+def _processes_cpu(wanted: Any) -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in Path("/proc").iterdir():
@@ -391,7 +425,7 @@ def _cpu_seconds(parent: int) -> float:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == parent:
+        if wanted(entry, fields):
             total += int(fields[11]) + int(fields[12])
     return total / ticks
 
@@ -410,6 +444,8 @@ def _wrk(port: int, token: str, path: str, clients: int, seconds: int, *, server
     # Warm every worker (imports, connections, caches) before measuring.
     subprocess.run(["wrk", "-t2", f"-c{clients}", "-d3s", "-s", str(script), url], capture_output=True, check=True)
     cpu_before = _cpu_seconds(server)
+    database_before = _database_backends()
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(
         ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script), url],
         capture_output=True,
@@ -419,6 +455,9 @@ def _wrk(port: int, token: str, path: str, clients: int, seconds: int, *, server
     )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("WRK "))
     cpu = _cpu_seconds(server) - cpu_before
+    database_cpu = _database_cpu_since(database_before)
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
     p50, p95, _p99, requests, elapsed, errors = (float(value) for value in line.split()[1:])
     return {
         "p50": p50,
@@ -426,6 +465,8 @@ def _wrk(port: int, token: str, path: str, clients: int, seconds: int, *, server
         "errors": int(errors),
         "rate": requests / elapsed,
         "cpu_ms": round(1000 * cpu / max(1, requests), 2),
+        "database_cpu_ms": round(1000 * database_cpu / max(1, requests), 2),
+        "wrk_cpu_ms": round(1000 * wrk_cpu / max(1, requests), 2),
     }
 
 
@@ -512,8 +553,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="requests per client and endpoint (without wrk)")
     parser.add_argument("--seconds", type=int, default=20, help="wrk run per endpoint")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (above 1: gthread)")
     parser.add_argument(
         "--phases", default="dashboard,export,api", help="comma-separated: dashboard, export, export-xlsx, api"
     )

@@ -33,10 +33,10 @@ def _token_sql(vendor: str) -> tuple[str, list[str], list[str]]:
     quote = connections[router.db_for_read(Token)].ops.quote_name
     token_fields = list(Token._meta.concrete_fields)
     user_fields = list(User._meta.concrete_fields)
-    columns = [f"t.{quote(field.column)}" for field in token_fields]
-    columns += [f"u.{quote(field.column)}" for field in user_fields]
-    user_key = Token._meta.get_field("user").column
-    user_id = f"u.{quote(User._meta.pk.column)}"  # type: ignore[union-attr]
+    columns = [f"t.{quote(str(field.column))}" for field in token_fields]
+    columns += [f"u.{quote(str(field.column))}" for field in user_fields]
+    user_key = str(Token._meta.get_field("user").column)
+    user_id = f"u.{quote(str(User._meta.pk.column))}"  # type: ignore[union-attr]
     direct = User.user_permissions.through._meta
     groups = User.groups.through._meta
     granted = Group.permissions.through._meta
@@ -54,7 +54,7 @@ def _token_sql(vendor: str) -> tuple[str, list[str], list[str]]:
     sql = (
         f"SELECT {', '.join(columns)}, ({permissions}) FROM {quote(Token._meta.db_table)} t "  # noqa: S608 - names from _meta
         f"INNER JOIN {quote(User._meta.db_table)} u ON {user_id} = t.{quote(user_key)} "
-        f"WHERE t.{quote(Token._meta.pk.column)} = %s"  # type: ignore[union-attr]
+        f"WHERE t.{quote(str(Token._meta.pk.column))} = %s"  # type: ignore[union-attr]
     )
     return sql, [field.attname for field in token_fields], [field.attname for field in user_fields]
 

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from yurd.api.pagination import YurdPagination
 from yurd.api.permissions import RolePermission
+from yurd.api.serializers import CodeField
 from yurd.api.service_calls import PartialDateInput, api_actor, service_errors
 from yurd.core.access import log_access
 from yurd.core.models import AccessAction
@@ -48,7 +49,7 @@ class EvidenceIngestSerializer(serializers.Serializer[dict[str, Any]]):
     title_ru = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
     captured = PartialDateInput(help_text="When the file was captured: 1988, 11.1988 or 23.11.1988.")
-    place = serializers.SlugRelatedField(slug_field="code", queryset=Place.objects.all(), required=False)
+    place = CodeField(slug_field="code", queryset=Place.objects.all(), required=False)
     source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")  # type: ignore[assignment]
     source_reference = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     author = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

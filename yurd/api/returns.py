@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from yurd.api.pagination import YurdPagination
 from yurd.api.permissions import RolePermission
+from yurd.api.serializers import CodeField
 from yurd.api.service_calls import api_actor, request_user, service_errors
 from yurd.core.access import log_access
 from yurd.core.models import AccessAction
@@ -60,7 +61,7 @@ class ReturnIntentionInputSerializer(serializers.Serializer[dict[str, Any]]):
     household = serializers.CharField(max_length=16, help_text="Household code, e.g. HH-004211.")
     survey_date = serializers.DateField()
     intention = serializers.ChoiceField(choices=Intention.choices)
-    preferred_place = serializers.SlugRelatedField(
+    preferred_place = CodeField(
         slug_field="code", queryset=Place.objects.all(), required=False, allow_null=True, default=None
     )
     conditions = serializers.ListField(

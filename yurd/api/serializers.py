@@ -99,6 +99,16 @@ class MemberInputSerializer(serializers.Serializer[dict[str, Any]]):
         return attrs
 
 
+class CodeField(serializers.SlugRelatedField[Any]):
+    """A record named by its code. A code holding a NUL character names nothing (DRF's
+    "does not exist"): PostgreSQL cannot compare text with NUL and would answer 500."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\x00"))
+        return super().to_internal_value(data)
+
+
 class ConsentInputSerializer(serializers.Serializer[dict[str, Any]]):
     purpose = serializers.CharField(max_length=200)
     given_on = serializers.DateField()
@@ -107,13 +117,9 @@ class ConsentInputSerializer(serializers.Serializer[dict[str, Any]]):
 class HouseholdRegistrationSerializer(serializers.Serializer[dict[str, Any]]):
     """A household with its members, registered in one go (registry.household_register)."""
 
-    origin_place = serializers.SlugRelatedField(
-        slug_field="code", queryset=Place.objects.all(), required=False, allow_null=True
-    )
-    current_place = serializers.SlugRelatedField(
-        slug_field="code", queryset=Place.objects.all(), required=False, allow_null=True
-    )
-    wave = serializers.SlugRelatedField(slug_field="code", queryset=Wave.objects.all(), required=False, allow_null=True)
+    origin_place = CodeField(slug_field="code", queryset=Place.objects.all(), required=False, allow_null=True)
+    current_place = CodeField(slug_field="code", queryset=Place.objects.all(), required=False, allow_null=True)
+    wave = CodeField(slug_field="code", queryset=Wave.objects.all(), required=False, allow_null=True)
     displacement_date = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     members = MemberInputSerializer(many=True, min_length=1, max_length=60)  # type: ignore[call-arg]
     consent = ConsentInputSerializer(required=False)
@@ -216,8 +222,8 @@ def _field_readers(serializer: type[serializers.Serializer[Any]]) -> tuple[list[
     """The field names of `serializer` and each field's to_representation, built once per
     class: DRF deep-copies the declared fields for every instance, which cost more than
     reading the page (fields' to_representation keeps no state between values)."""
-    fields = serializer().fields
-    return list(fields), [fields[name].to_representation for name in fields]
+    fields = list(serializer().fields.items())
+    return [name for name, _field in fields], [field.to_representation for _name, field in fields]
 
 
 def plain_rows(

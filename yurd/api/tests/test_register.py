@@ -49,3 +49,13 @@ def test_member_without_a_name_is_refused(gazetteer: Gazetteer, registrar: User)
     data["members"] = [{"household_role": "head"}]
     response = token_client(registrar).post(reverse("api:household-list"), data, format="json")
     assert response.status_code == 400
+
+
+def test_a_place_code_with_a_nul_character_is_refused(gazetteer: Gazetteer, registrar: User) -> None:
+    # PostgreSQL cannot compare text with NUL: this was a 500 there (schemathesis found it).
+    for field in ("origin_place", "current_place", "wave"):
+        data = {**payload("TST-S11"), field: "TST-S11\x00"}
+        response = token_client(registrar).post(reverse("api:household-list"), data, format="json")
+        assert response.status_code == 400, response.content
+        assert field in response.json()
+    assert not Household.objects.exists()
