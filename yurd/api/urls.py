@@ -4,6 +4,13 @@ from rest_framework.routers import DefaultRouter
 
 from yurd.api import views
 from yurd.api.evidence import EvidenceViewSet
+from yurd.api.more_reads import (
+    ClaimDecisionViewSet,
+    ClaimLossItemViewSet,
+    PersonConsentViewSet,
+    PersonHeirsViewSet,
+    SiteNameViewSet,
+)
 from yurd.api.observations import ObservationViewSet
 from yurd.api.reads import KinshipViewSet, PlaceNameViewSet, ValuationTableViewSet
 from yurd.api.returns import ReturnIntentionViewSet, ReturnPlanningView
@@ -31,5 +38,18 @@ urlpatterns = [
     path("return-planning/", ReturnPlanningView.as_view(), name="return-planning"),
     path("testimonies/", TestimonyListApi.as_view(), name="testimony-list"),
     path("testimonies/<str:code>/", TestimonyDetailApi.as_view(), name="testimony-detail"),
+    path(
+        "claims/<str:case_number>/items/",
+        ClaimLossItemViewSet.as_view({"get": "list"}),
+        name="claim-loss-items",
+    ),
+    path(
+        "claims/<str:case_number>/decisions/",
+        ClaimDecisionViewSet.as_view({"get": "list"}),
+        name="claim-decisions",
+    ),
+    path("people/<str:code>/heirs/", PersonHeirsViewSet.as_view({"get": "retrieve"}), name="person-heirs"),
+    path("people/<str:code>/consents/", PersonConsentViewSet.as_view({"get": "list"}), name="person-consents"),
+    path("heritage-sites/<str:code>/names/", SiteNameViewSet.as_view({"get": "list"}), name="heritage-site-names"),
     path("", include(router.urls)),
 ]

@@ -19,6 +19,7 @@ from yurd.claims.models import (
     DECIDED_STATES,
     Claim,
     ClaimStatus,
+    Decision,
     LossCategory,
     LossItem,
 )
@@ -276,3 +277,13 @@ def household_drilldown(*, user: User | None, filters: dict[str, str]) -> QueryS
     elif filters.get("assessed") == "no":
         households = households.exclude(pk__in=assessed_ids)
     return households.order_by("code")
+
+
+def claim_loss_items(claim: Claim) -> QuerySet[LossItem]:
+    """The claim page's loss items, in the order they were recorded."""
+    return claim.loss_items.select_related("category", "place", "original_owner").order_by("pk")
+
+
+def claim_decisions(claim: Claim) -> QuerySet[Decision]:
+    """The claim's decisions by number (superseded ones included: the record is immutable)."""
+    return claim.decisions.select_related("table", "supersedes").order_by("number")

@@ -14,7 +14,7 @@ from yurd.accounts.models import User
 from yurd.evidence.models import EvidenceLink
 from yurd.evidence.selectors import links_for_targets
 from yurd.heritage import condition as conditions
-from yurd.heritage.models import Observation, ObservationStatus, Site
+from yurd.heritage.models import Observation, ObservationStatus, Site, SiteName
 from yurd.heritage.services import OBSERVATION_TARGET, SITE_TARGET
 
 
@@ -180,3 +180,9 @@ def evidence_targets_for_site(code: str) -> list[tuple[str, str]]:
     """Every record of a site that evidence can be linked to: the site and its observations."""
     codes = Observation.objects.filter(site__code=code).values_list("code", flat=True)
     return [(SITE_TARGET, code), *((OBSERVATION_TARGET, observation) for observation in codes)]
+
+
+def site_names(*, user: User | None, code: str) -> tuple[Site, QuerySet[SiteName]]:
+    """Every name of a site the user may see, in every script and period (the site page's order)."""
+    site = site_get(user=user, code=code)
+    return site, site.names.order_by("year_from", "year_to", "language", "text", "pk")

@@ -624,3 +624,32 @@ def person_related_history(person: Person, *, sensitive: bool, limit: int = 200)
 def record_history(instance: Any, *, limit: int = 200) -> list[Any]:
     """The simple-history records of one record, newest first, with who and why."""
     return list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+
+
+@dataclass
+class PersonHeirs:
+    """A person's own heir line (deceased ancestors only) and the heirs by representation
+    who lie within the reader's scope, generation by generation."""
+
+    person: Person
+    heir_line: HeirLine | None
+    generations: list[list[Person]]
+
+
+def person_heirs(*, user: User | None, person: Person) -> PersonHeirs:
+    """The heirs of the person page (descendant_tree), keeping only heirs the user may see, so
+    a descendant registered in another district is not revealed through this person."""
+    _tree, generations = descendant_tree(person)
+    visible = set(
+        person_queryset(user=user)
+        .filter(pk__in=[heir.pk for generation in generations for heir in generation])
+        .values_list("pk", flat=True)
+    )
+    kept = [[heir for heir in generation if heir.pk in visible] for generation in generations]
+    heir_line = HeirLine.objects.filter(ancestor=person).first() if person.is_deceased else None
+    return PersonHeirs(person=person, heir_line=heir_line, generations=[row for row in kept if row])
+
+
+def person_consents(person: Person) -> QuerySet[Consent]:
+    """The person's consents, newest first (the person page's order)."""
+    return person.consents.order_by("-given_on", "-pk")
