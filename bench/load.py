@@ -382,7 +382,8 @@ def run(options: argparse.Namespace) -> int:
     server: subprocess.Popen[bytes] | None = None
     try:
         log(f"# load test: {options.households:,} households, {options.clients} clients, {options.duration} s, "
-            f"{options.workers} gunicorn workers; load average before {os.getloadavg()[0]:.1f}")  # fmt: skip
+            f"{options.workers} gunicorn workers x {options.threads} threads; "
+            f"load average before {os.getloadavg()[0]:.1f}")  # fmt: skip
         create_database()
         loaded = subprocess.run(
             [sys.executable, "-m", "bench", "load", "--load-child", str(options.households), str(options.clients)],
@@ -419,6 +420,7 @@ def run(options: argparse.Namespace) -> int:
                 "config.wsgi:application",
                 f"--bind=127.0.0.1:{port}",
                 f"--workers={options.workers}",
+                f"--threads={options.threads}",
                 "--forwarded-allow-ips=127.0.0.1",
                 "--timeout=120",
                 "--log-level=warning",
@@ -483,7 +485,8 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=int, default=300, help="Seconds of load (default 300).")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers.")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="gunicorn workers (one per core).")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (as docs/deployment.md).")
     parser.add_argument("--load-timeout", type=int, default=1800, help="Hard limit for loading the data (s).")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database and files.")
     parser.add_argument("--load-child", nargs=2, type=int, help=argparse.SUPPRESS)
