@@ -98,8 +98,8 @@ class TestimonyDetailApi(generics.RetrieveAPIView):
         testimony.recording_visible = (  # type: ignore[attr-defined]
             testimony.media_id is not None and visible.filter(pk=testimony.media_id).exists()
         )
-        testimony.visible_other_media = list(
+        testimony.visible_other_media = list(  # type: ignore[attr-defined]
             testimony.other_media.filter(visible_evidence_q(actor.user)).order_by("id")
-        )  # type: ignore[attr-defined]
+        )
         log_access(actor, AccessAction.VIEW, testimony)
         return testimony

@@ -9,6 +9,8 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yurd.accounts.models import User
@@ -56,6 +58,7 @@ def test_registrar_reads_loss_items_of_a_claim_in_scope(world: World, registrar:
     assert response.status_code == 200
     (item,) = response.json()["results"]
     assert item["category"] == "dwelling"
+    assert world.household_a.origin_place is not None
     assert item["place"] == world.household_a.origin_place.code
     assert item["original_owner"] == world.grandfather_a.code
     assert "Həsən" in item["original_owner_name"]
@@ -225,3 +228,19 @@ def test_testimony_media_only_as_the_vault_allows(gazetteer: Gazetteer, registra
     (listed,) = client.get(reverse("api:testimony-list")).json()["results"]
     assert listed["other_media"] == [str(photo.public_code)]
     assert listed["recording"] == recording
+
+
+def test_testimony_media_cost_no_query_per_testimony(gazetteer: Gazetteer, registrar: User) -> None:
+    client = token_client(registrar)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("api:testimony-list")).status_code == 200
+        return len(captured)
+
+    make_testimony(gazetteer, title="First (synthetic)")
+    queries()  # the first request of a token reads more (the user's scopes are then cached)
+    one = queries()
+    make_testimony(gazetteer, title="Second (synthetic)")
+    make_testimony(gazetteer, title="Third (synthetic)")
+    assert queries() == one
