@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -110,7 +111,7 @@ def _file_part(handle: IO[bytes], start: int, length: int, chunk: int = 64 * 102
 
 @login_required
 @permission_required("evidence.download_evidence", raise_exception=True)
-def item_download(request: HttpRequest, code: str) -> HttpResponse:
+def item_download(request: HttpRequest, code: str) -> HttpResponseBase:
     """The original, byte for byte; a single byte range (206) lets players seek in a long
     recording without fetching all of it. Every request, whole or part, is in the custody log."""
     actor = actor_from_request(request)
@@ -123,7 +124,7 @@ def item_download(request: HttpRequest, code: str) -> HttpResponse:
         return refused
     if wanted is None:
         evidence_record_download(actor=actor, item=item)
-        response: HttpResponse = FileResponse(
+        response: HttpResponseBase = FileResponse(
             default_storage.open(item.storage_name, "rb"),
             as_attachment=True,
             filename=item.original_name or item.sha256,
