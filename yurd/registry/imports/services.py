@@ -99,7 +99,11 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor
-            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+            # The raw psycopg cursor: its errors are turned into Django's (IntegrityError...) here.
+            with (
+                connection.wrap_database_errors,
+                raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return

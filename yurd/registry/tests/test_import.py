@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -27,7 +28,7 @@ from yurd.registry.imports import (
     register_pre_commit_hook,
     rejected_rows_csv,
 )
-from yurd.registry.imports.services import unregister_pre_commit_hook
+from yurd.registry.imports.services import PreCommitDecision, unregister_pre_commit_hook
 from yurd.registry.models import Household, ImportBatch, Kinship, Person
 from yurd.registry.search import registry_search
 from yurd.registry.tests.conftest import login
@@ -214,6 +215,39 @@ def test_crash_during_commit_leaves_the_registry_unchanged(places: Gazetteer) ->
     batch.refresh_from_db()
     assert batch.status == "validated" and "disk full" in batch.error
     assert import_commit(actor=system_actor(), batch=batch).people_created == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite checks foreign keys at the outer COMMIT only.")
+def test_a_broken_reference_fails_the_commit_at_once_and_writes_nothing(places: Gazetteer) -> None:
+    """PostgreSQL: foreign keys are checked as each bulk write ends, not at COMMIT (the test's
+    own transaction never commits, so a deferred check would not fail here at all)."""
+    batch = stage(make_csv(GOOD_ROWS))
+
+    def link_to_nobody(batch: ImportBatch, rows: list[dict[str, Any]]) -> PreCommitDecision:
+        return PreCommitDecision(links={"F1-1": 10**9})  # F1-3's father: a person who does not exist
+
+    register_pre_commit_hook(link_to_nobody)
+    try:
+        with pytest.raises(IntegrityError):
+            import_commit(actor=system_actor(), batch=batch)
+    finally:
+        unregister_pre_commit_hook(link_to_nobody)
+    assert not Household.objects.exists() and not Person.objects.exists() and not Kinship.objects.exists()
+    batch.refresh_from_db()
+    assert batch.status == "validated" and batch.error
+    # The rest of the transaction keeps Django's deferred foreign keys, after a failed import
+    # and after a committed one: a dangling row is accepted until COMMIT.
+    assert_foreign_keys_deferred()
+    assert import_commit(actor=system_actor(), batch=batch).people_created == 4
+    assert_foreign_keys_deferred()
+
+
+def assert_foreign_keys_deferred() -> None:
+    with transaction.atomic():
+        savepoint = transaction.savepoint()
+        with connection.cursor() as cursor:  # raises IntegrityError here if checked immediately
+            cursor.execute("INSERT INTO registry_personnametoken (token_id, person_id) VALUES (%s, %s)", [10**9, 10**9])
+        transaction.savepoint_rollback(savepoint)
 
 
 def test_pre_commit_hook_sees_the_valid_rows(places: Gazetteer) -> None:
