@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -211,24 +212,48 @@ def _person(request: HttpRequest, code: str) -> Person:
     return selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
 
 
+def _saved(request: HttpRequest, form: Any, service: Callable[..., object], **target: object) -> bool:
+    """Calls `service` as the user with the form's model fields and reason; a refusal becomes
+    an error on the form. True when it saved."""
+    try:
+        service(
+            actor=actor_from_request(request),
+            reason=form.cleaned_data["reason"],
+            **target,
+            **{field: form.cleaned_data[field] for field in form.Meta.fields},
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
+def _edit_page(
+    request: HttpRequest,
+    person: Person,
+    form: Any,
+    service: Callable[..., object],
+    *,
+    message: str,
+    title: str,
+    target: dict[str, object],
+) -> HttpResponse:
+    """An edit on a page of its own: saved, back to the person; otherwise the form again.
+    `target` names what the service changes (`name=…`, `person=…`, `document=…`)."""
+    if request.method == "POST" and form.is_valid() and _saved(request, form, service, **target):
+        messages.success(request, message)
+        return redirect("registry:person_detail", code=person.code)
+    return render(request, "registry/person_form.html", {"person": person, "form": form, "title": title})
+
+
 @login_required
 @permission_required("registry.add_personname", raise_exception=True)
 @require_POST
 def person_name_add(request: HttpRequest, code: str) -> HttpResponse:
     person = _person(request, code)
     form = PersonNameForm(request.POST, prefix="name")
-    if form.is_valid():
-        try:
-            services.person_name_add(
-                actor=actor_from_request(request),
-                person=person,
-                reason=form.cleaned_data["reason"],
-                **{field: form.cleaned_data[field] for field in PersonNameForm.Meta.fields},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return _done(request, person, "registry/_person_names.html", _names_context(person), _("Name form added."))
+    if form.is_valid() and _saved(request, form, services.person_name_add, person=person):
+        return _done(request, person, "registry/_person_names.html", _names_context(person), _("Name form added."))
     context = _names_context(person, form)
     return _section(request, person, "registry/_person_names.html", context, page_title=_("Add a name form"), form=form)
 
@@ -239,21 +264,14 @@ def person_name_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     person = _person(request, code)
     name = get_object_or_404(PersonName, person=person, pk=pk)
     form = PersonNameForm(request.POST or None, instance=name, prefix="name")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_name_update(
-                actor=actor_from_request(request),
-                name=name,
-                reason=form.cleaned_data["reason"],
-                **{field: form.cleaned_data[field] for field in PersonNameForm.Meta.fields},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Name form saved."))
-            return redirect("registry:person_detail", code=code)
-    return render(
-        request, "registry/person_form.html", {"person": person, "form": form, "title": _("Edit a name form")}
+    return _edit_page(
+        request,
+        person,
+        form,
+        services.person_name_update,
+        message=_("Name form saved."),
+        title=_("Edit a name form"),
+        target={"name": name},
     )
 
 
@@ -350,20 +368,15 @@ def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method != "POST":
         log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"sensitive": ["contact details"]})
     form = ContactForm(request.POST or None, instance=contact, prefix="contact")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(
-                actor=actor_from_request(request),
-                person=person,
-                reason=form.cleaned_data["reason"],
-                **{field: form.cleaned_data[field] for field in ContactForm.Meta.fields},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Contact details saved."))
-            return redirect("registry:person_detail", code=code)
-    return render(request, "registry/person_form.html", {"person": person, "form": form, "title": _("Contact details")})
+    return _edit_page(
+        request,
+        person,
+        form,
+        services.contact_update,
+        message=_("Contact details saved."),
+        title=_("Contact details"),
+        target={"person": person},
+    )
 
 
 @login_required
@@ -372,19 +385,9 @@ def document_add(request: HttpRequest, code: str) -> HttpResponse:
     _require_sensitive(request, "registry.add_identitydocument")
     person = _person(request, code)
     form = IdentityDocumentForm(request.POST, prefix="document")
-    if form.is_valid():
-        try:
-            services.identity_document_add(
-                actor=actor_from_request(request),
-                person=person,
-                reason=form.cleaned_data["reason"],
-                **{field: form.cleaned_data[field] for field in IdentityDocumentForm.Meta.fields},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            context = _sensitive_context(request, person)
-            return _done(request, person, "registry/_person_sensitive.html", context, _("Identity document added."))
+    if form.is_valid() and _saved(request, form, services.identity_document_add, person=person):
+        context = _sensitive_context(request, person)
+        return _done(request, person, "registry/_person_sensitive.html", context, _("Identity document added."))
     context = _sensitive_context(request, person, document_form=form)
     return _section(
         request, person, "registry/_person_sensitive.html", context, page_title=_("Add an identity document"), form=form
@@ -399,21 +402,14 @@ def document_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method != "POST":
         log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"sensitive": ["identity documents"]})
     form = IdentityDocumentForm(request.POST or None, instance=document, prefix="document")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.identity_document_update(
-                actor=actor_from_request(request),
-                document=document,
-                reason=form.cleaned_data["reason"],
-                **{field: form.cleaned_data[field] for field in IdentityDocumentForm.Meta.fields},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Identity document saved."))
-            return redirect("registry:person_detail", code=code)
-    return render(
-        request, "registry/person_form.html", {"person": person, "form": form, "title": _("Edit an identity document")}
+    return _edit_page(
+        request,
+        person,
+        form,
+        services.identity_document_update,
+        message=_("Identity document saved."),
+        title=_("Edit an identity document"),
+        target={"document": document},
     )
 
 
