@@ -302,10 +302,7 @@ def person_name_update(*, actor: Actor, name: PersonName, reason: str, **changes
     _require_reason(reason)
     name = PersonName.objects.select_for_update().select_related("person__household").get(pk=name.pk)
     _ensure_household_in_scope(actor, name.person.household)
-    for field, value in changes.items():
-        if field not in PERSON_NAME_FIELDS:
-            raise TypeError(f"unknown name field {field!r}")
-        setattr(name, field, value)
+    _assign(name, changes, PERSON_NAME_FIELDS)
     if not (name.surname or name.given_name or name.patronymic):
         raise ValidationError(_("Give at least one part of the name."))
     _save(name, actor, reason)
@@ -342,6 +339,15 @@ def kinship_remove(*, actor: Actor, kinship: Kinship, reason: str) -> None:
     _delete(kinship, actor, reason)
 
 
+def _assign(record: models.Model, values: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Set the editable fields a form sent; any other name is a programming error."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {record._meta.model_name} fields: {sorted(unknown)}")
+    for field, value in values.items():
+        setattr(record, field, value)
+
+
 def _require_sensitive(actor: Actor, permission: str) -> None:
     _require(actor, "registry.view_sensitive")
     _require(actor, permission)
@@ -358,10 +364,7 @@ def contact_update(*, actor: Actor, person: Person, reason: str, **values: Any) 
     if contact is None:
         _require(actor, "registry.add_contactdetails")
         contact = ContactDetails(person=person)
-    for field, value in values.items():
-        if field not in CONTACT_FIELDS:
-            raise TypeError(f"unknown contact field {field!r}")
-        setattr(contact, field, value)
+    _assign(contact, values, CONTACT_FIELDS)
     _save(contact, actor, reason)
     return contact
 
@@ -372,10 +375,8 @@ def identity_document_add(*, actor: Actor, person: Person, reason: str, **values
     _require_reason(reason)
     person = Person.objects.select_related("household").get(pk=person.pk)
     _ensure_household_in_scope(actor, person.household)
-    unknown = set(values) - set(DOCUMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown document fields: {sorted(unknown)}")
-    document = IdentityDocument(person=person, **values)
+    document = IdentityDocument(person=person)
+    _assign(document, values, DOCUMENT_FIELDS)
     _save(document, actor, reason)
     return document
 
@@ -388,10 +389,7 @@ def identity_document_update(
     _require_reason(reason)
     document = IdentityDocument.objects.select_for_update().select_related("person__household").get(pk=document.pk)
     _ensure_household_in_scope(actor, document.person.household)
-    for field, value in changes.items():
-        if field not in DOCUMENT_FIELDS:
-            raise TypeError(f"unknown document field {field!r}")
-        setattr(document, field, value)
+    _assign(document, changes, DOCUMENT_FIELDS)
     _save(document, actor, reason)
     return document
 
