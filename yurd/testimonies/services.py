@@ -153,22 +153,30 @@ def segment_add(
     terms = list(keywords)
     _approved_only(terms)
     with transaction.atomic(), change_context(user=actor.user, reason=_("Segment added")):
-        segment = Segment(
-            testimony=testimony,
+        return _write_segment(
+            Segment(testimony=testimony),
+            terms=terms,
+            links={"people": people, "places": places, "heritage_sites": heritage_sites},
             start_seconds=start_seconds,
             end_seconds=end_seconds,
             title=title,
             summary=summary,
             transcript_text=transcript_text,
             events=list(events),
-            **search_fields(title, summary, transcript_text),
         )
-        segment.full_clean()
-        segment.save()
-        segment.keywords.set(terms)
-        segment.people.set(list(people))
-        segment.places.set(list(places))
-        segment.heritage_sites.set(list(heritage_sites))
+
+
+def _write_segment(segment: Segment, *, terms: list[Term], links: dict[str, Iterable[Any]], **fields: Any) -> Segment:
+    """Set a segment's times and texts with their search keys, save it checked, and link its
+    keywords, people, places and sites (replacing earlier links)."""
+    fields |= search_fields(fields["title"], fields["summary"], fields["transcript_text"])
+    for name, value in fields.items():
+        setattr(segment, name, value)
+    segment.full_clean()
+    segment.save()
+    segment.keywords.set(terms)
+    for relation, targets in links.items():
+        getattr(segment, relation).set(list(targets))
     return segment
 
 
@@ -194,18 +202,17 @@ def segment_update(
     _approved_only(terms)
     with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Segment changed")):
         locked = Segment.objects.select_for_update().get(pk=segment.pk)
-        locked.start_seconds, locked.end_seconds = start_seconds, end_seconds
-        locked.title, locked.summary, locked.transcript_text = title, summary, transcript_text
-        locked.events = list(events)
-        for name, value in search_fields(title, summary, transcript_text).items():
-            setattr(locked, name, value)
-        locked.full_clean()
-        locked.save()
-        locked.keywords.set(terms)
-        locked.people.set(list(people))
-        locked.places.set(list(places))
-        locked.heritage_sites.set(list(heritage_sites))
-    return locked
+        return _write_segment(
+            locked,
+            terms=terms,
+            links={"people": people, "places": places, "heritage_sites": heritage_sites},
+            start_seconds=start_seconds,
+            end_seconds=end_seconds,
+            title=title,
+            summary=summary,
+            transcript_text=transcript_text,
+            events=list(events),
+        )
 
 
 def segment_delete(*, actor: Actor, segment: Segment, reason: str) -> None:
