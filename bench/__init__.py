@@ -21,3 +21,23 @@ def django_setup(settings_module: str = "config.settings.base") -> None:
     import django
 
     django.setup()
+
+
+def run_bounded(command: list[str], *, timeout: float, label: str, env: dict[str, str] | None = None) -> int:
+    """Run `command` in its own process group and wait at most `timeout` seconds; on overrun
+    (or any exit from here) the whole group is killed, so no child outlives the benchmark.
+    Returns the exit status, or 124 after a timeout."""
+    import signal
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(command, start_new_session=True, env=env)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        print(f"{label}: exceeded {timeout:.0f} s; stopped", file=sys.stderr)
+        return 124
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

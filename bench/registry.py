@@ -30,13 +30,14 @@ import json
 import os
 import random
 import resource
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import run_bounded
 
 SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry.sqlite3"
 CSV_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry.csv"
@@ -512,18 +513,9 @@ def run_database(database: str, options: argparse.Namespace) -> int:
     command += [] if options.pages else ["--no-pages"]
     command += ["--profile"] if options.profile else []
     environment = {**os.environ, "PGOPTIONS": PG_OPTIONS}
-    process = subprocess.Popen(command, start_new_session=True, env=environment)
     try:
-        return process.wait(timeout=options.timeout)
-    except subprocess.TimeoutExpired:
-        print(f"bench registry: {database} exceeded {options.timeout} s; stopped", file=sys.stderr)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        return 124
+        return run_bounded(command, timeout=options.timeout, label=f"bench registry: {database}", env=environment)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
         if not options.keep:
             drop_database(database)
             CSV_PATH.unlink(missing_ok=True)

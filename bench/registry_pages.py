@@ -25,13 +25,13 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import run_bounded
 
 SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry-pages.sqlite3"
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_registry_pages")
@@ -289,18 +289,10 @@ def run_child(database: str, options: argparse.Namespace) -> int:
         command.append("--reuse")
     if not options.reuse:
         create_database(database)
-    process = subprocess.Popen(command, start_new_session=True)
     try:
-        return process.wait(timeout=options.timeout)
-    except subprocess.TimeoutExpired:
-        print(f"{database}: timed out after {options.timeout} s; stopped", file=sys.stderr)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        return 3
+        status = run_bounded(command, timeout=options.timeout, label=f"bench registry_pages: {database}")
+        return 3 if status == 124 else status
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
         if not options.keep:
             drop_database(database)
 
