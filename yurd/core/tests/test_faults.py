@@ -197,6 +197,14 @@ def verify_passes(workers: Workers) -> None:
 
 
 @pytest.fixture(autouse=True)
+def own_media(settings: Any, tmp_path: Path) -> None:
+    """A media directory of this test's own (the workers get it too): the session's shared
+    one holds other tests' exports, and the export test lists the directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+
+
+@pytest.fixture(autouse=True)
 def reference_data(transactional_db: None) -> None:
     """Waves and the other data-migration rows, emptied by the flush after an earlier test."""
     from conftest import load_reference_data

@@ -56,8 +56,11 @@ def test_identified_xlsx_export_of_households_carries_codes(gazetteer: Gazetteer
     export = export_request(
         actor=Actor(user=registrar), kind="households", file_format="xlsx", purpose=PURPOSE, identified=True
     )
-    sheet = load_workbook(export_path(export), read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
+    workbook = load_workbook(export_path(export), read_only=True)
+    try:
+        rows = list(workbook.active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    finally:
+        workbook.close()  # read-only workbooks keep the file open until closed
     assert rows[0][0] == "household_code"
     assert len(rows) == 33
     assert all(str(row[0]).startswith("HH-") for row in rows[1:])
