@@ -96,7 +96,7 @@
     if (legendElement) { legendElement.replaceChildren(legend); }
     // Frame every feature, not only the settlements of origin the page drew first.
     element.yurdMap.origins.eachLayer(function (marker) { bounds.push(marker.getLatLng()); });
-    if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 10 }); }
+    if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 10, animate: false }); }
     element.dataset.layersState = "ready";
   }
 

@@ -54,18 +54,19 @@ def test_clicking_a_heritage_site_on_the_dashboard_map_opens_its_dossier(
         assert control.get_by_text(title).count() == 1
     assert page.locator("#map-legend li").get_by_text("no published observation").count() == 1
 
+    # Hide the intentions and origins layers, which sit on the same settlement.
+    control.get_by_text("Settlements of origin, sized by households").click()
+    control.get_by_text("Return intentions by preferred settlement").click()
+    # Centre on the site without animation, so the pixel computed is where the marker stays.
     point = page.evaluate(
         """([latitude, longitude]) => {
             const map = document.getElementById('settlement-map').yurdMap.map;
-            map.setView([latitude, longitude], 12);
+            map.setView([latitude, longitude], 12, {animate: false});
             const target = map.latLngToContainerPoint([latitude, longitude]);
             return {x: target.x, y: target.y};
         }""",
         [site.latitude, site.longitude],
     )
-    # Hide the intentions and origins layers, which sit on the same settlement.
-    control.get_by_text("Settlements of origin, sized by households").click()
-    control.get_by_text("Return intentions by preferred settlement").click()
     page.locator("#settlement-map").click(position=point)
     page.locator(".leaflet-popup-content a").click()
     page.wait_for_url(f"**/heritage/sites/{site.code}/")
