@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +25,7 @@ from yurd.places.models import Place
 from yurd.registry.models import Person
 from yurd.registry.selectors import get_household_for_user
 from yurd.returns import selectors
-from yurd.returns.models import Intention, ReturnCondition, ReturnIntention, Timeline
+from yurd.returns.models import Intention, ReturnCondition, ReturnIntention, Timeline, check_preferred_place
 from yurd.returns.services import return_intention_record
 
 TARGET = "returns.returnintention"
@@ -83,10 +84,10 @@ class ReturnIntentionInputSerializer(serializers.Serializer[dict[str, Any]]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         household = attrs["household"]
-        if attrs["intention"] != Intention.NO and not attrs.get("preferred_place"):
-            raise serializers.ValidationError(
-                {"preferred_place": _("Name the settlement the household would return to.")}
-            )
+        try:
+            check_preferred_place(intention=attrs["intention"], preferred_place=attrs.get("preferred_place"))
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
         codes = list(dict.fromkeys(attrs.get("returning_members") or []))
         members = list(Person.objects.filter(household=household, is_deceased=False, code__in=codes))
         unknown = sorted(set(codes) - {person.code for person in members})

@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Household, Person
-from yurd.returns.models import Intention, ReturnCondition, Timeline
+from yurd.returns.models import Intention, ReturnCondition, Timeline, check_preferred_place
 
 
 class ReturnIntentionForm(forms.Form):
@@ -44,8 +45,11 @@ class ReturnIntentionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("intention") != Intention.NO and not data.get("preferred_place"):
-            self.add_error("preferred_place", _("Name the settlement the household would return to."))
+        if "intention" in data:
+            try:
+                check_preferred_place(intention=data["intention"], preferred_place=data.get("preferred_place"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 

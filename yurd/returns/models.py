@@ -7,6 +7,7 @@ is the household's current intention (see selectors.latest_intentions).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -35,6 +36,15 @@ class Timeline(models.TextChoices):
     ONE_TO_THREE = "one_to_three", _("in one to three years")
     LATER = "later", _("later")
     UNKNOWN = "unknown", _("not known")
+
+
+def check_preferred_place(*, intention: str, preferred_place: object | None) -> None:
+    """The one rule every path obeys (pages, API, field submissions, demo data): an answer
+    other than "no" names the settlement the household would return to. Raised by
+    `ReturnIntention.clean`, which the service runs; forms and the API call it to show the
+    message next to their field."""
+    if intention != Intention.NO and preferred_place is None:
+        raise ValidationError({"preferred_place": _("Name the settlement the household would return to.")})
 
 
 class ReturnIntention(TimeStampedModel):
@@ -84,6 +94,9 @@ class ReturnIntention(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.survey_date} {self.intention}"
+
+    def clean(self) -> None:
+        check_preferred_place(intention=self.intention, preferred_place=self.preferred_place_id)
 
     @property
     def condition_labels(self) -> list[str]:

@@ -18,7 +18,7 @@ from yurd.core.actors import Actor
 from yurd.core.history import change_context
 from yurd.places.models import Place
 from yurd.registry.models import Household, Person
-from yurd.returns.models import Intention, ReturnCondition, ReturnIntention, Timeline
+from yurd.returns.models import Intention, ReturnCondition, ReturnIntention, Timeline, check_preferred_place
 
 
 def return_intention_record(
@@ -34,7 +34,10 @@ def return_intention_record(
     notes: str = "",
     source: str = "",
 ) -> ReturnIntention:
-    """Record one survey answer of `household`; the latest answer becomes its current intention."""
+    """Record one survey answer of `household`; the latest answer becomes its current intention.
+
+    Refuses (ValidationError naming `preferred_place`) an answer other than "no" without a
+    settlement: the model's rule, checked by `full_clean` whatever path the answer came by."""
     user = actor.user
     if user is not None:
         from yurd.registry.selectors import household_queryset
@@ -105,8 +108,11 @@ def return_intention_submit(
         place = Place.objects.filter(code=preferred_place_code).first()
         if place is None:
             errors["preferred_place"] = _("No place has the code %(code)s.") % {"code": preferred_place_code}
-    elif intention != Intention.NO:
-        errors["preferred_place"] = _("Name the settlement the household would return to.")
+    else:
+        try:
+            check_preferred_place(intention=intention, preferred_place=None)
+        except ValidationError as error:
+            errors.update({field: " ".join(messages) for field, messages in error.message_dict.items()})
     codes = list(dict.fromkeys(returning_member_codes))
     members = list(Person.objects.filter(household=household, code__in=codes))
     missing = sorted(set(codes) - {person.code for person in members})

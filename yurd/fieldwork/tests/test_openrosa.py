@@ -147,6 +147,22 @@ def test_return_survey_is_recorded_on_the_household_after_review(client, teams):
     assert intention.source.startswith("fieldwork uuid:")
 
 
+def test_return_survey_without_a_settlement_is_refused_by_the_intention_rule(client, teams):
+    """The form lets a collector skip the settlement; the returns service's rule refuses it on review."""
+    from yurd.returns.models import ReturnIntention
+
+    household = teams["north_household"]
+    xml = build_submission(survey_kind="return", household_code=household.code, return__intention="yes")
+    assert _post(client, "collector-nigar", xml).status_code == 201
+    submission = Submission.objects.get()
+    client.force_login(teams["north_user"])
+    response = client.post(reverse("fieldwork:submission_record_intention", args=[submission.pk]), follow=True)
+    assert "Name the settlement the household would return to." in response.content.decode()
+    assert not ReturnIntention.objects.exists()
+    submission.refresh_from_db()
+    assert submission.intention_recorded_id is None
+
+
 def test_malformed_or_foreign_submission_is_refused(client, teams):
     response = _post(client, "collector-nigar", b"<data id='other_form'><meta><instanceID>x</instanceID></meta></data>")
     assert response.status_code == 400
