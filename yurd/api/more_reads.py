@@ -21,7 +21,7 @@ from yurd.api.pagination import YurdPagination
 from yurd.api.permissions import RolePermission
 from yurd.api.service_calls import api_actor, request_user
 from yurd.claims.models import LossItem
-from yurd.claims.selectors import claim_decisions, claim_loss_items, get_claim
+from yurd.claims.selectors import ShownEvidence, claim_decisions, claim_loss_items, get_claim, loss_item_evidence
 from yurd.core.access import log_access
 from yurd.core.models import AccessAction
 from yurd.heritage.selectors import site_names
@@ -42,6 +42,17 @@ PERSON_CODE = _path("code", "A person's code.")
 SITE_CODE = _path("code", "A heritage site's code.")
 
 
+class LossItemEvidenceSerializer(serializers.Serializer[Any]):
+    reference = serializers.CharField(read_only=True, help_text="As recorded on the loss item: a UUID or a SHA-256.")
+    note = serializers.CharField(read_only=True)
+    evidence = serializers.UUIDField(
+        source="public_code",
+        read_only=True,
+        allow_null=True,
+        help_text="The vault item the reference names (GET /api/evidence/{code}/); null when the vault holds none.",
+    )
+
+
 class LossItemSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(read_only=True)
     category = serializers.CharField(source="category.code", read_only=True)
@@ -56,6 +67,15 @@ class LossItemSerializer(serializers.Serializer[Any]):
     period_end = serializers.SerializerMethodField()
     price_year = serializers.IntegerField(read_only=True)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, allow_null=True)
+    evidence = serializers.SerializerMethodField(
+        help_text="Evidence references the reader may see: one naming a vault item the reader may not see "
+        "(restricted evidence) is left out, as on the claim page."
+    )
+
+    @extend_schema_field(LossItemEvidenceSerializer(many=True))
+    def get_evidence(self, item: LossItem) -> Any:
+        shown: list[ShownEvidence] = self.context.get("evidence", {}).get(item.pk, [])
+        return LossItemEvidenceSerializer(shown, many=True).data
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_original_owner_name(self, item: LossItem) -> str | None:
@@ -100,9 +120,10 @@ class ClaimLossItemViewSet(ClaimPartsViewSet):
     def list(self, request: Request, case_number: str) -> Response:
         user = request_user(request)
         claim = get_claim(user=user, case_number=case_number)
-        page = self.paginate_queryset(claim_loss_items(claim))
+        page = self.paginate_queryset(claim_loss_items(claim)) or []
         log_access(api_actor(request), AccessAction.VIEW, claim, detail={"page": "loss items"})
-        data = LossItemSerializer(page, many=True, context={"sees_names": user.sees_names}).data
+        context = {"sees_names": user.sees_names, "evidence": loss_item_evidence(items=page, user=user)}
+        data = LossItemSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
 

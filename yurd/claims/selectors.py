@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,9 +22,12 @@ from yurd.claims.models import (
     Claim,
     ClaimStatus,
     Decision,
+    EvidenceReference,
     LossCategory,
     LossItem,
 )
+from yurd.evidence.models import EvidenceItem
+from yurd.evidence.selectors import visible_evidence_q
 from yurd.places.models import Place
 from yurd.registry.models import Household, Wave
 
@@ -282,6 +287,77 @@ def household_drilldown(*, user: User | None, filters: dict[str, str]) -> QueryS
 def claim_loss_items(claim: Claim) -> QuerySet[LossItem]:
     """The claim page's loss items, in the order they were recorded."""
     return claim.loss_items.select_related("category", "place", "original_owner").order_by("pk")
+
+
+@dataclass(frozen=True)
+class ShownEvidence:
+    """A loss item's evidence reference as one user may see it."""
+
+    reference: str
+    note: str
+    # The vault item the reference names (UUID or SHA-256), None when the vault holds no such item.
+    public_code: uuid.UUID | None
+
+
+def _vault_key(reference: str) -> str:
+    """A reference as the vault keys it: a UUID in its canonical form, a SHA-256 in lower case."""
+    text = reference.strip().lower()
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return text
+
+
+def loss_item_evidence(*, items: Sequence[LossItem], user: User | None) -> dict[int, list[ShownEvidence]]:
+    """The evidence references of these loss items (by item pk) that `user` may see.
+
+    A reference naming a vault item the user may not see (restricted evidence for most roles)
+    is left out, under the vault's own rule (`visible_evidence_q`), so neither the claim page
+    nor the API tells that the item exists. A reference naming nothing in the vault is shown
+    as recorded: it reveals no item. At most three queries, whatever the number of items.
+    """
+    references = list(EvidenceReference.objects.filter(loss_item__in=[item.pk for item in items]).order_by("pk"))
+    if not references:
+        return {}
+    keys = {_vault_key(reference.reference) for reference in references}
+    codes = []
+    for key in keys:
+        try:
+            codes.append(uuid.UUID(key))
+        except ValueError:
+            continue
+    vault = list(
+        EvidenceItem.objects.filter(Q(sha256__in=keys) | Q(public_code__in=codes))
+        .order_by()
+        .values_list("pk", "public_code", "sha256")
+    )
+    visible = (
+        set(
+            EvidenceItem.objects.filter(visible_evidence_q(user), pk__in=[row[0] for row in vault])
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        if vault
+        else set()
+    )
+    named: dict[str, tuple[uuid.UUID | None, bool]] = {}
+    for pk, vault_code, sha256 in vault:
+        named[str(vault_code)] = named[sha256] = (vault_code, pk in visible)
+    shown: dict[int, list[ShownEvidence]] = {}
+    for reference in references:
+        public_code, may_see = named.get(_vault_key(reference.reference), (None, True))
+        if may_see:
+            shown.setdefault(reference.loss_item_id, []).append(
+                ShownEvidence(reference=reference.reference, note=reference.note, public_code=public_code)
+            )
+    return shown
+
+
+def claim_loss_items_with_evidence(claim: Claim, *, user: User | None) -> list[tuple[LossItem, list[ShownEvidence]]]:
+    """The claim page's rows: each loss item with the evidence references its reader may see."""
+    items = list(claim_loss_items(claim))
+    evidence = loss_item_evidence(items=items, user=user)
+    return [(item, evidence.get(item.pk, [])) for item in items]
 
 
 def claim_decisions(claim: Claim) -> QuerySet[Decision]:

@@ -173,7 +173,7 @@ def claim_detail(request: HttpRequest, case_number: str) -> HttpResponse:
     context = {
         "claim": claim,
         "claimants": claim.claimants.select_related("person"),
-        "items": claim.loss_items.select_related("category", "place", "original_owner").prefetch_related("evidence"),
+        "items": selectors.claim_loss_items_with_evidence(claim, user=user),  # type: ignore[arg-type]
         "events": claim.events.all(),
         "decisions": claim.decisions.select_related("table"),
         "transitions": transitions,

@@ -1,0 +1,42 @@
+"""The claim page shows a loss item's evidence references under the vault's rule: a reference
+to evidence the reader may not see is left out; one the reader may see links to the item."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from yurd.accounts.models import User
+from yurd.claims.selectors import loss_item_evidence
+from yurd.claims.tests.conftest import World, login, new_claim
+from yurd.evidence.models import Sensitivity
+from yurd.evidence.tests.conftest import ingest_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_claim_page_hides_references_to_restricted_evidence(world: World, registrar: User) -> None:
+    internal = ingest_bytes(b"deed of the house (synthetic)", name="deed.pdf")
+    restricted = ingest_bytes(b"medical note (synthetic)", name="note.pdf", sensitivity=Sensitivity.RESTRICTED)
+    claim = new_claim(world, items=[{"evidence": [internal.sha256, restricted.sha256]}])
+    page = login(Client(), registrar).get(reverse("claims:claim_detail", args=[claim.case_number])).content.decode()
+    assert reverse("evidence:item_detail", args=[internal.public_code]) in page
+    assert internal.sha256[:13] in page
+    assert restricted.sha256[:13] not in page
+    assert str(restricted.public_code) not in page
+
+
+def test_the_evidence_of_many_loss_items_costs_three_queries(world: World, assessor: User) -> None:
+    items = [{"reference": f"House {number}", "evidence": [f"{number:064x}"]} for number in range(1, 6)]
+    items.append({"reference": "House 9", "evidence": [ingest_bytes(b"plan (synthetic)").sha256]})
+    claim = new_claim(world, items=items)
+    loss_items = list(claim.loss_items.all())
+    assessor.has_perm("evidence.view_evidenceitem")  # the user's permissions, cached as a request does
+    with CaptureQueriesContext(connection) as queries:
+        shown = loss_item_evidence(items=loss_items, user=assessor)
+    # The references, the vault items they name, and which of those the assessor may see.
+    assert len(queries.captured_queries) == 3
+    assert sum(len(references) for references in shown.values()) == 6
