@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 
 from yurd.core.actors import Actor, actor_from_request
 from yurd.core.models import AccessAction, AccessLogEntry
@@ -73,7 +73,7 @@ def log_access(
         # Exports must say why; callers validate the form first, this is the last guard.
         raise ValueError("An export must state its purpose.")
     target_type, target_code = target_of(target)
-    return AccessLogEntry.objects.create(
+    entry = AccessLogEntry(
         user=actor.user,
         username=actor.username,
         channel=actor.channel,
@@ -84,6 +84,43 @@ def log_access(
         detail=detail or {},
         ip_address=actor.ip_address or None,
     )
+    _insert(entry)
+    return entry
+
+
+@functools.cache
+def _insert_sql(vendor: str, returning: bool) -> tuple[str, list[models.Field[Any, Any]]]:
+    """The INSERT of one entry and the fields whose values it takes, in order."""
+    meta = AccessLogEntry._meta
+    quote = connections[router.db_for_write(AccessLogEntry)].ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(field.column)) for field in fields)}) "  # noqa: S608 - names from _meta
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if returning:
+        sql += f" RETURNING {quote(str(meta.pk.column))}"  # type: ignore[union-attr]
+    return sql, fields
+
+
+def _insert(entry: AccessLogEntry) -> None:
+    """Save a new entry by one plain INSERT: the same row `entry.save()` writes (each
+    value prepared by its field, as the ORM prepares it), without compiling an insert
+    query for every read that is logged (about 0.4 ms of Python, issue 8 benchmark). The
+    log is append-only and no signal listens to its saves."""
+    database = router.db_for_write(AccessLogEntry)
+    connection = connections[database]
+    returning = bool(connection.features.can_return_columns_from_insert)
+    sql, fields = _insert_sql(connection.vendor, returning)
+    values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if returning:
+            entry.pk = cursor.fetchone()[0]
+        else:  # pragma: no cover - both supported databases return the key
+            entry.pk = connection.ops.last_insert_id(cursor, AccessLogEntry._meta.db_table, "id")
+    entry._state.adding = False
+    entry._state.db = database
 
 
 def logs_record_view(

@@ -128,3 +128,34 @@ def test_access_history_lists_one_records_entries_newest_first(registrar: User, 
 
     assert [entry.pk for entry in entries] == [latest.pk, entries[1].pk]
     assert {entry.target_code for entry in entries} == {"TST-S11"}
+
+
+def test_the_plain_insert_writes_the_row_the_orm_would(registrar: User) -> None:
+    """log_access writes its entry by one plain INSERT (issue 8 benchmark); the stored
+    row must be what AccessLogEntry.objects.create stores, column for column."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    actor = Actor(registrar, Channel.API, "2001:db8::1")
+    detail = {"filters": {"wave": "1988-1993", "deceased": False}, "from": datetime.date(1990, 1, 2)}
+    with CaptureQueriesContext(connection) as queries:
+        logged = log_access(actor, AccessAction.LIST, "registry.person", detail=detail)
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["INSERT"]
+    assert logged.pk is not None and not logged._state.adding
+    created = AccessLogEntry.objects.create(
+        at=logged.at,
+        user=registrar,
+        username=registrar.username,
+        channel=Channel.API,
+        action=AccessAction.LIST,
+        target_type="registry.person",
+        target_code="",
+        purpose="",
+        detail=detail,
+        ip_address="2001:db8::1",
+    )
+    columns = [field.attname for field in AccessLogEntry._meta.concrete_fields if not field.primary_key]
+    stored = {row["id"]: row for row in AccessLogEntry.objects.values("id", *columns)}
+    assert {key: stored[logged.pk][key] for key in columns} == {key: stored[created.pk][key] for key in columns}
+    assert stored[logged.pk]["detail"] == {"filters": {"wave": "1988-1993", "deceased": False}, "from": "1990-01-02"}
+    assert AccessLogEntry.objects.get(pk=logged.pk).user == registrar
