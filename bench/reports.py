@@ -74,9 +74,9 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
         import psycopg
 
         name = POSTGRES_URL.rsplit("/", 1)[1]
-        with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(POSTGRES_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as server:
+            server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            server.execute(f'CREATE DATABASE "{name}"')
     elif SQLITE_PATH.exists():
         SQLITE_PATH.unlink()
     setup_django(database)
@@ -215,7 +215,7 @@ def _load_sites(settlements: list[int], generator: random.Random, wanted: int = 
                 )
             )
         Site.objects.bulk_create(batch, batch_size=1000)
-        observations = []
+        observations: list[Any] = []
         for site_id in Site.objects.values_list("pk", flat=True):
             for index in range(generator.randint(1, 3)):
                 observations.append(
@@ -331,7 +331,13 @@ end
 
 
 def phase_api(  # noqa: PLR0917 - one per command-line option
-    database: str, clients: int, requests_per_client: int, workers: int, threads: int, seconds: int
+    database: str,
+    clients: int,
+    requests_per_client: int,
+    workers: int,
+    threads: int,
+    seconds: int,
+    worker_connections: int | None = None,
 ) -> dict[str, Any]:
     token = (SCRATCH / f"{database}.token").read_text().strip()
     port = free_port()
@@ -347,11 +353,14 @@ def phase_api(  # noqa: PLR0917 - one per command-line option
             str(threads),
             "--log-level",
             "warning",
+            *(["--worker-connections", str(worker_connections)] if worker_connections else []),
         ],
         cwd=ROOT,
         env=environment(database),
     )
     results: dict[str, Any] = {"api_server": f"gunicorn {workers} workers x {threads} threads"}
+    if worker_connections:
+        results["api_server"] += f", at most {worker_connections} connections each"
     try:
         _wait_for(port)
         tool = "wrk" if shutil.which("wrk") else "python"
@@ -366,6 +375,7 @@ def phase_api(  # noqa: PLR0917 - one per command-line option
                 if database == "postgres":
                     results[f"api_{name}_database_cpu_ms_per_request"] = measured["database_cpu_ms"]
                 results[f"api_{name}_wrk_cpu_ms_per_request"] = measured["wrk_cpu_ms"]
+                results[f"api_{name}_worker_cpu_share"] = measured["worker_cpu_share"]
             results[f"api_{name}_p50_ms"] = measured["p50"]
             results[f"api_{name}_p95_ms"] = measured["p95"]
             results[f"api_{name}_errors"] = measured["errors"]
@@ -384,9 +394,20 @@ def _pages(port: int, token: str, path: str) -> int:
     return max(1, min(200, -(-first["count"] // max(1, len(first["results"])))))
 
 
-def _cpu_seconds(parent: int) -> float:
-    """User and system CPU of the processes whose parent is `parent` (gunicorn's workers)."""
-    return _processes_cpu(lambda _entry, fields: int(fields[1]) == parent)
+def _cpu_seconds(parent: int) -> dict[int, float]:
+    """User and system CPU of each process whose parent is `parent` (gunicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    workers = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            workers[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return workers
 
 
 def _database_backends() -> dict[int, float]:
@@ -415,22 +436,7 @@ def _database_cpu_since(before: dict[int, float]) -> float:
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in _database_backends().items())
 
 
-def _processes_cpu(wanted: Any) -> float:
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if wanted(entry, fields):
-            total += int(fields[11]) + int(fields[12])
-    return total / ticks
-
-
-def _wrk(port: int, token: str, path: str, clients: int, seconds: int, *, server: int) -> dict[str, float]:
+def _wrk(port: int, token: str, path: str, clients: int, seconds: int, *, server: int) -> dict[str, Any]:
     """wrk on loopback: two threads, `clients` keep-alive connections, random pages. Also
     the server's CPU per request, which depends far less on the machine's other load than
     the latencies do: 2 cores / CPU per request bounds the throughput."""
@@ -454,7 +460,9 @@ def _wrk(port: int, token: str, path: str, clients: int, seconds: int, *, server
         timeout=seconds + 60,
     )
     line = next(line for line in completed.stdout.splitlines() if line.startswith("WRK "))
-    cpu = _cpu_seconds(server) - cpu_before
+    cpu_after = _cpu_seconds(server)
+    per_worker = sorted((cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after), reverse=True)
+    cpu = sum(per_worker)
     database_cpu = _database_cpu_since(database_before)
     wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
@@ -467,6 +475,9 @@ def _wrk(port: int, token: str, path: str, clients: int, seconds: int, *, server
         "cpu_ms": round(1000 * cpu / max(1, requests), 2),
         "database_cpu_ms": round(1000 * database_cpu / max(1, requests), 2),
         "wrk_cpu_ms": round(1000 * wrk_cpu / max(1, requests), 2),
+        # How evenly the kept-alive connections ended up spread over the workers: a
+        # worker runs Python on one core at a time, so the busiest one bounds the rate.
+        "worker_cpu_share": [round(value / max(cpu, 1e-9), 2) for value in per_worker],
     }
 
 
@@ -556,6 +567,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker (above 1: gthread)")
     parser.add_argument(
+        "--worker-connections", type=int, default=0, help="gunicorn --worker-connections (0: gunicorn's default)"
+    )
+    parser.add_argument(
         "--phases", default="dashboard,export,api", help="comma-separated: dashboard, export, export-xlsx, api"
     )
     parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
@@ -575,7 +589,13 @@ def main() -> int:
             result = phase_export(options.child, "xlsx")
         else:
             result = phase_api(
-                options.child, options.clients, options.requests, options.workers, options.threads, options.seconds
+                options.child,
+                options.clients,
+                options.requests,
+                options.workers,
+                options.threads,
+                options.seconds,
+                options.worker_connections or None,
             )
         print(json.dumps(result))
         return 0
@@ -597,6 +617,7 @@ def main() -> int:
         if "api" in phases:
             api_options = ["--clients", str(options.clients), "--requests", str(options.requests)]
             api_options += ["--workers", str(options.workers), "--threads", str(options.threads)]
+            api_options += ["--worker-connections", str(options.worker_connections)]
             results.update(run_child(database, "api", [*api_options, "--seconds", str(options.seconds)]))
         results["load_average_after"] = " ".join(f"{value:.2f}" for value in os.getloadavg())
         verdicts = {}
