@@ -44,7 +44,7 @@ from yurd.returns.services import return_intention_record
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["registrar", "analyst", "scoped_assessor"]
-# 20 cases per operation and persona: the three runs add about 10 s to each database's
+# 20 cases per operation and persona: the three runs add about 14 s to each database's
 # suite over the registrar alone (docs/api.md, Conformance).
 EXAMPLES_PER_OPERATION = 20
 
