@@ -196,3 +196,21 @@ def test_large_list_counts_are_kept_but_follow_new_records(
     make_household(origin=gazetteer.settlement_a1)
     assert client.get(reverse("api:household-list")).json()["count"] == 41
     assert client.get(reverse("api:household-list"), {"wave": "1948-1953"}).json()["count"] == 2
+
+
+@pytest.mark.parametrize("name", ["api:household-list", "api:person-list", "api:claim-list"])
+def test_lists_without_filters_and_with_bad_ones(gazetteer: Gazetteer, administrator: User, name: str) -> None:
+    """A list asked for without filters skips validating them (issue 8 benchmark): it is
+    still logged, with no filters; a filter is still validated and logged as given."""
+    populate(gazetteer)
+    client = token_client(administrator)
+    assert client.get(reverse(name), {"page": 1}).status_code == 200
+    entry = AccessLogEntry.objects.filter(action=AccessAction.LIST).latest("id")
+    assert (entry.channel, entry.username, entry.detail) == (Channel.API, administrator.username, {"filters": {}})
+    if name == "api:claim-list":
+        bad, good, logged = {"q": "x" * 65}, {"status": "submitted"}, {"status": "submitted"}
+    else:
+        bad, good, logged = {"deceased": "perhaps"}, {"wave": "1948-1953"}, {"wave": "1948-1953"}
+    assert client.get(reverse(name), bad).status_code == 400
+    assert client.get(reverse(name), good).status_code == 200
+    assert AccessLogEntry.objects.filter(action=AccessAction.LIST).latest("id").detail == {"filters": logged}
