@@ -23,6 +23,7 @@ missed. All data is synthetic.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import random
 import statistics
@@ -30,8 +31,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench import run_bounded
+
+if TYPE_CHECKING:
+    from yurd.accounts.models import User
 
 SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry-pages.sqlite3"
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_registry_pages")
@@ -111,7 +116,7 @@ def load(households: int) -> None:
     print(f"loaded with the demo generator in {time.perf_counter() - started:.0f} s")
 
 
-def users() -> dict[str, object]:
+def users() -> dict[str, User]:
     from django.contrib.auth.models import Group
 
     from yurd.accounts.models import Scope, ScopeBasis, User
@@ -130,6 +135,7 @@ def users() -> dict[str, object]:
             Place.objects.filter(kind=PlaceKind.DISTRICT, code__startswith="AM-").order_by("code").first()
             or Place.objects.filter(kind=PlaceKind.DISTRICT).order_by("code").first()
         )
+        assert district is not None, "the gazetteer has no district"
         Scope.objects.create(user=scoped, place=district, basis=ScopeBasis.ORIGIN)
     return {"full": User.objects.get(pk=full.pk), "scoped": User.objects.get(pk=scoped.pk)}
 
@@ -182,6 +188,8 @@ def child(database: str, households: int, queries: int, reuse: bool, requests: i
     from bench import django_setup
 
     django_setup()
+    # The application as a gunicorn worker loads it (which freezes what is loaded: gc.freeze).
+    importlib.import_module("config.wsgi")
     from urllib.parse import quote
 
     from django.test import Client
@@ -200,15 +208,17 @@ def child(database: str, households: int, queries: int, reuse: bool, requests: i
     # Name search: the search function itself, then the page the search box calls (htmx partial).
     workload = search_workload(queries)
     client = Client()
-    client.force_login(accounts["full"])  # type: ignore[arg-type]
+    client.force_login(accounts["full"])
     for _warm in range(3):
-        registry_search(user=accounts["full"], query=workload[_warm][1])  # type: ignore[arg-type]
+        registry_search(user=accounts["full"], query=workload[_warm][1])
+    # The process's first request loads templates and catalogues (300 ms): not the page's cost.
+    measure(client, [f"/registry/search/?q={quote(workload[0][1])}"], {"HX-Request": "true"})
     by_kind: dict[str, list[float]] = {}
     page_times: list[float] = []
     found = 0
     for kind, query in workload:
         started = time.perf_counter()
-        result = registry_search(user=accounts["full"], query=query)  # type: ignore[arg-type]
+        result = registry_search(user=accounts["full"], query=query)
         by_kind.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
         found += bool(result.people)
         times, _counts = measure(client, [f"/registry/search/?q={quote(query)}"], {"HX-Request": "true"})
@@ -228,8 +238,10 @@ def child(database: str, households: int, queries: int, reuse: bool, requests: i
         Household.objects.filter(pk__in=rng.sample(range(1, households + 1), 100)).values_list("code", flat=True)
     )
     origin = Household.objects.filter(pk=1).values_list("origin_place_id", flat=True).get()
-    district = Place.objects.get(pk=Household.objects.get(pk=1).current_place_id).parent  # the district around it
+    first = Household.objects.get(pk=1)
+    district = Place.objects.get(pk=first.current_place_id).parent if first.current_place_id else None  # around it
     wave = Wave.objects.order_by("year_from").first()
+    assert origin is not None and district is not None and wave is not None
     from yurd.registry import selectors
     from yurd.registry.selectors import RegistryFilters
 
@@ -243,17 +255,24 @@ def child(database: str, households: int, queries: int, reuse: bool, requests: i
         "consent": ("consent=yes", RegistryFilters(consent=True)),
         "no consent": ("consent=no", RegistryFilters(consent=False)),
     }
-    print("| page | user | requests | queries (max) | p50 ms | p95 ms |")
-    print("|---|---|---|---|---|---|")
+    print("| page | user | requests | queries (max) | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|---|---|---|")
+    measure(client, [f"/registry/households/{codes[0]}/"])  # warm (the template's first use)
     times, counts = measure(client, [f"/registry/households/{code}/" for code in codes])
     print(
-        f"| household page | full | {len(times)} | {max(counts)} | {statistics.median(times):.1f} | {p95(times):.1f} |"
+        f"| household page | full | {len(times)} | {max(counts)} | {statistics.median(times):.1f} | "
+        f"{p95(times):.1f} | {max(times):.1f} |"
     )
     if max(counts) > HOUSEHOLD_PAGE_QUERIES or p95(times) > PAGE_P95_MS:
         failures.append(f"household page: {max(counts)} queries, p95 {p95(times):.0f} ms")
-    list_p95: list[float] = []
+    # Every list kind is requested once per round, round after round, so that a stall of
+    # the shared machine costs each kind one sample rather than one kind a run of them;
+    # with `requests` rounds (60 by default) the p95 is the third-slowest of 60 requests,
+    # not the slowest, and the maximum is printed beside it.
+    clients = {"full": client, "scoped": Client()}
+    clients["scoped"].force_login(accounts["scoped"])
+    kinds: list[tuple[str, str, str]] = []  # (label, user, url)
     for who in ("full", "scoped"):
-        client.force_login(accounts[who])  # type: ignore[arg-type]
         for list_name, path, select in (
             ("households", "/registry/", selectors.household_list),
             ("people", "/registry/people/", selectors.person_list),
@@ -265,17 +284,32 @@ def child(database: str, households: int, queries: int, reuse: bool, requests: i
                 for page, position in (("first", ""), (f"{DEEP_PAGE}th", f"&after={deep_code}")):
                     if page != "first" and not deep_code:
                         continue
-                    url = f"{path}?{query}{position}"
-                    measure(client, [url])  # warm
-                    times, counts = measure(client, [url] * requests)
-                    list_p95.append(p95(times))
-                    print(
-                        f"| {list_name} list, {label}, {page} page | {who} | {len(times)} | {max(counts)} | "
-                        f"{statistics.median(times):.1f} | {p95(times):.1f} |"
-                    )
-                    if p95(times) > PAGE_P95_MS:
-                        failures.append(f"{list_name} list {label} {page} page ({who}): p95 {p95(times):.0f} ms")
-    print(f"list pages: worst p95 {max(list_p95):.1f} ms over {len(list_p95)} page kinds")
+                    kinds.append((f"{list_name} list, {label}, {page} page", who, f"{path}?{query}{position}"))
+    for _label, who, url in kinds:
+        measure(clients[who], [url])  # warm
+    kind_times: dict[int, list[float]] = {index: [] for index in range(len(kinds))}
+    kind_counts: dict[int, list[int]] = {index: [] for index in range(len(kinds))}
+    for _round in range(requests):
+        for index, (_label, who, url) in enumerate(kinds):
+            times, counts = measure(clients[who], [url])
+            kind_times[index] += times
+            kind_counts[index] += counts
+    list_p95: list[float] = []
+    for index, (label, who, _url) in enumerate(kinds):
+        times, counts = kind_times[index], kind_counts[index]
+        list_p95.append(p95(times))
+        print(
+            f"| {label} | {who} | {len(times)} | {max(counts)} | "
+            f"{statistics.median(times):.1f} | {p95(times):.1f} | {max(times):.1f} |"
+        )
+        if p95(times) > PAGE_P95_MS:
+            failures.append(f"{label} ({who}): p95 {p95(times):.0f} ms")
+        if max(counts) > HOUSEHOLD_PAGE_QUERIES:
+            failures.append(f"{label} ({who}): {max(counts)} queries")
+    print(
+        f"list pages: worst p95 {max(list_p95):.1f} ms over {len(list_p95)} page kinds, "
+        f"{sum(value <= PAGE_P95_MS for value in list_p95)} at most {PAGE_P95_MS:.0f} ms"
+    )
     for failure in failures:
         print(f"MISSED: {failure}")
     return 1 if failures else 0
@@ -303,7 +337,9 @@ def main() -> int:
         "--households", type=int, default=57_600, help="Households to generate (about 4.3 people each)."
     )
     parser.add_argument("--queries", type=int, default=100, help="People sampled; each gives up to five searches.")
-    parser.add_argument("--requests", type=int, default=20, help="Requests per list page kind (p95 of these).")
+    parser.add_argument(
+        "--requests", type=int, default=60, help="Requests per list page kind, one per round (p95 of these)."
+    )
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--timeout", type=int, default=TIMEOUT_SECONDS, help="Hard limit per database, seconds.")
     parser.add_argument("--keep", action="store_true", help="Keep the scratch database for --reuse.")
