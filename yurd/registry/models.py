@@ -82,7 +82,8 @@ class Household(TimeStampedModel):
     source = models.CharField(_("source"), max_length=200, blank=True)
     source_ref = models.CharField(_("source record id"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    history = HistoricalRecords()
+    # History is read by record (id) and by date; lookups by place or code are not.
+    history = HistoricalRecords(no_db_index=["code", "origin_place", "wave", "destination_place", "current_place"])
 
     class Meta:
         verbose_name = _("household")
@@ -128,8 +129,9 @@ class HouseholdRole(models.TextChoices):
 
 class Person(TimeStampedModel):
     code = models.CharField(_("code"), max_length=16, unique=True)  # "P-0012345"
+    # person_household_deceased_idx starts with the household: no index of its own.
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members"
+        Household, verbose_name=_("household"), on_delete=models.PROTECT, related_name="members", db_index=False
     )
     household_role = models.CharField(
         _("role in household"), max_length=16, choices=HouseholdRole.choices, default=HouseholdRole.OTHER
@@ -150,7 +152,8 @@ class Person(TimeStampedModel):
     search_text = models.TextField(editable=False, blank=True, default="")
     source = models.CharField(_("source"), max_length=200, blank=True)
     source_ref = models.CharField(_("source record id"), max_length=100, blank=True)
-    history = HistoricalRecords()
+    # History is read by record (id) and by date; lookups by household, place or code are not.
+    history = HistoricalRecords(no_db_index=["code", "household", "birth_place"])
 
     class Meta:
         verbose_name = _("person")
@@ -222,7 +225,8 @@ class KinshipKind(models.TextChoices):
 class Kinship(TimeStampedModel):
     """`from_person` is parent (or spouse) of `to_person`."""
 
-    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kinship_out")
+    # unique_kinship_edge's index starts with from_person: no index of its own.
+    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kinship_out", db_index=False)
     to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="kinship_in")
     kind = models.CharField(_("kind"), max_length=16, choices=KinshipKind.choices)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -350,13 +354,26 @@ class NameToken(models.Model):
 
 
 class PersonNameToken(models.Model):
-    token = models.ForeignKey(NameToken, on_delete=models.CASCADE, related_name="+", db_index=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    """A person holds a token: a derived index, rebuilt from the names (search_index.py).
+
+    Keyed by (token, person) with no id of its own and no foreign-key constraints in the
+    database: it holds nothing that is not in the names, so Django's cascade (people are
+    deleted through the ORM) is all the integrity it needs, and a registry import writes a
+    million of these rows. On PostgreSQL every foreign-key check takes a row lock on the
+    referenced person; those checks were two thirds of the time spent writing this table.
+    `yurd registry reindex` rebuilds it.
+    """
+
+    pk = models.CompositePrimaryKey("token", "person")
+    # The primary key's index starts with the token: no index of its own.
+    token = models.ForeignKey(
+        NameToken, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_constraint=False)
 
     class Meta:
         verbose_name = _("person name token")
         verbose_name_plural = _("person name tokens")
-        constraints = [models.UniqueConstraint(fields=["token", "person"], name="unique_person_name_token")]
 
     def __str__(self) -> str:
         return f"{self.token_id}:{self.person_id}"
@@ -421,7 +438,8 @@ class ImportBatch(TimeStampedModel):
 class ImportRow(models.Model):
     """One staged row: the cells as read and the errors found ([{"column", "message"}])."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    # unique_import_row_number's index starts with the batch: no index of its own.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False)
     number = models.PositiveIntegerField(_("row"))
     data = models.JSONField(_("data"), default=dict)
     errors = models.JSONField(_("errors"), default=list)

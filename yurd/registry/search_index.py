@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
+from django.db import connection, transaction
 
 from yurd.linkage.matching import search_tokens
 from yurd.registry.models import NameToken, Person, PersonName, PersonNameToken
@@ -66,3 +66,48 @@ def bulk_index_people(person_tokens: Iterable[tuple[int, list[str]]]) -> int:
                 rows[start : start + 20_000],
             )
     return len(rows)
+
+
+def reindex_all(*, chunk: int = 2000) -> tuple[int, int]:
+    """Recompute every person's search_text and name tokens from all of their name forms
+    (after the folding rules changed, or to repair the index); one transaction per chunk of
+    people, so a search meanwhile sees each person either indexed the old way or the new.
+    Returns (people seen, people whose index changed)."""
+    seen = changed = 0
+    last = 0
+    while True:
+        people = list(
+            Person.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "surname", "given_name", "patronymic", "search_text")[:chunk]
+        )
+        if not people:
+            return seen, changed
+        last = people[-1][0]
+        seen += len(people)
+        forms: dict[int, list[tuple[str, str, str]]] = {pk: [(sur, given, patr)] for pk, sur, given, patr, _ in people}
+        for person_id, *form in PersonName.objects.filter(person_id__in=forms).values_list(
+            "person_id", "surname", "given_name", "patronymic"
+        ):
+            forms[person_id].append((form[0], form[1], form[2]))
+        wanted = {pk: name_forms_tokens(forms[pk]) for pk in forms}
+        ids = token_ids({token for tokens in wanted.values() for token in tokens})
+        held: dict[int, set[int]] = {pk: set() for pk in forms}
+        for token_id, person_id in PersonNameToken.objects.filter(person_id__in=forms).values_list(
+            "token_id", "person_id"
+        ):
+            held[person_id].add(token_id)
+        with transaction.atomic():
+            for pk, _sur, _given, _patr, search_text in people:
+                text = " ".join(wanted[pk])
+                want = {ids[token] for token in wanted[pk]}
+                if text == search_text and want == held[pk]:
+                    continue
+                changed += 1
+                if text != search_text:
+                    Person.objects.filter(pk=pk).update(search_text=text)
+                if held[pk] - want:
+                    PersonNameToken.objects.filter(person_id=pk, token_id__in=held[pk] - want).delete()
+                PersonNameToken.objects.bulk_create(
+                    [PersonNameToken(token_id=token_id, person_id=pk) for token_id in want - held[pk]]
+                )

@@ -246,7 +246,12 @@ def assert_foreign_keys_deferred() -> None:
     with transaction.atomic():
         savepoint = transaction.savepoint()
         with connection.cursor() as cursor:  # raises IntegrityError here if checked immediately
-            cursor.execute("INSERT INTO registry_personnametoken (token_id, person_id) VALUES (%s, %s)", [10**9, 10**9])
+            cursor.execute(
+                "INSERT INTO registry_kinship"
+                " (from_person_id, to_person_id, kind, source, certainty, created_at, updated_at)"
+                " VALUES (%s, %s, 'parent_of', '', 'high', %s, %s)",
+                [10**9, 10**9 + 1, "2026-01-01", "2026-01-01"],
+            )
         transaction.savepoint_rollback(savepoint)
 
 

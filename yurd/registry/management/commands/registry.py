@@ -6,6 +6,8 @@ file cannot be read. --commit writes the valid rows in one transaction;
 --all-or-nothing writes nothing if any row was rejected.
 export: writes what the --as user's role and scope allow, pseudonymised unless
 --identified (which needs accounts.export_identified); --purpose is required and logged.
+reindex: recomputes every person's search keys and name tokens from their name forms
+(after an upgrade that changed how names are folded, or to repair the search index).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from yurd.core.management.base import YurdCommand
 from yurd.registry.exports import export_csv, export_xlsx, registry_export
 from yurd.registry.imports import ImportFileError, ImportRefusedError, rejected_rows_csv
 from yurd.registry.imports.services import import_commit, import_create, import_validate, staged_errors
+from yurd.registry.search_index import reindex_all
 
 
 class Command(YurdCommand):
@@ -41,6 +44,7 @@ class Command(YurdCommand):
         exporting.add_argument("--format", choices=["csv", "xlsx"], default=None)
         exporting.add_argument("--purpose", default="", help="Why (logged); required.")
         exporting.add_argument("--identified", action="store_true", help="Include names (needs the permission).")
+        subparsers.add_parser("reindex", help="Rebuild the name search index from every name form.")
         for sub in (importing, exporting):
             sub.add_argument("--as", dest="as_user", metavar="USERNAME", default=argparse.SUPPRESS)
 
@@ -49,6 +53,9 @@ class Command(YurdCommand):
             code = self.import_file(options)
             if code:
                 sys.exit(code)
+        elif options["action"] == "reindex":
+            seen, changed = reindex_all()
+            self.stdout.write(f"Search index: {seen} people checked, {changed} re-indexed.")
         else:
             self.export(options)
 
