@@ -30,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -394,40 +395,37 @@ def _pages(port: int, token: str, path: str) -> int:
     return max(1, min(200, -(-first["count"] // max(1, len(first["results"])))))
 
 
-def _cpu_seconds(parent: int) -> dict[int, float]:
-    """User and system CPU of each process whose parent is `parent` (gunicorn's workers)."""
+def _processes_cpu(wanted: Callable[[Path, list[str]], bool]) -> dict[int, float]:
+    """User and system CPU seconds of each process that `wanted(proc_dir, stat_fields)` keeps."""
     ticks = os.sysconf("SC_CLK_TCK")
-    workers = {}
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if wanted(entry, fields):
+                found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
         except OSError:
             continue
-        if int(fields[1]) == parent:
-            workers[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
-    return workers
+    return found
+
+
+def _cpu_seconds(parent: int) -> dict[int, float]:
+    """CPU of each process whose parent is `parent` (gunicorn's workers)."""
+    return _processes_cpu(lambda _entry, fields: int(fields[1]) == parent)
 
 
 def _database_backends() -> dict[int, float]:
     """CPU seconds of each PostgreSQL backend serving the scratch database (its command
     line names it); none on SQLite, whose work is done inside the server's workers."""
     name = POSTGRES_URL.rsplit("/", 1)[-1].encode()
-    ticks = os.sysconf("SC_CLK_TCK")
-    backends = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes()
-            if not command.startswith(b"postgres:") or name not in command.split():
-                continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        backends[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
-    return backends
+
+    def serves_scratch(entry: Path, _fields: list[str]) -> bool:
+        command = (entry / "cmdline").read_bytes()
+        return command.startswith(b"postgres:") and name in command.split()
+
+    return _processes_cpu(serves_scratch)
 
 
 def _database_cpu_since(before: dict[int, float]) -> float:
