@@ -176,12 +176,19 @@ def generate(households: int, seed: int, out_dir: Path) -> dict[str, object]:
     counter = [0]
     persons_seen: set[str] = set()
     counts: Counter[str] = Counter()
+    hard: Counter[str] = Counter()
     n = 0
     with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
         out = Collector(Path(tmp))
         for fid in range(1, households + 1):
             rng = random.Random(f"{seed}:family:{fid}")
             fam = make_family(fid, rng, villages, towns, memory, counter)
+            for p in fam.people:
+                hard["twins"] += p.twin
+                hard["namesakes_same_village_same_year"] += p.namesake
+                hard["named_after_grandfather"] += p.gen == 3 and p.given == fam.people[0].given
+                hard["women_married"] += p.sex == "f" and p.married is not None
+                hard["modern_surname_ending"] += p.modern_ending is not None
             family_records(fam, rng, hids, out)
         out.close()
         with (
@@ -216,5 +223,6 @@ def generate(households: int, seed: int, out_dir: Path) -> dict[str, object]:
         "persons_generated": counter[0],
         "places": len(places),
         "by_source": dict(counts),
+        "people_with": dict(hard),
         "seconds": round(time.perf_counter() - t0, 1),
     }

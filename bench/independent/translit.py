@@ -138,7 +138,8 @@ _AZ_CONS = set("bcçdfgğhxjkqlmnprsştvyz")
 def az_to_ru(s: str, q_as_k: bool = False, drop_gh: bool = False, place: bool = False) -> str:
     """Russian transcription by NAMES.md's rules.
 
-    ``q_as_k``: q before ə ü i o as к (Кулиев) instead of г (Гулиев); ``drop_gh``: ğ dropped;
+    ``q_as_k``: q before ə ü i o, and at word start, as к (Кулиев, Касумов) instead of г
+    (Гулиев); ``drop_gh``: ğ dropped;
     ``place``: final q as х, the usual Soviet form of village names (Карабулах).
     """
 
@@ -161,7 +162,7 @@ def az_to_ru(s: str, q_as_k: bool = False, drop_gh: bool = False, place: bool = 
             elif c == "q":
                 if place and i == n - 1:
                     out.append("х")
-                elif q_as_k and nxt in ("ə", "ü", "i", "o"):
+                elif q_as_k and (nxt in ("ə", "ü", "i", "o") or (i == 0 and nxt in AZ_VOWELS)):
                     out.append("к")
                 else:
                     out.append("г")

@@ -68,7 +68,9 @@ def test_scorer_on_a_hand_made_example():
     assert missed["total"] == 3  # a1-a3, a2-a3, b1-b2
     assert missed["within_one_source_duplicates"] == 1  # a1-a3 (both reg)
     assert missed["cross_script"] == 2  # a2-a3, b1-b2
-    assert r["by_source_pair"]["reg|ru"] == {"true_pairs": 3, "found": 1, "false": 2, "recall": 0.3333}
+    # reg-ru pairs: a1-a2, a2-a3, b1-b2 true; a1-a2 found; a2-b1 false. ru-ru: b2-c1 false
+    assert r["by_source_pair"]["reg|ru"] == {"true_pairs": 3, "found": 1, "false": 1, "recall": 0.3333}
+    assert r["by_source_pair"]["ru|ru"] == {"true_pairs": 0, "found": 0, "false": 1, "recall": None}
 
 
 def test_records_absent_from_clusters_are_singletons():
