@@ -30,7 +30,7 @@ SEX_PAIRS_BOOK = (("киши", "гадын"), ("к", "г"), ("киши", "гад
 
 
 def csv_line(fields: list[str]) -> str:
-    out = ['"' + f.replace('"', '""') + '"' if any(c in f for c in ',"\n\r') else f for f in fields]
+    out = ['"' + f.replace('"', '""') + '"' if ("," in f or '"' in f or "\n" in f) else f for f in fields]
     return ",".join(out) + "\n"
 
 

@@ -11,6 +11,8 @@ traditional Russian stem (Мамед-, Гусейн-, Касум-) and a weight,
 
 from __future__ import annotations
 
+import functools
+
 from .translit import az_to_ru
 
 # (Azerbaijani Latin, traditional Russian, periods, lexical variants)
@@ -228,6 +230,7 @@ def given_variants(name: str) -> tuple[str, ...]:
     return entry[3] if entry else ()
 
 
+@functools.cache
 def names_for(sex: str, period: str) -> list[str]:
     pool = MALE if sex == "m" else FEMALE
     return [e[0] for e in pool if period in e[2]]

@@ -17,6 +17,8 @@ surname), the sons' wives, and the sons' children (generation 3). Habits modelle
 
 from __future__ import annotations
 
+import bisect
+import functools
 import random
 from dataclasses import dataclass, field
 
@@ -27,6 +29,8 @@ WAVES = ((1918, 0.12), (1948, 0.26), (1988, 0.62))
 ENDINGS = (("ov", 0.88), ("li", 0.06), ("zade", 0.03), ("none", 0.03))
 TWIN_NAMES = {"m": [("Həsən", "Hüseyn")], "f": [("Fatma", "Zəhra"), ("Leyla", "Məryəm")]}
 THIS_YEAR = 2024
+GEN2_SIZES = [(1, 30), (2, 33), (3, 20), (4, 10), (5, 5), (6, 2)]  # children of the grandparents
+GEN3_SIZES = [(1, 34), (2, 36), (3, 19), (4, 8), (5, 3)]  # children of a son
 
 
 @dataclass(slots=True)
@@ -117,18 +121,28 @@ class NamesakeMemory:
         return rng.choice(close) if close else None
 
 
+_CUMULATIVE: dict[int, tuple[list, list[float], object]] = {}
+
+
 def _weighted(rng: random.Random, items):
-    r = rng.random() * sum(w for _, w in items)
-    for item, w in items:
-        r -= w
-        if r <= 0:
-            return item
-    return items[-1][0]
+    """One item of ``[(item, weight), ...]`` (the list's cumulative weights are cached)."""
+    cached = _CUMULATIVE.get(id(items))
+    if cached is None or cached[2] is not items:
+        cum: list[float] = []
+        total = 0.0
+        for _, w in items:
+            total += w
+            cum.append(total)
+        cached = ([i for i, _ in items], cum, items)
+        _CUMULATIVE[id(items)] = cached
+    pop, cum, _ = cached
+    return pop[min(bisect.bisect_left(cum, rng.random() * cum[-1]), len(pop) - 1)]
 
 
 _GLOBAL_STEMS = [(s[0], s[2]) for s in SURNAME_STEMS]
 
 
+@functools.cache
 def village_stems(village: Place) -> list[tuple[str, float]]:
     """The village's surname distribution: three to five dominant stems, then the country's."""
     rng = random.Random(f"stems:{village.place_id}")
@@ -283,7 +297,7 @@ def make_family(  # noqa: PLR0917
         return kids
 
     base = (gm.by if gm else gf.by) + rng.randint(18, 26)
-    gen2 = children(gf, gm, 2, _weighted(rng, [(1, 30), (2, 33), (3, 20), (4, 10), (5, 5), (6, 2)]), base)
+    gen2 = children(gf, gm, 2, _weighted(rng, GEN2_SIZES), base)
     sons_with_kids = 0
     for c in gen2:
         if c.sex == "f":
@@ -314,7 +328,7 @@ def make_family(  # noqa: PLR0917
             wife.married_unit = c.married_unit
             if rng.random() < 0.85:
                 sons_with_kids += 1
-                n3 = _weighted(rng, [(1, 34), (2, 36), (3, 19), (4, 8), (5, 3)])
+                n3 = _weighted(rng, GEN3_SIZES)
                 gen3 = children(c, wife, 3, n3, c.married + rng.randint(1, 3))
                 for g in gen3:
                     if g.by >= 1975 and rng.random() < 0.08:

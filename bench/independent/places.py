@@ -160,7 +160,7 @@ TOWNS = [
 ]
 
 
-@dataclass
+@dataclass(eq=False)
 class Place:
     place_id: str
     kind: str  # village, district, town
