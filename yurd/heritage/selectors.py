@@ -14,7 +14,7 @@ from yurd.accounts.models import User
 from yurd.evidence.models import EvidenceLink
 from yurd.evidence.selectors import links_for_targets
 from yurd.heritage import condition as conditions
-from yurd.heritage.models import Observation, ObservationStatus, Site, SiteName
+from yurd.heritage.models import Observation, ObservationStatus, Site, SiteName, Validation
 from yurd.heritage.services import OBSERVATION_TARGET, SITE_TARGET
 
 
@@ -37,12 +37,16 @@ def conditions_for(site_ids: list[int] | None = None) -> dict[int, conditions.Co
     # The stored partial dates are sortable text: read them as text, the date or else the
     # later image date, without building PartialDate objects for every row.
     when = Coalesce(NullIf("observed_on", Value("")), "interval_end", output_field=CharField())
-    for site_id, code, state, certainty, when_text in (
+    for site_id, code, state, certainty, when_text, validation in (
         rows.annotate(when_text=when)
-        .values_list("site_id", "code", "physical_state", "certainty", "when_text")
+        .values_list("site_id", "code", "physical_state", "certainty", "when_text", "validation")
         .iterator(chunk_size=5000)
     ):
-        facts[site_id].append(conditions.ObservationFacts(code, state, certainty, when_text or ""))
+        facts[site_id].append(
+            conditions.ObservationFacts(
+                code, state, certainty, when_text or "", reviewed=validation != Validation.UNVALIDATED
+            )
+        )
     derived = {site_id: conditions.derive(site_facts) for site_id, site_facts in facts.items()}
     if site_ids is not None:
         for site_id in site_ids:

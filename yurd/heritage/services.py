@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from yurd.core.actors import Actor
 from yurd.evidence.models import EvidenceItem, EvidenceKind, LinkRelation
 from yurd.evidence.services import evidence_ingest, evidence_link
+from yurd.heritage import condition as conditions
 from yurd.heritage import geometry as geo
 from yurd.heritage.models import Alteration, Observation, ObservationStatus, Site, SiteName, SiteType, Validation
 from yurd.places.models import Place
@@ -153,8 +154,12 @@ def observation_record(
             observer=actor.user,
             summary=summary,
         )
+        # A site whose reviewed condition is grave changes back only on a second person's word.
+        current = Site.objects.filter(pk=site.pk).values_list("condition_state", flat=True).first() or ""
         observation.status = (
-            ObservationStatus.PENDING_REVIEW if observation.needs_second_reviewer else ObservationStatus.PUBLISHED
+            ObservationStatus.PENDING_REVIEW
+            if observation.needs_second_reviewer or conditions.lowers(physical_state, current)
+            else ObservationStatus.PUBLISHED
         )
         observation.full_clean()
         observation.save()

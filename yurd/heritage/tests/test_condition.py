@@ -57,3 +57,15 @@ def test_polygon_is_closed_and_wound_counter_clockwise() -> None:
 def test_invalid_geometries_are_refused(geometry: object) -> None:
     with pytest.raises(GeometryError):
         validate(geometry)
+
+
+def test_an_unreviewed_lesser_state_does_not_undo_a_reviewed_destruction() -> None:
+    reviewed = ObservationFacts("A", "destroyed", "high", "2021-08", reviewed=True)
+    unreviewed = ObservationFacts("B", "no_visible_change", "definite", "2023-05")
+    condition = derive([reviewed, unreviewed])
+    assert condition.state == "destroyed"
+    assert condition.conflicts == (unreviewed,)
+    # Reviewed, the later observation counts like any other.
+    assert derive(
+        [reviewed, ObservationFacts("B", "no_visible_change", "definite", "2023-05", reviewed=True)]
+    ).state == ("no_visible_change")
