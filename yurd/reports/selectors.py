@@ -59,6 +59,14 @@ class Dimension:
     labels: Callable[[Iterable[Any]], dict[Any, str]]
     order: Callable[[Iterable[Any]], list[Any]] | None = None
 
+    def __reduce__(self) -> tuple[Callable[[str], Dimension], tuple[str]]:
+        """Pickled by key (its expressions are lambdas): the public statistics are cached."""
+        return _dimension, (self.key,)
+
+
+def _dimension(key: str) -> Dimension:
+    return DIMENSIONS[key]
+
 
 def _join(*parts: str) -> str:
     return "__".join(part for part in parts if part)

@@ -43,3 +43,22 @@ def test_public_statistics_hide_small_cells(client: Client, gazetteer: Gazetteer
     first = response.context["tables"][0]
     assert first.table.cell("1948-1953", "all").suppressed
     assert "<abbr" in response.content.decode()
+
+
+def test_public_statistics_are_cached_and_served_from_the_cache(
+    client: Client, gazetteer: Gazetteer, settings: object
+) -> None:
+    """Found by the URL walk (test_url_scope.py): with the cache on, as deployed, the tables
+    held lambdas that no cache can pickle, and the public page answered 500."""
+    from django.core.cache import cache
+
+    settings.YURD_PUBLIC_CACHE_SECONDS = 600  # type: ignore[attr-defined]
+    cache.clear()
+    populate(gazetteer)
+    from yurd.reports.public import build_public_statistics
+
+    assert client.get(reverse("reports:public")).status_code == 200
+    cached = cache.get("reports:public:en")
+    assert [table.rows() for table in cached] == [table.rows() for table in build_public_statistics()]
+    assert client.get(reverse("reports:public")).status_code == 200
+    cache.clear()
