@@ -212,8 +212,8 @@ def generate(households: int, seed: int, out_dir: Path) -> dict[str, object]:
                 del rows
     with (out_dir / "PLACES.csv").open("w", encoding="utf-8", newline="") as fh:
         fh.write(csv_line(PLACE_COLUMNS))
-        for p in places:
-            cols = p.columns()
+        for place in places:
+            cols = place.columns()
             fh.write(csv_line([cols[c] for c in PLACE_COLUMNS]))
     return {
         "households": households,

@@ -146,7 +146,7 @@ _GLOBAL_STEMS = [(s[0], s[2]) for s in SURNAME_STEMS]
 def village_stems(village: Place) -> list[tuple[str, float]]:
     """The village's surname distribution: three to five dominant stems, then the country's."""
     rng = random.Random(f"stems:{village.place_id}")
-    dominant = []
+    dominant: list[str] = []
     while len(dominant) < rng.randint(3, 5):
         s = _weighted(rng, _GLOBAL_STEMS)
         if s not in dominant:
@@ -258,9 +258,11 @@ def make_family(  # noqa: PLR0917
             sex = "m" if rng.random() < 0.52 else "f"
             if twins:
                 pair = rng.choice(TWIN_NAMES[sex])
-                names = list(pair) if rng.random() < 0.5 else [child_name(sex, by, used), child_name(sex, by, used)]
+                names: list[str | None] = (
+                    list(pair) if rng.random() < 0.5 else [child_name(sex, by, used), child_name(sex, by, used)]
+                )
                 if names[0] == names[1]:
-                    names[1] = child_name(sex, by, used | {names[0]})
+                    names[1] = child_name(sex, by, used | {str(names[0])})
             else:
                 names = [None]
             date = _date(rng, by)

@@ -12,9 +12,10 @@ scripts and sources of the two records. Every category is a pair count.
 from __future__ import annotations
 
 import csv
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 
 def _c2(n: int) -> int:
@@ -53,46 +54,80 @@ def read_clusters(path: Path) -> dict[str, str]:
         return {row[ri]: row[ci] for row in reader}
 
 
-def _source_pairs(groups: dict[object, Counter[str]]) -> Counter[tuple[str, str]]:
-    """Pairs per (source a, source b), a <= b, inside each group's source counts."""
-    out: Counter[tuple[str, str]] = Counter()
-    for counts in groups.values():
-        items = sorted(counts.items())
-        for i, (a, na) in enumerate(items):
-            if na > 1:
-                out[a, a] += _c2(na)
-            for b, nb in items[i + 1 :]:
-                out[a, b] += na * nb
+def _codes(values: Iterable[str]) -> tuple[list[int], int]:
+    """Dense integer codes for a column (and how many distinct values it has)."""
+    index: dict[str, int] = {}
+    codes = [index.setdefault(v, len(index)) for v in values]
+    return codes, len(index)
+
+
+def _keys(*columns: tuple[list[int], int]) -> list[int]:
+    """One integer per record combining several coded columns (mixed radix)."""
+    first, _ = columns[0]
+    keys = list(first)
+    for codes, size in columns[1:]:
+        keys = [k * size + c for k, c in zip(keys, codes, strict=True)]
+    return keys
+
+
+def _source_pairs(groups: list[int], sources: list[int], n_sources: int) -> list[list[int]]:
+    """Pairs per (source a, source b), a <= b, of records sharing a group: matrix[a][b]."""
+    out = [[0] * n_sources for _ in range(n_sources)]
+    counts = Counter(g * n_sources + s for g, s in zip(groups, sources, strict=True))
+    current, row = -1, [0] * n_sources
+
+    def flush(row: list[int]) -> None:
+        present = [(a, na) for a, na in enumerate(row) if na]
+        for i, (a, na) in enumerate(present):
+            out[a][a] += _c2(na)
+            for b, nb in present[i + 1 :]:
+                out[a][b] += na * nb
+
+    for key in sorted(counts):
+        g, src = divmod(key, n_sources)
+        if g != current:
+            flush(row)
+            current, row = g, [0] * n_sources
+        row[src] = counts[key]
+    flush(row)
     return out
 
 
-def score(truth: dict[str, list[str]], clusters: dict[str, str]) -> dict[str, object]:
+def score(truth: dict[str, list[str]], clusters: dict[str, str]) -> dict[str, Any]:
     rids = truth["record_id"]
     n = len(rids)
     known = set(rids)
     unknown = sum(1 for rid in clusters if rid not in known)
-    cid = [clusters.get(rid, "\x00" + rid) for rid in rids]
-    pid = truth["person_id"]
-    fam_c, gen_c, unit_c = truth["family_id"], truth["generation"], truth["birth_unit"]
-    nk_c, year_c, vil_c = truth["name_key"], truth["birth_year"], truth["village_id"]
-    src_c, script_c, sex_c = truth["source"], truth["script"], truth["sex"]
+    del known
+    cl = _codes(clusters.get(rid, "\x00" + rid) for rid in rids)
+    pe = _codes(truth["person_id"])
+    fam_c, gen_c, unit_c = _codes(truth["family_id"]), _codes(truth["generation"]), _codes(truth["birth_unit"])
+    nk_c, year_c, vil_c = _codes(truth["name_key"]), _codes(truth["birth_year"]), _codes(truth["village_id"])
+    src_c, script_c = _codes(truth["source"]), _codes(truth["script"])
+    sex = truth["sex"]
 
-    def in_cluster(*cols: list[str]) -> int:
-        return _pairs(zip(cid, *cols, strict=True))
+    def in_cluster(*cols: tuple[list[int], int]) -> int:
+        return _pairs(_keys(cl, *cols))
 
-    def overall(*cols: list[str]) -> int:
-        return _pairs(zip(*cols, strict=True))
+    def overall(*cols: tuple[list[int], int]) -> int:
+        return _pairs(_keys(*cols))
 
+    cid, pid = cl[0], pe[0]
     cluster_size = Counter(cid)
     person_size = Counter(pid)
-    cells = Counter(zip(cid, pid, strict=True))
+    cells = Counter(_keys(cl, pe))
     tp = sum(_c2(v) for v in cells.values())
     pred = sum(_c2(v) for v in cluster_size.values())
     true = sum(_c2(v) for v in person_size.values())
     pairwise = _prf(tp, pred, true)
-    bp = sum(v * v / cluster_size[c] for (c, _), v in cells.items()) / n if n else 1.0
-    br = sum(v * v / person_size[p] for (_, p), v in cells.items()) / n if n else 1.0
+    bp = br = 0.0
+    for key, v in cells.items():
+        c, p = divmod(key, pe[1])
+        bp += v * v / cluster_size[c]
+        br += v * v / person_size[p]
+    bp, br = (bp / n, br / n) if n else (1.0, 1.0)
     bf = 2 * bp * br / (bp + br) if bp + br else 0.0
+    del cells
 
     # false merges by relation between the two people
     fam = in_cluster(fam_c)
@@ -112,9 +147,9 @@ def score(truth: dict[str, list[str]], clusters: dict[str, str]) -> dict[str, ob
     }
 
     # missed links by scripts, sources and sex
-    true_src, linked_src = overall(pid, src_c), in_cluster(pid, src_c)
-    true_scr, linked_scr = overall(pid, script_c), in_cluster(pid, script_c)
-    women = [i for i in range(n) if sex_c[i] == "f"]
+    true_src, linked_src = overall(pe, src_c), in_cluster(pe, src_c)
+    true_scr, linked_scr = overall(pe, script_c), in_cluster(pe, script_c)
+    women = [i for i in range(n) if sex[i] == "f"]
     true_f = _pairs(pid[i] for i in women)
     linked_f = _pairs((cid[i], pid[i]) for i in women)
     missed = {
@@ -127,23 +162,24 @@ def score(truth: dict[str, list[str]], clusters: dict[str, str]) -> dict[str, ob
     }
 
     # per source pair: true pairs, found pairs, false pairs
-    person_src: dict[object, Counter[str]] = defaultdict(Counter)
-    cell_src: dict[object, Counter[str]] = defaultdict(Counter)
-    cluster_src: dict[object, Counter[str]] = defaultdict(Counter)
-    for c, p, s in zip(cid, pid, src_c, strict=True):
-        person_src[p][s] += 1
-        cell_src[c, p][s] += 1
-        cluster_src[c][s] += 1
-    t_ab, l_ab, c_ab = _source_pairs(person_src), _source_pairs(cell_src), _source_pairs(cluster_src)
-    by_pair = {
-        f"{a}|{b}": {
-            "true_pairs": t_ab[a, b],
-            "found": l_ab[a, b],
-            "false": c_ab[a, b] - l_ab[a, b],
-            "recall": round(l_ab[a, b] / t_ab[a, b], 4) if t_ab[a, b] else None,
-        }
-        for a, b in sorted(set(t_ab) | set(c_ab))
-    }
+    names = list(dict.fromkeys(truth["source"]))
+    ns = src_c[1]
+    t_ab = _source_pairs(pid, src_c[0], ns)
+    l_ab = _source_pairs(_keys(cl, pe), src_c[0], ns)
+    c_ab = _source_pairs(cid, src_c[0], ns)
+    by_pair = {}
+    order = sorted(range(ns), key=lambda i: names[i])
+    for x, a in enumerate(order):
+        for b in order[x:]:
+            i, j = min(a, b), max(a, b)
+            t, found, together = t_ab[i][j], l_ab[i][j], c_ab[i][j]
+            if t or together:
+                by_pair[f"{names[a]}|{names[b]}"] = {
+                    "true_pairs": t,
+                    "found": found,
+                    "false": together - found,
+                    "recall": round(found / t, 4) if t else None,
+                }
     return {
         "records": n,
         "persons": len(person_size),
@@ -158,7 +194,7 @@ def score(truth: dict[str, list[str]], clusters: dict[str, str]) -> dict[str, ob
     }
 
 
-def render(result: dict[str, object]) -> str:
+def render(result: dict[str, Any]) -> str:
     pw, b3 = result["pairwise"], result["bcubed"]
     lines = [
         f"records {result['records']}  persons {result['persons']}  clusters {result['clusters']}"

@@ -144,3 +144,18 @@ def test_transliteration_follows_names_md():
 def test_cli_self_check(capsys):
     assert main([]) == 0
     assert '"pairwise_f1": 1.0' in capsys.readouterr().out
+
+
+def test_one_giant_cluster_is_counted_not_enumerated(small):
+    with (small / "TRUTH.csv").open(encoding="utf-8", newline="") as fh:
+        truth = list(csv.reader(fh))
+    cols = {k: [t[i] for t in truth[1:]] for i, k in enumerate(TRUTH_FIELDS)}
+    n = len(cols["record_id"])
+    r = score(cols, dict.fromkeys(cols["record_id"], "all"))
+    assert r["pairs"]["predicted"] == n * (n - 1) // 2
+    assert r["pairwise"]["recall"] == 1.0
+    fm = r["false_merges"]
+    parts = sum(v for k, v in fm.items() if k != "total")
+    assert parts == fm["total"] == r["pairs"]["predicted"] - r["pairs"]["true_positive"]
+    assert fm["namesakes_same_birth_year_other_household"] >= 0
+    assert sum(v["false"] for v in r["by_source_pair"].values()) == fm["total"]
