@@ -286,7 +286,9 @@ def estimate_strata(
     interval_method = "none"
     replicates = None
     if bootstrap:
-        replicates = np.sum([stratum.replicates for stratum in strata.values()], axis=0)
+        replicates = np.sum(
+            [stratum.replicates for stratum in strata.values() if stratum.replicates is not None], axis=0
+        )
         # Deleting one person changes only that person's stratum.
         jackknife = np.concatenate(
             [

@@ -194,11 +194,7 @@ class ModelFit:
     @property
     def bic(self) -> float:
         """BIC with the number of people observed as sample size (the Rcapture convention)."""
-        return bic(self.parameters, self.observed, self.log_likelihood)
-
-
-def bic(parameters: int | np.ndarray, observed: int, log_likelihood: float | np.ndarray) -> float | np.ndarray:
-    return parameters * math.log(observed) - 2 * log_likelihood
+        return self.parameters * math.log(self.observed) - 2 * self.log_likelihood
 
 
 def fit(counts: np.ndarray, pairs: frozenset[int], *, checked: bool = False) -> ModelFit:

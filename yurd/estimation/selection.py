@@ -120,15 +120,15 @@ class Models:
                 status = self.status(counts, pairs, margin)
                 if status == OK:
                     # Newton's method in the batch fell short where a single fit did not.
-                    model = self.fit(counts, pairs, margin)
-                    fits.intercepts[row] = np.log(model.dark_figure)
-                    fits.log_likelihoods[row] = model.log_likelihood
+                    single = self.fit(counts, pairs, margin)
+                    fits.intercepts[row] = np.log(single.dark_figure)
+                    fits.log_likelihoods[row] = single.log_likelihood
             lattice.record(overlapping, status)
             keep[row] = status == OK
         total = int(counts.sum())
         parameters = np.array([1 + k + len(pairs) for pairs in candidates])
         estimates = total + np.exp(fits.intercepts)
-        bics = np.asarray(loglinear.bic(parameters, total, fits.log_likelihoods))
+        bics = parameters * np.log(total) - 2 * fits.log_likelihoods
         kept = [pairs for pairs, keeping in zip(candidates, keep, strict=True) if keeping]
         return kept, estimates[keep], bics[keep]
 
@@ -264,14 +264,16 @@ def bic_estimates(tables: np.ndarray, candidates: list[frozenset[int]], models: 
         estimable = margin[:, columns] > 0
         estimable[:, 0] = True
         # Histories containing a term at minus infinity leave the fit.
-        removed = (~estimable).astype(np.float64) @ model_basis.design[:, columns].T > 0
-        cells = ~removed
+        cells: np.ndarray = (~estimable).astype(np.float64) @ model_basis.design[:, columns].T == 0
         cells[:, 0] = False
         used = np.zeros((len(tables), len(model_basis.terms)), dtype=bool)
         used[:, columns] = estimable
         # Newton's method starts every resample from the fit to their mean, a few steps away.
         average = loglinear.fit_many(
-            model_basis.design, observed.mean(axis=0)[None, :], cells.any(axis=0)[None, :], used.any(axis=0)[None, :]
+            model_basis.design,
+            observed.mean(axis=0)[None, :],
+            np.asarray(cells.any(axis=0))[None, :],
+            np.asarray(used.any(axis=0))[None, :],
         )
         start = None
         if average.identifiable[0] and np.all(np.isfinite(average.means)):
