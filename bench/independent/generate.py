@@ -165,12 +165,12 @@ def generate(households: int, seed: int, out_dir: Path) -> dict[str, object]:
     villages = [p for p in places if p.kind == "village"]
     towns = [p for p in places if p.kind == "town"]
     hids = {
-        "registry_az": src.HouseholdIds("registry_az", "HH-{n:07d}"),
-        "household_book": src.HouseholdIds("household_book", "{a}/{b}"),
-        "russian_docs": src.HouseholdIds("russian_docs", "№{c}"),
-        "archive_hy": src.HouseholdIds("archive_hy", "{c}"),
-        "community_list": src.HouseholdIds("community_list", "G{c:05d}"),
-        "aid_list": src.HouseholdIds("aid_list", "FC-{n:07d}"),
+        "registry_az": src.HouseholdIds("registry_az", "HH-{n:07d}", seed),
+        "household_book": src.HouseholdIds("household_book", "{a}/{b}", seed),
+        "russian_docs": src.HouseholdIds("russian_docs", "№{n}", seed),
+        "archive_hy": src.HouseholdIds("archive_hy", "{n}", seed),
+        "community_list": src.HouseholdIds("community_list", "G{n:07d}", seed),
+        "aid_list": src.HouseholdIds("aid_list", "FC-{n:07d}", seed),
     }
     memory = NamesakeMemory()
     counter = [0]

@@ -80,19 +80,22 @@ DUPLICATE = {
 
 
 class HouseholdIds:
-    """Per-source household numbers: a bijective shuffle of a counter, so ids leak no order."""
+    """Per-source household numbers, drawn at random without repeats: ids leak no order."""
 
-    def __init__(self, source: str, fmt: str) -> None:
+    def __init__(self, source: str, fmt: str, seed: int) -> None:
         self.fmt = fmt
         self.ids: dict[object, str] = {}
-        self.mult = 7_919_039 + 2 * (sum(map(ord, source)) % 1000)
-        self.add = 104_729 * (len(source) + 3)
+        self.used: set[int] = set()
+        self.rng = random.Random(f"{seed}:household-ids:{source}")
 
     def get(self, key: object) -> str:
         hid = self.ids.get(key)
         if hid is None:
-            n = (len(self.ids) * self.mult + self.add) % 10_000_000
-            hid = self.fmt.format(n=n, a=n // 1000 % 1000, b=n % 1000, c=n % 100_000)
+            n = self.rng.randrange(10_000_000)
+            while n in self.used:
+                n = self.rng.randrange(10_000_000)
+            self.used.add(n)
+            hid = self.fmt.format(n=n, a=n // 1000, b=n % 1000)
             self.ids[key] = hid
         return hid
 

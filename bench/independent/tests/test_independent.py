@@ -159,3 +159,16 @@ def test_one_giant_cluster_is_counted_not_enumerated(small):
     assert parts == fm["total"] == r["pairs"]["predicted"] - r["pairs"]["true_positive"]
     assert fm["namesakes_same_birth_year_other_household"] >= 0
     assert sum(v["false"] for v in r["by_source_pair"].values()) == fm["total"]
+
+
+def test_household_ids_are_ids_within_their_source(small):
+    with (small / "INPUT.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with (small / "TRUTH.csv").open(encoding="utf-8", newline="") as fh:
+        family = {t["record_id"]: t["family_id"] for t in csv.DictReader(fh)}
+    families: dict[tuple[str, str], set[str]] = {}
+    for r in rows:
+        if r["household_id"]:
+            families.setdefault((r["source"], r["household_id"]), set()).add(family[r["record_id"]])
+    assert families
+    assert all(len(f) == 1 for f in families.values())  # one id never covers two families
