@@ -3,23 +3,52 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+LOCK := requirements/lock.txt
+# Named by the content of the lock and the package's metadata: reinstalled when either
+# changes, and not when a checkout only touches them.
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml | sha1sum | cut -c1-12)
+UV_LOCKED := $(shell sed -n 's/^uv==\([^ ]*\).*/\1/p' $(LOCK))
 PG_URL ?= postgres://postgres@127.0.0.1:5432/yurd
 HOST ?= 127.0.0.1
 PORT ?= 8000
 HOUSEHOLDS ?= 2000
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup demo serve test test-sqlite test-postgres test-browser lint bench messages clean
+# uv reads no pip.conf: it follows pip's index (a mirror, where one is configured)
+# unless UV_DEFAULT_INDEX is set. Expanded only in the recipes that call uv.
+PIP_INDEX_URL ?= $(shell $(PYTHON) -m pip config get global.index-url 2>/dev/null)
+UV = $(if $(strip $(PIP_INDEX_URL)),UV_DEFAULT_INDEX="$${UV_DEFAULT_INDEX:-$(PIP_INDEX_URL)}" )$(BIN)/uv
+UV_COMPILE = $(UV) pip compile --quiet --generate-hashes --python-version 3.11 --python-platform linux \
+	--extra dev pyproject.toml requirements/tools.in -o $(LOCK)
 
-setup: $(STAMP)
+.PHONY: setup system-packages demo serve test test-sqlite test-postgres test-browser lint bench messages clean \
+	lock outdated
 
-$(STAMP): pyproject.toml
-	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+setup: system-packages $(STAMP)
+
+# Debian libraries and programs (scripts/system-packages lists them): installed as root, else named.
+system-packages:
+	@PYTHON=$(PYTHON) scripts/system-packages
+
+# The virtualenv holds exactly the lock, every file checked against its hash: pip bootstraps
+# uv from uv's own hashed line, then uv syncs the rest (pip needed minutes for the same).
+$(STAMP): | system-packages
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@[ "$$($(BIN)/uv --version 2>/dev/null | cut -d' ' -f2)" = "$(UV_LOCKED)" ] || $(BIN)/python -m pip install --quiet \
+	  --require-hashes --no-deps -r <(awk '/^uv==/ { keep = 1; print; next } /^[^ ]/ { keep = 0 } keep' $(LOCK))
+	$(UV) pip sync --quiet --require-hashes --python $(BIN)/python $(LOCK)
+	$(UV) pip install --quiet --no-deps --no-build-isolation --python $(BIN)/python -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
+
+# Refresh the lock after changing pyproject.toml: pins stay where the ranges allow.
+# `make lock UPGRADE=1` moves every package to its newest allowed release (then run make test).
+lock: setup
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade)
+
+# Newer releases than the lock has (some may lie outside pyproject.toml's ranges).
+outdated: setup
+	@$(UV) pip list --outdated --python $(BIN)/python
 
 messages: setup
 	@$(BIN)/yurd compiletranslations
