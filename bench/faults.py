@@ -195,10 +195,11 @@ def fault_postgres(installation: Installation) -> None:
     log("## PostgreSQL restarted during writes")
     installation.setup(households=2000)
     installation.python(
-        "from rest_framework.authtoken.models import Token\n"
+        "from yurd.accounts.models import ApiToken\n"
         "from yurd.accounts.roles import Role\nfrom yurd.core.testing.personas import make_user\n"
         "user = make_user('bench-faults-registrar', Role.REGISTRAR)\n"
-        "Token.objects.create(user=user, key='f' * 40)\n"
+        "ApiToken.objects.create(user=user, name='bench', key_digest=ApiToken.digest('f' * 40), prefix='ffffff',\n"
+        "                        password_stamp=user.get_session_auth_hash())\n"
     )
     deed = installation.workdir / "deed.txt"
     deed.write_bytes(b"synthetic deed, faults benchmark\n")

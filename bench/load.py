@@ -115,14 +115,13 @@ def load_child(households: int, clients: int) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.authtoken.models import Token
 
     from yurd.accounts.roles import Role, sync_role_groups
     from yurd.claims import services as claims
     from yurd.claims.models import LossCategory
     from yurd.claims.services import ClaimantShare
     from yurd.core.actors import system_actor
-    from yurd.core.testing.personas import make_user
+    from yurd.core.testing.personas import api_token_key, make_user
     from yurd.places import demo as places_demo
     from yurd.places.models import Place, PlaceKind
     from yurd.registry import demo as registry_demo
@@ -140,7 +139,7 @@ def load_child(households: int, clients: int) -> None:
     registrar = make_user("bench-load-registrar", Role.REGISTRAR)
     registrar.set_password(PASSWORD)
     registrar.save()
-    token = Token.objects.create(user=registrar).key
+    token = api_token_key(registrar)
     actor = system_actor()
     category = LossCategory.objects.get(code="dwelling")
     chosen = list(

@@ -144,9 +144,9 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # statistics and visibility map, as autovacuum leaves them
     user = make_user(USERNAME, Role.REGISTRAR)
-    from rest_framework.authtoken.models import Token
+    from yurd.core.testing.personas import api_token_key
 
-    token = Token.objects.create(user=user).key
+    token = api_token_key(user)
     (SCRATCH / f"{database}.token").write_text(token)
     return {
         "households": len(household_ids),

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "yurd.core",
     "yurd.accounts",
@@ -112,7 +111,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, which also takes the permissions an API token's query read.
+    "yurd.accounts.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -191,7 +191,7 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        # DRF's token authentication with the token, user and permissions in two queries.
+        # Tokens from the profile page: the token, user, roles and permissions in one query.
         "yurd.api.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
 YURD_PSEUDONYM_KEY = env_str("YURD_PSEUDONYM_KEY", "") or SECRET_KEY
 # Roles whose members must log in with a second factor.
 YURD_TWO_FACTOR_ROLES = ["administrator", "reviewer", "auditor"]
+# How long an API token created on the profile page lasts.
+YURD_API_TOKEN_DAYS = env_int("YURD_API_TOKEN_DAYS", default=30, minimum=1)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

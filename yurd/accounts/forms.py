@@ -59,3 +59,13 @@ class LanguageForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["preferred_language"]
         field.choices = [("", _("As chosen on the log-in page or by your browser")), *settings.LANGUAGES]  # type: ignore[attr-defined]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the new token"),
+        max_length=100,
+        help_text=_("What it is for, such as the name of a script."),
+        error_messages={"required": _("Give the token a name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

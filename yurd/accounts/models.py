@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.roles import Role
@@ -74,3 +77,51 @@ class Scope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.place} ({self.get_basis_display()})"
+
+
+def default_api_token_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=settings.YURD_API_TOKEN_DAYS)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def unexpired(self) -> ApiTokenQuerySet:
+        return self.filter(expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A key for the REST API, created by its user on the profile page.
+
+    Only a SHA-256 digest of the key is kept (the key is random, so a plain digest is
+    enough): the key is shown once, and neither the admin nor a copy of the database can
+    show it again. A token ends when it expires, when its user revokes it, and when the
+    user's password changes (`password_stamp` is the password's session hash at issue).
+    `two_factor` records that it was created in a session verified with the second
+    factor; without it the token is refused for users whose role requires two factors.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, such as a script's name."))
+    key_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, to tell tokens apart in the list; not enough to use it.
+    prefix = models.CharField(_("starts with"), max_length=8, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"), default=default_api_token_expiry)
+    two_factor = models.BooleanField(_("created with two-factor log-in"), default=False, editable=False)
+    password_stamp = models.CharField(max_length=128, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()

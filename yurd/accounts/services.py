@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import logging
+import secrets
 
 import segno
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from yurd.accounts.models import User
+from yurd.accounts.models import ApiToken, User
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +89,46 @@ def totp_key_base32(device: TOTPDevice) -> str:
 
 def totp_qr_svg(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#111", light="#fff")
+
+
+def api_token_create(*, user: User, name: str, two_factor: bool, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new API token for `user` and its key, which is shown once and never stored.
+
+    `two_factor` says the user's session proved the second factor; the profile page
+    passes it, and a token created without it is refused for roles that require two
+    factors. Lasts `days` (default `YURD_API_TOKEN_DAYS`)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Give the token a name."), code="required")
+    if not user.is_active:
+        raise ValidationError(_("An inactive account cannot have API tokens."), code="inactive")
+    if user.requires_two_factor and not two_factor:
+        raise ValidationError(
+            _("Your role requires two-factor log-in: log in with your code before creating a token."),
+            code="two_factor",
+        )
+    lifetime = datetime.timedelta(days=days if days is not None else settings.YURD_API_TOKEN_DAYS)
+    key = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name,
+        key_digest=ApiToken.digest(key),
+        prefix=key[:6],
+        expires_at=timezone.now() + lifetime,
+        two_factor=two_factor,
+        password_stamp=user.get_session_auth_hash(),
+    )
+    token.full_clean()
+    with transaction.atomic():
+        token.save()
+    logger.info("API token %s created for %s (two factor: %s)", token.prefix, user, two_factor)
+    return token, key
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke (delete) one of `user`'s own tokens; False when there is no such token."""
+    with transaction.atomic():
+        deleted, _details = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if deleted:
+        logger.info("API token %s of %s revoked", token_id, user)
+    return bool(deleted)

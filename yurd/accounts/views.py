@@ -20,7 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,9 +35,9 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts import services
-from yurd.accounts.forms import LanguageForm, LoginForm, TokenForm
+from yurd.accounts.forms import ApiTokenForm, LanguageForm, LoginForm, TokenForm
 from yurd.accounts.middleware import is_verified
-from yurd.accounts.models import User
+from yurd.accounts.models import ApiToken, User
 
 PENDING_LOGIN_KEY = "_yurd_login_pending"
 # Time allowed between the password and the code.
@@ -170,14 +170,52 @@ def _profile_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "devices": TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk"),
         "language_form": LanguageForm(instance=user),
         "remove_form": TokenForm(auto_id="id_remove_%s"),
+        "api_tokens": ApiToken.objects.filter(user=user).order_by("-created_at", "-pk"),
+        "api_token_form": ApiTokenForm(auto_id="id_api_token_%s"),
+        "api_token_days": settings.YURD_API_TOKEN_DAYS,
+        "api_token_needs_code": _needs_code_for_tokens(user),
     }
     context.update(extra)
     return context
 
 
+def _needs_code_for_tokens(user: User) -> bool:
+    """A user with a second factor (or whose role requires one) creates tokens only in a
+    session that proved it: a token must never be a way around the code."""
+    return (user.requires_two_factor or user_has_device(user, confirmed=True)) and not is_verified(user)
+
+
+@never_cache
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", _profile_context(request))
+
+
+@never_cache
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Create a token and show its key on this one answer (it is never shown again)."""
+    user: User = request.user  # type: ignore[assignment]
+    if _needs_code_for_tokens(user):
+        target = "accounts:verify" if user_has_device(user, confirmed=True) else "accounts:two_factor_setup"
+        messages.info(request, _("Enter the code from your authenticator app before creating an API token."))
+        return redirect(f"{reverse(target)}?{urlencode({'next': reverse('accounts:profile') + '#api-tokens'})}")
+    form = ApiTokenForm(request.POST, auto_id="id_api_token_%s")
+    if not form.is_valid():
+        return render(request, "accounts/profile.html", _profile_context(request, api_token_form=form), status=400)
+    token, key = services.api_token_create(user=user, name=form.cleaned_data["name"], two_factor=is_verified(user))
+    context = _profile_context(request, new_api_token=token, new_api_token_key=key)
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    if not services.api_token_revoke(user=request.user, token_id=token_id):  # type: ignore[arg-type]
+        raise Http404
+    messages.success(request, _("The token is revoked: it no longer works."))
+    return redirect(reverse("accounts:profile") + "#api-tokens")
 
 
 @login_required

@@ -1,96 +1,117 @@
-"""Token authentication in one query: the token, its user and the user's permissions.
+"""API tokens: `Authorization: Token <key>`, with the token, user, roles and permissions in one query.
 
-DRF's TokenAuthentication reads the token and user through the ORM, and the first
-permission check then runs Django's ModelBackend queries (the user's own permissions and
-those of their groups). On an API list request those three queries cost more Python than
-the list itself (issue 8 benchmark). Here one plain SELECT reads the token and user, built
-into model instances with `Model.from_db`, and the permission names as one aggregated
-column, stored where ModelBackend keeps them for the request (`_perm_cache`), so every
-`has_perm` of the request (the view's role check, `sees_names`, the selectors) reads that
-set. Nothing is kept beyond the request: a revoked token, a deactivated user or a removed
-role take effect on the next request, as with DRF's class.
+Tokens are created on the profile page (`yurd.accounts.services.api_token_create`). A
+token is refused when it is unknown, expired, revoked (deleted), when its user is
+inactive or has changed their password since, and when the user's role requires two
+factors but the token was not created in a session verified with the second factor.
+
+The first permission check of a request would run ModelBackend's two queries (the
+user's own permissions and those of their groups), and `has_role` a third; on an API
+list those cost more than the list itself (issue 8 benchmark). So the token's query
+also reads the user's role names and permission names as two aggregated columns; the
+permissions go to `user.preloaded_permissions`, which `yurd.accounts.backends.ModelBackend`
+serves to every `has_perm` of the request. Nothing is kept beyond the request.
 """
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router
-from rest_framework import authentication
-from rest_framework.authtoken.models import Token
+from django.db.models import Aggregate, CharField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
 
-from yurd.accounts.models import User
+from yurd.accounts.models import ApiToken, User
 
 
-@cache
-def _token_sql(vendor: str) -> tuple[str, list[str], list[str]]:
-    """The SELECT of a token, its user and the user's permissions, and the attribute
-    names of the token's and the user's columns. The permissions ("app_label.codename",
-    directly or through a group) come as one comma-separated text in the last column."""
-    quote = connections[router.db_for_read(Token)].ops.quote_name
-    token_fields = list(Token._meta.concrete_fields)
-    user_fields = list(User._meta.concrete_fields)
-    columns = [f"t.{quote(str(field.column))}" for field in token_fields]
-    columns += [f"u.{quote(str(field.column))}" for field in user_fields]
-    user_key = str(Token._meta.get_field("user").column)
-    user_id = f"u.{quote(str(User._meta.pk.column))}"  # type: ignore[union-attr]
-    direct = User.user_permissions.through._meta
-    groups = User.groups.through._meta
-    granted = Group.permissions.through._meta
-    name = f"ct.{quote('app_label')} || '.' || p.{quote('codename')}"
-    joined = f"string_agg({name}, ',')" if vendor == "postgresql" else f"group_concat({name}, ',')"
-    permissions = (
-        f"SELECT {joined} FROM {quote(Permission._meta.db_table)} p "  # noqa: S608 - names from _meta
-        f"INNER JOIN {quote(ContentType._meta.db_table)} ct ON ct.{quote('id')} = p.{quote('content_type_id')} "
-        f"WHERE p.{quote('id')} IN ("
-        f"SELECT {quote('permission_id')} FROM {quote(direct.db_table)} WHERE {quote('user_id')} = {user_id} "
-        f"UNION SELECT gp.{quote('permission_id')} FROM {quote(granted.db_table)} gp "
-        f"INNER JOIN {quote(groups.db_table)} ug ON ug.{quote('group_id')} = gp.{quote('group_id')} "
-        f"WHERE ug.{quote('user_id')} = {user_id})"
+class _Joined(Aggregate):
+    """The distinct values of a text column joined by commas (GROUP_CONCAT / STRING_AGG)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(DISTINCT %(expressions)s)"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s(DISTINCT %(expressions)s, ',')"
+        )
+
+
+def _joined(queryset: QuerySet[Any], expression: Any) -> Subquery:
+    """One row, one column: `expression` over `queryset`'s rows, joined by commas."""
+    return Subquery(
+        queryset.order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(joined=_Joined(expression))
+        .values("joined")[:1],
+        output_field=CharField(),
     )
-    sql = (
-        f"SELECT {', '.join(columns)}, ({permissions}) FROM {quote(Token._meta.db_table)} t "  # noqa: S608 - names from _meta
-        f"INNER JOIN {quote(User._meta.db_table)} u ON {user_id} = t.{quote(user_key)} "
-        f"WHERE t.{quote(str(Token._meta.pk.column))} = %s"  # type: ignore[union-attr]
+
+
+def _tokens() -> QuerySet[ApiToken]:
+    user = OuterRef("user_id")
+    permissions = Permission.objects.filter(Q(user=user) | Q(group__user=user))
+    return ApiToken.objects.select_related("user").annotate(
+        role_names=_joined(Group.objects.filter(user=user), F("name")),
+        permission_names=_joined(
+            permissions, Concat(F("content_type__app_label"), Value("."), F("codename"), output_field=CharField())
+        ),
     )
-    return sql, [field.attname for field in token_fields], [field.attname for field in user_fields]
 
 
-def _converted(connection: Any, fields: list[Any], row: tuple[Any, ...]) -> list[Any]:
-    """`row`'s values as the ORM would give them (SQLite returns dates as text)."""
-    values = []
-    for field, raw in zip(fields, row, strict=True):
-        expression = field.get_col(field.model._meta.db_table)
-        value = raw
-        for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
-            value = converter(value, expression, connection)
-        values.append(value)
-    return values
+def _split(joined: str | None) -> set[str]:
+    return set(joined.split(",")) if joined else set()
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's `Authorization: Token <key>`, answered in one query (see above)."""
+    """DRF's header parsing (`Token <key>`); the key checked against `ApiToken`."""
 
-    def authenticate_credentials(self, key: str) -> tuple[User, Token]:
-        database = router.db_for_read(Token)
-        connection = connections[database]
-        sql, token_names, user_names = _token_sql(connection.vendor)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [key])
-            row = cursor.fetchone()
-        if row is None or not row[len(token_names) + user_names.index("is_active")]:
-            # Unknown token or inactive user: DRF's own refusal, with its message.
-            return super().authenticate_credentials(key)  # type: ignore[no-any-return]
-        *columns, permissions = row
-        values = _converted(connection, [*Token._meta.concrete_fields, *User._meta.concrete_fields], columns)
-        token_values, user_values = values[: len(token_names)], values[len(token_names) :]
-        user = User.from_db(database, user_names, user_values)
-        token = Token.from_db(database, token_names, token_values)
-        token._state.fields_cache["user"] = user  # as select_related would
-        # ModelBackend.get_all_permissions returns this set while it is there, for every
-        # has_perm of this request; the direct/group split it computes if ever asked.
-        user._perm_cache = set(permissions.split(",")) if permissions else set()  # type: ignore[attr-defined]
+    def authenticate_credentials(self, key: str) -> tuple[User, ApiToken]:
+        token = _tokens().filter(key_digest=ApiToken.digest(key)).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        user = token.user
+        if token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed(_("This token has expired. Create a new one on your profile page."))
+        if not constant_time_compare(token.password_stamp, user.get_session_auth_hash()):
+            raise exceptions.AuthenticationFailed(
+                _("This token ended when the password changed. Create a new one on your profile page.")
+            )
+        # Assigned as the cached values `has_role` and `has_perm` read (see the module's docstring).
+        user.role_names = frozenset(_split(token.role_names))  # type: ignore[attr-defined]
+        user.preloaded_permissions = _split(token.permission_names)  # type: ignore[attr-defined]
+        if user.requires_two_factor and not token.two_factor:
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "Your role requires two-factor log-in: create a token on your profile page "
+                    "after logging in with your code."
+                )
+            )
         return user, token
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The token as the OpenAPI schema describes it to clients."""
+
+    target_class = "yurd.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": (
+                "`Token <key>`. Create a token on your profile page (/accounts/profile/#api-tokens) "
+                "while logged in, after the code from your authenticator app when your account has one; "
+                "no endpoint issues a token for a password. A token lasts YURD_API_TOKEN_DAYS days "
+                "(30 unless configured) and ends earlier when revoked on the profile page or when "
+                "the password changes."
+            ),
+        }

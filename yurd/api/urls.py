@@ -34,7 +34,6 @@ router.register("valuation-tables", ValuationTableViewSet, basename="valuation-t
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
-    path("auth/token/", views.TokenView.as_view(), name="token"),
     path("return-planning/", ReturnPlanningView.as_view(), name="return-planning"),
     path("testimonies/", TestimonyListApi.as_view(), name="testimony-list"),
     path("testimonies/<str:code>/", TestimonyDetailApi.as_view(), name="testimony-detail"),

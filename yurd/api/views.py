@@ -13,8 +13,6 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -262,21 +260,6 @@ def docs(request: HttpRequest) -> HttpResponse:
                 }
             )
     return render(request, "api/docs.html", {"operations": operations, "info": schema.get("info", {})})
-
-
-class TokenRequestSerializer(AuthTokenSerializer):
-    # Bounded like the login form: django-axes records every failed attempt's username in
-    # a 255-character column, and an unbounded one fails on PostgreSQL.
-    username = serializers.CharField(label="Username", max_length=150, write_only=True)
-    password = serializers.CharField(
-        label="Password", max_length=4096, style={"input_type": "password"}, trim_whitespace=False, write_only=True
-    )
-
-
-class TokenView(ObtainAuthToken):
-    """POST username and password, receive the user's API token."""
-
-    serializer_class = TokenRequestSerializer
 
 
 class ClaimFilterParams(serializers.Serializer[dict[str, Any]]):

@@ -10,13 +10,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.crypto import constant_time_compare
 
 from yurd.accounts.models import User
 from yurd.fieldwork import digest
+from yurd.fieldwork.models import DeviceCredential, DigestAlgorithm
 
 OPENROSA_VERSION = "1.0"
 XML_TYPE = "text/xml; charset=utf-8"
@@ -30,7 +31,7 @@ def realm() -> str:
 
 
 def basic_allowed() -> bool:
-    """HTTP Basic with the account password: allowed (over HTTPS only) unless switched off."""
+    """HTTP Basic with the device password: allowed (over HTTPS only) unless switched off."""
     return bool(getattr(settings, "YURD_OPENROSA_BASIC", True))
 
 
@@ -84,9 +85,8 @@ def _digest_user(request: HttpRequest, header: str) -> User | HttpResponse:  # n
     # The uri the client signed must be this request's (a response for another URL is useless).
     if parsed.uri not in (request.get_full_path(), request.build_absolute_uri()):
         return _challenge()
-    user = User.objects.filter(username=parsed.username, is_active=True).select_related("device_credential").first()
-    credential = getattr(user, "device_credential", None) if user is not None else None
-    if user is None or credential is None or credential.realm != realm():
+    user, credential = _device_user(parsed.username)
+    if user is None or credential is None:
         return _challenge()
     if not digest.response_matches(parsed, ha1_hex=credential.ha1(parsed.algorithm), method=request.method or "GET"):
         return _challenge()
@@ -107,15 +107,33 @@ def _basic_user(request: HttpRequest, header: str) -> User | HttpResponse:
         username, _sep, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return _challenge()
-    user = authenticate(request, username=username, password=password)
-    if not isinstance(user, User) or not user.is_active:
+    user, credential = _device_user(username)
+    if user is None or credential is None:
+        return _challenge()
+    # The device password, never the account's: Digest's stored hash checks it.
+    given = digest.ha1(DigestAlgorithm.SHA256, user.get_username(), realm(), password)
+    if not constant_time_compare(given, credential.ha1(DigestAlgorithm.SHA256)):
         return _challenge()
     return user
 
 
+def _device_user(username: str) -> tuple[User | None, DeviceCredential | None]:
+    """The active user with a device password for this realm, or (None, None).
+
+    Users whose role requires a second factor never authenticate as a device: a device
+    password is one factor, so it would be a way around the code."""
+    user = User.objects.filter(username=username, is_active=True).select_related("device_credential").first()
+    credential = getattr(user, "device_credential", None) if user is not None else None
+    if user is None or credential is None or credential.realm != realm() or user.requires_two_factor:
+        return None, None
+    return user, credential
+
+
 def device_auth(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Authenticate a device by HTTP Digest with its device password, by Basic over HTTPS
-    with the account password, or accept a logged-in browser session (Enketo)."""
+    with the device password, or accept a logged-in browser session (Enketo).
+
+    The account password never works here: it would be a log-in without the second factor."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -23,7 +23,6 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from config.wsgi import application
@@ -33,7 +32,7 @@ from yurd.claims import services as claim_services
 from yurd.claims.models import LossCategory
 from yurd.claims.services import ClaimantShare
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import Gazetteer, make_scoped_user
+from yurd.core.testing.personas import Gazetteer, api_token_key, make_scoped_user
 from yurd.evidence.models import Sensitivity
 from yurd.evidence.services import evidence_ingest
 from yurd.registry.models import Household, Person
@@ -157,7 +156,7 @@ def test_every_operation_conforms_to_the_schema(
     user: User = request.getfixturevalue(persona)
     dataset = build_dataset(gazetteer)
     first_leak = leak_check(persona, user)
-    headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+    headers = {"Authorization": f"Token {api_token_key(user)}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 7

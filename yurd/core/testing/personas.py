@@ -118,3 +118,12 @@ def login_verified(client: Client, user: User) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def api_token_key(user: User, *, two_factor: bool = True) -> str:
+    """The key of a new API token of `user`, as the profile page creates it after a log-in
+    with both steps (`two_factor=False`: after the password alone, as for a user with no
+    second factor)."""
+    from yurd.accounts.services import api_token_create
+
+    return api_token_create(user=user, name="test", two_factor=two_factor)[1]

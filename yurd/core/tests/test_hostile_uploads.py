@@ -195,8 +195,9 @@ def _collector(gazetteer: Gazetteer) -> User:
     from yurd.accounts.roles import Role
     from yurd.core.testing.personas import make_scoped_user
     from yurd.fieldwork.models import Team
+    from yurd.fieldwork.tests.conftest import give_device_password
 
-    user = make_scoped_user("enumerator-elvin", Role.REGISTRAR, gazetteer.region)
+    user = give_device_password(make_scoped_user("enumerator-elvin", Role.REGISTRAR, gazetteer.region))
     Team.objects.create(name="North").members.add(user)
     return user
 

@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
+from yurd.accounts.models import User
 from yurd.accounts.roles import Role
-from yurd.core.actors import system_actor
-from yurd.core.testing.personas import PERSONA_PASSWORD, Gazetteer, make_scoped_user
+from yurd.core.actors import Actor, system_actor
+from yurd.core.testing.personas import Gazetteer, make_scoped_user
 from yurd.fieldwork.definition import xform_xml
 from yurd.fieldwork.models import Assignment, Team
+from yurd.fieldwork.services import device_password_set
 from yurd.registry.models import Household, Wave
 from yurd.registry.services import household_register
 
@@ -23,7 +25,16 @@ XF = "{http://www.w3.org/2002/xforms}"
 JR_TEMPLATE = "{http://openrosa.org/javarosa}template"
 
 
-def basic(username: str, password: str = PERSONA_PASSWORD) -> dict[str, Any]:
+# The password a device user types into ODK Collect; never the account's (PERSONA_PASSWORD).
+DEVICE_PASSWORD = "tablet-north-2025"
+
+
+def give_device_password(user: User, password: str = DEVICE_PASSWORD) -> User:
+    device_password_set(actor=Actor(user=None), user=user, password=password)
+    return user
+
+
+def basic(username: str, password: str = DEVICE_PASSWORD) -> dict[str, Any]:
     token = base64.b64encode(f"{username}:{password}".encode()).decode()
     return {"HTTP_AUTHORIZATION": f"Basic {token}", "secure": True}
 
@@ -82,8 +93,8 @@ def register_household(origin: Any, surname: str, given_name: str, birth_date: s
 @pytest.fixture
 def teams(gazetteer: Gazetteer) -> dict[str, Any]:
     """Team North (collector Nigar) and team South (collector Samir), each with one household."""
-    north_user = make_scoped_user("collector-nigar", Role.REGISTRAR, gazetteer.region)
-    south_user = make_scoped_user("collector-samir", Role.REGISTRAR, gazetteer.region)
+    north_user = give_device_password(make_scoped_user("collector-nigar", Role.REGISTRAR, gazetteer.region))
+    south_user = give_device_password(make_scoped_user("collector-samir", Role.REGISTRAR, gazetteer.region))
     north, south = Team.objects.create(name="North"), Team.objects.create(name="South")
     north.members.add(north_user)
     south.members.add(south_user)

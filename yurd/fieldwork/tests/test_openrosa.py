@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from yurd.fieldwork.models import Submission, SubmissionMatch, SubmissionStatus
-from yurd.fieldwork.tests.conftest import basic, build_submission
+from yurd.fieldwork.tests.conftest import basic, build_submission, give_device_password
 from yurd.registry.models import ImportRow, ImportStatus, Person
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,7 @@ def test_device_user_cannot_download_another_teams_households(client, teams):
 
 
 def test_user_without_a_team_receives_no_forms(client, teams, registrar):
+    give_device_password(registrar)
     response = client.get(reverse("fieldwork:form_list"), **basic("registrar-rena"))
     assert b"<formID>" not in response.content
     url = reverse("fieldwork:form_households", args=["yurd_household"])
