@@ -142,6 +142,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 OTP_TOTP_ISSUER = "Yurd"
+# The admin shows no TOTP key or QR code of an existing device (who sees it could make codes).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -11,6 +11,7 @@ from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts import services, views
@@ -19,6 +20,15 @@ from yurd.accounts.roles import Role
 
 # Everyone, the admin site included, logs in through the two-step log-in page.
 admin.site.login = views.admin_login  # type: ignore[method-assign]
+# Static (backup) codes are second factors in plain text: no page shows them. Devices are
+# removed with the "Reset two-factor devices" action; API tokens are not in the admin at
+# all (their owners list and revoke them on the profile page; only digests are stored).
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)
+
+
+def _is_own_account(request: HttpRequest, obj: Model | None) -> bool:
+    return obj is not None and obj.pk == request.user.pk
 
 
 class ScopeInline(admin.TabularInline):
@@ -27,6 +37,20 @@ class ScopeInline(admin.TabularInline):
     raw_id_fields = ["place"]
     verbose_name = _("scope")
     verbose_name_plural = _("scopes: places whose records this user may see")
+
+    # An administrator does not widen their own scope; another administrator (or a
+    # superuser) does it for them.
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        own = _is_own_account(request, obj) and not request.user.is_superuser
+        return not own and super().has_add_permission(request, obj)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        own = _is_own_account(request, obj) and not request.user.is_superuser
+        return not own and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        own = _is_own_account(request, obj) and not request.user.is_superuser
+        return not own and super().has_delete_permission(request, obj)
 
 
 @admin.register(User)
@@ -87,3 +111,24 @@ class UserAdmin(DjangoUserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         # Accounts are deactivated, never deleted: the logs must keep naming who did what.
         return False
+
+    # Nobody but a superuser grants superuser status or permissions outside the roles,
+    # and nobody changes their own roles, scope or status: an administrator cannot make
+    # themself more than an administrator.
+    ONLY_SUPERUSERS = ("is_superuser", "user_permissions")
+    NOT_ONESELF = ("groups", "full_scope", "is_staff", "is_active")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:  # type: ignore[override]
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += self.ONLY_SUPERUSERS
+            if _is_own_account(request, obj):
+                fields += self.NOT_ONESELF
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # A superuser's account (and password) is changed by superusers only: otherwise
+        # setting its password would be a way to become one.
+        if isinstance(obj, User) and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
