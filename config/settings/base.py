@@ -134,12 +134,33 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Reverse proxies in front of Yurd that append to X-Forwarded-For (nginx: 1). The client's
+# address is read from the right of that header past them (yurd/core/clientip.py), for the
+# access log, django-axes and the rate limits. 0: no proxy, the connection's own address.
+YURD_TRUSTED_PROXIES = env_int("YURD_TRUSTED_PROXIES", default=0, minimum=0)
+
+# "default" is each process's own memory, for caches of computed results (API counts,
+# dashboards). "shared" is seen by every process and machine: rate limits, device
+# lockouts, Digest nonce counts. It is a database table (created by `yurd migrate`), or
+# Redis when REDIS_URL is set (pip install redis).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
+        if env_str("REDIS_URL", "")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "yurd_shared_cache"}
+    ),
+}
+
 # django-axes: five failures lock the username from that address for 30 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Attempts and lockouts live in the database (axes' default handler), so every process
+# sees them; the address is the client's behind the trusted proxies.
+AXES_CLIENT_IP_CALLABLE = "yurd.core.clientip.client_ip"
 
 OTP_TOTP_ISSUER = "Yurd"
 # The admin shows no TOTP key or QR code of an existing device (who sees it could make codes).

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,6 +48,7 @@ from yurd.claims.models import (
 from yurd.claims.workflow import TRANSITIONS, available_transitions
 from yurd.core.access import access_history, log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.clientip import client_ip
 from yurd.core.csvsafe import neutralise_row
 from yurd.core.models import AccessAction
 from yurd.places.models import Place
@@ -611,9 +612,11 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     result = None
     limited = False
     if request.method == "POST":
-        key = f"claims:status-lookup:{request.META.get('REMOTE_ADDR', '')}"
-        cache.add(key, 0, LOOKUP_WINDOW_SECONDS)
-        attempts = cache.incr(key)
+        # Per client (behind the trusted proxies), counted in the cache all processes share.
+        key = f"claims:status-lookup:{client_ip(request) or ''}"
+        shared = caches["shared"]
+        shared.add(key, 0, LOOKUP_WINDOW_SECONDS)
+        attempts = shared.incr(key)
         if attempts > LOOKUP_LIMIT:
             limited = True
         elif form.is_valid():

@@ -36,8 +36,10 @@ class Actor:
 
 
 def actor_from_request(request: HttpRequest, *, channel: str = Channel.WEB) -> Actor:
+    from yurd.core.clientip import client_ip
+
     user = request.user if request.user.is_authenticated else None
-    return Actor(user=user, channel=channel, ip_address=request.META.get("REMOTE_ADDR"))  # type: ignore[arg-type]
+    return Actor(user=user, channel=channel, ip_address=client_ip(request))  # type: ignore[arg-type]
 
 
 def system_actor(*, channel: str = Channel.CLI) -> Actor:

@@ -1,4 +1,15 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _create_cache_tables(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    """The shared cache's table (settings.CACHES["shared"]) comes with `yurd migrate`."""
+    if sender.label == "core":
+        from django.core.management import call_command
+
+        call_command("createcachetable", database=using, verbosity=0)
 
 
 class CoreConfig(AppConfig):
@@ -8,3 +19,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Connects the change-context receiver to simple-history's signal.
         from yurd.core import history  # noqa: F401
+
+        post_migrate.connect(_create_cache_tables, dispatch_uid="yurd_create_cache_tables")

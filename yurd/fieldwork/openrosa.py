@@ -10,7 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.crypto import constant_time_compare
@@ -68,9 +68,10 @@ def _count_is_new(nonce: str, nc: str) -> bool:
     except ValueError:
         return False
     key = f"fieldwork-digest-nc:{nonce}"
-    if count <= int(cache.get(key, 0)):
+    shared = caches["shared"]  # every process sees the counts, or a replay to another one passes
+    if count <= int(shared.get(key, 0)):
         return False
-    cache.set(key, count, timeout=digest.NONCE_SECONDS * 2)
+    shared.set(key, count, timeout=digest.NONCE_SECONDS * 2)
     return True
 
 
