@@ -9,13 +9,23 @@ methods and their assumptions.
 """
 
 from yurd.estimation import sources
-from yurd.estimation.inference import INTERVALS, METHODS, Caveat, Estimate, StratumError, estimate, estimate_strata
+from yurd.estimation.inference import (
+    INTERVALS,
+    METHODS,
+    RESAMPLING,
+    Caveat,
+    Estimate,
+    StratumError,
+    estimate,
+    estimate_strata,
+)
 from yurd.estimation.loglinear import NoEstimateError
 from yurd.estimation.tables import CaptureTable, TableError, read_counts
 
 __all__ = [
     "INTERVALS",
     "METHODS",
+    "RESAMPLING",
     "CaptureTable",
     "Caveat",
     "Estimate",

@@ -27,6 +27,11 @@ from yurd.estimation.tables import CaptureTable
 
 METHODS = ("fixed", "stepwise", "bic")
 INTERVALS = ("bca", "percentile")
+# What the bootstrap resamples: the observed people, as the reference does (the interval
+# then reflects the uncertainty of the expected number unseen), or the estimated whole
+# population, the unseen included (Buckland & Garthwaite 1991), which adds the chance
+# variation of how many are actually unseen.
+RESAMPLING = ("observed", "population")
 # Models kept for the BIC bootstrap, ranked on the original data, as the reference does:
 # all of them up to three lists, 20 at four, 100 at five.
 BIC_BOOTSTRAP_MODELS = {2: None, 3: None, 4: 20, 5: 100}
@@ -55,6 +60,7 @@ class Estimate:
     interval_method: str  # bca, percentile, wald-log, or none
     bootstrap_samples: int
     bootstrap_failures: int
+    resample: str  # observed (the reference's) or population
     method: str
     pthresh: float | None
     seed: int | None
@@ -85,6 +91,7 @@ class Estimate:
             "interval_method": self.interval_method,
             "bootstrap_samples": self.bootstrap_samples,
             "bootstrap_failures": self.bootstrap_failures,
+            "resample": self.resample,
             "seed": self.seed,
             "method": self.method,
             "pthresh": self.pthresh,
@@ -108,6 +115,7 @@ def estimate(
     pthresh: float = 0.02,
     bootstrap: int = 0,
     seed: int | None = None,
+    resample: str = "observed",
     interval: str = "bca",
     level: float = 0.95,
 ) -> Estimate:
@@ -116,6 +124,8 @@ def estimate(
     `interactions` (`"A:B"`) are for the fixed method; bad names raise ValueError.
     """
     _check_settings(method, interval, level, bootstrap, interactions)
+    if resample not in RESAMPLING:
+        raise ValueError(f"unknown resampling {resample!r}; one of {', '.join(RESAMPLING)}")
     memo = selection.Models()
     select = _selector(table, method, interactions, pthresh, memo)
     chosen = select(table.counts)
@@ -135,10 +145,12 @@ def estimate(
     replicates = jackknife = None
     failures = 0
     if bootstrap:
-        resample = _one_by_one(select)
+        estimates = _one_by_one(select)
         if method == "bic" and table.k <= selection.BIC_EXHAUSTIVE_LISTS:
-            resample = _bic_resampler(chosen, table.k, memo)
-        replicates, jackknife = _resample(table.counts, resample, bootstrap, seed)
+            estimates = _bic_resampler(chosen, table.k, memo)
+        replicates, jackknife = _resample(
+            table.counts, estimates, bootstrap, seed, dark_figure=chosen.estimate - table.observed, whole=resample
+        )
         failures = int(np.isnan(replicates).sum())
         bounds, interval_method, interval_caveats = _interval(replicates, jackknife, chosen.estimate, level, interval)
         caveats += interval_caveats + _bootstrap_caveats(bootstrap, failures)
@@ -161,6 +173,7 @@ def estimate(
         interval_method=interval_method,
         bootstrap_samples=bootstrap,
         bootstrap_failures=failures,
+        resample=resample,
         method=method,
         pthresh=pthresh if method == "stepwise" else None,
         seed=seed,
@@ -241,6 +254,7 @@ def estimate_strata(
     pthresh: float = 0.02,
     bootstrap: int = 0,
     seed: int | None = None,
+    resample: str = "observed",
     interval: str = "bca",
     level: float = 0.95,
 ) -> Estimate:
@@ -265,6 +279,7 @@ def estimate_strata(
                 pthresh=pthresh,
                 bootstrap=bootstrap,
                 seed=int(stratum_seed.generate_state(1)[0]),
+                resample=resample,
                 interval=interval,
                 level=level,
             )
@@ -310,6 +325,7 @@ def estimate_strata(
         interval_method=interval_method,
         bootstrap_samples=bootstrap,
         bootstrap_failures=int(np.isnan(replicates).sum()) if replicates is not None else 0,
+        resample=resample,
         method=method,
         pthresh=pthresh if method == "stepwise" else None,
         seed=seed,
@@ -352,15 +368,29 @@ def _one_by_one(select: selection.Selector) -> Callable[[np.ndarray], np.ndarray
 
 
 def _resample(
-    counts: np.ndarray, estimates: Callable[[np.ndarray], np.ndarray], samples: int, seed: int | None
+    counts: np.ndarray,
+    estimates: Callable[[np.ndarray], np.ndarray],
+    samples: int,
+    seed: int | None,
+    *,
+    dark_figure: float,
+    whole: str,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Estimates from `samples` multinomial resamples, and the delete-one jackknife per observed person."""
     generator = np.random.default_rng(seed)
     cells = np.flatnonzero(counts)
     total = int(counts.sum())
     resampled = np.zeros((samples, len(counts)), dtype=counts.dtype)
-    resampled[:, cells] = generator.multinomial(total, counts[cells] / total, size=samples)
-    replicates = estimates(resampled)
+    if whole == "population":
+        # Draw the estimated population, the unseen (history 0) included, and forget the unseen.
+        population = round(total + dark_figure)
+        shares = np.append(counts[cells], dark_figure) / (total + dark_figure)
+        resampled[:, cells] = generator.multinomial(population, shares, size=samples)[:, :-1]
+    else:
+        resampled[:, cells] = generator.multinomial(total, counts[cells] / total, size=samples)
+    replicates = np.full(samples, np.nan)
+    seen = resampled.sum(axis=1) > 0
+    replicates[seen] = estimates(resampled[seen])
     reduced = np.repeat(counts[None, :], len(cells), axis=0)
     reduced[np.arange(len(cells)), cells] -= 1
     # One estimate per person: deleting any one of a history's people gives the same table.

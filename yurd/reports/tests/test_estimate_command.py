@@ -41,6 +41,12 @@ def test_json_gives_the_estimate_interval_method_and_model():
     assert (result["method"], result["pthresh"]) == ("stepwise", 0.02)
     assert result["model"] == ["A", "B", "C", "D", "E", "A:E"]
     assert (result["interval_method"], result["bootstrap_samples"], result["seed"]) == ("bca", 50, 5)
+    assert result["resample"] == "observed"
+
+
+def test_resampling_the_population_is_reported():
+    text = run(WESTERN, "--method", "fixed", "--bootstrap", "30", "--seed", "1", "--resample", "population")
+    assert "30 bootstrap samples of the population, seed 1" in text
 
 
 def test_fixed_model_with_named_interactions_and_text_output():

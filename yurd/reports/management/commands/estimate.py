@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from yurd.estimation import (
     INTERVALS,
     METHODS,
+    RESAMPLING,
     Estimate,
     NoEstimateError,
     TableError,
@@ -48,6 +49,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, help="Seed of the bootstrap, for a reproducible interval.")
         parser.add_argument(
+            "--resample",
+            choices=RESAMPLING,
+            default="observed",
+            help="What the bootstrap draws: the observed people (as the reference) or the estimated population.",
+        )
+        parser.add_argument(
             "--interval", choices=INTERVALS, default="bca", help="Bootstrap interval: bca or percentile."
         )
         parser.add_argument("--level", type=float, default=0.95, help="Coverage of the interval (default 0.95).")
@@ -75,6 +82,7 @@ class Command(BaseCommand):
             "pthresh": options["pthresh"],
             "bootstrap": options["bootstrap"],
             "seed": options["seed"],
+            "resample": options["resample"],
             "interval": options["interval"],
             "level": options["level"],
         }
@@ -121,7 +129,7 @@ class Command(BaseCommand):
             low, high = result.interval
             line += f" ({result.level:.0%} interval {low:.1f} to {high:.1f}, {result.interval_method}"
             if result.bootstrap_samples:
-                line += f", {result.bootstrap_samples} bootstrap samples, seed {result.seed}"
+                line += f", {result.bootstrap_samples} bootstrap samples of the {result.resample}, seed {result.seed}"
             line += ")"
         write(line)
         method = result.method + (f" (p-value threshold {result.pthresh})" if result.method == "stepwise" else "")
