@@ -6,13 +6,19 @@ so that a query for lists never fetches them and access to them is checked apart
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yurd.accounts.scopes import scope_q
 from yurd.core.fields import PartialDateField
 from yurd.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from yurd.accounts.models import User
 
 
 class CodeSequence(models.Model):
@@ -50,6 +56,28 @@ class Wave(models.Model):
         return self.name
 
 
+class HouseholdQuerySet(models.QuerySet["Household"]):
+    def visible_to(self, user: User | None) -> HouseholdQuerySet:
+        """The households within the reader's scope: the one definition every read of
+        households starts from (None: the system, which sees all)."""
+        return self.filter(scope_q(user, origin="origin_place", residence="current_place"))
+
+    def unscoped(self) -> HouseholdQuerySet:
+        """Every household, whoever reads: for writes, integrity checks and the system.
+        A read shown to a person must use visible_to instead."""
+        return self.all()
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: User | None) -> PersonQuerySet:
+        """The people whose household lies within the reader's scope (None: the system)."""
+        return self.filter(scope_q(user, origin="household__origin_place", residence="household__current_place"))
+
+    def unscoped(self) -> PersonQuerySet:
+        """Every person, whoever reads: for writes, integrity checks and the system."""
+        return self.all()
+
+
 class Household(TimeStampedModel):
     code = models.CharField(_("code"), max_length=16, unique=True)  # "HH-004211"
     origin_place = models.ForeignKey(
@@ -82,6 +110,8 @@ class Household(TimeStampedModel):
     source = models.CharField(_("source"), max_length=200, blank=True)
     source_ref = models.CharField(_("source record id"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Reads for a person start from Household.objects.visible_to(user); see HouseholdQuerySet.
+    objects = HouseholdQuerySet.as_manager()
     # History is read by record (id) and by date; lookups by place or code are not.
     history = HistoricalRecords(no_db_index=["code", "origin_place", "wave", "destination_place", "current_place"])
 
@@ -152,6 +182,8 @@ class Person(TimeStampedModel):
     search_text = models.TextField(editable=False, blank=True, default="")
     source = models.CharField(_("source"), max_length=200, blank=True)
     source_ref = models.CharField(_("source record id"), max_length=100, blank=True)
+    # Reads for a person start from Person.objects.visible_to(user); see PersonQuerySet.
+    objects = PersonQuerySet.as_manager()
     # History is read by record (id) and by date; lookups by household, place or code are not.
     history = HistoricalRecords(no_db_index=["code", "household", "birth_place"])
 

@@ -17,7 +17,6 @@ from django.db.models import (
     Field,
     Func,
     IntegerField,
-    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -138,12 +137,12 @@ def _place_prefix_q(lookup: str, place_id: int, choices: FilterChoices | None) -
 
 def household_queryset(*, user: User | None) -> QuerySet[Household]:
     _require(user, "registry.view_household")
-    return Household.objects.filter(scope_q(user, **HOUSEHOLD_SCOPE))
+    return Household.objects.visible_to(user)
 
 
 def person_queryset(*, user: User | None) -> QuerySet[Person]:
     _require(user, "registry.view_person")
-    return Person.objects.filter(scope_q(user, **PERSON_SCOPE))
+    return Person.objects.visible_to(user)
 
 
 def _member_of(field: str, households: QuerySet[Household]) -> Exists:
@@ -393,23 +392,27 @@ class KeysetPage:
         return len(self.rows)
 
 
-def _position_q(model: type[Model], order: tuple[str, ...], cursor: str, *, after: bool) -> Q:
+def _position_q(rows: QuerySet[Any], order: tuple[str, ...], cursor: str, *, after: bool) -> Q:
     """Rows after (before) the record with code `cursor` in `order`, the record's key read
     by a subquery in the same statement (no query of its own).
+
+    The cursor is looked up among `rows`, the list as the reader may see it, never in the
+    whole table: the neighbours of a record outside the reader's scope would otherwise
+    name it (issue 15), and a code outside the list reads like one that does not exist.
     """
     operator = ">" if after else "<"
     # A row-value comparison, which SQLite (3.15+) and PostgreSQL both answer with one
     # range scan of the index on the same columns; the key is a one-row subquery on the
-    # unique code, evaluated once; a code naming no record gives NULL and so no rows.
+    # unique code, evaluated once; a code naming no row of the list gives NULL and so no rows.
+    model = rows.model
     table = model._meta.db_table
     fields = [model._meta.get_field(name) for name in order]
     columns = [field.column for field in fields if isinstance(field, Field)]
     outer = ", ".join(f'"{table}"."{column}"' for column in columns)
-    inner = ", ".join(f'"keyset_cursor"."{column}"' for column in columns)
-    code = model._meta.get_field("code").column  # type: ignore[union-attr]
-    # Table and column names come from model meta and the cursor is a parameter.
-    sql = f'({outer}) {operator} (SELECT {inner} FROM "{table}" "keyset_cursor" WHERE "keyset_cursor"."{code}" = %s)'  # noqa: S608
-    return Q(RawSQL(sql, (cursor,), output_field=BooleanField()))  # noqa: S611
+    key_sql, key_params = rows.order_by().filter(code=cursor).values(*order).query.sql_with_params()
+    # Table and column names come from model meta; the cursor and the scope are parameters.
+    sql = f"({outer}) {operator} ({key_sql})"
+    return Q(RawSQL(sql, key_params, output_field=BooleanField()))  # noqa: S611
 
 
 def keyset_page(
@@ -424,23 +427,24 @@ def keyset_page(
 ) -> KeysetPage:
     """The page after (or before) the record with code `after` (`before`), in `order`.
 
-    `order` must end with a unique column (the code). A cursor naming no record gives
-    the first page. `counted` is the size of the whole list as counted by the caller
+    `queryset` is the whole list as the reader may see it (scope and filters applied);
+    `order` must end with a unique column (the code). A cursor naming no row of the list
+    (unknown, outside the reader's scope, or filtered out) gives the first page, the same
+    page whichever it is. `counted` is the size of the whole list as counted by the caller
     up to `count_cap` + 1 (None: not counted).
     """
     size = PAGE_SIZE if size is None else size
     count_cap = COUNT_CAP if count_cap is None else count_cap
-    model = queryset.model
     cursor = after or before
     forward = not (before and not after)
     page_queryset = queryset
     if cursor:
-        page_queryset = page_queryset.filter(_position_q(model, order, cursor, after=forward))
+        page_queryset = page_queryset.filter(_position_q(queryset, order, cursor, after=forward))
     if not forward:
         page_queryset = page_queryset.reverse()
     rows = list(page_queryset[: size + 1])
-    if cursor and not rows and not model.objects.filter(code=cursor).exists():
-        # Only an empty page asks whether the cursor names a record at all.
+    if cursor and not rows and not queryset.order_by().filter(code=cursor).exists():
+        # Only an empty page asks whether the cursor names a row of the list at all.
         return keyset_page(queryset, counted=counted, order=order, size=size, count_cap=count_cap)
     more = len(rows) > size
     rows = rows[:size]
@@ -526,11 +530,25 @@ def household_tree(members: list[Person]) -> list[TreeItem]:
     return _to_items(forest, people)
 
 
-def descendant_tree(person: Person, *, max_generations: int = 6) -> tuple[TreeItem, list[list[Person]]]:
-    """A person's descendants as a tree, and their heirs by representation per generation.
+def _visible_ids(user: User | None, ids: set[int]) -> set[int]:
+    """Which of these people the reader may see (all of them for the system and full scope)."""
+    if user is None or user.full_scope or not ids:
+        return set(ids)
+    return set(Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def descendant_tree(
+    person: Person, *, user: User | None, max_generations: int = 6
+) -> tuple[TreeItem, list[list[Person]]]:
+    """A person's descendants as a tree, and their heirs by representation per generation,
+    as `user` may see them (None: the system, which sees all).
 
     Walks down one generation per query, across households (children often founded
-    their own household after displacement).
+    their own household after displacement). The shares are worked out on the whole
+    family (a deceased child outside the scope is still represented by its children),
+    but a descendant outside the reader's scope is left out of the tree, with everyone
+    below them, and out of the heirs: a registrar never learns through this person of
+    anyone in another district.
     """
     children: dict[int, list[int]] = {}
     frontier = [person.pk]
@@ -545,8 +563,14 @@ def descendant_tree(person: Person, *, max_generations: int = 6) -> tuple[TreeIt
         for parent, child in edges:
             children.setdefault(parent, []).append(child)
         frontier = [child for _parent, child in edges]
-    ids = {person.pk} | {child for kids in children.values() for child in kids}
-    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("household")}
+    ids = {child for kids in children.values() for child in kids} - {person.pk}
+    # Whether each descendant is deceased decides who represents them, so it is read for
+    # all of them; names and dates only for those the reader may see.
+    deceased = set(Person.objects.unscoped().filter(pk__in=ids, is_deceased=True).values_list("pk", flat=True)) | (
+        {person.pk} if person.is_deceased else set()
+    )
+    visible = _visible_ids(user, ids)
+    people = {p.pk: p for p in Person.objects.filter(pk__in=visible).select_related("household")}
     people[person.pk] = person
 
     def build(person_id: int, seen: frozenset[int]) -> TreeItem:
@@ -557,43 +581,64 @@ def descendant_tree(person: Person, *, max_generations: int = 6) -> tuple[TreeIt
             children=[build(kid, seen | {kid}) for kid in kids],
         )
 
-    deceased = {pk for pk, p in people.items() if p.is_deceased}
     heir_generations = heirs.heirs_by_representation(person.pk, children, deceased)
-    return build(person.pk, frozenset({person.pk})), [
-        [people[pk] for pk in generation] for generation in heir_generations
-    ]
+    shown = [[people[pk] for pk in generation if pk in people] for generation in heir_generations]
+    return build(person.pk, frozenset({person.pk})), [generation for generation in shown if generation]
+
+
+def tree_people(item: TreeItem) -> list[Person]:
+    """Everyone a tree shows below its root."""
+    found: list[Person] = []
+    for child in item.children:
+        found.append(child.person)
+        found.extend(child.spouses)
+        found.extend(tree_people(child))
+    return found
 
 
 @dataclass
 class Relative:
-    """One kinship edge seen from a person: how the other person is related to them."""
+    """One kinship edge seen from a person: how the other person is related to them.
+
+    `person` is None when the relative lies outside the reader's scope: the page then says
+    only that a relative is recorded there, with nothing that identifies them.
+    """
 
     edge: Kinship
     relation: str  # "parent", "child", "spouse"
-    person: Person
+    person: Person | None
 
 
-def person_relatives(person: Person) -> list[Relative]:
-    """A person's recorded parents, children and spouses, with source and certainty (one query)."""
-    edges = (
+def person_relatives(person: Person, *, user: User | None) -> list[Relative]:
+    """A person's recorded parents, children and spouses, with source and certainty (one
+    query, and one more for a scoped reader to learn which relatives they may see)."""
+    edges = list(
         Kinship.objects.filter(Q(from_person=person) | Q(to_person=person))
         .select_related("from_person", "to_person")
         .order_by("kind", "pk")
     )
+    others = {edge.to_person_id if edge.from_person_id == person.pk else edge.from_person_id for edge in edges}
+    visible = _visible_ids(user, others)
     relatives = []
     for edge in edges:
         outgoing = edge.from_person_id == person.pk
         other = edge.to_person if outgoing else edge.from_person
         relation = "spouse" if edge.kind == KinshipKind.SPOUSE_OF else "child" if outgoing else "parent"
-        relatives.append(Relative(edge=edge, relation=relation, person=other))
+        relatives.append(Relative(edge=edge, relation=relation, person=other if other.pk in visible else None))
     order = {"parent": 0, "spouse": 1, "child": 2}
-    return sorted(relatives, key=lambda relative: (order[relative.relation], relative.person.code))
+    return sorted(
+        relatives,
+        key=lambda relative: (order[relative.relation], relative.person is None, getattr(relative.person, "code", "")),
+    )
 
 
-def person_kinship_edge(person: Person, pk: int) -> Kinship:
-    """One edge touching the person, or 404."""
+def person_kinship_edge(person: Person, pk: int, *, user: User | None) -> Kinship:
+    """One edge touching the person whose other end the reader may see, or 404."""
     edge = Kinship.objects.filter(Q(from_person=person) | Q(to_person=person), pk=pk).first()
     if edge is None:
+        raise Http404
+    other = edge.to_person_id if edge.from_person_id == person.pk else edge.from_person_id
+    if other not in _visible_ids(user, {other}):
         raise Http404
     return edge
 
@@ -639,15 +684,9 @@ class PersonHeirs:
 def person_heirs(*, user: User | None, person: Person) -> PersonHeirs:
     """The heirs of the person page (descendant_tree), keeping only heirs the user may see, so
     a descendant registered in another district is not revealed through this person."""
-    _tree, generations = descendant_tree(person)
-    visible = set(
-        person_queryset(user=user)
-        .filter(pk__in=[heir.pk for generation in generations for heir in generation])
-        .values_list("pk", flat=True)
-    )
-    kept = [[heir for heir in generation if heir.pk in visible] for generation in generations]
+    _tree, generations = descendant_tree(person, user=user)
     heir_line = HeirLine.objects.filter(ancestor=person).first() if person.is_deceased else None
-    return PersonHeirs(person=person, heir_line=heir_line, generations=[row for row in kept if row])
+    return PersonHeirs(person=person, heir_line=heir_line, generations=generations)
 
 
 def person_consents(person: Person) -> QuerySet[Consent]:

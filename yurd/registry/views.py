@@ -126,7 +126,12 @@ def household_detail(request: HttpRequest, code: str) -> HttpResponse:
 @logs_record_view("registry.person")
 def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
-    descendants, heir_generations = selectors.descendant_tree(person)
+    descendants, heir_generations = selectors.descendant_tree(person, user=request.user)  # type: ignore[arg-type]
+    kinship = _kinship_context(request, person)
+    shown = {relative.person for relative in kinship["relatives"] if relative.person is not None}
+    shown.update(selectors.tree_people(descendants))
+    shown.update(heir for generation in heir_generations for heir in generation)
+    _log_relatives_shown(request, person, shown)
     context: dict[str, Any] = {
         "person": person,
         "consents": person.consents.order_by("-given_on"),
@@ -136,7 +141,7 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
         "consent_form": ConsentForm(initial={"given_on": timezone.localdate()}),
         "accesses": access_history(person, limit=20),
         **_names_context(person),
-        **_kinship_context(person),
+        **kinship,
         **_sensitive_context(request, person),
     }
     return render(request, "registry/person_detail.html", context)
@@ -157,10 +162,30 @@ def _names_context(person: Person, form: PersonNameForm | None = None) -> dict[s
     }
 
 
-def _kinship_context(person: Person, form: KinshipForm | None = None) -> dict[str, Any]:
+def _log_relatives_shown(request: HttpRequest, person: Person, relatives: set[Person]) -> None:
+    """Each relative a person's page names is a record seen: logged against that relative."""
+    actor = actor_from_request(request)
+    for relative in sorted(relatives, key=lambda other: other.code):
+        if relative.pk != person.pk:
+            log_access(actor, AccessAction.VIEW, relative, detail={"shown_on": person.code})
+
+
+def _htmx(request: HttpRequest) -> bool:
+    """Whether the response is the section alone (without htmx a success redirects to the page)."""
+    return bool(request.headers.get("HX-Request"))
+
+
+def _kinship_context(
+    request: HttpRequest, person: Person, form: KinshipForm | None = None, *, log: bool = False
+) -> dict[str, Any]:
+    """The kinship section; with `log`, each relative it names is logged (the section sent
+    alone by htmx; the person page logs everyone it shows at once)."""
+    relatives = selectors.person_relatives(person, user=request.user)  # type: ignore[arg-type]
+    if log:
+        _log_relatives_shown(request, person, {relative.person for relative in relatives if relative.person})
     return {
         "person": person,
-        "relatives": selectors.person_relatives(person),
+        "relatives": relatives,
         "kinship_form": form or KinshipForm(prefix="kinship", person=person, find_person=None),
     }
 
@@ -326,9 +351,9 @@ def kinship_add(request: HttpRequest, code: str) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error("other_person", str(error))
         else:
-            context = _kinship_context(person)
+            context = _kinship_context(request, person, log=_htmx(request))
             return _done(request, person, "registry/_person_kinship.html", context, _("Kinship recorded."))
-    context = _kinship_context(person, form)
+    context = _kinship_context(request, person, form, log=_htmx(request))
     return _section(
         request, person, "registry/_person_kinship.html", context, page_title=_("Record kinship"), form=form
     )
@@ -339,7 +364,7 @@ def kinship_add(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def kinship_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     person = _person(request, code)
-    edge = selectors.person_kinship_edge(person, pk)
+    edge = selectors.person_kinship_edge(person, pk, user=request.user)  # type: ignore[arg-type]
     form = RemoveForm(request.POST, prefix=f"remove-kinship-{pk}")
     if form.is_valid():
         try:
@@ -347,9 +372,9 @@ def kinship_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            context = _kinship_context(person)
+            context = _kinship_context(request, person, log=_htmx(request))
             return _done(request, person, "registry/_person_kinship.html", context, _("Kinship removed."))
-    context = {**_kinship_context(person), "remove_errors": {pk: form.errors}}
+    context = {**_kinship_context(request, person, log=_htmx(request)), "remove_errors": {pk: form.errors}}
     return _section(
         request, person, "registry/_person_kinship.html", context, page_title=_("Remove kinship"), form=form
     )
