@@ -2,30 +2,81 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from yurd.accounts.models import User
+from yurd.accounts.scopes import scope_q
 from yurd.core.actors import Actor
 from yurd.evidence.models import EvidenceItem, EvidenceLink, Sensitivity
 
 _NOTHING = Q(pk__in=[])
 
+# Evidence inherits the visibility of what it documents. The apps whose records evidence
+# documents (registry, claims, testimonies) sit above this one, so they register here,
+# from their AppConfig.ready(), how a reader sees their records:
+# - documented records: a record type ("registry.household") and the codes of those
+#   records a scoped reader may see; an item linked to any other record of that type is
+#   hidden from that reader;
+# - seals: a condition on EvidenceItem that hides items whatever they are linked to (a
+#   testimony's recording once its consent is withdrawn, or from roles that may not read it).
+VisibleCodes = Callable[[User], QuerySet[Any]]
+Seal = Callable[[User | None, bool], Q]
+_DOCUMENTED: dict[str, VisibleCodes] = {}
+_SEALS: dict[str, Seal] = {}
+
+
+def register_documented_records(target_type: str, visible_codes: VisibleCodes) -> None:
+    """Items linked to records of `target_type` are shown to a scoped reader only when
+    `visible_codes(user)` (a one-column queryset of codes) holds every such record."""
+    _DOCUMENTED[target_type] = visible_codes
+
+
+def register_seal(name: str, seal: Seal) -> None:
+    """`seal(user, public)` is a condition an item must meet to be shown (user None: the system)."""
+    _SEALS[name] = seal
+
+
+def _documented_q(user: User) -> Q:
+    """Items whose place and linked records all lie within a scoped reader's scope."""
+    condition = Q(place__isnull=True) | scope_q(user, origin="place", residence="place")
+    for target_type, visible_codes in _DOCUMENTED.items():
+        elsewhere = EvidenceLink.objects.filter(item=OuterRef("pk"), target_type=target_type).exclude(
+            target_code__in=visible_codes(user)
+        )
+        condition &= Q(~Exists(elsewhere))
+    return condition
+
 
 def visible_evidence_q(user: User | None, *, public: bool = False) -> Q:
-    """Public pages see public items only; users see what their roles allow; the system sees all."""
+    """The one condition every read of the vault applies (pages, downloads, thumbnails, API,
+    packages, exports): public pages see public items only; users see what their roles allow,
+    within their scope by the item's place and by every record it documents; the system sees
+    all. Seals (a withdrawn or restricted testimony's media) apply to everyone."""
     if public:
-        return Q(sensitivity=Sensitivity.PUBLIC)
-    if user is None:
-        return Q()
-    if not user.is_authenticated or not user.has_perm("evidence.view_evidenceitem"):
+        condition = Q(sensitivity=Sensitivity.PUBLIC)
+    elif user is None:
+        condition = Q()
+    elif not user.is_authenticated or not user.has_perm("evidence.view_evidenceitem"):
         return _NOTHING
-    if user.has_perm("evidence.view_restricted_evidence"):
-        return Q()
-    return ~Q(sensitivity=Sensitivity.RESTRICTED)
+    elif user.has_perm("evidence.view_restricted_evidence"):
+        condition = Q()
+    else:
+        condition = ~Q(sensitivity=Sensitivity.RESTRICTED)
+    if user is not None and not public and not user.full_scope:
+        condition &= _documented_q(user)
+    for seal in _SEALS.values():
+        condition &= seal(user, public)
+    return condition
+
+
+def visible_evidence(user: User | None, *, public: bool = False) -> QuerySet[EvidenceItem]:
+    """EvidenceItem.objects as `user` may see it: where every read of items starts."""
+    return EvidenceItem.objects.filter(visible_evidence_q(user, public=public))
 
 
 def evidence_list(*, actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet[EvidenceItem]:

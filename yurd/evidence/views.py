@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from yurd.core.actors import actor_from_request
 from yurd.evidence.forms import EvidenceFilterForm, EvidenceUploadForm
-from yurd.evidence.models import DerivativeRole, EvidenceItem, Sensitivity
-from yurd.evidence.selectors import evidence_get, evidence_list
+from yurd.evidence.models import DerivativeRole
+from yurd.evidence.selectors import evidence_get, evidence_list, visible_evidence
 from yurd.evidence.services import evidence_ingest, evidence_record_download, evidence_record_view
 from yurd.evidence.storage import StorageFullError
 
@@ -146,11 +146,10 @@ def item_download(request: HttpRequest, code: str) -> HttpResponseBase:
 
 
 def item_thumbnail(request: HttpRequest, code: str) -> FileResponse:
-    """Thumbnails of public items are open to all (the public catalogue); others need access."""
-    item = EvidenceItem.objects.filter(public_code=code).first()
+    """Thumbnails of public items are open to all (the public catalogue); others need access.
+    Both go through the vault's one rule, so a sealed recording's thumbnail is sealed too."""
+    item = visible_evidence(None, public=True).filter(public_code=code).first()
     if item is None:
-        raise Http404
-    if item.sensitivity != Sensitivity.PUBLIC:
         if not request.user.is_authenticated:
             raise Http404
         item = evidence_get(actor=actor_from_request(request), public_code=code)

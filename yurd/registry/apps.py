@@ -1,6 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
 class RegistryConfig(AppConfig):
     name = "yurd.registry"
     label = "registry"
+
+    def ready(self) -> None:
+        from yurd.evidence.selectors import register_documented_records
+        from yurd.registry.models import Household, Person
+
+        # Evidence about a household or a person is seen only by those who may see them.
+        def households(user: Any) -> Any:
+            return Household.objects.visible_to(user).values("code")
+
+        def people(user: Any) -> Any:
+            return Person.objects.visible_to(user).values("code")
+
+        register_documented_records("registry.household", households)
+        register_documented_records("registry.person", people)

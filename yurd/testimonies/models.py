@@ -225,5 +225,40 @@ class ConsentEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        labels = {"given": _("consent given"), "changed": _("consent changed"), "withdrawn": _("consent withdrawn")}
+        labels = {
+            "given": _("consent given"),
+            "changed": _("consent changed"),
+            "withdrawn": _("consent withdrawn"),
+            "media_unsealed": _("withdrawn media unsealed"),
+        }
         return str(labels.get(self.action, self.action))
+
+
+class MediaUnsealing(models.Model):
+    """An administrator's decision to show again an item sealed by a withdrawal of consent.
+
+    A testimony's withdrawal seals its recording and other media everywhere in the vault
+    (yurd.testimonies.selectors.testimony_media_q); only this row, written by
+    `testimony_media_unseal` with a reason and logged, lifts the seal for one item.
+    Append-only.
+    """
+
+    testimony = models.ForeignKey(
+        Testimony, verbose_name=_("testimony"), on_delete=models.PROTECT, related_name="unsealings"
+    )
+    item = models.ForeignKey(
+        "evidence.EvidenceItem", verbose_name=_("evidence"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("unsealing of withdrawn media")
+        verbose_name_plural = _("unsealings of withdrawn media")
+        ordering = ["at", "id"]
+        constraints = [models.UniqueConstraint(fields=["testimony", "item"], name="unique_media_unsealing")]
+        permissions = [("unseal_testimony_media", _("Can unseal the media of a withdrawn testimony"))]
+
+    def __str__(self) -> str:
+        return f"{self.testimony_id} {self.item_id} {self.at:%Y-%m-%d}"

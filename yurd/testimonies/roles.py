@@ -17,7 +17,8 @@ _CURATE = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.ADMINISTRATOR: _CURATE,
+    # Lifting the seal a withdrawal of consent put on a recording is an administrator's act.
+    Role.ADMINISTRATOR: [*_CURATE, "testimonies.unseal_testimony_media"],
     Role.ARCHIVIST: _CURATE,
     Role.HERITAGE_RESEARCHER: _READ,
     Role.REGISTRAR: ["testimonies.view_testimony", "testimonies.withdraw_testimony_consent"],

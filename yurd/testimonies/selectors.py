@@ -16,23 +16,66 @@ from django.http import Http404
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
 from yurd.linkage.matching import search_key
-from yurd.testimonies.models import AccessLevel, Segment, Term, TermStatus, Testimony, Transcript
+from yurd.testimonies.models import (
+    AccessLevel,
+    MediaUnsealing,
+    Segment,
+    Term,
+    TermStatus,
+    Testimony,
+    Transcript,
+)
 
 SEARCH_LIMIT = 100
+
+
+def _readable_testimonies(*, user: User | None, public: bool = False) -> QuerySet[Testimony]:
+    """Testimonies the reader's role and scope allow, withdrawn or not (None: the system)."""
+    queryset = Testimony.objects.all()
+    if public:
+        return queryset.filter(access_level=AccessLevel.OPEN)
+    if user is None:
+        return queryset
+    if not user.has_perm("testimonies.view_testimony"):
+        return queryset.none()
+    if not user.has_perm("testimonies.view_restricted_testimony"):
+        queryset = queryset.filter(access_level=AccessLevel.OPEN)
+    if not user.full_scope:
+        queryset = queryset.filter(
+            scope_q(user, origin="place", residence="place")
+            | scope_q(user, origin="narrator__household__origin_place", residence="narrator__household__current_place")
+        )
+    return queryset
 
 
 def visible_testimonies(*, user: User | None) -> QuerySet[Testimony]:
     if user is not None and not user.has_perm("testimonies.view_testimony"):
         raise PermissionDenied
-    queryset = Testimony.objects.filter(withdrawn_at__isnull=True)
-    if user is not None and not user.has_perm("testimonies.view_restricted_testimony"):
-        queryset = queryset.filter(access_level=AccessLevel.OPEN)
-    if user is not None and not user.full_scope:
-        queryset = queryset.filter(
-            scope_q(user, origin="place", residence="place")
-            | scope_q(user, origin="narrator__household__origin_place", residence="narrator__household__current_place")
-        )
+    queryset = _readable_testimonies(user=user).filter(withdrawn_at__isnull=True)
     return queryset.select_related("narrator", "place", "media")
+
+
+def _media_of(testimonies: QuerySet[Testimony]) -> Q:
+    """Evidence items that are the recording or other media of any of `testimonies`."""
+    # media__isnull: a NULL in the subquery would make NOT IN match nothing at all.
+    recordings = testimonies.filter(media__isnull=False).order_by().values("media")
+    others = Testimony.other_media.through.objects.filter(testimony__in=testimonies.order_by().values("pk"))
+    return Q(pk__in=recordings) | Q(pk__in=others.values("evidenceitem"))
+
+
+def testimony_media_q(user: User | None, public: bool) -> Q:
+    """The seal testimonies put on their media, as a condition on EvidenceItem (registered
+    with the vault, which applies it to every read): an item is shown only if every
+    testimony it belongs to may be read by this reader, and none was withdrawn, unless an
+    administrator unsealed the item (testimony_media_unseal). Applies to the system too:
+    packages and exports leave a withdrawn recording out.
+    """
+    withdrawn = Testimony.objects.filter(withdrawn_at__isnull=False)
+    sealed = _media_of(withdrawn) & ~Q(pk__in=MediaUnsealing.objects.values("item"))
+    if public or user is not None:
+        unreadable = Testimony.objects.exclude(pk__in=_readable_testimonies(user=user, public=public).values("pk"))
+        sealed |= _media_of(unreadable)
+    return ~sealed
 
 
 def get_testimony_for_user(*, user: User | None, code: str) -> Testimony:

@@ -14,9 +14,20 @@ from yurd.core.access import log_access
 from yurd.core.actors import Actor
 from yurd.core.history import change_context, delete_with_reason, save_with_reason
 from yurd.core.models import AccessAction
+from yurd.evidence.models import CustodyAction, EvidenceItem
+from yurd.evidence.services import custody_append
 from yurd.linkage.matching import search_key
 from yurd.registry.codes import allocate_numbers
-from yurd.testimonies.models import ConsentEvent, ConsentUse, Segment, Term, TermStatus, Testimony, Transcript
+from yurd.testimonies.models import (
+    ConsentEvent,
+    ConsentUse,
+    MediaUnsealing,
+    Segment,
+    Term,
+    TermStatus,
+    Testimony,
+    Transcript,
+)
 
 
 def search_fields(*texts: str) -> dict[str, str]:
@@ -239,6 +250,43 @@ def testimony_withdraw_consent(*, actor: Actor, testimony: Testimony, reason: st
         ConsentEvent.objects.create(testimony=testimony, action="withdrawn", by=user, reason=reason.strip())
         log_access(actor, AccessAction.CHANGE, testimony, detail={"consent": "withdrawn"})
     return testimony
+
+
+def testimony_media_unseal(*, actor: Actor, testimony: Testimony, item: EvidenceItem, reason: str) -> MediaUnsealing:
+    """Lift the seal a withdrawal of consent put on one of the testimony's media items.
+
+    An administrator's explicit act (never the system's by default): it needs the
+    unseal permission and a reason, and is written to the testimony's consent events,
+    the item's custody chain and the access log in the same transaction. The item is
+    then shown again under the vault's other rules; the testimony stays withdrawn.
+    """
+    user = actor.user
+    if user is None or not user.has_perm("testimonies.unseal_testimony_media"):
+        raise PermissionDenied(_("Only an administrator may unseal the media of a withdrawn testimony."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why this item may be shown again although consent was withdrawn."))
+    with transaction.atomic():
+        testimony = Testimony.objects.select_for_update().get(pk=testimony.pk)
+        if testimony.withdrawn_at is None:
+            raise ValidationError(_("Consent to this testimony was not withdrawn: nothing is sealed."))
+        belongs = testimony.media_id == item.pk or testimony.other_media.filter(pk=item.pk).exists()
+        if not belongs:
+            raise ValidationError(_("This evidence item is not a recording or medium of this testimony."))
+        if MediaUnsealing.objects.filter(testimony=testimony, item=item).exists():
+            raise ValidationError(_("This item was already unsealed."))
+        unsealing = MediaUnsealing.objects.create(testimony=testimony, item=item, by=user, reason=reason)
+        ConsentEvent.objects.create(
+            testimony=testimony, action="media_unsealed", by=user, reason=f"{item.public_code}: {reason}"
+        )
+        custody_append(
+            actor=actor,
+            action=CustodyAction.ACCESS_CHANGE,
+            item_sha256=item.sha256,
+            details={"unsealed": testimony.code, "reason": reason},
+        )
+        log_access(actor, AccessAction.CHANGE, item, detail={"unsealed": testimony.code, "reason": reason})
+    return unsealing
 
 
 def term_propose(*, actor: Actor, label_en: str, label_az: str = "", label_ru: str = "", scope_note: str = "") -> Term:
