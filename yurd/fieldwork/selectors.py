@@ -30,15 +30,20 @@ def forms_for(*, user: User) -> list[str]:
     return [form for form in PUBLISHED_FORMS if form in given]
 
 
-def team_list() -> QuerySet[Team]:
+def team_list(*, user: User | None) -> QuerySet[Team]:
+    """Teams with their members and the assignments the user may see counted."""
+    visible = Household.objects.visible_to(user).values("pk")
     return Team.objects.annotate(
-        member_count=Count("members", distinct=True), assignment_count=Count("assignments", distinct=True)
+        member_count=Count("members", distinct=True),
+        assignment_count=Count("assignments", filter=Q(assignments__household__in=visible), distinct=True),
     ).order_by("name")
 
 
-def team_assignments(team: Team) -> QuerySet[Assignment]:
+def team_assignments(team: Team, *, user: User | None) -> QuerySet[Assignment]:
+    """The team's assignments of households within the user's scope: a team may work in
+    several districts, and a registrar sees and withdraws only those of her own."""
     return (
-        Assignment.objects.filter(team=team)
+        Assignment.objects.filter(team=team, household__in=Household.objects.visible_to(user).values("pk"))
         .select_related("household", "household__origin_place")
         .order_by("household__code")
     )

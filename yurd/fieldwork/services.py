@@ -27,7 +27,7 @@ from yurd.accounts.models import User
 from yurd.core.access import log_access
 from yurd.core.actors import Actor, system_actor
 from yurd.core.history import change_context, delete_with_reason
-from yurd.core.models import AccessAction
+from yurd.core.models import AccessAction, Channel
 from yurd.fieldwork.definition import FORM_ID, PUBLISHED_FORMS
 from yurd.fieldwork.models import (
     Assignment,
@@ -126,39 +126,48 @@ def submissions_match(*, submissions: list[Submission]) -> int:
     """Preview, for the reviewer, what the registry import will decide for these staged rows.
 
     The same records and the same engine call (`match_batch` at the import's certainty
-    threshold, against the whole registry) as the import's pre-commit hook
+    threshold, against the people the batch's importer may see) as the import's pre-commit hook
     (yurd.linkage.importing), which links certain matches and queues uncertain ones for
     adjudication when a registrar commits the batch. Nothing is written to the registry.
     """
     from yurd.linkage.importing import CERTAIN_THRESHOLD, _record
     from yurd.linkage.services import match_batch
 
-    staged = _staged_rows(submissions)
+    staged_all = _staged_rows(submissions)
     SubmissionMatch.objects.filter(submission__in=submissions).delete()
-    if not staged:
-        return 0
-    households: dict[str, dict[str, Any]] = {}
-    for _submission, _member, row in staged:
-        values = households.setdefault(row.get("household_ref", ""), {})
-        if row.get("origin_place") and "origin_place" not in values:
-            values["origin_place"] = row["origin_place"]
-    results = match_batch(
-        [_record(row, households) for _submission, _member, row in staged],
-        actor=system_actor(),
-        threshold=CERTAIN_THRESHOLD,
+    importers = dict(
+        ImportBatch.objects.filter(
+            pk__in={submission.import_batch_id for submission, _m, _r in staged_all}
+        ).values_list("pk", "created_by")
     )
-    matches = [
-        SubmissionMatch(
-            submission=staged[result.index][0],
-            member=staged[result.index][1],
-            person=result.person,
-            outcome=result.outcome,
-            probability=result.probability,
-            explanation=result.explanation[:2000],
+    users = User.objects.in_bulk({user for user in importers.values() if user is not None})
+    matches: list[SubmissionMatch] = []
+    # Each batch is matched as its importer will commit it (the import's hook matches against
+    # the people the batch's creator may see), never against the whole registry.
+    for batch_id in sorted(importers):
+        staged = [entry for entry in staged_all if entry[0].import_batch_id == batch_id]
+        creator = importers[batch_id]
+        actor = Actor(user=users[creator], channel=Channel.TASK) if creator is not None else system_actor()
+        households: dict[str, dict[str, Any]] = {}
+        for _submission, _member, row in staged:
+            values = households.setdefault(row.get("household_ref", ""), {})
+            if row.get("origin_place") and "origin_place" not in values:
+                values["origin_place"] = row["origin_place"]
+        results = match_batch(
+            [_record(row, households) for _submission, _member, row in staged], actor=actor, threshold=CERTAIN_THRESHOLD
         )
-        for result in results
-        if result.person is not None and result.outcome in (MatchOutcome.EXISTING, MatchOutcome.REVIEW)
-    ]
+        matches.extend(
+            SubmissionMatch(
+                submission=staged[result.index][0],
+                member=staged[result.index][1],
+                person=result.person,
+                outcome=result.outcome,
+                probability=result.probability,
+                explanation=result.explanation[:2000],
+            )
+            for result in results
+            if result.person is not None and result.outcome in (MatchOutcome.EXISTING, MatchOutcome.REVIEW)
+        )
     SubmissionMatch.objects.bulk_create(matches)
     return len(matches)
 
@@ -401,6 +410,8 @@ def assignments_add(*, actor: Actor, team: Team, households: Iterable[Household]
 
 def assignment_remove(*, actor: Actor, assignment: Assignment) -> None:
     _require(actor, "fieldwork.delete_assignment")
+    if not Household.objects.visible_to(actor.user).filter(pk=assignment.household_id).exists():
+        raise PermissionDenied(_("This household lies outside your scope."))
     with transaction.atomic():
         delete_with_reason(assignment, reason=_("Assignment withdrawn"), user=actor.user)
 

@@ -33,10 +33,10 @@ from yurd.fieldwork.definition import (
     xlsform_bytes,
 )
 from yurd.fieldwork.forms import AssignmentForm, DevicePasswordForm, ExportUploadForm, TeamForm
-from yurd.fieldwork.models import Assignment, SubmissionStatus, Team
+from yurd.fieldwork.models import SubmissionStatus, Team
 from yurd.fieldwork.openrosa import device_auth, message, openrosa_response
 from yurd.fieldwork.submissions import SubmissionError
-from yurd.registry.models import Household
+from yurd.registry.models import Household, Person
 
 
 def _device_user(request: HttpRequest) -> User:
@@ -203,7 +203,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fieldwork/submission_detail.html",
         {
             "submission": item,
-            "matches": item.matches.select_related("person", "person__household"),
+            # Only matches the reviewer may see: a person in another district is not named here.
+            "matches": item.matches.filter(
+                person__in=Person.objects.visible_to(request.user).values("pk")  # type: ignore[arg-type]
+            ).select_related("person", "person__household"),
             "attachments": item.attachments.all(),
             "can_record_intention": (
                 item.values.get("survey_kind") == "return"
@@ -280,7 +283,8 @@ def team_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Team created."))
                 return redirect("fieldwork:team_detail", pk=team.pk)
-    return render(request, "fieldwork/team_list.html", {"teams": selectors.team_list(), "form": form})
+    teams = selectors.team_list(user=request.user)  # type: ignore[arg-type]
+    return render(request, "fieldwork/team_list.html", {"teams": teams, "form": form})
 
 
 @login_required
@@ -311,7 +315,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("fieldwork:team_detail", pk=team.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    assignments = list(selectors.team_assignments(team))
+    assignments = list(selectors.team_assignments(team, user=user))  # type: ignore[arg-type]
     log_access(actor_from_request(request), AccessAction.LIST, "fieldwork.assignment", code=team.name)
     return render(
         request,
@@ -370,7 +374,9 @@ def team_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("fieldwork.delete_assignment", raise_exception=True)
 @require_POST
 def assignment_remove(request: HttpRequest, pk: int, assignment: int) -> HttpResponse:
-    item = get_object_or_404(Assignment, pk=assignment, team_id=pk)
+    team = get_object_or_404(Team, pk=pk)
+    # Outside the user's scope an assignment answers like one that does not exist.
+    item = get_object_or_404(selectors.team_assignments(team, user=request.user), pk=assignment)  # type: ignore[arg-type]
     services.assignment_remove(actor=actor_from_request(request), assignment=item)
     messages.success(request, _("Assignment withdrawn."))
     return redirect("fieldwork:team_detail", pk=pk)

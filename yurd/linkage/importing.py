@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from yurd.core.actors import system_actor
+from yurd.core.actors import Actor, system_actor
+from yurd.core.models import Channel
 from yurd.linkage.matching.linker import REVIEW_THRESHOLD
 from yurd.linkage.services import BatchMatch, candidate_propose, match_batch
 from yurd.registry.imports import PreCommitDecision
@@ -77,9 +78,11 @@ def match_import_batch(batch: ImportBatch, rows: list[dict[str, Any]]) -> PreCom
         values = households.setdefault(row.get("household_ref", ""), {})
         if row.get("origin_place") and "origin_place" not in values:
             values["origin_place"] = row["origin_place"]
-    matches = match_batch(
-        [_record(row, households) for row in fresh], actor=system_actor(), threshold=CERTAIN_THRESHOLD
-    )
+    # Candidates are the people the importer may see: a scoped registrar's rows are never
+    # linked to (nor counted as) someone outside her scope. A batch without an importer
+    # (the command line) matches against the whole registry, as the system.
+    importer = Actor(user=batch.created_by, channel=Channel.TASK) if batch.created_by else system_actor()
+    matches = match_batch([_record(row, households) for row in fresh], actor=importer, threshold=CERTAIN_THRESHOLD)
     spellings: list[PersonName] = []
     for match in matches:
         if match.outcome == "existing" and match.person is not None:

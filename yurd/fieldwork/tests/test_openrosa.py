@@ -198,3 +198,41 @@ def test_committing_the_staged_submission_goes_through_the_registrys_matching(cl
     else:
         newcomer = Person.objects.get(surname="Мамедов")
         assert MatchCandidate.objects.filter(first__in=[newcomer, head], second__in=[newcomer, head]).exists()
+
+
+def _submit_quliyev(client, username):
+    # Vüqar Quliyev of the South team's household (district B), as a collector records him
+    # again in a household from Qarabulaq (district A).
+    xml = build_submission(
+        household__origin_place="Qarabulaq",
+        members=[{"surname": "Quliyev", "given_name": "Vüqar", "sex": "m", "birth_date": "1960", "role": "head"}],
+    )
+    assert _post(client, username, xml).status_code == 201
+    return Submission.objects.get()
+
+
+def test_the_review_page_never_names_a_match_outside_the_reviewers_scope(client, teams, registrar):
+    submission = _submit_quliyev(client, "collector-nigar")  # Nigar's scope is the whole region
+    vuqar = Person.objects.get(household=teams["south_household"])
+    assert SubmissionMatch.objects.filter(submission=submission, person=vuqar).exists()
+    client.force_login(registrar)  # district A: sees the submission, not Vüqar
+    page = client.get(reverse("fieldwork:submission_detail", args=[submission.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    # The submitted names are on the page (they are the submission); the match is not.
+    assert vuqar.code not in body and teams["south_household"].code not in body
+    assert list(page.context["matches"]) == []
+
+
+def test_a_submission_is_matched_only_against_people_its_collector_may_see(client, teams, gazetteer):
+    from yurd.accounts.roles import Role
+    from yurd.core.testing.personas import make_scoped_user
+    from yurd.fieldwork.models import Team
+    from yurd.fieldwork.tests.conftest import give_device_password
+
+    collector = give_device_password(make_scoped_user("collector-aysu", Role.REGISTRAR, gazetteer.district_a))
+    Team.objects.get(name="North").members.add(collector)
+    submission = _submit_quliyev(client, "collector-aysu")
+    assert submission.import_batch.created_by == collector
+    # Before issue 15 the preview matched against the whole registry and found Vüqar.
+    assert not SubmissionMatch.objects.filter(submission=submission).exists()

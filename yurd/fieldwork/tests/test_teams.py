@@ -136,3 +136,22 @@ def test_team_list_query_count_does_not_grow_with_teams(client, registrar, teams
         page = client.get(url)
     assert "Extra 4" in page.content.decode()
     assert len(many) == len(few)
+
+
+def test_a_team_page_shows_only_the_households_within_the_registrars_scope(client, registrar, teams):
+    # South works in district B; its household is no business of a district A registrar.
+    south = Team.objects.get(name="South")
+    client.force_login(registrar)
+    body = client.get(reverse("fieldwork:team_detail", args=[south.pk])).content.decode()
+    assert teams["south_household"].code not in body
+    listed = client.get(reverse("fieldwork:team_list"))
+    assert {team.name: team.assignment_count for team in listed.context["teams"]} == {"North": 1, "South": 0}
+
+
+def test_a_registrar_of_another_district_cannot_withdraw_an_assignment(client, registrar, teams):
+    south = Team.objects.get(name="South")
+    assignment = Assignment.objects.get(team=south)
+    client.force_login(registrar)
+    response = client.post(reverse("fieldwork:assignment_remove", args=[south.pk, assignment.pk]))
+    assert response.status_code == 404
+    assert Assignment.objects.filter(pk=assignment.pk).exists()

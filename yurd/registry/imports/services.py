@@ -271,14 +271,24 @@ def import_validate(*, batch: ImportBatch, data: bytes | None = None) -> ImportB
 
 def _validate_rows(batch: ImportBatch, data: bytes) -> list[ParsedRow]:
     table = read_table(data, batch.file_name)
+    importer = batch.created_by
+    scopes = (
+        None
+        if importer is None or importer.full_scope
+        else [(scope.basis, scope.place.path) for scope in importer.scopes.select_related("place")]
+    )
     validator = RowValidator(
-        source=batch.source, resolve_place=import_place_resolver(), existing_refs=set(source_people(batch.source))
+        source=batch.source,
+        resolve_place=import_place_resolver(),
+        existing_refs=set(source_people(batch.source)),
+        scopes=scopes,
     )
     parsed: list[ParsedRow] = []
     for number, cells in enumerate(table.rows, start=2):
         parsed.append(validator.validate(ParsedRow(number=number, cells=cells)))
         if len(parsed) % CHUNK == 0:
             ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=len(parsed) // 2)
+    validator.check_scopes(parsed)
     validator.check_references(parsed)
     with transaction.atomic(), _checked_immediately():
         ImportRow.objects.filter(batch=batch).delete()

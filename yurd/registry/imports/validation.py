@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from yurd.accounts.models import ScopeBasis
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.linkage.matching import search_key
 from yurd.places.models import Place
@@ -115,11 +116,27 @@ def split_full_name(full_name: str) -> tuple[str, str, str]:
     return words[0], words[1], " ".join(words[2:])
 
 
+def _within(paths: dict[str, str], basis: str, scope_path: str) -> bool:
+    """Whether a household with these place paths lies in the scope (basis, path)."""
+    place_path = paths.get("origin_place" if basis == ScopeBasis.ORIGIN else "current_place")
+    return place_path is not None and place_path.startswith(scope_path)
+
+
 class RowValidator:
     """Validates rows one at a time, remembering what households and refs it has seen."""
 
-    def __init__(self, *, source: str, resolve_place: Callable[[str, str | None], Any], existing_refs: set[str]):
+    def __init__(
+        self,
+        *,
+        source: str,
+        resolve_place: Callable[[str, str | None], Any],
+        existing_refs: set[str],
+        scopes: list[tuple[str, str]] | None = None,
+    ):
+        """`scopes`: the importer's scopes as (basis, place path), None for one who sees all
+        places; a row whose household would lie outside all of them is rejected."""
         self.source = source
+        self.scopes = scopes
         self.resolve_place = resolve_place
         self.existing_refs = existing_refs
         self.waves = list(Wave.objects.all())
@@ -127,6 +144,7 @@ class RowValidator:
         self._places: dict[tuple[str, str | None], Place | str] = {}
         self._waves: dict[str, Wave | str] = {}
         self.households: dict[str, dict[str, tuple[int, str]]] = {}
+        self.household_paths: dict[str, dict[str, str]] = {}
         self.refs: dict[str, int] = {}
 
     # --- cached cell parsers: a 250,000-row file repeats the same few thousand values ---
@@ -246,6 +264,7 @@ class RowValidator:
             row.error("role", _("unknown role %(value)r") % {"value": role_text})
         values["household_role"] = str(role or HouseholdRole.OTHER)
 
+        paths: dict[str, str] = {}
         for column, text, kind in (
             ("origin_place", origin_text, "settlement"),
             ("current_place", current_text, None),
@@ -257,6 +276,12 @@ class RowValidator:
                     row.error(column, place)
                 else:
                     values[column] = place.pk
+                    paths[column] = place.path
+        if household_ref:
+            known = self.household_paths.setdefault(household_ref, {})
+            for column in ("origin_place", "current_place"):
+                if column in paths:
+                    known.setdefault(column, paths[column])
 
         if wave_text:
             wave = self._wave(wave_text)
@@ -289,6 +314,23 @@ class RowValidator:
         else:
             self.refs[ref] = row.number
         return row
+
+    def check_scopes(self, rows: list[ParsedRow]) -> None:
+        """Reject every row of a household the importer could not see once registered (the
+        rule of scope_q): its origin within one of her origin scopes, or its residence within
+        one of her residence scopes. Places may stand on any row of the household."""
+        if self.scopes is None:
+            return
+        bases = {basis for basis, _path in self.scopes}
+        column = "origin_place" if ScopeBasis.ORIGIN in bases or not bases else "current_place"
+        message = _("outside your scope: you may not register a household in this place")
+        for row in rows:
+            household_ref = row.cell("household_ref")
+            if row.errors or not household_ref:
+                continue
+            paths = self.household_paths.get(household_ref, {})
+            if not any(_within(paths, basis, path) for basis, path in self.scopes):
+                row.error(column, message)
 
     def _check_household(self, row: ParsedRow, household_ref: str) -> None:
         seen = self.households.setdefault(household_ref, {})
