@@ -179,12 +179,21 @@ class SettlementIntentionsSerializer(serializers.Serializer[Any]):
     latitude = serializers.FloatField(read_only=True, allow_null=True)
     longitude = serializers.FloatField(read_only=True, allow_null=True)
     households_returning = serializers.IntegerField(read_only=True)
-    people_returning = serializers.IntegerField(read_only=True)
-    counts = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    people_returning = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="null: withheld, fewer than five households stand behind it."
+    )
+    counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        allow_null=True,
+        help_text="null: withheld, an answer given by one to four households (small-cell suppression).",
+    )
 
 
 class ReturnPlanningView(APIView):
-    """Counts per preferred settlement (the planning page's figures): no household, no name."""
+    """Counts per preferred settlement (the planning page's figures): no household, no name;
+    for readers who may not open households, suppressed as statistics are (no count of one
+    to four households)."""
 
     permission_classes = [RolePermission]
     read_permissions = ["returns.plan_returns"]

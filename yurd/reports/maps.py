@@ -75,7 +75,8 @@ def intentions_layer(*, user: User) -> dict[str, Any] | None:
         }
         if exact:
             feature["people"] = row.people
-            feature["counts"] = [[str(labels[value]), row.counts[value]] for value in labels if row.counts.get(value)]
+            counts = row.counts or {}
+            feature["counts"] = [[str(labels[value]), counts[value]] for value in labels if counts.get(value)]
         settlements.append(feature)
     return {
         "title": _("Return intentions by preferred settlement"),

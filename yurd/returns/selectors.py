@@ -13,6 +13,7 @@ from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
 from yurd.places.models import Place
 from yurd.registry.models import Household
+from yurd.reports.suppression import DEFAULT_THRESHOLD, suppress_one_dimensional
 from yurd.returns.models import Intention, ReturnCondition, ReturnIntention
 
 INTENTION_SCOPE = {"origin": "household__origin_place", "residence": "household__current_place"}
@@ -60,9 +61,10 @@ def latest_intentions(*, user: User | None) -> QuerySet[ReturnIntention]:
 @dataclass
 class SettlementRow:
     place: Place
-    counts: dict[str, int] = field(default_factory=dict)
+    # None: not shown to this reader (small-cell suppression, see planning_overview).
+    counts: dict[str, int] | None = field(default_factory=dict)
     households: int = 0
-    people: int = 0
+    people: int | None = 0
 
     def as_map_point(self, url: str) -> dict[str, Any]:
         return {
@@ -76,9 +78,45 @@ class SettlementRow:
         }
 
 
+def sees_exact_counts(user: User | None) -> bool:
+    """Who may see counts of fewer than five households: those who may open the households
+    themselves. Everyone else (analysts) gets the figures statistics publish."""
+    return user is None or (user.has_perm("registry.view_household") and user.has_perm("returns.view_returnintention"))
+
+
+def _suppressed(rows: list[SettlementRow]) -> list[SettlementRow]:
+    """The overview as statistics would publish it: a settlement whose returning households
+    number 1 to 4 is left out (the one-dimensional suppression the intentions map applies,
+    so page, API and map leave out the same settlements); a settlement's answer counts are
+    shown only when none of them is 1 to 4 (a single hidden count would follow from the
+    others and the total), and its people only beside a shown household count."""
+    table = suppress_one_dimensional(
+        {row.place.code: row.households for row in rows}, rows=[r.place.code for r in rows]
+    )
+    kept = []
+    for row in rows:
+        if table.cell(row.place.code, "value").suppressed:
+            continue
+        small = any(0 < count < DEFAULT_THRESHOLD for count in (row.counts or {}).values())
+        kept.append(
+            SettlementRow(
+                place=row.place,
+                counts=None if small else row.counts,
+                households=row.households,
+                people=row.people if row.households == 0 or row.households >= DEFAULT_THRESHOLD else None,
+            )
+        )
+    return kept
+
+
 def planning_overview(*, user: User | None) -> list[SettlementRow]:
-    """Settlements named as preferred destinations, with latest intentions counted per answer."""
-    rows: dict[int, SettlementRow] = {}
+    """Settlements named as preferred destinations, with latest intentions counted per answer
+    (suppressed as statistics are for readers who may not see exact counts)."""
+    rows = _planning_rows(user=user)
+    return rows if sees_exact_counts(user) else _suppressed(rows)
+
+
+def _planning_rows(*, user: User | None) -> list[SettlementRow]:
     grouped = (
         latest_intentions(user=user)
         .exclude(preferred_place=None)
@@ -90,13 +128,21 @@ def planning_overview(*, user: User | None) -> list[SettlementRow]:
     data = list(grouped)
     if data:
         places = Place.objects.in_bulk({item["preferred_place"] for item in data})
+    counts: dict[int, dict[str, int]] = {}
+    households: Counter[int] = Counter()
+    people: Counter[int] = Counter()
     for item in data:
-        row = rows.setdefault(item["preferred_place"], SettlementRow(place=places[item["preferred_place"]]))
-        row.counts[item["intention"]] = row.counts.get(item["intention"], 0) + item["households"]
+        place = item["preferred_place"]
+        row_counts = counts.setdefault(place, {})
+        row_counts[item["intention"]] = row_counts.get(item["intention"], 0) + item["households"]
         if item["intention"] != Intention.NO:
-            row.households += item["households"]
-            row.people += item["people"]
-    return sorted(rows.values(), key=lambda row: (-row.households, row.place.name))
+            households[place] += item["households"]
+            people[place] += item["people"]
+    rows = [
+        SettlementRow(place=places[place], counts=row_counts, households=households[place], people=people[place])
+        for place, row_counts in counts.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.households, row.place.name))
 
 
 @dataclass

@@ -17,7 +17,8 @@
     title.textContent = point.name;
     popup.appendChild(title);
     var line = document.createElement("p");
-    line.textContent = data.households_label + ": " + point.households + " · " + data.people_label + ": " + point.people;
+    line.textContent = data.households_label + ": " + point.households +
+      (point.people === null ? "" : " · " + data.people_label + ": " + point.people);
     popup.appendChild(line);
     L.circleMarker([point.lat, point.lng], { radius: 6 + Math.min(20, Math.sqrt(point.households) * 3), weight: 2 })
       .addTo(map).bindPopup(popup);
