@@ -13,7 +13,8 @@ from yurd.accounts.scopes import actor_scope_q, scope_q
 from yurd.core.actors import Actor
 from yurd.linkage.matching.places import Gazetteer
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
-from yurd.registry.models import Kinship, Person
+from yurd.registry.models import Person
+from yurd.registry.selectors import person_relatives
 
 VIEW = "linkage.view_matchcandidate"
 
@@ -61,13 +62,16 @@ def get_merge_for_user(*, user: Any, merge_id: int) -> Merge:
         raise Http404(_("No such merge in your scope.")) from None
 
 
-def person_context(person: Person) -> dict[str, Any]:
-    """What the side-by-side page shows of one record: household and kin."""
+def person_context(person: Person, *, user: Any) -> dict[str, Any]:
+    """What the side-by-side page shows of one record: household and kin, kin outside the
+    reader's scope without anything that identifies them (the person page's rule)."""
     members = list(person.household.members.exclude(pk=person.pk).order_by("birth_date", "pk"))
-    kin = list(
-        Kinship.objects.filter(Q(from_person=person) | Q(to_person=person)).select_related("from_person", "to_person")
-    )
-    return {"person": person, "household": person.household, "members": members, "kin": kin}
+    return {
+        "person": person,
+        "household": person.household,
+        "members": members,
+        "relatives": person_relatives(person, user=user),
+    }
 
 
 def scoped_people(*, actor: Actor) -> QuerySet[Person]:

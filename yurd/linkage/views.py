@@ -51,11 +51,18 @@ def candidate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
             return redirect("linkage:queue")
     log_access(actor_from_request(request), AccessAction.VIEW, candidate.left, detail={"match": candidate.pk})
     log_access(actor_from_request(request), AccessAction.VIEW, candidate.right, detail={"match": candidate.pk})
-    context = {
-        "candidate": candidate,
-        "form": form,
-        "sides": [selectors.person_context(candidate.left), selectors.person_context(candidate.right)],
-    }
+    sides = [selectors.person_context(side, user=request.user) for side in (candidate.left, candidate.right)]
+    # Each relative the page names is a record seen, logged against that relative.
+    for side in sides:
+        for relative in side["relatives"]:
+            if relative.person is not None:
+                log_access(
+                    actor_from_request(request),
+                    AccessAction.VIEW,
+                    relative.person,
+                    detail={"shown_on": side["person"].code, "match": candidate.pk},
+                )
+    context = {"candidate": candidate, "form": form, "sides": sides}
     return render(request, "linkage/candidate_detail.html", context)
 
 

@@ -129,3 +129,25 @@ def test_match_batch_links_certain_matches_and_leaves_new_people_new(gazetteer):
     assert (matches[0].outcome, matches[0].person) == ("existing", head)
     assert matches[0].explanation
     assert matches[1].outcome == "new"
+
+
+def test_the_side_by_side_page_names_no_relative_outside_the_reviewers_scope(
+    client, registrar, gazetteer, duplicate_pair
+):
+    """Issue 15: the pair is in district A; the man's daughter lives (and is registered) in B."""
+    from yurd.core.models import AccessLogEntry
+    from yurd.registry.services import kinship_add
+
+    daughter_household = register(
+        origin=gazetteer.settlement_b1,
+        members=[{"surname": "Hidayatova", "given_name": "Sevda", "birth_date": "1979", "household_role": "head"}],
+    )
+    daughter = daughter_household.members.get()
+    kinship_add(actor=system_actor(), from_person=duplicate_pair.left, to_person=daughter, kind="parent_of")
+    client.force_login(registrar)
+    page = client.get(reverse("linkage:candidate_detail", args=[duplicate_pair.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Hidayatova" not in body and "Sevda" not in body and daughter.code not in body
+    assert "a relative outside your scope" in body
+    assert not AccessLogEntry.objects.filter(target_code=daughter.code).exists()
