@@ -18,6 +18,7 @@ and is identifiable (the remaining design has full column rank).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -302,7 +303,7 @@ def fit_many(
     # information[b] = sum over histories c of mean[b, c] * outer(design[c], design[c]): one matrix product.
     outer = (design[:, :, None] * design[:, None, :]).reshape(design.shape[0], terms * terms)
 
-    def solve(weights: np.ndarray, right: np.ndarray) -> np.ndarray:
+    def solve(weights: np.ndarray, right: np.ndarray, outside: np.ndarray) -> np.ndarray:
         matrix = (weights @ outer).reshape(-1, terms, terms)
         # Terms outside a fit get an identity row and column, so they solve to zero.
         matrix[outside] = 0.0
@@ -326,27 +327,13 @@ def fit_many(
     observed, cells, weight = observed[rows], cells[rows], weight[rows]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         mean = (observed + 0.1 if start is None else start[rows]) * weight
-        eta = np.log(np.where(cells, mean, 1.0))
-        deviance = np.full(len(rows), np.inf)
-        beta = np.zeros((len(rows), terms))
-        converged = np.zeros(len(rows), dtype=bool)
-        # A fit whose estimate does not exist never converges; it stops the batch after
-        # BATCH_ITERATIONS and goes to the linear program, uncertified.
-        for _ in range(BATCH_ITERATIONS):
-            working = np.where(cells, eta + (observed - mean) / np.where(cells, mean, 1.0), 0.0)
-            beta = solve(mean, (mean * working) @ design)
-            eta = beta @ design.T
-            mean = np.exp(eta) * weight
-            previous = deviance
-            ratio = np.where(observed > 0, observed * np.log(observed / np.where(cells, mean, 1.0)), 0.0)
-            deviance = 2 * (ratio.sum(axis=1) - (observed - mean).sum(axis=1))
-            converged = np.abs(deviance - previous) <= TOLERANCE * (np.abs(deviance) + 0.1)
-            if np.all(converged):
-                break
+        beta, mean, converged = _newton_rows(
+            design, observed, cells=cells, weight=weight, mean=mean, outside=outside, solve=solve
+        )
         finite = converged & np.all(np.isfinite(mean), axis=1) & np.all(np.isfinite(beta), axis=1)
         mean = np.where(finite[:, None], mean, 0.0)
         # The certificate of `certified`, for every fit at once.
-        correction = solve(weight, (observed - mean) @ design) @ design.T * weight
+        correction = solve(weight, (observed - mean) @ design, outside) @ design.T * weight
         corrected = np.where(cells, mean + correction, np.inf)
         certified_fits[rows] = finite & (corrected.min(axis=1) > POSITIVE * observed.sum(axis=1))
         log_terms = np.where(observed > 0, observed * np.log(np.where(cells, mean, 1.0)), 0.0)
@@ -354,6 +341,48 @@ def fit_many(
     log_likelihoods[rows] = log_terms.sum(axis=1) - mean.sum(axis=1) - gammaln(observed + 1).sum(axis=1)
     means[rows] = mean
     return ManyFits(intercepts, log_likelihoods, full_rank, certified_fits, means)
+
+
+def _newton_rows(
+    design: np.ndarray,
+    observed: np.ndarray,
+    *,
+    cells: np.ndarray,
+    weight: np.ndarray,
+    mean: np.ndarray,
+    outside: np.ndarray,
+    solve: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The Newton steps of `fit_many`: coefficients, means, and which fits converged."""
+    mean = mean.copy()
+    rows, terms = observed.shape[0], design.shape[1]
+    eta = np.log(np.where(cells, mean, 1.0))
+    deviance = np.full(rows, np.inf)
+    beta = np.zeros((rows, terms))
+    converged = np.zeros(rows, dtype=bool)
+    # Only fits still moving take another step. A fit whose estimate does not exist
+    # never converges; it stops after BATCH_ITERATIONS and goes to the linear
+    # program, uncertified.
+    active = np.arange(rows)
+    for _ in range(BATCH_ITERATIONS):
+        step_cells, step_mean, step_observed = cells[active], mean[active], observed[active]
+        working = np.where(
+            step_cells, eta[active] + (step_observed - step_mean) / np.where(step_cells, step_mean, 1.0), 0.0
+        )
+        beta[active] = solve(step_mean, (step_mean * working) @ design, outside[active])
+        eta[active] = beta[active] @ design.T
+        step_mean = mean[active] = np.exp(eta[active]) * weight[active]
+        ratio = np.where(
+            step_observed > 0, step_observed * np.log(step_observed / np.where(step_cells, step_mean, 1.0)), 0.0
+        )
+        step_deviance = 2 * (ratio.sum(axis=1) - (step_observed - step_mean).sum(axis=1))
+        settled = np.abs(step_deviance - deviance[active]) <= TOLERANCE * (np.abs(step_deviance) + 0.1)
+        deviance[active] = step_deviance
+        converged[active] = settled
+        active = active[~settled]
+        if len(active) == 0:
+            break
+    return beta, mean, converged
 
 
 def _full_rank(design: np.ndarray, cells: np.ndarray, columns: np.ndarray) -> np.ndarray:
