@@ -11,7 +11,10 @@
   }
   var points = [];
   if (data.lat !== null) {
-    L.marker([data.lat, data.lon], { title: data.name, alt: data.name }).addTo(map).bindPopup(data.name);
+    // A string given to bindPopup is HTML: the name goes in as text.
+    var label = document.createElement("span");
+    label.textContent = data.name;
+    L.marker([data.lat, data.lon], { title: data.name, alt: data.name }).addTo(map).bindPopup(label);
     points.push([data.lat, data.lon]);
   }
   data.children.forEach(function (child) {
