@@ -223,6 +223,29 @@ def test_openrosa_xml_with_entities_is_refused_without_expanding_or_fetching(doc
         parse_instance(document)
 
 
+def _with_external_dtd(document: bytes) -> bytes:
+    declaration, _sep, rest = document.partition(b"?>")
+    return declaration + b'?>\n<!DOCTYPE data SYSTEM "http://127.0.0.1:9/never.dtd">' + rest
+
+
+def test_a_real_submission_with_an_external_dtd_is_refused(client: Client, gazetteer: Gazetteer) -> None:
+    from yurd.fieldwork.models import Submission
+    from yurd.fieldwork.submissions import SubmissionError, parse_instance
+    from yurd.fieldwork.tests.conftest import basic, build_submission
+
+    document = _with_external_dtd(build_submission(survey_kind="register"))
+    assert b"<!DOCTYPE" in document
+    with pytest.raises(SubmissionError, match="document type"):
+        parse_instance(document)
+    _collector(gazetteer)
+    upload = SimpleUploadedFile("submission.xml", document, content_type="text/xml")
+    response = client.post(
+        reverse("fieldwork:submission"), {"xml_submission_file": upload}, **basic("enumerator-elvin")
+    )
+    assert response.status_code == 400
+    assert not Submission.objects.exists()
+
+
 def test_an_entity_bomb_posted_by_a_device_is_answered_400(client: Client, gazetteer: Gazetteer) -> None:
     from yurd.fieldwork.models import Submission
     from yurd.fieldwork.tests.conftest import basic
