@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import datetime
+import hashlib
 import logging
 import secrets
 
 import segno
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -70,8 +72,40 @@ def user_reset_two_factor(*, user: User) -> int:
 
 
 def user_unlock(*, username: str) -> int:
-    """Clear the failed log-in attempts that locked this username out; returns how many."""
+    """Clear the failed log-in attempts (and wrong device passwords) that locked this
+    username out; returns how many log-in attempts were cleared."""
+    device_failures_clear(username=username)
     return axes_reset(username=username)
+
+
+# Wrong OpenRosa device passwords, counted per device user in the cache every process
+# shares; the limit and the lock's length are django-axes' (AXES_FAILURE_LIMIT, AXES_COOLOFF_TIME).
+def _device_failures_key(username: str) -> str:
+    return "accounts:device-failures:" + hashlib.sha256(username.encode("utf-8")).hexdigest()
+
+
+def _device_lock_seconds() -> int:
+    return int(float(settings.AXES_COOLOFF_TIME) * 3600)
+
+
+def device_failure_record(*, username: str) -> int:
+    """Count one wrong device password for `username`; returns the count so far."""
+    shared = caches["shared"]
+    key = _device_failures_key(username)
+    shared.add(key, 0, _device_lock_seconds())
+    try:
+        return int(shared.incr(key))
+    except ValueError:  # expired between add and incr
+        shared.set(key, 1, _device_lock_seconds())
+        return 1
+
+
+def device_locked(*, username: str) -> bool:
+    return int(caches["shared"].get(_device_failures_key(username), 0)) >= settings.AXES_FAILURE_LIMIT
+
+
+def device_failures_clear(*, username: str) -> None:
+    caches["shared"].delete(_device_failures_key(username))
 
 
 def user_set_language(*, user: User, language: str) -> None:

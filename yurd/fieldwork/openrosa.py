@@ -14,8 +14,10 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext
 
 from yurd.accounts.models import User
+from yurd.accounts.services import device_failure_record, device_failures_clear, device_locked
 from yurd.fieldwork import digest
 from yurd.fieldwork.models import DeviceCredential, DigestAlgorithm
 
@@ -71,14 +73,34 @@ def _count_is_new(nonce: str, nc: str) -> bool:
     shared = caches["shared"]  # every process sees the counts, or a replay to another one passes
     if count <= int(shared.get(key, 0)):
         return False
+    # add() refuses a key that exists: of two requests racing with the same count, one wins.
+    if not shared.add(f"{key}:{count}", 1, timeout=digest.NONCE_SECONDS * 2):
+        return False
     shared.set(key, count, timeout=digest.NONCE_SECONDS * 2)
     return True
+
+
+def _locked(username: str) -> HttpResponse | None:
+    if device_locked(username=username):
+        return message(
+            gettext("Too many wrong device passwords: this device user is locked for a while. Ask an administrator."),
+            status=429,
+        )
+    return None
+
+
+def _wrong_password(username: str) -> HttpResponse:
+    """Counted against the device user (shared cache); past the limit the device is locked."""
+    device_failure_record(username=username)
+    return _locked(username) or _challenge()
 
 
 def _digest_user(request: HttpRequest, header: str) -> User | HttpResponse:  # noqa: PLR0911 - one refusal per check
     params = digest.parse_authorization(header)
     parsed = digest.read_request(params) if params is not None else None
-    if parsed is None or parsed.realm != realm():
+    # Without qop there is no nonce count, so a captured request could be replayed for
+    # the nonce's whole life: only qop=auth is accepted (every challenge offers it).
+    if parsed is None or parsed.realm != realm() or parsed.qop != "auth":
         return _challenge()
     age = digest.nonce_age(settings.SECRET_KEY, parsed.nonce)
     if age is None or age < -5:
@@ -86,19 +108,23 @@ def _digest_user(request: HttpRequest, header: str) -> User | HttpResponse:  # n
     # The uri the client signed must be this request's (a response for another URL is useless).
     if parsed.uri not in (request.get_full_path(), request.build_absolute_uri()):
         return _challenge()
+    locked = _locked(parsed.username)
+    if locked is not None:
+        return locked
     user, credential = _device_user(parsed.username)
     if user is None or credential is None:
-        return _challenge()
+        return _wrong_password(parsed.username)
     if not digest.response_matches(parsed, ha1_hex=credential.ha1(parsed.algorithm), method=request.method or "GET"):
-        return _challenge()
+        return _wrong_password(parsed.username)
     if age > digest.NONCE_SECONDS:
         return _challenge(stale=True)
-    if parsed.qop and not _count_is_new(parsed.nonce, parsed.nc):
+    if not _count_is_new(parsed.nonce, parsed.nc):
         return _challenge(stale=True)
+    device_failures_clear(username=parsed.username)
     return user
 
 
-def _basic_user(request: HttpRequest, header: str) -> User | HttpResponse:
+def _basic_user(request: HttpRequest, header: str) -> User | HttpResponse:  # noqa: PLR0911 - one refusal per check
     if not basic_allowed():
         return _challenge()
     # The account password would cross the network readable: HTTPS only (or DEBUG).
@@ -108,13 +134,17 @@ def _basic_user(request: HttpRequest, header: str) -> User | HttpResponse:
         username, _sep, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return _challenge()
+    locked = _locked(username)
+    if locked is not None:
+        return locked
     user, credential = _device_user(username)
     if user is None or credential is None:
-        return _challenge()
+        return _wrong_password(username)
     # The device password, never the account's: Digest's stored hash checks it.
     given = digest.ha1(DigestAlgorithm.SHA256, user.get_username(), realm(), password)
     if not constant_time_compare(given, credential.ha1(DigestAlgorithm.SHA256)):
-        return _challenge()
+        return _wrong_password(username)
+    device_failures_clear(username=username)
     return user
 
 

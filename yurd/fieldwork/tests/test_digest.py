@@ -136,3 +136,48 @@ def test_a_collector_may_not_set_another_users_device_password(teams):
     with pytest.raises(PermissionDenied):
         device_password_set(actor=Actor(user=teams["south_user"]), user=teams["north_user"], password=DEVICE_PASSWORD)
     assert device_password_set(actor=Actor(user=teams["south_user"]), user=teams["south_user"])
+
+
+def test_digest_without_qop_is_refused_so_a_captured_request_cannot_be_replayed(client, device_user):
+    url = reverse("fieldwork:form_list")
+    challenge = _challenges(client.get(url)["WWW-Authenticate"])["MD5"]
+    ha1 = _h("MD5", f"collector-nigar:{challenge['realm']}:{DEVICE_PASSWORD}")
+    ha2 = _h("MD5", f"GET:{url}")
+    response = _h("MD5", f"{ha1}:{challenge['nonce']}:{ha2}")  # RFC 2069: no qop, no count
+    header = (
+        f'Digest username="collector-nigar", realm="{challenge["realm"]}", nonce="{challenge["nonce"]}", '
+        f'uri="{url}", algorithm=MD5, response="{response}", opaque="{challenge["opaque"]}"'
+    )
+    for _attempt in range(2):  # the original and its replay
+        assert client.get(url, HTTP_AUTHORIZATION=header).status_code == 401
+
+
+def test_wrong_device_passwords_lock_the_device_user(client, device_user, teams, settings):
+    from yurd.accounts.services import user_unlock
+    from yurd.fieldwork.tests.conftest import basic
+
+    url = reverse("fieldwork:form_list")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.get(url, **basic("collector-nigar", "guessed-password")).status_code == 401
+    challenge = _challenges(client.get(url)["WWW-Authenticate"])["SHA-256"]
+    wrong = _authorization(challenge, username="collector-nigar", password="guess-2", method="GET", uri=url)
+    assert client.get(url, HTTP_AUTHORIZATION=wrong).status_code == 429  # the limit-th failure, by Digest
+    # Locked: the right password no longer works, by Basic or by Digest.
+    assert client.get(url, **basic("collector-nigar")).status_code == 429
+    challenge = _challenges(client.get(url)["WWW-Authenticate"])["MD5"]
+    right = _authorization(challenge, username="collector-nigar", password=DEVICE_PASSWORD, method="GET", uri=url)
+    assert client.get(url, HTTP_AUTHORIZATION=right).status_code == 429
+    # Another device is not locked with it.
+    assert client.get(url, **basic("collector-samir")).status_code == 200
+    user_unlock(username="collector-nigar")
+    assert client.get(url, **basic("collector-nigar")).status_code == 200
+
+
+def test_a_right_password_clears_earlier_mistakes(client, device_user, settings):
+    from yurd.fieldwork.tests.conftest import basic
+
+    url = reverse("fieldwork:form_list")
+    for _round in range(2):
+        for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+            client.get(url, **basic("collector-nigar", "guessed-password"))
+        assert client.get(url, **basic("collector-nigar")).status_code == 200
