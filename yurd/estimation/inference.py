@@ -153,6 +153,9 @@ def estimate(
         )
         failures = int(np.isnan(replicates).sum())
         bounds, interval_method, interval_caveats = _interval(replicates, jackknife, chosen.estimate, level, interval)
+        if bounds is not None:
+            # A resampled population can fall short of the people documented; the true one cannot.
+            bounds = (max(bounds[0], table.observed), max(bounds[1], table.observed))
         caveats += interval_caveats + _bootstrap_caveats(bootstrap, failures)
     else:
         bounds = _wald(model, level)

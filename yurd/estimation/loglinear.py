@@ -49,7 +49,8 @@ class NoEstimateError(ValueError):
             reasons.append("the maximum likelihood estimate does not exist (it lies at infinity)")
         if status & NOT_IDENTIFIABLE:
             reasons.append("the model is not identifiable from these lists")
-        super().__init__(f"model {model}: {' and '.join(reasons) or 'no estimate'}")
+        subject = f"model {model}" if model.startswith("[") else model
+        super().__init__(f"{subject}: {' and '.join(reasons) or 'no estimate'}")
 
 
 @dataclass(frozen=True)
@@ -314,7 +315,7 @@ def fit_many(
             return np.linalg.solve(matrix, right[..., None])[..., 0]
         except np.linalg.LinAlgError:
             # A fit whose means collapsed to zero; solve one by one, the others unharmed.
-            return np.stack([np.linalg.lstsq(m, r, rcond=None)[0] for m, r in zip(matrix, right, strict=True)])
+            return np.stack([_least_squares(m, r) for m, r in zip(matrix, right, strict=True)])
 
     intercepts = np.full(fits, np.nan)
     log_likelihoods = np.full(fits, np.nan)
@@ -383,6 +384,16 @@ def _newton_rows(
         if len(active) == 0:
             break
     return beta, mean, converged
+
+
+def _least_squares(matrix: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """A singular or non-finite step gives NaN, which leaves the fit uncertified."""
+    if not (np.all(np.isfinite(matrix)) and np.all(np.isfinite(right))):
+        return np.full(right.shape, np.nan)
+    try:
+        return np.linalg.lstsq(matrix, right, rcond=None)[0]
+    except np.linalg.LinAlgError:
+        return np.full(right.shape, np.nan)
 
 
 def _full_rank(design: np.ndarray, cells: np.ndarray, columns: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ import numpy as np
 from scipy.special import pdtr, pdtrc
 
 from yurd.estimation import loglinear
-from yurd.estimation.loglinear import NOT_EXISTS, NOT_IDENTIFIABLE, OK, ModelFit, NoEstimateError
+from yurd.estimation.loglinear import NOT_EXISTS, OK, ModelFit, NoEstimateError
 
 # Exhaustive BIC search up to this many lists (2**10 = 1024 models at five).
 BIC_EXHAUSTIVE_LISTS = 5
@@ -233,7 +233,7 @@ def bic(
         margin = loglinear.margins(counts)
         fitted, estimates, bics = memo.rank(counts, candidates if candidates is not None else all_models(k), margin)
         if not fitted:
-            raise NoEstimateError(NOT_EXISTS | NOT_IDENTIFIABLE, "every model considered")
+            raise NoEstimateError(NOT_EXISTS, "no model with two-list interactions")
         # The first of equal BICs wins: smaller models come first.
         order = np.argsort(bics, kind="stable")
         best = memo.fit(counts, fitted[order[0]], margin) if fit_best else None

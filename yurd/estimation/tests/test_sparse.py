@@ -65,9 +65,13 @@ def test_bic_skips_models_that_cannot_be_fitted_and_still_chooses():
     assert "A:B:C" not in result.model
 
 
-def test_a_list_naming_everyone_leaves_no_one_to_estimate():
-    with pytest.raises(NoEstimateError):
-        estimate(read("A,B,count\n1,0,10\n1,1,5\n"), method="fixed")
+@pytest.mark.parametrize("method", ["fixed", "stepwise", "bic"])
+def test_a_list_naming_everyone_leaves_no_one_to_estimate(method):
+    # Everyone is on D: nothing tells how many D missed.
+    table = read("A,B,C,D,count\n0,0,0,1,4\n1,0,0,1,2\n0,1,0,1,4\n1,0,1,1,5\n")
+    with pytest.raises(NoEstimateError) as raised:
+        estimate(table, method=method, bootstrap=10, seed=1)
+    assert raised.value.status & NOT_EXISTS
 
 
 def test_interactions_must_name_two_known_lists():
