@@ -8,11 +8,13 @@ class ClaimsConfig(AppConfig):
     label = "claims"
 
     def ready(self) -> None:
-        from yurd.claims.selectors import claims_visible_to
-        from yurd.evidence.selectors import register_documented_records
+        from yurd.claims.selectors import claim_evidence_q, claims_visible_to
+        from yurd.evidence.selectors import register_documented_records, register_seal
 
         # Evidence about a claim is seen only by those who may see the claim.
         def claims(user: Any) -> Any:
             return claims_visible_to(user).values("case_number")
 
         register_documented_records("claims.claim", claims)
+        # Loss items cite vault items by UUID or SHA-256 rather than by link.
+        register_seal("claims", claim_evidence_q)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Lower, Replace, Trim
 from django.http import Http404
 from django.utils import timezone
 
@@ -351,6 +352,25 @@ def loss_item_evidence(*, items: Sequence[LossItem], user: User | None) -> dict[
                 ShownEvidence(reference=reference.reference, note=reference.note, public_code=public_code)
             )
     return shown
+
+
+def claim_evidence_q(user: User | None, public: bool) -> Q:
+    """The seal claims put on the vault (registered in ClaimsConfig.ready): a scoped reader
+    sees no item that a loss item of a claim outside her scope cites by UUID or SHA-256.
+
+    References are kept as typed; both sides are compared as lower-case hexadecimal
+    without hyphens, which is also how SQLite stores a UUID.
+    """
+    if public or user is None or user.full_scope:
+        return Q()
+    key = Replace(Lower(Trim("reference")), Value("-"), Value(""))
+    item_code = Replace(Cast(OuterRef("public_code"), CharField()), Value("-"), Value(""))
+    elsewhere = (
+        EvidenceReference.objects.exclude(loss_item__claim__in=claims_visible_to(user).values("pk"))
+        .annotate(key=key)
+        .filter(Q(key=OuterRef("sha256")) | Q(key=item_code))
+    )
+    return Q(~Exists(elsewhere))
 
 
 def claim_loss_items_with_evidence(claim: Claim, *, user: User | None) -> list[tuple[LossItem, list[ShownEvidence]]]:

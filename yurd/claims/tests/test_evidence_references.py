@@ -40,3 +40,21 @@ def test_the_evidence_of_many_loss_items_costs_three_queries(world: World, asses
     # The references, the vault items they name, and which of those the assessor may see.
     assert len(queries.captured_queries) == 3
     assert sum(len(references) for references in shown.values()) == 6
+
+
+def test_evidence_cited_by_a_claim_outside_the_scope_is_hidden_in_the_vault(world: World, registrar: User) -> None:
+    """Issue 15: a loss item of a district B claim cites two vault items, by SHA-256 and by
+    UUID (as typed, upper case); a district A registrar sees neither, on any channel."""
+    by_hash = ingest_bytes(b"deed of a house in B (synthetic)", name="deed-b.pdf")
+    by_code = ingest_bytes(b"photo of a house in B (synthetic)", name="house-b.jpg")
+    own = ingest_bytes(b"deed of a house in A (synthetic)", name="deed-a.pdf")
+    new_claim(
+        world, household=world.household_b, items=[{"evidence": [by_hash.sha256, str(by_code.public_code).upper()]}]
+    )
+    new_claim(world, items=[{"evidence": [own.sha256]}])
+    client = login(Client(), registrar)
+    listed = client.get(reverse("api:evidence-list")).json()["results"]
+    assert {row["public_code"] for row in listed} == {str(own.public_code)}
+    for item in (by_hash, by_code):
+        assert client.get(reverse("evidence:item_detail", args=[item.public_code])).status_code == 404
+    assert client.get(reverse("evidence:item_detail", args=[own.public_code])).status_code == 200
