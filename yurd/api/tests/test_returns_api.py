@@ -121,7 +121,7 @@ def test_list_shows_the_current_intention_in_scope_and_a_household_history(
     assert AccessLogEntry.objects.filter(action=AccessAction.LIST, channel=Channel.API, username=registrar.username)
 
 
-def test_analyst_gets_settlement_counts_but_no_records_and_no_names(
+def test_analyst_gets_no_records_no_names_and_no_count_under_five(
     family: Household, far_family: Household, analyst: User
 ) -> None:
     record(family, dt.date(2025, 1, 1), "yes")
@@ -130,9 +130,9 @@ def test_analyst_gets_settlement_counts_but_no_records_and_no_names(
     assert client.get(reverse("api:return-intention-list")).status_code == 403
     response = client.get(reverse("api:return-planning"))
     assert response.status_code == 200
-    rows = {row["settlement"]: row for row in response.json()}
-    assert rows["TST-S11"]["households_returning"] == 1
-    assert rows["TST-S21"]["counts"] == {"conditional": 1}
+    # One household per settlement: suppressed as statistics are (issue 15); the counts an
+    # analyst does get are in yurd/returns/tests/test_planning_suppression.py.
+    assert response.json() == []
     content = response.content.decode()
     assert not any(name in content for name in all_names())
     assert family.code not in content
