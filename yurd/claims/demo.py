@@ -2,7 +2,8 @@
 
 Everything is synthetic. Claims go through the real services (so every file has its
 history, events, decisions and letters); the assessment and review steps are signed by
-two synthetic staff accounts that cannot log in. Idempotent: households that already
+two synthetic staff accounts, demo-claims-assessor and demo-claims-reviewer, which log in with
+the published demo password like every demo user. Idempotent: households that already
 have a claim are left alone, and the table is imported once.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
+from yurd.accounts.demo import demo_user
 from yurd.accounts.models import User
 from yurd.claims import services
 from yurd.claims.errors import ClaimError
@@ -66,13 +68,11 @@ ITEMS = [
 
 
 def _staff(username: str, codenames: list[str]) -> User:
-    """A synthetic staff account that signs demo steps; it has no password and cannot log in."""
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"full_scope": True, "first_name": "Synthetic"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
+    """A synthetic staff account that signs demo steps."""
+    user = demo_user(username)
+    if not user.first_name:
+        user.first_name = "Synthetic"
+        user.save(update_fields=["first_name"])
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="claims", codename__in=codenames))
     return User.objects.get(pk=user.pk)  # fresh permission cache
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from django.contrib.auth.models import Group
-
-from yurd.accounts.models import User
-from yurd.accounts.roles import Role, sync_role_groups
+from yurd.accounts.demo import DEMO_PASSWORD, demo_user, demo_username
+from yurd.accounts.roles import Role
 from yurd.core.actors import system_actor
 from yurd.fieldwork.definition import FORM_ID
 from yurd.fieldwork.models import Team
@@ -18,17 +16,8 @@ from yurd.registry.models import Household
 ORDER = 80
 TEAM = "Demo field team (synthetic)"
 ASSIGNED = 25
-# The published demo password (accounts/demo.py) doubles as the demo device password.
-DEVICE_PASSWORD = "yurd-demo-2026"  # noqa: S105 - synthetic demo account, published in the README
-
-
-def _demo_registrar() -> User:
-    # The accounts loader (ORDER 90) later sets the published password and the scope.
-    user, _created = User.objects.get_or_create(username="demo-registrar")
-    if not Group.objects.filter(name=Role.REGISTRAR.value).exists():
-        sync_role_groups()
-    user.groups.add(Group.objects.get(name=Role.REGISTRAR.value))
-    return User.objects.get(pk=user.pk)  # fresh permission cache
+# The published demo password doubles as the demo device password.
+DEVICE_PASSWORD = DEMO_PASSWORD
 
 
 def load(*, households: int, stdout: TextIO) -> None:
@@ -37,7 +26,8 @@ def load(*, households: int, stdout: TextIO) -> None:
         stdout.write("Fieldwork: demo team already present.\n")
         return
     actor = system_actor()
-    collector = _demo_registrar()
+    # The accounts loader (ORDER 90) later limits the demo registrar to one district.
+    collector = demo_user(demo_username(Role.REGISTRAR), role=Role.REGISTRAR)
     team = team_create(actor=actor, name=TEAM, forms=[FORM_ID], members=[collector])
     # The district the accounts loader scopes the demo registrar to.
     district = Place.objects.filter(kind=PlaceKind.DISTRICT).order_by("code").first()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import random
 from typing import TextIO
 
-from django.contrib.auth.models import Group
-
-from yurd.accounts.models import User
-from yurd.accounts.roles import Role, sync_role_groups
+from yurd.accounts.demo import demo_user, demo_username
+from yurd.accounts.roles import Role
 from yurd.core.actors import Actor
 from yurd.evidence.images import synthetic_building
 from yurd.heritage import geometry
@@ -23,15 +21,6 @@ STATES = ["no_visible_change", "slightly_damaged", "moderately_damaged", "severe
 NAMES = ["Juma", "Göy", "Şah Abbas", "Hacı Qasım", "Qırmızı", "Ağ", "Köhnə", "Dəmirçi", "Bulaq"]
 
 
-def _demo_user(username: str, role: Role) -> User:
-    # The accounts loader (ORDER 90) later sets the published demo password on these.
-    user, _created = User.objects.get_or_create(username=username, defaults={"full_scope": True})
-    if not Group.objects.filter(name=role.value).exists():
-        sync_role_groups()
-    user.groups.add(Group.objects.get(name=role.value))
-    return User.objects.get(pk=user.pk)  # fresh permission cache
-
-
 def load(*, households: int, stdout: TextIO) -> None:
     del households
     if Site.objects.filter(code__startswith="HS-D").exists():
@@ -42,8 +31,8 @@ def load(*, households: int, stdout: TextIO) -> None:
     if not settlements:
         stdout.write("Heritage: no settlements in the gazetteer; no demo sites.\n")
         return
-    researcher = _demo_user("demo-heritage-researcher", Role.HERITAGE_RESEARCHER)
-    reviewer = _demo_user("demo-reviewer", Role.REVIEWER)
+    researcher = demo_user(demo_username(Role.HERITAGE_RESEARCHER), role=Role.HERITAGE_RESEARCHER)
+    reviewer = demo_user(demo_username(Role.REVIEWER), role=Role.REVIEWER)
     types = list(SiteType.objects.all())
     rng = random.Random(60)  # noqa: S311 - synthetic demo data
     for number in range(1, SITES + 1):

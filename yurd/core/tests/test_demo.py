@@ -5,10 +5,13 @@ import re
 import time
 
 import pytest
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import OutputWrapper
+from django.test import RequestFactory
 
+from yurd.accounts.demo import DEMO_PASSWORD
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
 from yurd.core.management.commands.demo import heartbeat
@@ -50,3 +53,29 @@ def test_a_long_demo_step_says_it_is_still_loading() -> None:
         while "still loading" not in output.getvalue() and time.monotonic() < deadline:
             time.sleep(0.01)
     assert re.match(r"\[3/9\] claims: still loading \(\d+ s\)…", output.getvalue())
+
+
+# The accounts the README publishes, and the two the claims demo signs its steps with.
+README_DEMO_USERS = [
+    "demo-administrator",
+    "demo-registrar",
+    "demo-assessor",
+    "demo-reviewer",
+    "demo-heritage-researcher",
+    "demo-archivist",
+    "demo-analyst",
+    "demo-auditor",
+]
+CLAIMS_DEMO_USERS = ["demo-claims-assessor", "demo-claims-reviewer"]
+
+
+def test_every_demo_user_logs_in_with_the_published_password() -> None:
+    # The whole loader: the heritage, claims and fieldwork loaders create some of these
+    # accounts before the accounts loader runs.
+    call_command("demo", households=12, stdout=io.StringIO())
+    request = RequestFactory().post("/accounts/login/")
+
+    for username in [*README_DEMO_USERS, *CLAIMS_DEMO_USERS]:
+        user = authenticate(request, username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
+        assert user.username == username
