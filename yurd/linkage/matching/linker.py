@@ -89,9 +89,15 @@ def _train(linker: object, record_count: int, *, link: bool, fill: dict[str, flo
     training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, record_count * 20.0)), seed=7)
     rules = model.training_rules(fill) if fill is not None else model.TRAINING_RULES
     for rule in rules:
+        # Splink's EM session takes the comparisons its rule blocks on out of the linker's own
+        # model and puts them back only when the session succeeds. A rule that finds no pairs (a
+        # registry without duplicates, as the demo's was) left the model without its name and place
+        # comparisons, and scoring then failed on the missing gamma columns: restore the model.
+        model_before = settings_object.core_model_settings.copy()
         try:
             training.estimate_parameters_using_expectation_maximisation(rule, fix_u_probabilities=True, max_pairs=2e6)
         except Exception:
+            settings_object.core_model_settings = model_before
             logging.getLogger(__name__).info("EM skipped for %s", rule)
     return True
 

@@ -1,7 +1,9 @@
 """Splink linkage, explanations and clustering on small lists (pure engine, no database)."""
 
+import datetime as dt
+
 from yurd.linkage.matching.clustering import constrained_clusters
-from yurd.linkage.matching.linker import dedupe, link
+from yurd.linkage.matching.linker import MIN_RECORDS_TO_TRAIN, dedupe, link
 from yurd.linkage.matching.records import normalise_record
 
 SAME_PERSON = [
@@ -123,3 +125,39 @@ def test_a_small_batch_against_a_large_registry_is_scored_without_training_on_th
         best = max((pair for pair in result.pairs if pair.left == "a:n0"), key=lambda pair: pair.probability)
         assert best.right == "b:e96", best  # ids carry their list: "a:", "b:"
         assert best.probability >= 0.9
+
+
+def _distinct_people(count: int) -> list[dict[str, str]]:
+    """A registry shaped like the demo's (common names, a few villages, full birth dates) in
+    which no two records are the same person and none share a birth date."""
+    given = ["Əli", "Həsən", "Hüseyn", "Məmməd", "Rəşad", "Elçin", "Vüqar", "Kamran", "Tofiq", "Nadir"]
+    surnames = ["Məmmədov", "Əliyev", "Hüseynov", "Həsənov", "Quliyev", "Abbasov", "Qasımov", "Rzayev"]
+    fathers = ["Orxan", "Fərid", "Cavid", "Qasım", "Rauf", "Zaur", "Nicat"]
+    villages = ["Qarabulaq", "Ağbulaq", "Böyük Vedi", "Şorca", "Zod"]
+    people = []
+    for number in range(count):
+        born = dt.date(1930, 1, 1) + dt.timedelta(days=number * 47)
+        people.append(
+            {
+                "record_id": f"P-{number:04d}",
+                "surname": surnames[number % len(surnames)],
+                "given_name": given[(number // len(surnames)) % len(given)],
+                "patronymic": f"{fathers[(number // 80) % len(fathers)]} oğlu",
+                "sex": "m",
+                "birth_date": born.strftime("%d.%m.%Y"),
+                "origin_place": villages[(number // 7) % len(villages)],
+            }
+        )
+    return people
+
+
+def test_a_registry_without_duplicates_is_scored_by_every_comparison():
+    # Large enough to train on; the training rules then find no pairs at all. Splink took
+    # those rules' comparisons out of the model and scoring failed on "gamma_surname".
+    people = _distinct_people(MIN_RECORDS_TO_TRAIN + 100)
+
+    result = dedupe(people)
+
+    assert result.trained
+    assert set(result.clusters) == {person["record_id"] for person in people}
+    assert len(set(result.clusters.values())) == len(people)
