@@ -4,6 +4,11 @@ Everything here is invented. Names are common Azerbaijani names in Latin script,
 a Russian (Cyrillic) form of the same name as a second name form, the way they appear
 in Soviet-era documents. Written with the import's bulk path, so 2,000 households load
 in seconds. Idempotent: households DEMO-000001..N are created only if missing.
+
+Some families were registered a second time from a Soviet-era list written in Russian
+(household DEMO-000001-R and so on): the same head and spouse in Cyrillic, a birth date
+sometimes known to the year only. They are the likely duplicates the duplicate scan finds,
+so the adjudication queue has pairs to decide as soon as the demo is loaded.
 """
 
 from __future__ import annotations
@@ -54,6 +59,30 @@ SURNAMES = [
 ]  # fmt: skip
 # A few surnames cover a large share of people, as in the real population.
 SURNAME_WEIGHTS = [14, 12, 10, 9, 8, 6, 6, 5, 5, 4, 4, 4, 3, 3, 4, 3]
+# One household in this many (DEMO-000001, DEMO-000041, ...) is registered twice.
+REGISTERED_TWICE_EVERY = 40
+SECOND_REGISTRATION = "-R"
+
+
+def registered_twice(ref: str) -> bool:
+    """Whether the demo household `ref` ("DEMO-000041") also has a second registration."""
+    return int(ref.rsplit("-", 1)[1]) % REGISTERED_TWICE_EVERY == 1
+
+
+def _second_registration(rng: random.Random, members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The living head and spouse of a family as a Russian-language list names them: in
+    Cyrillic, with a birth date sometimes reduced to its year. Empty when the head has died."""
+    copies = []
+    for member in members:
+        if member["key"] not in ("head", "spouse"):
+            continue
+        if member["death"]:
+            return []
+        birth = member["birth"]
+        if len(birth) > 4 and rng.random() < 0.4:
+            birth = birth[:4]
+        copies.append({**member, "parents": [], "birth": birth, "cyrillic_only": True})
+    return copies
 
 
 def _female(surname: tuple[str, str]) -> tuple[str, str]:
@@ -130,24 +159,43 @@ def load(*, households: int, stdout: Any) -> None:
         stdout.write("Registry demo: no gazetteer or waves; skipped.\n")
         return
     with transaction.atomic():
-        _generate(missing, origins, residences, waves)
-    stdout.write(f"Registry demo: {len(missing)} synthetic households added ({households} wanted).\n")
+        again = _generate(missing, origins, residences, waves)
+    stdout.write(
+        f"Registry demo: {len(missing)} synthetic households added ({households} wanted); "
+        f"{again} of them registered a second time from a Russian-language list.\n"
+    )
 
 
-def _generate(refs: list[str], origins: list[int], residences: list[int], waves: dict[str, Wave]) -> None:
-    actor = system_actor()
-    now = _db_datetime(timezone.now())
-    reason = "synthetic demo data"
+Family = tuple[str, random.Random, Wave, int, list[dict[str, Any]]]
+
+
+def _families(refs: list[str], waves: dict[str, Wave]) -> list[Family]:
+    """(ref, its random generator, wave, displacement year, members) per household to create,
+    each second registration right after the family it registers again."""
     wave_choices = [(waves.get("1987-1991"), 80), (waves.get("1948-1953"), 15), (waves.get("1918-1920"), 5)]
     wave_list = [wave for wave, _weight in wave_choices if wave is not None]
     weights = [weight for wave, weight in wave_choices if wave is not None]
-    families = []
+    families: list[Family] = []
     for ref in refs:
         rng = random.Random(ref)  # noqa: S311 - synthetic data; the same ref always gives the same family
         wave = rng.choices(wave_list, weights)[0]
         year = rng.randint(wave.year_from, wave.year_to)
-        families.append((ref, rng, wave, year, _members(rng, year)))
+        members = _members(rng, year)
+        families.append((ref, rng, wave, year, members))
+        if registered_twice(ref):
+            again = random.Random(ref + SECOND_REGISTRATION)  # noqa: S311 - synthetic data
+            copies = _second_registration(again, members)
+            if copies:
+                families.append((ref + SECOND_REGISTRATION, again, wave, year, copies))
+    return families
 
+
+def _generate(refs: list[str], origins: list[int], residences: list[int], waves: dict[str, Wave]) -> int:
+    """Create the households; returns how many were registered twice."""
+    actor = system_actor()
+    now = _db_datetime(timezone.now())
+    reason = "synthetic demo data"
+    families = _families(refs, waves)
     household_codes = iter(allocate_codes("household", len(families)))
     household_ids = iter(reserve_ids(Household, len(families)))
     person_total = sum(len(members) for *_rest, members in families)
@@ -160,11 +208,15 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
     tokens: list[tuple[int, list[str]]] = []
     consents: list[tuple[Any, ...]] = []
     ancestors: list[int] = []
+    origin_of: dict[str, int] = {}
     for ref, rng, wave, year, members in families:
         household_id = next(household_ids)
+        # A second registration names the village the family's first registration names.
+        origin = origin_of[ref.removesuffix(SECOND_REGISTRATION)] if ref.endswith(SECOND_REGISTRATION) else None
+        origin_of[ref] = origin or rng.choice(origins)
         households.append(
             {"id": household_id, "created_at": now, "updated_at": now, "code": next(household_codes),
-             "origin_place_id": rng.choice(origins), "wave_id": wave.pk,
+             "origin_place_id": origin_of[ref], "wave_id": wave.pk,
              "displacement_date": _date(rng, year, rng.random()), "destination_place_id": None,
              "current_place_id": rng.choice(residences), "source": SOURCE, "source_ref": ref, "notes": ""}
         )  # fmt: skip
@@ -173,17 +225,21 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
             person_id = ids[member["key"]] = next(person_ids)
             latin = (member["surname"][0], member["given"][0], member["patronymic"][0])
             cyrillic = (member["surname"][1], member["given"][1], member["patronymic"][1])
-            person_tokens = name_forms_tokens([latin, cyrillic])
+            cyrillic_only = member.get("cyrillic_only", False)
+            surname, given_name, patronymic = cyrillic if cyrillic_only else latin
+            person_tokens = name_forms_tokens([cyrillic] if cyrillic_only else [latin, cyrillic])
             tokens.append((person_id, person_tokens))
             people.append(
                 {"id": person_id, "created_at": now, "updated_at": now, "code": next(person_codes),
-                 "household_id": household_id, "household_role": member["role"], "surname": latin[0],
-                 "given_name": latin[1], "patronymic": latin[2], "sex": member["sex"], "birth_date": member["birth"],
+                 "household_id": household_id, "household_role": member["role"],
+                 "surname": surname, "given_name": given_name, "patronymic": patronymic, "sex": member["sex"],
+                 "birth_date": member["birth"],
                  "birth_place_text": "", "birth_place_id": None, "is_deceased": bool(member["death"]),
                  "death_date": member["death"], "search_text": " ".join(person_tokens), "source": SOURCE,
                  "source_ref": f"{ref}-{member['key']}"}
             )  # fmt: skip
-            names.append((person_id, *cyrillic, "ru", "Soviet-era document", SOURCE))
+            if not cyrillic_only:
+                names.append((person_id, *cyrillic, "ru", "Soviet-era document", SOURCE))
             if not member["death"] and rng.random() < 0.7:
                 consents.append(
                     (
@@ -242,3 +298,4 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
         actor=actor,
         reason=reason,
     )
+    return sum(1 for ref, *_rest in families if ref.endswith(SECOND_REGISTRATION))
