@@ -29,6 +29,25 @@ def _default_language() -> Iterator[None]:
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Every test starts with an empty process-local cache.
+
+    The suite uses the caches of a real installation (config/settings/base.py), which pickle
+    what they store, and one worker runs many tests: a page cached by one test would be
+    served to the next. The shared database cache needs no clearing: its table is rolled
+    back or flushed with the rest of the database.
+    """
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for alias in settings.CACHES:
+        if isinstance(caches[alias], LocMemCache):
+            caches[alias].clear()
+    yield
+
+
 @pytest.fixture
 def gazetteer(db: None) -> Gazetteer:
     return make_gazetteer()

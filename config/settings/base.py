@@ -143,7 +143,9 @@ YURD_TRUSTED_PROXIES = env_int("YURD_TRUSTED_PROXIES", default=0, minimum=0)
 # "default" is each process's own memory, for caches of computed results (API counts,
 # dashboards). "shared" is seen by every process and machine: rate limits, device
 # lockouts, Digest nonce counts. It is a database table (created by `yurd migrate`), or
-# Redis when REDIS_URL is set (pip install redis).
+# Redis when REDIS_URL is set (pip install redis). Every backend pickles what it stores,
+# so cache plain data; the test settings keep these caches, so a value that cannot be
+# cached fails in the suite first.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": (

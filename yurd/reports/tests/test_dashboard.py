@@ -16,11 +16,6 @@ from yurd.reports.tests.data import all_names, populate
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _no_cache(settings: object) -> None:
-    settings.YURD_DASHBOARD_CACHE_SECONDS = 0  # type: ignore[attr-defined]
-
-
 def series(dashboard: object, key: str) -> object:
     return next(item for item in dashboard.series if item.key == key)  # type: ignore[attr-defined]
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import Household, Person
-from yurd.reports.tests.data import all_names, populate
+from yurd.reports.tests.data import all_names, make_household, populate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_cache(settings: object) -> None:
-    settings.YURD_PUBLIC_CACHE_SECONDS = 0  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("language", ["en", "az", "ru"])
@@ -62,3 +59,25 @@ def test_public_statistics_are_cached_and_served_from_the_cache(
     assert [table.rows() for table in cached] == [table.rows() for table in build_public_statistics()]
     assert client.get(reverse("reports:public")).status_code == 200
     cache.clear()
+
+
+def test_public_statistics_are_served_from_the_cache_until_it_expires(client: Client, gazetteer: Gazetteer) -> None:
+    populate(gazetteer)
+    first = client.get(reverse("reports:public"))
+    households = first.context["tables"][0].table.grand_total.value
+    make_household(origin=gazetteer.settlement_a1)
+
+    cached = client.get(reverse("reports:public"))
+
+    assert cached.status_code == 200
+    assert cached.context["tables"][0].table.grand_total.value == households
+    assert cached.content.decode().count('class="public-table"') == len(first.context["tables"])
+    cache.clear()
+    assert client.get(reverse("reports:public")).context["tables"][0].table.grand_total.value == households + 1
+
+
+def test_the_suite_caches_with_a_backend_that_pickles_its_values() -> None:
+    # A backend that keeps values without pickling them (or drops them) would hide a value
+    # that a real installation cannot cache.
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        cache.set("reports:test:unpicklable", lambda: None)
