@@ -5,9 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from yurd.core.models import AccessAction, Channel
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside the field it names when the form has
+    that field, above the form otherwise (a code the service chose, a rule over several fields).
+    Django's form.add_error raises ValueError for a field the form does not have."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class AccessLogSearchForm(forms.Form):

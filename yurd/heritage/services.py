@@ -17,6 +17,7 @@ from yurd.heritage import condition as conditions
 from yurd.heritage import geometry as geo
 from yurd.heritage.models import Alteration, Observation, ObservationStatus, Site, SiteName, SiteType, Validation
 from yurd.places.models import Place
+from yurd.registry.codes import allocate_unused_code
 
 OBSERVATION_TARGET = "heritage.observation"
 SITE_TARGET = "heritage.site"
@@ -27,10 +28,10 @@ def _require(actor: Actor, permission: str) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
-def _next_code(model: type[Site] | type[Observation], prefix: str) -> str:
-    last = model.objects.filter(code__startswith=prefix).order_by("-code").values_list("code", flat=True).first()
-    number = int(last.removeprefix(prefix)) + 1 if last and last.removeprefix(prefix).isdigit() else 1
-    return f"{prefix}{number:06d}"
+# Codes come from the registry's locked sequences, so two researchers saving at once never
+# receive the same one; the demo's own codes (HS-D0001) and any given by hand are skipped.
+SITE_CODES = ("heritage_site", "HS-{:06d}")
+OBSERVATION_CODES = ("heritage_observation", "OBS-{:06d}")
 
 
 def _apply_geometry(site: Site, geometry: Any) -> None:
@@ -58,7 +59,7 @@ def site_create(
     _require(actor, "heritage.add_site")
     with transaction.atomic():
         site = Site(
-            code=code or _next_code(Site, "HS-"),
+            code=code or allocate_unused_code(*SITE_CODES, Site),
             name=name,
             site_type=site_type,
             settlement=settlement,
@@ -140,7 +141,7 @@ def observation_record(
         ).item
     with transaction.atomic():
         observation = Observation(
-            code=_next_code(Observation, "OBS-"),
+            code=allocate_unused_code(*OBSERVATION_CODES, Observation),
             site=site,
             physical_state=physical_state,
             extent=extent,

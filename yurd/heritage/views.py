@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.forms import add_service_errors
 from yurd.core.models import AccessAction
 from yurd.evidence.models import DerivativeRole, EvidenceLink
 from yurd.heritage import condition as conditions
@@ -99,7 +100,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
                 related_sites=data["related_sites"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Site %(code)s created.") % {"code": site.code})
             return redirect("heritage:site_detail", code=site.code)
@@ -135,7 +136,7 @@ def site_edit(request: HttpRequest, code: str) -> HttpResponse:
             services.site_update(actor=actor_from_request(request), site=site, **changes)
             services.site_replace_names(actor=actor_from_request(request), site=site, names=data["names"])
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Site %(code)s saved.") % {"code": site.code})
             return redirect("heritage:site_detail", code=site.code)
@@ -184,7 +185,7 @@ def observation_create(request: HttpRequest, code: str) -> HttpResponse:
                 **data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             if observation.status == "pending_review":
                 messages.info(

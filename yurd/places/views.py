@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.forms import add_service_errors
 from yurd.core.models import AccessAction
 from yurd.places.forms import PlaceEditForm, PlaceForm, PlaceImportForm, PlaceNameEditForm, PlaceNameForm
 from yurd.places.importing import GEONAMES_FORMAT, ImportFileError
@@ -136,7 +137,7 @@ def place_create_view(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Place created."))
             return redirect("places:place_detail", code=place.code)
@@ -177,7 +178,7 @@ def place_edit_view(request: HttpRequest, code: str) -> HttpResponse:
                 if data["parent"] != place.parent:
                     place_move(actor=actor, place=place, parent=data["parent"], reason=data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Place saved."))
             return redirect("places:place_detail", code=place.code)
@@ -196,7 +197,7 @@ def place_name_add_view(request: HttpRequest, code: str) -> HttpResponse:
         try:
             place_name_add(actor=actor_from_request(request), place=place, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Name added."))
             return redirect("places:place_detail", code=place.code)
@@ -218,7 +219,7 @@ def place_name_edit_view(request: HttpRequest, code: str, name_id: int) -> HttpR
         try:
             place_name_update(actor=actor_from_request(request), name=name, reason=reason, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Name saved."))
             return redirect("places:place_detail", code=place.code)
@@ -231,14 +232,6 @@ def _reverse_or_none(name: str, code: str) -> str | None:
         return reverse(name, args=[code])
     except NoReverseMatch:
         return None
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

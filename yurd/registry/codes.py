@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import re
+
+from django.db import models, transaction
 from django.db.models import F
+from django.db.models.functions import Length
 
 from yurd.registry.models import CodeSequence
 
@@ -35,3 +38,29 @@ def allocate_codes(name: str, count: int = 1) -> list[str]:
 
 def allocate_code(name: str) -> str:
     return allocate_codes(name, 1)[0]
+
+
+def allocate_unused_code(name: str, template: str, model: type[models.Model]) -> str:
+    """The next code of sequence `name` (template "HS-{:06d}") that no row of `model` holds yet.
+
+    For tables whose rows may also carry codes from elsewhere (given by hand, by the demo, or
+    handed out before the sequence existed): when the next code is taken, the sequence moves
+    past the highest number of that form in the table. Must run inside a transaction.
+    """
+    manager = model._default_manager
+    while True:
+        (number,) = allocate_numbers(name, 1)
+        code = template.format(number)
+        if not manager.filter(code=code).exists():
+            return code
+        prefix = template.split("{", 1)[0]
+        highest = (
+            manager.filter(code__regex=rf"^{re.escape(prefix)}[0-9]+$")
+            .order_by(Length("code").desc(), "-code")
+            .values_list("code", flat=True)
+            .first()
+        )
+        if highest is not None:
+            CodeSequence.objects.filter(name=name, last__lt=int(highest.removeprefix(prefix))).update(
+                last=int(highest.removeprefix(prefix))
+            )
