@@ -154,26 +154,42 @@ _RUSSIAN_ADJECTIVE = re.compile(r"(ский|ская|ское|ского|ско�
 class _Part:
     alternatives: list[str]  # folded keys naming one place ("Qarabulaq (Yernjatap)" gives two)
     kind: str | None  # what the marker says this part is
+    # Keys written in parentheses: another name of the place, or the district it lies in
+    # ("Qarabulaq (Vedi)"), which tells apart villages of one name.
+    inner: list[str] = field(default_factory=list)
+
+
+def _marker_kind(text: str) -> str | None:
+    if _DISTRICT_MARKERS.search(text):
+        return PlaceKind.DISTRICT
+    if _SETTLEMENT_MARKERS.search(text):
+        return PlaceKind.SETTLEMENT
+    return None
+
+
+def _piece_keys(piece: str, kind: str | None) -> list[str]:
+    cleaned = _SETTLEMENT_MARKERS.sub(" ", _DISTRICT_MARKERS.sub(" ", piece))
+    pieces = [cleaned]
+    if kind == PlaceKind.DISTRICT and _RUSSIAN_ADJECTIVE.search(cleaned):
+        pieces.append(_RUSSIAN_ADJECTIVE.sub("", cleaned))
+    return [key for key in (search_key(text) for text in pieces) if key]
 
 
 def _parse_free_text(text: str) -> list[_Part]:
     parts = []
     for segment in re.split(r"[,;/]", _NOISE.sub(" ", text)):
-        kind = None
-        if _DISTRICT_MARKERS.search(segment):
-            kind = PlaceKind.DISTRICT
-        elif _SETTLEMENT_MARKERS.search(segment):
-            kind = PlaceKind.SETTLEMENT
-        cleaned = _SETTLEMENT_MARKERS.sub(" ", _DISTRICT_MARKERS.sub(" ", segment))
-        inner = _PARENTHESES.findall(cleaned)
-        outer = _PARENTHESES.sub(" ", cleaned)
-        pieces = [outer, *inner]
-        if kind == PlaceKind.DISTRICT:
-            pieces += [_RUSSIAN_ADJECTIVE.sub("", piece) for piece in pieces if _RUSSIAN_ADJECTIVE.search(piece)]
-        keys = [search_key(piece) for piece in pieces]
-        keys = [key for key in keys if key]
+        # A marker inside parentheses speaks of the parenthesised name alone:
+        # in "Qarabulaq (Vedi r-nu)" the part is a village, in a district.
+        outer = _PARENTHESES.sub(" ", segment)
+        kind = _marker_kind(outer)
+        inner_keys: list[str] = []
+        for piece in _PARENTHESES.findall(segment):
+            inner_kind = _marker_kind(piece)
+            # "(Ведийский)" names a district without a marker.
+            inner_keys += _piece_keys(piece, inner_kind or PlaceKind.DISTRICT)
+        keys = list(dict.fromkeys([*_piece_keys(outer, kind), *inner_keys]))
         if keys:
-            parts.append(_Part(alternatives=keys, kind=kind))
+            parts.append(_Part(alternatives=keys, kind=kind, inner=inner_keys))
     return parts
 
 
@@ -188,13 +204,25 @@ def _places_named(keys: Iterable[str]) -> dict[str, set[int]]:
     return found
 
 
+def _inside(ids: set[int], containers: set[int]) -> set[int]:
+    """Those of the places `ids` that lie within one of the places `containers`."""
+    if not ids or not containers:
+        return set()
+    paths = list(Place.objects.filter(pk__in=containers).values_list("path", flat=True))
+    inside = Q()
+    for container_path in paths:
+        inside |= Q(path__startswith=container_path)
+    return set(Place.objects.filter(inside, pk__in=ids).exclude(pk__in=containers).values_list("pk", flat=True))
+
+
 def place_resolve(text: str, *, kind: str | None = None) -> Place | list[Place] | None:
     """The place a free-text mention names, by any of its names in any script.
 
     Understands village and district markers in Azerbaijani and Russian ("Qarabulaq k.",
     "с. Гарабулаг", "Vedi r-nu"), two names of one place ("Qarabulaq (Yernjatap)") and a
-    district qualifier ("Qarabulaq, Vedi r-nu"). Returns the place when exactly one fits,
-    None when none does, or the candidates (sorted by code) when several do: an unknown or
+    district qualifier ("Qarabulaq, Vedi r-nu", or in parentheses "Qarabulaq (Vedi)" and
+    "Гарабулаг (Ведийский р-н)", by any name of the district). Returns the place when
+    exactly one fits, None when none does, or the candidates (sorted by code) when several do: an unknown or
     ambiguous place is reported, never guessed. Without `kind` or a marker a settlement is
     preferred; a district marker alone resolves to the district.
     """
@@ -226,21 +254,42 @@ def place_resolve(text: str, *, kind: str | None = None) -> Place | list[Place] 
         ids = candidates(main, PlaceKind.SETTLEMENT) or candidates(main, None)
     else:
         ids = candidates(main, wanted)
+    if main.inner and len(ids) != 1:
+        # "Qarabulaq (Vedi)": not two names of one village, so the parenthesised name may be
+        # the district (in any of its names and scripts) that tells the villages apart.
+        named = _Part(alternatives=[key for key in main.alternatives if key not in main.inner], kind=main.kind)
+        named_ids = (
+            candidates(named, wanted) if wanted else candidates(named, PlaceKind.SETTLEMENT) or candidates(named, None)
+        )
+        containers = {pk for key in main.inner for pk in found.get(key, set())} - named_ids
+        within = _inside(named_ids, containers)
+        if within:
+            ids = within
     # Further parts narrow the answer to places inside what they name ("…, Vedi r-nu").
     for qualifier in [*main_parts[1:], *qualifiers]:
         containers = candidates(qualifier, qualifier.kind)
         if not containers or not ids:
             continue
-        paths = list(Place.objects.filter(pk__in=containers).values_list("path", flat=True))
-        inside = Q()
-        for container_path in paths:
-            inside |= Q(path__startswith=container_path)
-        narrowed = set(Place.objects.filter(inside, pk__in=ids).exclude(pk__in=containers).values_list("pk", flat=True))
-        ids = narrowed
+        ids = _inside(ids, containers)
     if not ids:
         return None
     places = list(Place.objects.filter(pk__in=ids).select_related("parent").order_by("code"))
     return places[0] if len(places) == 1 else places
+
+
+def place_with_district(places: list[Place]) -> list[str]:
+    """How to write each of these places so that `place_resolve` finds it alone: its name
+    with its district in parentheses ("Qarabulaq (Vedi)"), the code too when that is not enough."""
+    labels = []
+    for place in places:
+        district = place.parent if place.parent is not None and place.parent.kind == PlaceKind.DISTRICT else None
+        if district is None and place.kind != PlaceKind.DISTRICT:
+            district = next((p for p in reversed(place_ancestors(place)) if p.kind == PlaceKind.DISTRICT), None)
+        labels.append(f"{place.name} ({district.name})" if district is not None else place.name)
+    return [
+        label if labels.count(label) == 1 else f"{label} [{place.code}]"
+        for label, place in zip(labels, places, strict=True)
+    ]
 
 
 class PlaceResolver:

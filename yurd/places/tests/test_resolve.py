@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from yurd.places.models import Place
-from yurd.places.selectors import PlaceResolver, place_resolve
+from yurd.places.selectors import PlaceResolver, place_resolve, place_with_district
 
 pytestmark = pytest.mark.usefixtures("demo_places")
 
@@ -57,3 +57,20 @@ def test_resolver_remembers_answers() -> None:
     resolver = PlaceResolver()
     first = resolver("Yernjatap")
     assert resolver("Yernjatap") is first
+
+
+def test_a_district_in_parentheses_tells_villages_of_one_name_apart() -> None:
+    assert place_resolve("Qarabulaq (Vedi)").code == "AM-AR-VED-001"  # type: ignore[union-attr]
+    assert place_resolve("Гарабулаг (Зәнҝибасар)").code == "AM-AR-ZNG-001"  # type: ignore[union-attr]
+    # No Qarabulaq in Kapan district: still ambiguous, so the candidates can be listed.
+    assert isinstance(place_resolve("Qarabulaq (Kapan)"), list)
+
+
+def test_each_candidate_of_an_ambiguous_name_is_written_so_that_it_resolves_alone() -> None:
+    candidates = place_resolve("Qarabulaq")
+    assert isinstance(candidates, list)
+
+    written = place_with_district(candidates)
+
+    assert written == ["Qarabulaq (Vedi)", "Qarabulaq (Masis)"]
+    assert [place_resolve(text) for text in written] == candidates

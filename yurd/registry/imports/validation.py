@@ -14,6 +14,7 @@ from yurd.accounts.models import ScopeBasis
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.linkage.matching import search_key
 from yurd.places.models import Place
+from yurd.places.selectors import place_with_district
 from yurd.registry.imports.reading import COLUMNS
 from yurd.registry.models import HouseholdRole, Sex, Wave
 
@@ -168,10 +169,9 @@ class RowValidator:
             if found is None:
                 self._places[key] = _("unknown place %(name)r: add it to the gazetteer first") % {"name": text}
             elif isinstance(found, list):
-                self._places[key] = _("ambiguous place %(name)r: could be %(candidates)s") % {
-                    "name": text,
-                    "candidates": ", ".join(f"{place.name} ({place.code})" for place in found[:5]),
-                }
+                self._places[key] = _(
+                    "ambiguous place %(name)r: write one of %(candidates)s (the district in parentheses)"
+                ) % {"name": text, "candidates": "; ".join(place_with_district(found[:5]))}
             else:
                 self._places[key] = found
         return self._places[key]
