@@ -45,6 +45,7 @@ from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from yurd.core.encryption import DecryptingReader, DecryptionError, EncryptingWriter, is_encrypted
@@ -517,7 +518,14 @@ def _restore_json(file: Path, *, force: bool) -> None:
     # perhaps edited or deleted: empty every table, then load exactly what was saved.
     # Flush re-creates content types, permissions and role groups.
     call_command("flush", interactive=False, verbosity=0)
-    call_command("loaddata", str(file), verbosity=0)
+    # The backup holds the change history as it was. Loading a model with a tracked
+    # many-to-many field (a return intention's returning members) sets that field, and
+    # django-simple-history records every such change as a new history row, numbered
+    # from the start of its sequence: the saved history rows then clash with them
+    # (IntegrityError on the history's primary key), or on SQLite the restored history
+    # would hold rows that never existed. History is off while the saved rows load.
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        call_command("loaddata", str(file), verbosity=0)
 
 
 def restore_files(workdir: Path, manifest: dict[str, Any], *, force: bool) -> int:

@@ -7,13 +7,11 @@ verify` run as subprocesses, as an operator would run them.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import sqlite3
-import subprocess
-import sys
 import tarfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,70 +23,31 @@ from django.db import connection
 from yurd.core.actors import system_actor
 from yurd.core.backup import BackupError, read_archive, restore_backup, safe_member_name
 from yurd.core.encryption import DecryptingReader, DecryptionError, EncryptingWriter
+from yurd.core.testing.installations import (
+    ON_POSTGRES,
+    differing_counts,
+    ok,
+    required_postgres,
+    scratch_postgres_database,
+    table_counts,
+    yurd,
+)
 from yurd.core.testing.personas import Gazetteer
 from yurd.evidence.models import EvidenceItem
 from yurd.evidence.services import evidence_ingest
 from yurd.registry.models import Household, Wave
 from yurd.registry.services import household_register
+from yurd.returns.models import Intention
+from yurd.returns.services import return_intention_record
 
-YURD = str(Path(sys.executable).with_name("yurd"))
 PASSPHRASE = "correct horse battery staple"
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-
-
-def yurd(*args: str, database_url: str, media: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": database_url,
-        "YURD_MEDIA_ROOT": str(media),
-        **extra_env,
-    }
-    return subprocess.run([YURD, *args], env=env, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"{result.args}: {result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-# --- Scratch PostgreSQL databases --------------------------------------------------
-
-
-def _pg_admin_conninfo() -> dict[str, Any] | None:
-    if ON_POSTGRES:
-        db = settings.DATABASES["default"]
-        info = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"]}
-        if db.get("PASSWORD"):
-            info["password"] = db["PASSWORD"]
-    else:
-        info = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-    try:
-        import psycopg
-
-        psycopg.connect(dbname="postgres", connect_timeout=3, **info).close()
-    except Exception:
-        return None
-    return info
 
 
 @pytest.fixture
 def scratch_postgres() -> Iterator[str]:
     """A new, empty PostgreSQL database; dropped afterwards. Yields its URL."""
-    import psycopg
-
-    info = _pg_admin_conninfo()
-    if info is None:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
-    name = f"yurd_restore{os.environ.get('YURD_TEST_DB_SUFFIX', '')}_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(dbname="postgres", autocommit=True, **info) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    password = f":{info['password']}" if info.get("password") else ""
-    try:
-        yield f"postgres://{info['user']}{password}@{info['host']}:{info['port']}/{name}"
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **info) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres_database(required_postgres(), "yurd_restore") as url:
+        yield url
 
 
 # --- A source installation ---------------------------------------------------------
@@ -227,6 +186,82 @@ def test_postgresql_backup_restores_onto_a_fresh_postgresql(
     restored = restore_and_verify(archive, database_url=scratch_postgres, media=tmp_path / "media-pg")
     assert "(pg_restore)" in restored
     assert EvidenceItem.objects.count() == 2
+
+
+# What a newcomer does next on the restored installation: register a household and
+# record its return intention. Every table written here (households, people, their
+# history, return intentions and the history of their members) must take new ids past
+# the restored ones.
+REGISTER_AFTER_RESTORE = """
+import datetime as dt
+from yurd.core.actors import system_actor
+from yurd.places.models import Place
+from yurd.registry.models import Wave
+from yurd.registry.services import household_register
+from yurd.returns.models import Intention
+from yurd.returns.services import return_intention_record
+from yurd.returns.services import return_intention_record
+place = Place.objects.filter(kind="settlement").order_by("pk").first()
+household = household_register(
+    actor=system_actor(),
+    household={"origin_place": place, "wave": Wave.objects.order_by("pk").first()},
+    members=[{"surname": "Yeni", "given_name": "Aysu", "sex": "f", "birth_date": "1990", "household_role": "head"}],
+)
+return_intention_record(
+    actor=system_actor(), household=household, survey_date=dt.date(2026, 12, 7), intention="yes",
+    preferred_place=place, returning_members=list(household.members.all()),
+)
+print(household.code)
+"""
+
+
+@pytest.fixture
+def populated_with_history(populated: dict[str, Any], gazetteer: Gazetteer) -> dict[str, Any]:
+    """The household's return intentions (two answers, members named in the later one), as
+    the demo records them: each writes history rows, and so does setting the members."""
+    household = Household.objects.get(code=populated["household"])
+    members = list(household.members.order_by("pk"))
+    for survey_date, intention, returning in [
+        (dt.date(2023, 10, 1), Intention.UNDECIDED, []),
+        (dt.date(2025, 3, 1), Intention.YES, members),
+    ]:
+        return_intention_record(
+            actor=system_actor(),
+            household=household,
+            survey_date=survey_date,
+            intention=intention,
+            preferred_place=gazetteer.settlement_a1,
+            returning_members=returning,
+        )
+    return populated
+
+
+def test_a_backup_restores_on_the_other_engine_exactly_and_takes_new_records(
+    populated_with_history: dict[str, Any], tmp_path: Path, media: Path, request: pytest.FixtureRequest
+) -> None:
+    """SQLite into PostgreSQL in the SQLite suite, PostgreSQL into SQLite in the PostgreSQL one."""
+    source = source_url(tmp_path)
+    saved = table_counts(source)  # before the backup, which logs itself
+    archive = tmp_path / "yurd.tar.gz"
+    ok(yurd("backup", "--output", str(archive), database_url=source, media=media))
+    if ON_POSTGRES:
+        target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    else:
+        target = request.getfixturevalue("scratch_postgres")
+    restored_media = tmp_path / "media-restored"
+
+    restored = restore_and_verify(archive, database_url=target, media=restored_media)
+
+    assert "(json)" in restored
+    assert saved["returns_historicalreturnintention"] >= 2
+    assert saved["returns_historicalreturnintention_returning_members"] >= 2
+    assert differing_counts(saved, table_counts(target)) == {}
+    shell = ok(yurd("shell", "-c", REGISTER_AFTER_RESTORE, database_url=target, media=restored_media))
+    code = shell.strip().splitlines()[-1]
+    assert code.startswith("HH-")
+    after = table_counts(target)
+    assert after["registry_household"] == saved["registry_household"] + 1
+    assert after["returns_historicalreturnintention"] > saved["returns_historicalreturnintention"]
 
 
 # --- Damaged and hostile archives (in process, fast) --------------------------------
