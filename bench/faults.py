@@ -329,7 +329,7 @@ def fault_worker(installation: Installation) -> None:
 import csv, io
 from yurd.core.actors import system_actor
 from yurd.registry.imports import import_create, import_validate
-from yurd.registry.tasks import commit_import_task
+from yurd.registry.tasks import import_commit_start
 buffer = io.StringIO()
 writer = csv.writer(buffer)
 writer.writerow(["household_ref", "person_ref", "surname", "given_name", "sex", "birth_date", "role", "origin_place"])
@@ -340,7 +340,7 @@ for number in range({rows}):
 data = buffer.getvalue().encode()
 batch = import_validate(batch=import_create(actor=system_actor(), data=data, file_name="big.csv", source="faults"))
 print(batch.pk, batch.valid_rows, batch.error)
-commit_import_task.enqueue(batch.pk, None, False)
+import_commit_start(batch=batch)
 """
     batch, valid, *_rest = installation.python(code, timeout=1800).split()
     log(f"  batch {batch}: {valid} valid rows staged")
@@ -368,7 +368,9 @@ commit_import_task.enqueue(batch.pk, None, False)
         # Two lost runs exhaust the retry: the batch then says so, and is committed again by hand.
         if status == "validated":
             installation.python(
-                f"from yurd.registry.tasks import commit_import_task\ncommit_import_task.enqueue({batch}, None, False)"
+                "from yurd.registry.models import ImportBatch\n"
+                "from yurd.registry.tasks import import_commit_start\n"
+                f"import_commit_start(batch=ImportBatch.objects.get(pk={batch}))"
             )
     installation.worker()
     wait_for(

@@ -447,6 +447,11 @@ class ImportBatch(TimeStampedModel):
     people_unchanged = models.PositiveIntegerField(_("people already imported"), default=0)
     error = models.TextField(_("error"), blank=True)
     committed_at = models.DateTimeField(_("committed"), null=True, blank=True)
+    # The latest background job working on the batch (its check, then its commit): the
+    # batch's page shows it queued and running, and it is listed with the person's jobs.
+    job = models.ForeignKey(
+        "core.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("import batch")
@@ -464,7 +469,10 @@ class ImportBatch(TimeStampedModel):
 
     @property
     def is_running(self) -> bool:
-        return self.status in {ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING}
+        """True while its check or commit is queued or running (the page then polls)."""
+        if self.status in {ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING}:
+            return True
+        return self.job is not None and not self.job.is_finished
 
 
 class ImportRow(models.Model):

@@ -47,7 +47,7 @@ from yurd.registry.imports import ImportFileError, ImportRefusedError, rejected_
 from yurd.registry.imports.services import import_create, staged_errors
 from yurd.registry.models import ContactDetails, IdentityDocument, ImportBatch, KinshipKind, Person, PersonName
 from yurd.registry.search import registry_search
-from yurd.registry.tasks import commit_import_task, validate_import_task
+from yurd.registry.tasks import import_check_start, import_commit_start
 
 PAGE_SIZE = 50
 
@@ -765,7 +765,7 @@ def register_cancel(request: HttpRequest) -> HttpResponse:
 
 
 def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = get_object_or_404(ImportBatch.objects.select_related("job"), pk=pk)
     if batch.created_by_id != request.user.pk and not request.user.has_perm("registry.change_importbatch"):
         raise Http404
     return batch
@@ -797,7 +797,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            validate_import_task.enqueue(batch.pk)
+            import_check_start(batch=batch, owner=request.user)
             return redirect("registry:import_detail", pk=batch.pk)
     return render(request, "registry/import_new.html", {"form": form})
 
@@ -822,7 +822,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Rows were rejected: nothing was committed."))
         return redirect("registry:import_detail", pk=pk)
     try:
-        commit_import_task.enqueue(batch.pk, request.user.pk, all_or_nothing)
+        import_commit_start(batch=batch, owner=request.user, all_or_nothing=all_or_nothing)
     except ImportRefusedError as error:
         messages.error(request, str(error))
     return redirect("registry:import_detail", pk=pk)

@@ -41,7 +41,7 @@ from yurd.linkage.models import MatchCandidate
 from yurd.linkage.tasks import DUPLICATE_SCAN, duplicate_scan
 from yurd.registry.imports import import_create, import_validate
 from yurd.registry.models import Household, ImportBatch, ImportStatus, Person
-from yurd.registry.tasks import commit_import_task
+from yurd.registry.tasks import import_commit_start
 from yurd.registry.tests.conftest import register
 from yurd.reports.exports import EXPORT_JOB, export_directory, run_export
 from yurd.reports.models import ExportFormat, ExportKind, ExportRequest
@@ -248,7 +248,7 @@ def test_worker_killed_mid_import_commit_leaves_nothing_and_the_commit_is_run_ag
     batch = import_create(actor=system_actor(), data=data, file_name="list.csv", source="fault-list")
     batch = import_validate(batch=batch, data=data)
     assert batch.valid_rows == 40, batch.error
-    result = commit_import_task.using(backend="db").enqueue(batch.pk, None, False)
+    job = import_commit_start(batch=batch, backend="db")
 
     # Households are written first, people next: the worker dies between the two.
     dead = kill_when_blocked(workers, "LOCK TABLE registry_person IN SHARE ROW EXCLUSIVE MODE")
@@ -265,9 +265,11 @@ def test_worker_killed_mid_import_commit_leaves_nothing_and_the_commit_is_run_ag
     )
     assert Household.objects.filter(source="fault-list").count() == 20
     assert Person.objects.filter(source="fault-list").count() == 40
-    task_result = DBTaskResult.objects.get(pk=result.id)
+    task_result = DBTaskResult.objects.get(pk=job.task_result_id)
     assert task_result.status == "SUCCESSFUL"
     assert len(task_result.worker_ids) == 2 and dead.returncode == -signal.SIGKILL
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result["people_created"] == 40
     verify_passes(workers)
 
 
