@@ -19,8 +19,10 @@ from yurd.registry.models import HeirLine, Household, Person
 EVIDENCE_REFERENCE = re.compile(r"^([0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 
 
-def parse_claimants(text: str) -> list[ClaimantShare]:
-    """One claimant a line: person code and share ("P-0000012 1/2")."""
+def parse_claimants(text: str, people: Any = None) -> list[ClaimantShare]:
+    """One claimant a line: person code and share ("P-0000012 1/2"). `people`: the people
+    the user may name (a code outside it reads like one that does not exist)."""
+    people = Person.objects.unscoped() if people is None else people
     result = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -30,7 +32,7 @@ def parse_claimants(text: str) -> list[ClaimantShare]:
             raise forms.ValidationError(
                 _("Line %(number)s: write a person code and a share, e.g. P-0000012 1/2.") % {"number": number}
             )
-        person = Person.objects.filter(code=parts[0].upper()).first()
+        person = people.filter(code=parts[0].upper()).first()
         if person is None:
             raise forms.ValidationError(
                 _("Line %(number)s: no person %(code)s.") % {"number": number, "code": parts[0]}
@@ -47,9 +49,10 @@ def parse_claimants(text: str) -> list[ClaimantShare]:
 
 class ClaimantsField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 4})
+    people: Any = None  # set by the form: the people its user may name
 
     def clean(self, value: Any) -> Any:
-        return parse_claimants(super().clean(value))
+        return parse_claimants(super().clean(value), self.people)
 
 
 class ClaimCreateForm(forms.Form):
@@ -69,9 +72,13 @@ class ClaimCreateForm(forms.Form):
     )
     notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, households: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, households: Any = None, people: Any = None, **kwargs: Any) -> None:
+        """`households`, `people`: what the user may name (the views pass the user's scope);
+        a code outside them is answered like a code that does not exist."""
         super().__init__(*args, **kwargs)
-        self.households = households if households is not None else Household.objects.all()
+        self.households = households if households is not None else Household.objects.unscoped()
+        self.people = people if people is not None else Person.objects.unscoped()
+        self.fields["claimants"].people = self.people  # type: ignore[attr-defined]
 
     def clean_household(self) -> Household:
         household = self.households.filter(code=self.cleaned_data["household"].strip().upper()).first()
@@ -83,7 +90,7 @@ class ClaimCreateForm(forms.Form):
         code = self.cleaned_data.get("heir_line", "").strip().upper()
         if not code:
             return None
-        line = HeirLine.objects.filter(code=code).first()
+        line = HeirLine.objects.filter(code=code, ancestor__in=self.people).first()
         if line is None:
             raise forms.ValidationError(_("No heir line with this code."))
         return line
@@ -131,11 +138,16 @@ class LossItemForm(forms.Form):
         help_text=gettext_lazy("Evidence UUIDs or SHA-256 hashes, one a line."),
     )
 
+    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+        """`people`: whom the user may name as the original owner (the views pass her scope)."""
+        super().__init__(*args, **kwargs)
+        self.people = people if people is not None else Person.objects.unscoped()
+
     def clean_original_owner(self) -> Person | None:
         code = self.cleaned_data.get("original_owner", "").strip().upper()
         if not code:
             return None
-        person = Person.objects.filter(code=code).first()
+        person = self.people.filter(code=code).first()
         if person is None:
             raise forms.ValidationError(_("No person with this code."))
         return person

@@ -52,7 +52,7 @@ from yurd.core.clientip import client_ip
 from yurd.core.csvsafe import neutralise_row
 from yurd.core.models import AccessAction
 from yurd.places.models import Place
-from yurd.registry.models import Wave
+from yurd.registry.models import Person, Wave
 
 LOOKUP_LIMIT = 10
 LOOKUP_WINDOW_SECONDS = 15 * 60
@@ -128,7 +128,10 @@ def claim_export(request: HttpRequest) -> HttpResponse:
 def claim_create(request: HttpRequest) -> HttpResponse:
     households = selectors.households_visible_to(request.user)  # type: ignore[arg-type]
     form = ClaimCreateForm(
-        request.POST or None, households=households, initial={"household": request.GET.get("household", "")}
+        request.POST or None,
+        households=households,
+        people=Person.objects.visible_to(request.user),  # type: ignore[arg-type]
+        initial={"household": request.GET.get("household", "")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -236,7 +239,7 @@ def loss_item_create(request: HttpRequest, case_number: str) -> HttpResponse:
         "version": claim.version,
         "place": claim.household.origin_place.code if claim.household.origin_place else None,
     }
-    form = LossItemForm(request.POST or None, initial=initial)
+    form = LossItemForm(request.POST or None, initial=initial, people=Person.objects.visible_to(request.user))  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

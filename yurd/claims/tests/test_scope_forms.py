@@ -1,0 +1,43 @@
+"""Naming people in claim forms (issue 15): a code outside the user's scope is answered like
+a code that does not exist, so a form is no oracle of who is registered elsewhere."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from yurd.accounts.models import User
+from yurd.claims.tests.conftest import World, login, new_claim
+
+
+def _errors(response: object) -> dict[str, list[str]]:
+    form = response.context["form"]  # type: ignore[attr-defined]
+    return {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+
+
+def test_a_claimant_outside_the_scope_reads_like_an_unknown_code(world: World, registrar: User) -> None:
+    client = login(Client(), registrar)
+    url = reverse("claims:claim_create")
+
+    def refused(code: str) -> list[str]:
+        data = {"household": world.household_a.code, "remedy": "compensation", "language": "az"}
+        response = client.post(url, {**data, "claimants": f"{code} 1"})
+        assert response.status_code == 200
+        return [message.replace(code, "CODE") for message in _errors(response)["claimants"]]
+
+    # Before issue 15 Rəşad of district B passed the form (and was refused later, differently).
+    assert refused(world.head_b.code) == refused("P-9999999")
+
+
+def test_an_original_owner_outside_the_scope_reads_like_an_unknown_code(world: World, registrar: User) -> None:
+    claim = new_claim(world)
+    client = login(Client(), registrar)
+    url = reverse("claims:loss_item_create", args=[claim.case_number])
+
+    def refused(code: str) -> list[str]:
+        response = client.post(url, {"version": claim.version, "original_owner": code})
+        assert response.status_code == 200
+        return _errors(response).get("original_owner", [])
+
+    assert refused(world.head_b.code) == refused("P-9999999") == ["No person with this code."]
+    assert refused(world.head_a.code) == []
