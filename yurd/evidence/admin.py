@@ -10,7 +10,8 @@ from yurd.evidence.models import CustodyEntry, EvidenceItem
 
 @admin.register(EvidenceItem)
 class EvidenceItemAdmin(admin.ModelAdmin):
-    """Metadata only. Files enter through evidence_ingest, so the custody log sees them."""
+    """Read-only. Files enter through evidence_ingest and change through the services, so
+    the custody log sees every change."""
 
     list_display = ["sha256", "title_en", "kind", "sensitivity", "created_at"]
     list_filter = ["kind", "sensitivity"]
@@ -30,6 +31,11 @@ class EvidenceItemAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    # Read-only: an edit here would change an item without a custody entry (and
+    # `yurd evidence verify` would report it). Changes go through the services.
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

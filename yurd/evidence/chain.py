@@ -100,3 +100,15 @@ def walk(entries: Iterable[ChainEntry]) -> Iterator[ChainProblem]:
         previous, expected_seq = entry, entry.seq + 1
     if pending_swap is not None:
         yield ChainProblem(pending_swap.seq, "altered", f"custody entry {pending_swap.seq} was altered (hash mismatch)")
+
+
+def item_state(values: dict[str, Any], links: Iterable[tuple[str, str, str, str]]) -> str:
+    """SHA-256 of an item's recorded state: its metadata and sensitivity (`values`, plain
+    text and numbers) and its links (record type, code, relation, note) in any order.
+
+    Every service that changes any of them appends a custody entry carrying this digest,
+    so `yurd evidence verify` can tell a change made outside Yurd (in the database, or a
+    form that skipped the services) from one the chain recorded."""
+    payload = {"values": values, "links": sorted([list(link) for link in links])}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 
 from yurd.evidence import chain, storage
-from yurd.evidence.models import CustodyEntry, CustodyHead, EvidenceItem
+from yurd.evidence.models import CustodyAction, CustodyEntry, CustodyHead, EvidenceItem
 
 BATCH = 2000
 
@@ -34,6 +34,34 @@ def verify_files() -> Iterator[Problem]:
             yield Problem(sha256, f"file was altered (its bytes now hash to {digest.sha256})")
         elif digest.size != size:
             yield Problem(sha256, "file size differs from the recorded size")
+
+
+def verify_items() -> Iterator[Problem]:
+    """Every item the chain ingested still has its row, and each item's metadata,
+    sensitivity and links are as the chain's last recorded state says.
+
+    Items ingested before states were recorded (no "state" in their entries) are checked
+    from their first change through the services on."""
+    from yurd.evidence.services import item_state_digest
+
+    recorded: dict[str, str] = {}
+    ingested: set[str] = set()
+    entries = CustodyEntry.objects.order_by("seq").values_list("action", "item_sha256", "details")
+    for action, sha256, details in entries.iterator(chunk_size=BATCH):
+        if action == CustodyAction.INGEST and not (details or {}).get("again"):
+            ingested.add(sha256)
+        state = (details or {}).get("state")
+        if state:
+            recorded[sha256] = state
+    present = dict(EvidenceItem.objects.values_list("sha256", "pk").iterator(chunk_size=BATCH))
+    for sha256 in sorted(ingested - present.keys()):
+        yield Problem(sha256, "the item's row was deleted (the chain ingested it)")
+    for sha256, pk in present.items():
+        if sha256 in recorded and item_state_digest(pk) != recorded[sha256]:
+            yield Problem(
+                sha256,
+                "the item's metadata, sensitivity or links were changed without a custody entry",
+            )
 
 
 def _entries() -> Iterator[chain.ChainEntry]:

@@ -166,6 +166,7 @@ class CustodyAction(models.TextChoices):
     TRANSFER = "transfer", _("transferred")
     ACCESS_CHANGE = "access_change", _("access level changed")
     DERIVE = "derive", _("working copy made")
+    METADATA = "metadata", _("description or links changed")
 
 
 class CustodyHead(models.Model):

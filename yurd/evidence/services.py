@@ -19,7 +19,7 @@ from yurd.core.access import log_access
 from yurd.core.actors import Actor
 from yurd.core.models import AccessAction
 from yurd.evidence import storage
-from yurd.evidence.chain import GENESIS_HASH, ChainEntry
+from yurd.evidence.chain import GENESIS_HASH, ChainEntry, item_state
 from yurd.evidence.models import (
     CustodyAction,
     CustodyEntry,
@@ -39,6 +39,37 @@ THUMBNAIL_SIZE = (480, 480)
 logger = logging.getLogger("yurd.evidence")
 
 _MEDIA_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}")
+
+
+# What an item's recorded state covers (chain.item_state): everything but the derived EXIF
+# and the timestamps; the file's own bytes are checked against sha256 by verify_files.
+STATE_FIELDS = (
+    "sha512",
+    "size",
+    "storage_name",
+    "original_name",
+    "media_type",
+    "title_en",
+    "title_az",
+    "title_ru",
+    "kind",
+    "captured",
+    "place_id",
+    "source",
+    "source_reference",
+    "author",
+    "method",
+    "licence",
+    "sensitivity",
+)
+
+
+def item_state_digest(item_id: int) -> str:
+    """The item's state as stored now (read from the database, not from an instance)."""
+    values = EvidenceItem.objects.filter(pk=item_id).values(*STATE_FIELDS).get()
+    values["captured"] = "" if values["captured"] is None else values["captured"].to_storage()
+    links = EvidenceLink.objects.filter(item_id=item_id).values_list("target_type", "target_code", "relation", "note")
+    return item_state(values, links)
 
 
 def custody_append(
@@ -158,7 +189,12 @@ def evidence_ingest(
                     actor=actor,
                     action=CustodyAction.INGEST,
                     item_sha256=item.sha256,
-                    details={"original_name": original_name, "size": digest.size, "sha512": digest.sha512},
+                    details={
+                        "original_name": original_name,
+                        "size": digest.size,
+                        "sha512": digest.sha512,
+                        "state": item_state_digest(item.pk),
+                    },
                 )
         except IntegrityError:
             # The same bytes arrived at the same moment through another request: same item.
@@ -243,9 +279,22 @@ def derivative_add(
 def evidence_link(
     *, actor: Actor, item: EvidenceItem, target_type: str, target_code: str, relation: str = LinkRelation.DOCUMENTS
 ) -> EvidenceLink:
-    link, _created = EvidenceLink.objects.update_or_create(
-        item=item, target_type=target_type, target_code=target_code, defaults={"relation": relation}
-    )
+    with transaction.atomic():
+        link, created = EvidenceLink.objects.update_or_create(
+            item=item, target_type=target_type, target_code=target_code, defaults={"relation": relation}
+        )
+        # The chain records every link, so a link added or removed in the database is found by verify.
+        custody_append(
+            actor=actor,
+            action=CustodyAction.METADATA,
+            item_sha256=item.sha256,
+            details={
+                "linked": f"{target_type}:{target_code}",
+                "relation": relation,
+                "new": created,
+                "state": item_state_digest(item.pk),
+            },
+        )
     return link
 
 
@@ -291,6 +340,6 @@ def evidence_change_sensitivity(*, actor: Actor, item: EvidenceItem, sensitivity
             actor=actor,
             action=CustodyAction.ACCESS_CHANGE,
             item_sha256=locked.sha256,
-            details={"from": before, "to": sensitivity, "reason": reason},
+            details={"from": before, "to": sensitivity, "reason": reason, "state": item_state_digest(locked.pk)},
         )
     return locked

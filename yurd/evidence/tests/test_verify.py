@@ -145,3 +145,69 @@ def test_chain_walk_without_database_names_every_kind_of_problem() -> None:
         previous = entry.entry_hash
     assert list(walk(entries)) == []
     assert [problem.kind for problem in walk([entries[0], entries[2]])] == ["missing"]
+
+
+# --- The item rows: metadata, sensitivity and links as the chain recorded them -----------
+
+
+def test_a_sensitivity_changed_in_the_database_is_named(vault: list[EvidenceItem]) -> None:
+    victim = vault[0]
+    EvidenceItem.objects.filter(pk=victim.pk).update(sensitivity="public")
+    ok, output = run_verify()
+    assert not ok
+    assert f"{victim.sha256}: the item's metadata, sensitivity or links were changed without a custody entry" in output
+
+
+def test_a_title_changed_in_the_database_is_named(vault: list[EvidenceItem]) -> None:
+    victim = vault[1]
+    EvidenceItem.objects.filter(pk=victim.pk).update(title_en="Another title", source="forged")
+    ok, output = run_verify()
+    assert not ok
+    assert victim.sha256 in output
+
+
+def test_a_link_added_or_removed_in_the_database_is_named(vault: list[EvidenceItem]) -> None:
+    from yurd.evidence.models import EvidenceLink
+    from yurd.evidence.services import evidence_link
+
+    linked = evidence_link(actor=system_actor(), item=vault[0], target_type="registry.household", target_code="HH-1")
+    assert run_verify()[0]  # a link through the service is recorded
+    EvidenceLink.objects.create(item=vault[1], target_type="registry.household", target_code="HH-2")
+    linked.delete()
+    ok, output = run_verify()
+    assert not ok
+    assert vault[0].sha256 in output and vault[1].sha256 in output
+
+
+def test_changes_through_the_services_verify(vault: list[EvidenceItem]) -> None:
+    from yurd.evidence.services import evidence_change_sensitivity
+
+    evidence_change_sensitivity(actor=system_actor(), item=vault[2], sensitivity="restricted", reason="consent")
+    ok, output = run_verify()
+    assert ok, output
+
+
+def test_a_deleted_item_row_is_named(vault: list[EvidenceItem]) -> None:
+    victim = vault[2]
+    EvidenceItem.objects.filter(pk=victim.pk).delete()
+    ok, output = run_verify("--skip-files")
+    assert not ok
+    assert f"{victim.sha256}: the item's row was deleted" in output
+
+
+def test_the_admin_cannot_edit_evidence_metadata(client: object, vault: list[EvidenceItem]) -> None:
+    from django.urls import reverse
+
+    from yurd.accounts.models import User
+
+    superuser = User.objects.create_superuser("root-rauf", password="a-long-superuser-passphrase")
+    from yurd.core.testing.personas import login_verified
+
+    login_verified(client, superuser)  # type: ignore[arg-type]
+    url = reverse("admin:evidence_evidenceitem_change", args=[vault[0].pk])
+    page = client.get(url)  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    assert 'name="title_en"' not in page.content.decode()
+    client.post(url, {"title_en": "Changed in the admin", "kind": "other"})  # type: ignore[attr-defined]
+    vault[0].refresh_from_db()
+    assert vault[0].title_en != "Changed in the admin"

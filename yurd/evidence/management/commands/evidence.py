@@ -101,6 +101,7 @@ class Command(YurdCommand):
         if not options["skip_files"]:
             problems.extend(integrity.verify_files())
         problems.extend(integrity.verify_chain())
+        problems.extend(integrity.verify_items())
         if options["since_head"]:
             published = json.loads(options["since_head"].read_text(encoding="utf-8"))
             problems.extend(integrity.verify_since_head(published))
