@@ -259,3 +259,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- Claims -------------------------------------------------------------------------------
+# Days a claimant has to appeal a decision, counted from the decision's date.
+YURD_CLAIMS_APPEAL_DAYS = env_int("YURD_CLAIMS_APPEAL_DAYS", default=60, minimum=1)
+# The progress dashboard's denominator: "<number>|<what it is and its source>", e.g.
+# "50000|estimate, source: State Committee for Refugees and IDPs, 2025". Empty: registered households only.
+YURD_CLAIMS_DENOMINATOR = env_str("YURD_CLAIMS_DENOMINATOR", "")
+# The decision letter's letterhead: the organisation's name and postal address (lines separated by "|").
+YURD_ORGANISATION_NAME = env_str("YURD_ORGANISATION_NAME", "Yurd")
+YURD_ORGANISATION_ADDRESS = env_str("YURD_ORGANISATION_ADDRESS", "")

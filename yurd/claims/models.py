@@ -297,6 +297,8 @@ class Claim(TimeStampedModel):
     # Monday of the decision's week (local time), stored so the dashboard's throughput is a
     # plain GROUP BY on both databases instead of a per-row date function.
     decided_week = models.DateField(_("week decided"), null=True, blank=True, db_index=True)
+    # Set when a decision needs another look (a failed QC sample of its batch); cleared by a reviewer.
+    review_flag = models.CharField(_("flagged for re-review"), max_length=300, blank=True)
     history = HistoricalRecords(excluded_fields=["secret_hash"])
 
     class Meta:
@@ -365,6 +367,98 @@ class Claimant(models.Model):
         return Fraction(self.share_numerator, self.share_denominator)
 
 
+class Certainty(models.TextChoices):
+    DOCUMENTED = "documented", _("documented (title deed, register extract)")
+    ATTESTED = "attested", _("attested (witnesses, neighbours)")
+    CLAIMED = "claimed", _("as claimed, not yet checked")
+
+
+class Property(TimeStampedModel):
+    """A lost property with its own identity, shared by every claim that names it.
+
+    Compensation is unique per (property, original owner's line of succession), so which
+    household filed first, or whether an heir line existed at the time, never matters.
+    """
+
+    code = models.CharField(_("code"), max_length=16, unique=True)  # "PR-000123"
+    kind = models.ForeignKey(LossCategory, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey("places.Place", verbose_name=_("settlement"), on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("description"), blank=True)
+    # Names and addresses as written, in any script, one per line ("ул. Ленина 12", "Lenin küç. 12").
+    names = models.TextField(_("names and addresses"), blank=True)
+    historic_reference = models.CharField(_("historic reference"), max_length=200, blank=True)
+    cadastral_reference = models.CharField(_("cadastral reference"), max_length=200, blank=True)
+    original_owner = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("original owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Without a known owner, the household that first named it: its houses are not merged with others' blindly.
+    owner_household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sources = models.TextField(_("sources"), blank=True)
+    certainty = models.CharField(_("certainty"), max_length=12, choices=Certainty.choices, default=Certainty.CLAIMED)
+    # Folded, order-independent tokens of its names (domain.properties.address_key).
+    address_key = models.CharField(max_length=300, db_index=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged", editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("property")
+        verbose_name_plural = _("properties")
+        ordering = ["code"]
+        indexes = [models.Index(fields=["place", "kind", "address_key"], name="property_identity_idx")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def public_code(self) -> str:
+        return self.code
+
+    @property
+    def line_key(self) -> str:
+        """The original owner's line of succession; "property" when the owner is unknown."""
+        return f"owner:{self.original_owner.code}" if self.original_owner is not None else "property"
+
+
+class DuplicateStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    MERGED = "merged", _("merged")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class PropertyDuplicate(models.Model):
+    """Two properties that may be one (same settlement and kind, names folding to the same tokens)."""
+
+    first = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Property, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.PROPOSED
+    )
+    reason = models.CharField(_("why proposed"), max_length=300)
+    proposed_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate property")
+        verbose_name_plural = _("possible duplicate properties")
+        ordering = ["-proposed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="unique_property_duplicate")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id}"
+
+
 class LossItem(TimeStampedModel):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="loss_items")
     category = models.ForeignKey(LossCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
@@ -376,6 +470,9 @@ class LossItem(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    property = models.ForeignKey(
+        Property, verbose_name=_("property"), on_delete=models.PROTECT, related_name="loss_items"
     )
     reference = models.CharField(
         _("property reference"),
@@ -435,6 +532,7 @@ class DecisionKind(models.TextChoices):
     INDIVIDUAL = "individual", _("individual")
     COHORT = "cohort", _("cohort (precedent applied)")
     REVALUATION = "revaluation", _("re-valuation")
+    APPEAL = "appeal", _("on appeal")
 
 
 class Decision(models.Model):
@@ -479,12 +577,14 @@ class Decision(models.Model):
 
 
 class Compensation(models.Model):
-    """One compensated property per heir line: the database refuses the second.
+    """One compensated property per original owner's line: the database refuses the second.
 
-    `line_key` is the heir line's code when there is one (the claim's, or the original
-    owner's), otherwise the household's code, so every compensation has a line.
+    `line_key` is the property's original owner ("owner:P-…", the deceased owner whose
+    line of succession inherits), or "property" when the owner is unknown. It never
+    depends on which household filed first or on when an heir line was created.
     """
 
+    property = models.ForeignKey(Property, on_delete=models.PROTECT, related_name="compensations")
     line_key = models.CharField(max_length=32)
     heir_line = models.ForeignKey(
         "registry.HeirLine", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -500,11 +600,78 @@ class Compensation(models.Model):
         verbose_name = _("compensation")
         verbose_name_plural = _("compensations")
         constraints = [
-            models.UniqueConstraint(fields=["line_key", "property_key"], name="compensated_once_per_heir_line")
+            models.UniqueConstraint(fields=["property", "line_key"], name="compensated_once_per_property_line")
         ]
 
     def __str__(self) -> str:
         return f"{self.line_key} {self.property_key}"
+
+
+class AppealOutcome(models.TextChoices):
+    PENDING = "pending", _("pending")
+    UPHELD = "upheld", _("decision upheld")
+    CHANGED = "changed", _("decision changed")
+
+
+class Appeal(models.Model):
+    """A claimant's appeal against a decision: grounds, dates, and a review by someone not involved before."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="appeals")
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("decision appealed"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    grounds = models.TextField(_("grounds"))
+    documents = models.TextField(_("documents"), blank=True)
+    filed_on = models.DateField(_("filed on"))
+    deadline = models.DateField(_("deadline"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=8, choices=AppealOutcome.choices, default=AppealOutcome.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_reasons = models.TextField(_("reasons"), blank=True)
+    new_decision = models.OneToOneField(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="appeal_outcome_of"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["claim", "filed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.filed_on}"
+
+
+class LetterChannel(models.TextChoices):
+    POST = "post", _("post")
+    HAND = "hand", _("by hand")
+    EMAIL = "email", _("e-mail")
+
+
+class LetterRecord(models.Model):
+    """A letter sent about a claim: what (the exact HTML), when, to whom, how; reprinted from here."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="letters")
+    decision = models.ForeignKey(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(_("letter"), max_length=20)
+    language = models.CharField(_("language"), max_length=2, choices=LetterLanguage.choices)
+    recipient = models.CharField(_("to"), max_length=300)
+    channel = models.CharField(_("channel"), max_length=8, choices=LetterChannel.choices)
+    sent_at = models.DateTimeField(_("sent"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    html = models.TextField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("letter sent")
+        verbose_name_plural = _("letters sent")
+        ordering = ["-sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} {self.kind} {self.sent_at:%Y-%m-%d}"
 
 
 class ClaimEvent(models.Model):

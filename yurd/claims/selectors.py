@@ -6,10 +6,12 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Lower, Replace, Trim
 from django.http import Http404
 from django.utils import timezone
@@ -22,10 +24,13 @@ from yurd.claims.models import (
     DECIDED_STATES,
     Claim,
     ClaimStatus,
+    Compensation,
     Decision,
+    DecisionOutcome,
     EvidenceReference,
     LossCategory,
     LossItem,
+    PropertyDuplicate,
 )
 from yurd.evidence.models import EvidenceItem
 from yurd.evidence.selectors import visible_evidence_q
@@ -191,12 +196,27 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
         scope_q(user, origin="claim__household__origin_place", residence="claim__household__current_place"),
         claim__status__in=ASSESSED_STATES,
     )
-    category_rows: dict[int, dict[str, Any]] = {
-        row["category"]: dict(row)
-        for row in assessed_items.order_by()
-        .values("category")
-        .annotate(value=Sum("amount"), decided_value=Sum("amount", filter=Q(claim__status__in=DECIDED_STATES)))
-    }
+    # Assessed value: the items' current amounts (re-valuation updates them), per currency.
+    # Decided value: the compensation rows themselves, per currency — what was awarded and
+    # not released; rejections pay nothing and annulments release their rows.
+    category_rows: dict[int, dict[str, Any]] = {}
+    for category_id, currency, value in (
+        assessed_items.order_by()
+        .values_list("category", "claim__currency")
+        .annotate(value=Sum("amount"))
+        .values_list("category", "claim__currency", "value")
+    ):
+        category_rows.setdefault(category_id, {}).setdefault("assessed", {})[currency] = value or Decimal(0)
+    decided_totals: dict[str, Decimal] = {}
+    for category_id, currency, value in (
+        Compensation.objects.filter(claim__in=claims)
+        .order_by()
+        .values_list("loss_item__category", "decision__currency")
+        .annotate(value=Sum("amount"))
+        .values_list("loss_item__category", "decision__currency", "value")
+    ):
+        category_rows.setdefault(category_id, {}).setdefault("decided", {})[currency] = value
+        decided_totals[currency] = decided_totals.get(currency, Decimal(0)) + value
     for pk, (household_count, claim_count) in _category_counts(assessed_items).items():
         category_rows.setdefault(pk, {}).update(households=household_count, claims=claim_count)
     by_category = [
@@ -204,11 +224,16 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
             "category": category,
             "households": category_rows.get(pk, {}).get("households", 0),
             "claims": category_rows.get(pk, {}).get("claims", 0),
-            "assessed_value": category_rows.get(pk, {}).get("value") or 0,
-            "decided_value": category_rows.get(pk, {}).get("decided_value") or 0,
+            "assessed_values": sorted(category_rows.get(pk, {}).get("assessed", {}).items()),
+            "decided_values": sorted(category_rows.get(pk, {}).get("decided", {}).items()),
         }
         for pk, category in categories.items()
     ]
+    rejected = claims.filter(
+        status__in=DECIDED_STATES,
+        decisions__outcome=DecisionOutcome.REJECTED,
+        decisions__superseded_by__isnull=True,
+    ).count()
 
     today = timezone.localdate()
     since = today - dt.timedelta(days=today.weekday(), weeks=weeks - 1)
@@ -243,8 +268,34 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
         + by_status.get(ClaimStatus.APPROVED, 0),
         "decided": sum(by_status.get(status, 0) for status in DECIDED_STATES),
         "closed": {status: by_status.get(status, 0) for status in (ClaimStatus.RETURNED, *CLOSED_STATES)},
-        "currency": "",
+        "rejected": rejected,
+        "decided_totals": sorted(decided_totals.items()),
+        "denominator": progress_denominator(assessed_total),
     }
+
+
+@dataclass(frozen=True)
+class Denominator:
+    families: int
+    source: str
+    assessed: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.assessed / self.families) if self.families else 0
+
+
+def progress_denominator(assessed: int) -> Denominator | None:
+    """The configured estimate of all families (YURD_CLAIMS_DENOMINATOR "50000|estimate, source: …"), if any."""
+    raw = getattr(settings, "YURD_CLAIMS_DENOMINATOR", "") or ""
+    number, _sep, source = raw.partition("|")
+    try:
+        families = int(number.replace(",", "").replace(" ", "").strip())
+    except ValueError:
+        return None
+    if families <= 0 or not source.strip():
+        return None
+    return Denominator(families=families, source=source.strip(), assessed=assessed)
 
 
 def _category_counts(items: QuerySet[LossItem]) -> dict[int, tuple[int, int]]:
@@ -383,3 +434,23 @@ def claim_loss_items_with_evidence(claim: Claim, *, user: User | None) -> list[t
 def claim_decisions(claim: Claim) -> QuerySet[Decision]:
     """The claim's decisions by number (superseded ones included: the record is immutable)."""
     return claim.decisions.select_related("table", "supersedes").order_by("number")
+
+
+def property_duplicates(*, user: User | None, status: str = "proposed") -> list[PropertyDuplicate]:
+    """Proposed duplicate properties whose claims the reader may see (both sides)."""
+    visible = claims_visible_to(user)
+    shown = LossItem.objects.filter(claim__in=visible).select_related("claim").order_by("id")
+    proposals = (
+        PropertyDuplicate.objects.filter(status=status)
+        .filter(
+            Exists(LossItem.objects.filter(property=OuterRef("first"), claim__in=visible)),
+            Exists(LossItem.objects.filter(property=OuterRef("second"), claim__in=visible)),
+        )
+        .select_related("first__place", "first__kind", "first__original_owner", "second__place", "second__kind")
+        .select_related("second__original_owner")
+        .prefetch_related(
+            Prefetch("first__loss_items", queryset=shown, to_attr="shown_items"),
+            Prefetch("second__loss_items", queryset=shown, to_attr="shown_items"),
+        )
+    )
+    return list(proposals[:200])

@@ -12,7 +12,7 @@ import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -20,12 +20,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from yurd.claims.domain.keys import property_key
+from yurd.claims.domain.properties import address_key, similar
 from yurd.claims.domain.sampling import draw_sample, qc_sample_size
 from yurd.claims.domain.shares import ShareError, split_amount, validate_shares
 from yurd.claims.domain.valuation import canonical_json, total_amount
@@ -37,6 +38,8 @@ from yurd.claims.errors import (
     IllegalTransitionError,
 )
 from yurd.claims.models import (
+    Appeal,
+    AppealOutcome,
     CaseNumberSequence,
     Claim,
     Claimant,
@@ -48,10 +51,13 @@ from yurd.claims.models import (
     Decision,
     DecisionKind,
     DecisionOutcome,
+    DuplicateStatus,
     EvidenceReference,
     FiledBy,
     LossCategory,
     LossItem,
+    Property,
+    PropertyDuplicate,
     QcResult,
     QcSampleItem,
     Remedy,
@@ -392,6 +398,13 @@ def loss_item_add(
         period_start=period_start,
         period_end=period_end,
     )
+    if original_owner is None and locked.heir_line is not None:
+        # An heir line claims for its ancestor's losses: the ancestor is the original owner.
+        original_owner = locked.heir_line.ancestor
+        item.original_owner = original_owner
+    item.property = property_for(
+        category=category, place=place, reference=reference, owner=original_owner, household=locked.household
+    )
     item.property_key = property_key(
         category=category.code,
         place=place.code,
@@ -409,7 +422,12 @@ def loss_item_add(
         locked,
         actor,
         "add_loss_item",
-        detail={"item": item.pk, "category": category.code, "property_key": item.property_key},
+        detail={
+            "item": item.pk,
+            "category": category.code,
+            "property": item.property.code,
+            "property_key": item.property_key,
+        },
     ).save()
     return item
 
@@ -429,37 +447,146 @@ def loss_item_remove(*, actor: Actor, claim: Claim, expected_version: int, item:
 # --- Double compensation -------------------------------------------------------------
 
 
+def property_for(
+    *, category: LossCategory, place: Any, reference: str, owner: Person | None, household: Household
+) -> Property:
+    """The property a loss item names: an existing one of the same kind, place, owner and folded address, or a new one.
+
+    A new property is compared with the others of its settlement and kind; those whose
+    names fold to the same tokens are proposed as duplicates for review.
+    """
+    key = address_key(reference)[:300]
+    same_owner = Q(original_owner=owner) if owner is not None else Q(original_owner=None, owner_household=household)
+    existing = (
+        Property.objects.select_for_update()
+        .filter(same_owner, kind=category, place=place, address_key=key, merged_into=None)
+        .order_by("id")
+        .first()
+    )
+    if existing is not None and key:
+        names = existing.names.splitlines()
+        if reference not in names:
+            existing.names = "\n".join([*names, reference])
+            existing.save(update_fields=["names", "updated_at"])
+        return existing
+    created = Property.objects.create(
+        code=f"PR-new-{secrets.token_hex(4)}",
+        kind=category,
+        place=place,
+        names=reference,
+        original_owner=owner,
+        owner_household=household if owner is None else None,
+        address_key=key,
+    )
+    created.code = f"PR-{created.pk:06d}"
+    created.save(update_fields=["code"])
+    property_propose_duplicates(created)
+    return created
+
+
+def property_propose_duplicates(new: Property) -> list[PropertyDuplicate]:
+    if not new.address_key:
+        return []
+    tokens = new.address_key.split()
+    others = Property.objects.filter(place=new.place, kind=new.kind, merged_into=None).exclude(pk=new.pk)
+    proposals = [
+        PropertyDuplicate(
+            first=other,
+            second=new,
+            reason=_("Same settlement and kind; the names fold to the same words: %(words)s")
+            % {"words": new.address_key},
+        )
+        for other in others.filter(address_key=new.address_key).order_by("id")
+        if similar(other.address_key.split(), tokens)
+    ]
+    return PropertyDuplicate.objects.bulk_create(proposals, ignore_conflicts=True)
+
+
+@transaction.atomic
+def property_duplicate_review(*, actor: Actor, duplicate: PropertyDuplicate, merge: bool) -> PropertyDuplicate:
+    """Merge the second property into the first (its loss items follow), or dismiss the proposal."""
+    _require(actor, "claims.approve_claim")
+    duplicate = PropertyDuplicate.objects.select_for_update().get(pk=duplicate.pk)
+    if duplicate.status != DuplicateStatus.PROPOSED:
+        raise ClaimError(_("This proposal was already reviewed."))
+    keep, gone = duplicate.first, duplicate.second
+    if merge:
+        if keep.merged_into_id is not None or gone.merged_into_id is not None:
+            raise ClaimError(_("One of these properties was already merged into another."))
+        owners = (keep.original_owner, gone.original_owner)
+        if owners[0] is not None and owners[1] is not None and owners[0].pk != owners[1].pk:
+            raise ClaimError(
+                _("The two properties name different original owners (%(first)s, %(second)s); correct one first.")
+                % {"first": owners[0].code, "second": owners[1].code}
+            )
+        kept_paid = list(keep.compensations.values_list("claim__case_number", flat=True))
+        gone_paid = list(gone.compensations.values_list("claim__case_number", flat=True))
+        if kept_paid and gone_paid:
+            raise DoubleCompensationError(
+                _(
+                    "Both were already compensated (claims %(first)s and %(second)s): this is a double payment "
+                    "to resolve by annulling or appealing one decision before merging."
+                )
+                % {"first": ", ".join(kept_paid), "second": ", ".join(gone_paid)}
+            )
+        if keep.original_owner_id is None and gone.original_owner_id is not None:
+            keep.original_owner = gone.original_owner
+            keep.owner_household = None
+        keep.names = "\n".join(dict.fromkeys([*keep.names.splitlines(), *gone.names.splitlines()]))
+        keep._history_user = actor.user  # type: ignore[attr-defined]
+        keep.save()
+        for item in gone.loss_items.select_related("claim"):
+            _event(
+                item.claim,
+                actor,
+                "property_merged",
+                detail={"item": item.pk, "from": gone.code, "into": keep.code},
+            ).save()
+        gone.loss_items.update(property=keep)
+        gone.compensations.update(property=keep, line_key=keep.line_key)
+        keep.compensations.update(line_key=keep.line_key)
+        gone.merged_into = keep
+        gone._history_user = actor.user  # type: ignore[attr-defined]
+        gone.save(update_fields=["merged_into", "updated_at"])
+    duplicate.status = DuplicateStatus.MERGED if merge else DuplicateStatus.DISMISSED
+    duplicate.reviewed_by = actor.user
+    duplicate.reviewed_at = timezone.now()
+    duplicate.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    return duplicate
+
+
 def line_key_for(
     claim: Claim, item: LossItem, owner_lines: dict[int, HeirLine] | None = None
 ) -> tuple[str, HeirLine | None]:
-    """The heir line a compensation counts against: the claim's, else the owner's, else the household."""
-    if claim.heir_line is not None:
-        return claim.heir_line.code, claim.heir_line
+    """The line a compensation counts against: the property's original owner, whoever claims it.
+
+    The line is named by the deceased owner, not by the claiming household or heir line,
+    so the key is the same whichever sibling files first and whenever an heir line is made.
+    """
+    prop = item.property
     owner_line = None
-    if item.original_owner_id is not None:
+    if prop.original_owner_id is not None:
         if owner_lines is not None:
-            owner_line = owner_lines.get(item.original_owner_id)
+            owner_line = owner_lines.get(prop.original_owner_id)
         else:
-            owner_line = HeirLine.objects.filter(ancestor_id=item.original_owner_id).first()
-    if owner_line is not None:
-        return owner_line.code, owner_line
-    return f"household:{claim.household.code}", None
+            owner_line = HeirLine.objects.filter(ancestor_id=prop.original_owner_id).first()
+    return prop.line_key, owner_line
 
 
 def _owner_lines(items: Iterable[LossItem]) -> dict[int, HeirLine]:
-    owners = {item.original_owner_id for item in items if item.original_owner_id is not None}
+    owners = {item.property.original_owner_id for item in items if item.property.original_owner_id is not None}
     if not owners:
         return {}
     return {line.ancestor_id: line for line in HeirLine.objects.filter(ancestor_id__in=owners)}
 
 
 def compensation_conflicts(claim: Claim) -> list[dict[str, str]]:
-    """Loss items of this claim already compensated through another claim, with that claim named."""
+    """Loss items of this claim whose property was already compensated through another claim, that claim named."""
     conflicts = []
-    for item in claim.loss_items.select_related("category"):
-        line_key, _line = line_key_for(claim, item)
+    for item in claim.loss_items.select_related("category", "property__original_owner"):
+        line_key = item.property.line_key
         existing = (
-            Compensation.objects.filter(line_key=line_key, property_key=item.property_key)
+            Compensation.objects.filter(property_id=item.property_id, line_key=line_key)
             .exclude(claim=claim)
             .select_related("claim", "decision")
             .first()
@@ -470,6 +597,7 @@ def compensation_conflicts(claim: Claim) -> list[dict[str, str]]:
                     "item": str(item.pk),
                     "reference": item.reference,
                     "category": str(item.category.label),
+                    "property": item.property.code,
                     "line": line_key,
                     "case_number": existing.claim.case_number,
                     "decision": str(existing.decision.number),
@@ -482,11 +610,12 @@ def compensation_conflicts(claim: Claim) -> list[dict[str, str]]:
 def _conflict_message(conflicts: list[dict[str, str]]) -> str:
     parts = [
         _(
-            "%(reference)s (%(category)s) was already compensated to %(line)s by claim %(case)s, "
-            "decision %(decision)s of %(date)s"
+            "%(reference)s (%(category)s, property %(property)s) was already compensated to %(line)s "
+            "by claim %(case)s, decision %(decision)s of %(date)s"
         )
         % {
             "reference": conflict["reference"],
+            "property": conflict["property"],
             "category": conflict["category"],
             "line": conflict["line"],
             "case": conflict["case_number"],
@@ -495,7 +624,9 @@ def _conflict_message(conflicts: list[dict[str, str]]) -> str:
         }
         for conflict in conflicts
     ]
-    return _("The same property can be compensated only once per heir line: %(items)s.") % {"items": "; ".join(parts)}
+    return _("The same property can be compensated only once per original owner's line: %(items)s.") % {
+        "items": "; ".join(parts)
+    }
 
 
 # --- Assessment ----------------------------------------------------------------------
@@ -758,6 +889,7 @@ def _compensation_rows(
         line_key, line = line_key_for(claim, item, owner_lines)
         rows.append(
             Compensation(
+                property=item.property,
                 line_key=line_key,
                 heir_line=line,
                 property_key=item.property_key,
@@ -782,7 +914,7 @@ def _record_decision(
     lookup: TableLookup | None = None,
     supersedes: Decision | None = None,
 ) -> Decision:
-    items = list(claim.loss_items.select_related("category", "place").order_by("id"))
+    items = list(claim.loss_items.select_related("category", "place", "property__original_owner").order_by("id"))
     if lookup is not None:
         valuations = {item.pk: lookup.value(item).as_dict() for item in items}
     else:
@@ -803,14 +935,25 @@ def _record_decision(
         supersedes=supersedes,
     )
     decision.save(force_insert=True)
-    if outcome != DecisionOutcome.GRANTED:
-        return decision
-    if supersedes is not None:
-        for row in Compensation.objects.filter(claim=claim):
-            row.decision = decision
-            row.amount = Decimal(valuations[row.loss_item_id]["amount"])
-            row.save(update_fields=["decision", "amount"])
-        return decision
+    _sync_compensations(claim, items, decision, valuations)
+    return decision
+
+
+def _sync_compensations(
+    claim: Claim, items: Sequence[LossItem], decision: Decision, valuations: dict[int, dict[str, Any]]
+) -> None:
+    """The claim's compensation rows follow its latest decision: kept and re-priced, created, or released."""
+    existing = {row.loss_item_id: row for row in Compensation.objects.filter(claim=claim)}
+    if decision.outcome == DecisionOutcome.REJECTED:
+        Compensation.objects.filter(claim=claim).delete()
+        return
+    for row in existing.values():
+        row.decision = decision
+        row.amount = Decimal(valuations[row.loss_item_id]["amount"])
+        row.save(update_fields=["decision", "amount"])
+    missing = [item for item in items if item.pk not in existing]
+    if not missing:
+        return
     conflicts = compensation_conflicts(claim)
     if conflicts:
         raise DoubleCompensationError(_conflict_message(conflicts), conflicts=conflicts)
@@ -818,16 +961,15 @@ def _record_decision(
         # The database has the last word: a concurrent decision on the same property fails here.
         with transaction.atomic():
             Compensation.objects.bulk_create(
-                _compensation_rows(claim, items, decision, valuations, _owner_lines(items))
+                _compensation_rows(claim, missing, decision, valuations, _owner_lines(missing))
             )
     except IntegrityError as error:
         conflicts = compensation_conflicts(claim)
         if conflicts:
             message = _conflict_message(conflicts)
         else:
-            message = _("The same property can be compensated only once per heir line.")
+            message = _("The same property can be compensated only once per original owner's line.")
         raise DoubleCompensationError(message, conflicts=conflicts) from error
-    return decision
 
 
 def claim_decide(
@@ -857,6 +999,7 @@ def claim_decide(
             table=locked.valuation_table,
             reason=reason,
             now=now,
+            supersedes=locked.decisions.order_by("-number").first(),
         )
         _finish_decision(locked, actor, decision, reason=reason, now=now)
         return decision
@@ -882,9 +1025,120 @@ def _finish_decision(
     ).save()
 
 
-def claim_appeal(*, actor: Actor, claim: Claim, expected_version: int | None, reason: str) -> Claim:
+def appeal_deadline(decision: Decision) -> date:
+    return timezone.localtime(decision.decided_at).date() + timedelta(days=settings.YURD_CLAIMS_APPEAL_DAYS)
+
+
+def claim_appeal(
+    *,
+    actor: Actor,
+    claim: Claim,
+    expected_version: int | None,
+    reason: str,
+    filed_on: date | None = None,
+    documents: str = "",
+) -> Claim:
+    """Record an appeal against the latest decision: its grounds (the reason), filing date and deadline."""
     with transaction.atomic():
-        return _transition(actor=actor, claim=claim, name="appeal", expected_version=expected_version, reason=reason)
+        locked = _lock(claim, expected_version)
+        latest = locked.decisions.order_by("-number").first()
+        filed_on = filed_on or timezone.localdate()
+        if latest is not None and locked.status in TRANSITIONS["appeal"].sources:
+            deadline = appeal_deadline(latest)
+            if filed_on > deadline:
+                raise ClaimError(
+                    _("The appeal deadline for decision %(number)s was %(deadline)s; this appeal is late.")
+                    % {"number": latest.number, "deadline": deadline.isoformat()}
+                )
+
+        def prepare(target: Claim, now: datetime) -> dict[str, Any]:
+            assert latest is not None  # noqa: S101 - a decided claim has a decision
+            appeal = Appeal.objects.create(
+                claim=target,
+                decision=latest,
+                grounds=reason,
+                documents=documents,
+                filed_on=filed_on,
+                deadline=appeal_deadline(latest),
+                filed_by=actor.user,
+            )
+            return {"appeal": appeal.pk, "filed_on": filed_on.isoformat(), "deadline": appeal.deadline.isoformat()}
+
+        return _transition(
+            actor=actor, claim=locked, name="appeal", expected_version=None, reason=reason, prepare=prepare
+        )
+
+
+def appeal_decide(*, actor: Actor, appeal: Appeal, outcome: str, reason: str) -> Appeal:
+    """Review an appeal: uphold the decision, or record a new one (granted, partly granted or rejected).
+
+    The reviewer is neither the claim's assessor nor its approver nor who made the appealed
+    decision. A changed decision supersedes the old one and the compensation rows follow it.
+    """
+    if outcome not in ("upheld", *DecisionOutcome.values):
+        raise ClaimError(_("Unknown outcome."))
+    if not reason.strip():
+        raise ClaimError(_("An appeal's outcome needs its reasons."))
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
+        locked = _lock(appeal.claim, None)
+        _require(actor, "claims.decide_claim")
+        if actor.user is None:
+            raise ClaimPermissionError(_("An appeal must be reviewed by a person."))
+        involved = {locked.assessed_by_id, locked.approved_by_id, appeal.decision.decided_by_id}
+        if actor.user.pk in involved:
+            raise ClaimPermissionError(
+                _(
+                    "Four eyes: you assessed, approved or decided claim %(case)s, so someone else must review its "
+                    "appeal."
+                )
+                % {"case": locked.case_number}
+            )
+        if appeal.outcome != AppealOutcome.PENDING or locked.status != ClaimStatus.APPEALED:
+            raise IllegalTransitionError(_("This appeal was already reviewed."))
+        now = timezone.now()
+        if outcome != "upheld":
+            assert locked.valuation_table is not None  # noqa: S101 - a decided claim was assessed
+            appeal.new_decision = _record_decision(
+                actor=actor,
+                claim=locked,
+                kind=DecisionKind.APPEAL,
+                outcome=outcome,
+                table=locked.valuation_table,
+                reason=reason,
+                now=now,
+                supersedes=locked.decisions.order_by("-number").first(),
+            )
+        appeal.outcome = AppealOutcome.UPHELD if outcome == "upheld" else AppealOutcome.CHANGED
+        appeal.reviewed_by = actor.user
+        appeal.reviewed_at = now
+        appeal.review_reasons = reason
+        appeal._history_user = actor.user  # type: ignore[attr-defined]
+        appeal.save()
+        before = locked.status
+        locked.status = ClaimStatus.DECIDED
+        locked.status_changed_at = now
+        if appeal.new_decision is not None:
+            locked.mark_decided(now)
+        _save(locked, actor, ["status", "status_changed_at", "decided_at", "decided_week"])
+        detail: dict[str, Any] = {"appeal": appeal.pk, "outcome": appeal.outcome}
+        if appeal.new_decision is not None:
+            detail.update(
+                decision=appeal.new_decision.number,
+                content_hash=appeal.new_decision.content_hash,
+                total=str(appeal.new_decision.total),
+            )
+        _event(
+            locked,
+            actor,
+            "appeal_decided",
+            from_status=before,
+            to_status=locked.status,
+            reason=reason,
+            detail=detail,
+            at=now,
+        ).save()
+        return appeal
 
 
 def claim_finalise(*, actor: Actor, claim: Claim, expected_version: int | None, reason: str) -> Claim:
@@ -934,73 +1188,60 @@ def claim_revalue(
 ) -> Claim:
     """Value a claim under another table version: an explicit, logged act.
 
-    Before a decision the claim goes back to "assessed" (any approval lapses: the
-    amounts changed). After one, a new decision supersedes the old; the old stays.
+    Any re-valuation returns the claim to "assessed" with the re-valuer recorded as its
+    assessor: any approval lapses (the amounts changed) and someone else must approve
+    and decide it again (four eyes). The loss items' amounts are current at once. On a
+    decided claim the old decision stays; the next decision supersedes it, and the
+    claim's compensation rows keep the property reserved meanwhile.
     """
     _require(actor, "claims.manage_valuation")
+    if actor.user is None:
+        raise ClaimPermissionError(_("A re-valuation must be signed by a person."))
     if not reason.strip():
         raise ClaimError(_("A re-valuation needs a reason; it is recorded in the claim's history."))
     locked = _lock(claim, expected_version)
+    revaluable = (ClaimStatus.ASSESSED, ClaimStatus.APPROVED, ClaimStatus.DECIDED, ClaimStatus.APPEALED)
+    if locked.status not in revaluable:
+        raise IllegalTransitionError(
+            _("Claim %(case)s is %(status)s; only assessed, approved, decided or appealed claims can be re-valued.")
+            % {"case": locked.case_number, "status": locked.get_status_display()}
+        )
     lookup = TableLookup.load(table)
     previous_total = locked.total_value
     now = timezone.now()
-    if locked.status in (ClaimStatus.ASSESSED, ClaimStatus.APPROVED):
-        before = locked.status
-        locked.total_value = _assess_items(locked, lookup)
-        locked.valuation_table = table
-        locked.currency = table.currency
-        locked.status = ClaimStatus.ASSESSED
-        locked.approved_by = None
-        _save(locked, actor, ["total_value", "valuation_table", "currency", "status", "approved_by"])
-        detail = {
-            "table_version": table.version,
-            "previous_total": str(previous_total),
-            "total": str(locked.total_value),
-        }
-        _event(
-            locked, actor, "revalue", from_status=before, to_status=locked.status, reason=reason, detail=detail, at=now
-        ).save()
-        return locked
-    if locked.status in (ClaimStatus.DECIDED, ClaimStatus.APPEALED):
-        _four_eyes(locked, actor, _("re-value"))
-        latest = locked.decisions.order_by("-number").first()
-        assert latest is not None  # noqa: S101 - a decided claim has a decision
-        decision = _record_decision(
-            actor=actor,
-            claim=locked,
-            kind=DecisionKind.REVALUATION,
-            outcome=latest.outcome,
-            table=table,
-            reason=reason,
-            now=now,
-            lookup=lookup,
-            supersedes=latest,
-        )
-        locked.total_value = decision.total if decision.outcome == DecisionOutcome.GRANTED else locked.total_value
-        locked.valuation_table = table
-        locked.currency = table.currency
-        _save(locked, actor, ["total_value", "valuation_table", "currency"])
-        detail = {
-            "table_version": table.version,
-            "decision": decision.number,
-            "previous_total": str(latest.total),
-            "total": str(decision.total),
-        }
-        _event(
-            locked,
-            actor,
-            "revalue",
-            from_status=locked.status,
-            to_status=locked.status,
-            reason=reason,
-            detail=detail,
-            at=now,
-        ).save()
-        return locked
-    raise IllegalTransitionError(
-        _("Claim %(case)s is %(status)s; only assessed, approved, decided or appealed claims can be re-valued.")
-        % {"case": locked.case_number, "status": locked.get_status_display()}
+    before = locked.status
+    locked.total_value = _assess_items(locked, lookup)
+    locked.valuation_table = table
+    locked.currency = table.currency
+    locked.status = ClaimStatus.ASSESSED
+    locked.status_changed_at = now
+    locked.assessed_by = actor.user
+    locked.assessed_at = now
+    locked.approved_by = None
+    _save(
+        locked,
+        actor,
+        [
+            "total_value",
+            "valuation_table",
+            "currency",
+            "status",
+            "status_changed_at",
+            "assessed_by",
+            "assessed_at",
+            "approved_by",
+        ],
     )
+    detail = {
+        "table_version": table.version,
+        "previous_total": str(previous_total),
+        "total": str(locked.total_value),
+        "assessor": actor.username,
+    }
+    _event(
+        locked, actor, "revalue", from_status=before, to_status=locked.status, reason=reason, detail=detail, at=now
+    ).save()
+    return locked
 
 
 def decision_recompute(decision: Decision) -> dict[str, Any]:
@@ -1096,9 +1337,10 @@ def cohort_apply(  # noqa: PLR0915 - one transaction, clearer read top to bottom
     seed: int | None = None,
     limit: int | None = None,
 ) -> CohortBatch:
-    """Apply the cohort's precedent to its assessed and approved files, each recorded individually.
+    """Apply the cohort's precedent to its approved files, each recorded individually.
 
-    Every file gets its own approval event (where needed), decision with its content
+    Files must have been approved (cohort_approve) by someone other than who applies the
+    batch, and assessed by someone else again (four eyes). Every file gets its own decision with its content
     hash, compensation rows, decide event and history row, written in bulk in one
     transaction. A file that cannot be decided (four eyes, double compensation, a stale
     valuation) is skipped with its reason and the rest go on. A QC sample is drawn from
@@ -1140,7 +1382,9 @@ def cohort_apply(  # noqa: PLR0915 - one transaction, clearer read top to bottom
         )
         items_by_claim: dict[int, list[LossItem]] = {claim.pk: [] for claim in claims}
         for item in (
-            LossItem.objects.filter(claim_id__in=items_by_claim).select_related("category", "place").order_by("id")
+            LossItem.objects.filter(claim_id__in=items_by_claim)
+            .select_related("category", "place", "property__original_owner")
+            .order_by("id")
         ):
             items_by_claim[item.claim_id].append(item)
         claimants_by_claim: dict[int, list[Claimant]] = {claim.pk: [] for claim in claims}
@@ -1155,11 +1399,11 @@ def cohort_apply(  # noqa: PLR0915 - one transaction, clearer read top to bottom
             .values_list("claim_id", "n")
         )
         owner_lines = _owner_lines(item for items in items_by_claim.values() for item in items)
-        keys = {item.property_key for items in items_by_claim.values() for item in items}
-        taken: dict[tuple[str, str], str] = {
-            (line_key, key): case
-            for line_key, key, case in Compensation.objects.filter(property_key__in=keys).values_list(
-                "line_key", "property_key", "claim__case_number"
+        property_ids = {item.property_id for items in items_by_claim.values() for item in items}
+        taken: dict[tuple[str, int], str] = {
+            (line_key, property_id): case
+            for line_key, property_id, case in Compensation.objects.filter(property_id__in=property_ids).values_list(
+                "line_key", "property_id", "claim__case_number"
             )
         }
         decisions: list[Decision] = []
@@ -1176,22 +1420,7 @@ def cohort_apply(  # noqa: PLR0915 - one transaction, clearer read top to bottom
                 skipped.append({"case_number": claim.case_number, "reason": error.message})
                 continue
             for item in items:
-                taken[(line_key_for(claim, item, owner_lines)[0], item.property_key)] = claim.case_number
-            if claim.status == ClaimStatus.ASSESSED:
-                detail: dict[str, Any] = {"batch": batch.pk}
-                events.append(
-                    _event(
-                        claim,
-                        actor,
-                        "approve",
-                        from_status=claim.status,
-                        to_status=ClaimStatus.APPROVED,
-                        reason=batch_reason,
-                        detail=detail,
-                        at=now,
-                    )
-                )
-                claim.approved_by = actor.user
+                taken[(line_key_for(claim, item, owner_lines)[0], item.property_id)] = claim.case_number
             decisions.append(
                 _build_decision(
                     actor=actor,
@@ -1272,23 +1501,52 @@ def _cohort_file_check(
     actor: Actor,
     items: Sequence[LossItem],
     owner_lines: dict[int, HeirLine],
-    taken: dict[tuple[str, str], str],
+    taken: dict[tuple[str, int], str],
 ) -> ValuationTable:
     """Why this file cannot join the batch (raised), or the table it was valued under."""
     _four_eyes(claim, actor, _("decide"))
+    if claim.status != ClaimStatus.APPROVED:
+        raise ClaimError(
+            _("Claim %(case)s is not approved yet: a reviewer other than who applies the batch approves it first.")
+            % {"case": claim.case_number}
+        )
+    if claim.approved_by_id == actor.user.pk:  # type: ignore[union-attr]
+        raise ClaimPermissionError(
+            _("Four eyes: you approved claim %(case)s, so someone else must apply the batch to it.")
+            % {"case": claim.case_number}
+        )
     if claim.valuation_table is None or not items:
         raise ClaimError(_("Claim %(case)s has not been valued.") % {"case": claim.case_number})
     clashes = []
     for item in items:
-        key = (line_key_for(claim, item, owner_lines)[0], item.property_key)
+        key = (line_key_for(claim, item, owner_lines)[0], item.property_id)
         if key in taken:
             clashes.append(_("%(reference)s (claim %(case)s)") % {"reference": item.reference, "case": taken[key]})
     if clashes:
         raise DoubleCompensationError(
-            _("The same property can be compensated only once per heir line: %(items)s.")
+            _("The same property can be compensated only once per original owner's line: %(items)s.")
             % {"items": "; ".join(clashes)}
         )
     return claim.valuation_table
+
+
+@transaction.atomic
+def cohort_approve(*, actor: Actor, cohort: Cohort, reason: str = "", scope: Q | None = None) -> list[str]:
+    """Approve the cohort's assessed files in one step; the batch is then applied by someone else.
+
+    Files this reviewer assessed are left for another reviewer. Returns the approved case numbers.
+    """
+    _require(actor, "claims.approve_claim")
+    if actor.user is None:
+        raise ClaimPermissionError(_("An approval must be signed by a person."))
+    candidates = cohort_claims(cohort).filter(status=ClaimStatus.ASSESSED).exclude(assessed_by=actor.user)
+    if scope is not None:
+        candidates = candidates.filter(scope)
+    approved = []
+    for claim in candidates.order_by("case_number"):
+        claim_approve(actor=actor, claim=claim, expected_version=None, reason=reason)
+        approved.append(claim.case_number)
+    return approved
 
 
 @transaction.atomic
@@ -1313,4 +1571,44 @@ def qc_record(
     batch.qc_notes = notes
     batch.qc_recorded_by = actor.user
     batch.save(update_fields=["qc_errors", "qc_result", "qc_notes", "qc_recorded_by"])
+    if batch.qc_result == QcResult.FAILED:
+        _flag_batch_for_review(batch, actor, notes)
     return batch
+
+
+def _flag_batch_for_review(batch: CohortBatch, actor: Actor, notes: str) -> None:
+    """A failed QC sample puts every file the batch decided back in front of a reviewer."""
+    reason = _(
+        "Quality check of batch %(batch)s failed (%(errors)s errors in the sample); re-review this decision."
+    ) % {
+        "batch": batch.pk,
+        "errors": batch.qc_errors,
+    }
+    claim_ids = list(batch.decisions.values_list("claim_id", flat=True))
+    now = timezone.now()
+    Claim.objects.filter(pk__in=claim_ids).update(review_flag=reason[:300], version=F("version") + 1)
+    ClaimEvent.objects.bulk_create(
+        [
+            _event(claim, actor, "qc_failed", reason=notes, detail={"batch": batch.pk, "flag": reason}, at=now)
+            for claim in Claim.objects.filter(pk__in=claim_ids)
+        ]
+    )
+
+
+@transaction.atomic
+def claim_clear_review_flag(*, actor: Actor, claim: Claim, expected_version: int | None, reason: str) -> Claim:
+    """A reviewer (not the batch's applier) confirms a flagged decision after re-review."""
+    _require(actor, "claims.approve_claim")
+    locked = _lock(claim, expected_version)
+    if not reason.strip():
+        raise ClaimError(_("Say what the re-review found; it is recorded in the claim's history."))
+    batch_appliers = set(locked.decisions.exclude(batch=None).values_list("batch__applied_by", flat=True))
+    if actor.user is not None and actor.user.pk in batch_appliers:
+        raise ClaimPermissionError(
+            _("Four eyes: the re-review must be made by someone other than who applied the batch.")
+        )
+    previous = locked.review_flag
+    locked.review_flag = ""
+    _save(locked, actor, ["review_flag"])
+    _event(locked, actor, "review_flag_cleared", reason=reason, detail={"flag": previous}).save()
+    return locked

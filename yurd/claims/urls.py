@@ -14,6 +14,8 @@ urlpatterns = [
     path("valuation/import/", views.valuation_import, name="valuation_import"),
     path("valuation/import/<int:pk>/", views.valuation_import_detail, name="valuation_import_detail"),
     path("valuation/v<int:version>/", views.valuation_detail, name="valuation_detail"),
+    path("properties/duplicates/", views.property_duplicates, name="property_duplicates"),
+    path("properties/duplicates/<int:pk>/review/", views.property_duplicate_review, name="property_duplicate_review"),
     path("cohorts/", views.cohort_list, name="cohort_list"),
     path("cohorts/open/", views.cohort_open, name="cohort_open"),
     path("cohorts/batches/<int:pk>/", views.batch_detail, name="batch_detail"),
@@ -24,7 +26,14 @@ urlpatterns = [
     path("<str:case_number>/items/<int:pk>/delete/", views.loss_item_delete, name="loss_item_delete"),
     path("<str:case_number>/steps/<str:name>/", views.claim_transition, name="claim_transition"),
     path("<str:case_number>/secret/", views.claim_secret, name="claim_secret"),
+    path("<str:case_number>/appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path("<str:case_number>/revalue/", views.claim_revalue, name="claim_revalue"),
     path("<str:case_number>/decisions/<int:number>/", views.decision_detail, name="decision_detail"),
     path("<str:case_number>/decisions/<int:number>/letter.pdf", views.decision_letter, name="decision_letter"),
+    path(
+        "<str:case_number>/decisions/<int:number>/letter/sent/",
+        views.decision_letter_send,
+        name="decision_letter_send",
+    ),
+    path("<str:case_number>/letters/<int:pk>.pdf", views.letter_reprint, name="letter_reprint"),
 ]

@@ -31,7 +31,7 @@ from yurd.claims.forms import (
     TransitionForm,
     ValuationImportForm,
 )
-from yurd.claims.letters import decision_letter_pdf
+from yurd.claims.letters import decision_letter_pdf, html_to_pdf, letter_record_sent
 from yurd.claims.models import (
     ASSESSED_STATES,
     Claim,
@@ -40,6 +40,8 @@ from yurd.claims.models import (
     CohortBatch,
     Decision,
     ImportStatus,
+    LetterChannel,
+    LetterRecord,
     LossCategory,
     LossItem,
     ValuationImport,
@@ -180,6 +182,8 @@ def claim_detail(request: HttpRequest, case_number: str) -> HttpResponse:
         "items": selectors.claim_loss_items_with_evidence(claim, user=user),  # type: ignore[arg-type]
         "events": claim.events.all(),
         "decisions": claim.decisions.select_related("table"),
+        "appeals": claim.appeals.select_related("decision", "new_decision", "reviewed_by"),
+        "can_decide_appeal": user.has_perm("claims.decide_claim"),
         "transitions": transitions,
         "conflicts": services.compensation_conflicts(claim)
         if claim.status in (ClaimStatus.APPROVED, ClaimStatus.ASSESSED)
@@ -316,6 +320,26 @@ def claim_transition(request: HttpRequest, case_number: str, name: str) -> HttpR
 
 @login_required
 @require_POST
+@permission_required("claims.decide_claim", raise_exception=True)
+def appeal_decide(request: HttpRequest, case_number: str, pk: int) -> HttpResponse:
+    claim = _claim(request, case_number)
+    appeal = get_object_or_404(claim.appeals, pk=pk)
+    try:
+        services.appeal_decide(
+            actor=actor_from_request(request),
+            appeal=appeal,
+            outcome=request.POST.get("outcome", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ClaimError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The appeal's outcome is recorded."))
+    return redirect("claims:claim_detail", case_number=claim.case_number)
+
+
+@login_required
+@require_POST
 @permission_required("claims.change_claim", raise_exception=True)
 def claim_secret(request: HttpRequest, case_number: str) -> HttpResponse:
     claim = _claim(request, case_number)
@@ -359,7 +383,15 @@ def decision_detail(request: HttpRequest, case_number: str, number: int) -> Http
     decision = _decision(request, case_number, number)
     verified = services.decision_verify(decision) if request.GET.get("verify") else None
     response = render(
-        request, "claims/decision_detail.html", {"decision": decision, "claim": decision.claim, "verified": verified}
+        request,
+        "claims/decision_detail.html",
+        {
+            "decision": decision,
+            "claim": decision.claim,
+            "verified": verified,
+            "letters": decision.letters.all(),
+            "channels": LetterChannel.choices,
+        },
     )
     log_access(actor_from_request(request), AccessAction.VIEW, decision)
     return response
@@ -381,6 +413,66 @@ def decision_letter(request: HttpRequest, case_number: str, number: int) -> Http
         f'attachment; filename="{decision.claim.case_number}-decision-{decision.number}-{language}.pdf"'
     )
     return response
+
+
+@login_required
+@require_POST
+@permission_required("claims.change_claim", raise_exception=True)
+def decision_letter_send(request: HttpRequest, case_number: str, number: int) -> HttpResponse:
+    decision = _decision(request, case_number, number)
+    language = request.POST.get("language") or decision.claim.language
+    channel = request.POST.get("channel", "")
+    recipient = request.POST.get("recipient", "").strip()
+    if language not in ("az", "ru", "en") or channel not in LetterChannel.values or not recipient:
+        messages.error(request, _("Say to whom, in which language and how the letter was sent."))
+    else:
+        letter_record_sent(
+            actor=actor_from_request(request),
+            decision=decision,
+            language=language,
+            recipient=recipient,
+            channel=channel,
+        )
+        messages.success(request, _("The letter is recorded as sent."))
+    return redirect("claims:decision_detail", case_number=decision.claim.case_number, number=decision.number)
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def letter_reprint(request: HttpRequest, case_number: str, pk: int) -> HttpResponse:
+    claim = _claim(request, case_number)
+    letter = get_object_or_404(LetterRecord, claim=claim, pk=pk)
+    log_access(actor_from_request(request), AccessAction.DOWNLOAD, claim, detail={"letter": letter.pk, "reprint": True})
+    response = HttpResponse(html_to_pdf(letter.html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{claim.case_number}-letter-{letter.pk}.pdf"'
+    return response
+
+
+# --- Property register ------------------------------------------------------------------
+
+
+@login_required
+@permission_required("claims.approve_claim", raise_exception=True)
+def property_duplicates(request: HttpRequest) -> HttpResponse:
+    proposals = selectors.property_duplicates(user=request.user)  # type: ignore[arg-type]
+    return render(request, "claims/property_duplicates.html", {"proposals": proposals})
+
+
+@login_required
+@require_POST
+@permission_required("claims.approve_claim", raise_exception=True)
+def property_duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = {proposal.pk: proposal for proposal in selectors.property_duplicates(user=request.user)}  # type: ignore[arg-type]
+    if pk not in visible:
+        raise Http404
+    merge = request.POST.get("action") == "merge"
+    try:
+        services.property_duplicate_review(actor=actor_from_request(request), duplicate=visible[pk], merge=merge)
+    except ClaimError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Merged.") if merge else _("Dismissed."))
+    return redirect("claims:property_duplicates")
 
 
 # --- Valuation tables -------------------------------------------------------------------
@@ -511,6 +603,15 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
                 decision = get_object_or_404(Decision, claim=claim, number=precedent_form.cleaned_data["decision"])
                 services.cohort_set_precedent(actor=actor, cohort=cohort, decision=decision)
                 messages.success(request, _("Precedent set."))
+                return redirect("claims:cohort_detail", code=cohort.code)
+            if request.POST.get("action") == "approve_all":
+                approved = services.cohort_approve(
+                    actor=actor,
+                    cohort=cohort,
+                    reason=request.POST.get("reason", ""),
+                    scope=scope_q(request.user, **selectors.CLAIM_SCOPE),  # type: ignore[arg-type]
+                )
+                messages.success(request, _("%(count)s files approved.") % {"count": len(approved)})
                 return redirect("claims:cohort_detail", code=cohort.code)
             if apply_form.is_bound and apply_form.is_valid():
                 batch = services.cohort_apply(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.claims import services
 from yurd.claims.errors import ClaimError, ClaimPermissionError
-from yurd.claims.models import ClaimEvent, ClaimStatus, Decision, DecisionKind, QcResult
+from yurd.claims.models import Claim, ClaimEvent, ClaimStatus, Decision, DecisionKind, QcResult
 from yurd.claims.tests.conftest import World, actor, advance, make_household, make_person, new_claim
 
 
@@ -36,7 +36,10 @@ def cohort_setup(world: World, assessor: User, reviewer: User, second_reviewer: 
         origin=world.gazetteer.settlement_a1, wave=world.wave, category=world.category("dwelling")
     )
     services.cohort_set_precedent(actor=actor(second_reviewer), cohort=cohort, decision=precedent_claim.decisions.get())
-    return {"cohort": cohort, "files": _cohort_files(world, 12, assessor, reviewer), "precedent": precedent_claim}
+    files = _cohort_files(world, 12, assessor, reviewer)
+    # Four eyes: one reviewer approves the files, another applies the batch.
+    services.cohort_approve(actor=actor(second_reviewer), cohort=cohort)
+    return {"cohort": cohort, "files": files, "precedent": precedent_claim}
 
 
 def test_precedent_is_applied_to_each_file_with_its_own_decision_and_history(
@@ -71,13 +74,13 @@ def test_precedent_is_applied_to_each_file_with_its_own_decision_and_history(
 
 
 def test_files_the_reviewer_assessed_or_that_would_pay_twice_are_skipped(
-    world: World, assessor: User, reviewer: User, cohort_setup: dict
+    world: World, assessor: User, reviewer: User, second_reviewer: User, cohort_setup: dict
 ) -> None:
     own = cohort_setup["files"][0]
     own.assessed_by = reviewer
     own.save(update_fields=["assessed_by"])
     duplicate = new_claim(world, items=[{"reference": "House 12, Lenin street"}])  # the precedent's own house
-    duplicate = advance(duplicate, to="assessed", assessor=assessor, reviewer=reviewer)
+    duplicate = advance(duplicate, to="approved", assessor=assessor, reviewer=second_reviewer)
     batch = services.cohort_apply(
         actor=actor(reviewer),
         cohort=cohort_setup["cohort"],
@@ -87,11 +90,11 @@ def test_files_the_reviewer_assessed_or_that_would_pay_twice_are_skipped(
     )
     skipped = {entry["case_number"]: entry["reason"] for entry in batch.skipped}
     assert "Four eyes" in skipped[own.case_number]
-    assert "only once per heir line" in skipped[duplicate.case_number]
+    assert "only once per original owner" in skipped[duplicate.case_number]
     assert batch.decided_count == 11
     own.refresh_from_db()
     duplicate.refresh_from_db()
-    assert own.status == ClaimStatus.ASSESSED and duplicate.status == ClaimStatus.ASSESSED
+    assert own.status == ClaimStatus.APPROVED and duplicate.status == ClaimStatus.APPROVED
     assert Decision.objects.filter(claim__in=[own, duplicate]).count() == 0
 
 
@@ -146,10 +149,10 @@ def test_batch_needs_a_precedent_and_reasons(world: World, reviewer: User, regis
         )
 
 
-def test_cohort_pages_apply_and_show_the_batch(world: World, second_reviewer: User, cohort_setup: dict) -> None:
+def test_cohort_pages_apply_and_show_the_batch(world: World, reviewer: User, cohort_setup: dict) -> None:
     from yurd.claims.tests.conftest import login
 
-    client = login(Client(), second_reviewer)
+    client = login(Client(), reviewer)
     assert client.get(reverse("claims:cohort_list")).status_code == 200
     url = reverse("claims:cohort_detail", args=[cohort_setup["cohort"].code])
     page = client.get(url).content.decode()
@@ -159,3 +162,64 @@ def test_cohort_pages_apply_and_show_the_batch(world: World, second_reviewer: Us
     )
     assert "12 files decided." in response.content.decode()
     assert "Quality-control sample" in response.content.decode()
+
+
+def test_the_applier_of_a_batch_never_approves_its_files(
+    world: World, assessor: User, reviewer: User, second_reviewer: User
+) -> None:
+    precedent_claim = advance(new_claim(world), to="decided", assessor=assessor, reviewer=second_reviewer)
+    cohort = services.cohort_get_or_create(
+        origin=world.gazetteer.settlement_a1, wave=world.wave, category=world.category("dwelling")
+    )
+    services.cohort_set_precedent(actor=actor(second_reviewer), cohort=cohort, decision=precedent_claim.decisions.get())
+    files = _cohort_files(world, 3, assessor, reviewer)
+    # Assessed but not approved: the applier cannot approve them in passing.
+    batch = services.cohort_apply(
+        actor=actor(reviewer), cohort=cohort, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="Standard"
+    )
+    assert batch.decided_count == 0 and len(batch.skipped) == 3
+    # Approved by the applier: still refused.
+    services.cohort_approve(actor=actor(reviewer), cohort=cohort)
+    batch = services.cohort_apply(
+        actor=actor(reviewer), cohort=cohort, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="Standard"
+    )
+    assert batch.decided_count == 0 and all("Four eyes" in entry["reason"] for entry in batch.skipped)
+    batch = services.cohort_apply(
+        actor=actor(second_reviewer),
+        cohort=cohort,
+        confidence=Decimal("0.95"),
+        margin=Decimal("0.05"),
+        reason="Standard",
+    )
+    assert batch.decided_count == 3
+    for claim in files:
+        claim.refresh_from_db()
+        assert claim.approved_by == reviewer and claim.status == ClaimStatus.DECIDED
+
+
+def test_a_failed_qc_sample_flags_every_file_of_its_batch_for_re_review(
+    world: World, reviewer: User, second_reviewer: User, cohort_setup: dict
+) -> None:
+    batch = services.cohort_apply(
+        actor=actor(reviewer),
+        cohort=cohort_setup["cohort"],
+        confidence=Decimal("0.90"),
+        margin=Decimal("0.20"),
+        reason="Standard",
+        seed=3,
+    )
+    sample = list(batch.sample.values_list("claim_id", flat=True))
+    findings = {
+        claim_id: (claim_id == sample[0], "Area double counted" if claim_id == sample[0] else "") for claim_id in sample
+    }
+    services.qc_record(actor=actor(second_reviewer), batch=batch, findings=findings)
+    flagged = Claim.objects.filter(pk__in=[claim.pk for claim in cohort_setup["files"]]).exclude(review_flag="")
+    assert flagged.count() == 12
+    assert ClaimEvent.objects.filter(action="qc_failed").count() == 12
+    claim = flagged.first()
+    assert claim is not None
+    with pytest.raises(ClaimPermissionError):
+        services.claim_clear_review_flag(actor=actor(reviewer), claim=claim, expected_version=None, reason="Checked")
+    services.claim_clear_review_flag(actor=actor(second_reviewer), claim=claim, expected_version=None, reason="Checked")
+    claim.refresh_from_db()
+    assert claim.review_flag == ""

@@ -101,4 +101,4 @@ def test_claim_page_explains_the_conflict(world: World, assessor: User, reviewer
         {"version": second.version, "reason": "", "outcome": "granted"},
         follow=True,
     )
-    assert "can be compensated only once per heir line" in response.content.decode()
+    assert "can be compensated only once per original owner" in response.content.decode()

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from yurd.accounts.models import User
 from yurd.claims import services
 from yurd.claims.errors import ClaimError
-from yurd.claims.models import ClaimEvent, ClaimStatus, Decision, ImportStatus, ValuationTable
+from yurd.claims.models import Claim, ClaimEvent, ClaimStatus, Decision, ImportStatus, ValuationTable
 from yurd.claims.tests.conftest import TABLE_V2, World, actor, advance, import_table, login, new_claim
 from yurd.claims.valuation import valuation_import_apply, valuation_import_stage
 from yurd.core.actors import Actor
@@ -133,6 +133,12 @@ def test_revaluation_under_a_new_version_is_explicit_and_logged(
         reason="Board resolution 12/2027",
     )
     claim.refresh_from_db()
+    # Any re-valuation returns the claim to assessment, the re-valuer its assessor; the items are current.
+    assert claim.status == ClaimStatus.ASSESSED and claim.assessed_by == administrator
+    assert claim.loss_items.get().amount == Decimal("9918.00")
+    assert claim.compensations.get().amount == Decimal("8874.00")  # still reserved until decided again
+    claim = advance_from_assessed(claim, reviewer)
+    assert claim.compensations.get().amount == Decimal("9918.00")
     second = claim.decisions.get(number=2)
     # 120 × 95 × 0.0002 × 4350 = 9918
     assert (
@@ -186,3 +192,33 @@ def test_revaluation_needs_manage_permission(world: World, assessor: User, revie
         services.claim_revalue(
             actor=Actor(user=reviewer), claim=claim, expected_version=claim.version, table=world.table, reason="x"
         )
+
+
+def advance_from_assessed(claim: Claim, reviewer: User) -> Claim:
+    claim.refresh_from_db()
+    services.claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+    claim.refresh_from_db()
+    services.claim_decide(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+    claim.refresh_from_db()
+    return claim
+
+
+@pytest.mark.parametrize("stage", ["assessed", "approved", "decided"])
+def test_whoever_re_values_a_claim_cannot_approve_or_decide_it(
+    world: World, assessor: User, reviewer: User, administrator: User, stage: str
+) -> None:
+    from yurd.claims.errors import ClaimPermissionError
+
+    claim = advance(new_claim(world), to=stage, assessor=assessor, reviewer=reviewer)
+    new_table = import_table(TABLE_V2, "Raised prices")
+    services.claim_revalue(
+        actor=actor(administrator), claim=claim, expected_version=claim.version, table=new_table, reason="New prices"
+    )
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.ASSESSED and claim.assessed_by == administrator
+    with pytest.raises(ClaimPermissionError, match="Four eyes"):
+        services.claim_approve(actor=actor(administrator), claim=claim, expected_version=claim.version)
+    services.claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+    claim.refresh_from_db()
+    with pytest.raises(ClaimPermissionError, match="Four eyes"):
+        services.claim_decide(actor=actor(administrator), claim=claim, expected_version=claim.version)
