@@ -16,6 +16,9 @@ from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from yurd.linkage.matching.records import NormalisedRecord
 
 MAX_YEAR_GAP = 3
+# Birth years this far apart are two generations (a grandson named after his grandfather, a
+# mother and her daughter), not a misread year: no edge, however strong, joins them.
+GENERATION_GAP = 12
 SOFT_CONFLICT_OVERRIDE = 0.5
 # An edge this strong carries its own evidence (names, date and place agree): soft conflicts with
 # the rest of the cluster no longer stop it. Chains through a namesake run over weak edges (a
@@ -23,25 +26,75 @@ SOFT_CONFLICT_OVERRIDE = 0.5
 STRONG_EDGE = 0.95
 
 
-def _dates_far_apart(first: NormalisedRecord, second: NormalisedRecord) -> bool:
-    if not first.birth.year or not second.birth.year or abs(first.birth.year - second.birth.year) <= MAX_YEAR_GAP:
+def _dates_far_apart(first: NormalisedRecord, second: NormalisedRecord, gap: int = MAX_YEAR_GAP) -> bool:
+    if not first.birth.year or not second.birth.year or abs(first.birth.year - second.birth.year) <= gap:
         return False
     # One mistyped digit (1956 written 1965, 1981 written 1918) is a typo, not another person.
-    return not (first.birth_digits and DamerauLevenshtein.distance(first.birth_digits, second.birth_digits) <= 1)
+    if first.birth_digits and second.birth_digits:
+        return DamerauLevenshtein.distance(first.birth_digits, second.birth_digits) > 1
+    return DamerauLevenshtein.distance(str(first.birth.year), str(second.birth.year)) > 1
 
 
-def cannot_link(first: NormalisedRecord, second: NormalisedRecord) -> str:
+def _full_dates_agree(first: NormalisedRecord, second: NormalisedRecord) -> bool:
+    """Both records carry a day and month, and they agree (exactly, swapped, or one digit off)."""
+    if not first.birth_digits or not second.birth_digits:
+        return False
+    if first.birth.year == second.birth.year and first.birth.month_day_swapped == second.birth.month_day:
+        return True
+    if (
+        first.birth.year
+        and second.birth.year
+        and abs(first.birth.year - second.birth.year) == 1
+        and first.birth.month_day == second.birth.month_day
+    ):
+        return True  # the year off by one, the day and month as written
+    return DamerauLevenshtein.distance(first.birth_digits, second.birth_digits) <= 1
+
+
+def _full_dates_conflict(first: NormalisedRecord, second: NormalisedRecord) -> bool:
+    """Both records carry a full date and the dates are two different days (not a typo or a swap)."""
+    return bool(first.birth_digits and second.birth_digits) and not _full_dates_agree(first, second)
+
+
+def same_household_duplicate(first: NormalisedRecord, second: NormalisedRecord) -> bool:
+    """Two rows of one household in one source are one person listed twice only when more than the
+    names and a year say so: the same given name and the same full birth date, or the same given
+    name, the same father's name and the same birth year."""
+    if not first.given_key or first.given_key != second.given_key or different_fathers(first, second):
+        return False
+    if _full_dates_agree(first, second):
+        return True
+    return bool(
+        first.patronymic_key
+        and first.patronymic_key == second.patronymic_key
+        and first.birth.year
+        and first.birth.year == second.birth.year
+        and not _full_dates_conflict(first, second)
+    )
+
+
+def different_fathers(first: NormalisedRecord, second: NormalisedRecord) -> bool:
+    return bool(
+        first.patronymic_key
+        and second.patronymic_key
+        and len(first.patronymic_key) > 1
+        and len(second.patronymic_key) > 1
+        and JaroWinkler.similarity(first.patronymic_key, second.patronymic_key) < 0.8
+    )
+
+
+def cannot_link(first: NormalisedRecord, second: NormalisedRecord) -> str:  # noqa: PLR0911 - one reason per rule
     """Why these two records cannot be one person, in words; "" when nothing forbids it."""
     if first.sex and second.sex and first.sex != second.sex:
         return "different sex"
-    if first.household and first.household == second.household:
+    if first.household and first.household == second.household and not same_household_duplicate(first, second):
         return "listed as two members of one household"
-    if (
-        first.patronymic_key
-        and second.patronymic_key
-        and JaroWinkler.similarity(first.patronymic_key, second.patronymic_key) < 0.8
-    ):
+    if different_fathers(first, second):
         return "different fathers"
+    if _dates_far_apart(first, second, GENERATION_GAP):
+        return "born a generation apart"
+    if _full_dates_conflict(first, second):
+        return "different full birth dates"
     if first.patronymic_key and first.patronymic_key == second.patronymic_key:
         # Same father and another name, or the same name years apart: brothers and sisters.
         if different_given_names(first, second):
@@ -62,11 +115,18 @@ def soft_conflict(first: NormalisedRecord, second: NormalisedRecord) -> str:
 
 
 def different_given_names(first: NormalisedRecord, second: NormalisedRecord) -> bool:
-    if not first.given_key or not second.given_key or first.given_key == second.given_key:
+    """Two given names that are not one name misspelt: Həsən and Hüseyn (twins), Əli and Vəli.
+    An initial ("С.") agrees with any name of its letter."""
+    one, other = first.given_key, second.given_key
+    if not one or not other or one == other:
         return False
-    if first.given_key == second.surname_key or second.given_key == first.surname_key:
+    if one == second.surname_key or other == first.surname_key:
         return False
-    return JaroWinkler.similarity(first.given_key, second.given_key) < 0.7
+    if len(one) == 1 or len(other) == 1:
+        return one[0] != other[0]
+    if DamerauLevenshtein.distance(one, other) <= 1:
+        return False
+    return JaroWinkler.similarity(one, other) < 0.9
 
 
 def constrained_clusters(

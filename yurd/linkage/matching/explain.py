@@ -13,6 +13,7 @@ _NAME_WORDS = {
     "same family stem": "shares the family stem",
     "very similar": "is very similar",
     "similar": "is similar",
+    "initial agrees": "agrees with an initial",
     "different, both women": "differs (both are women: a surname may change with marriage)",
     "different": "differs",
 }
@@ -60,6 +61,8 @@ def explain_pair(  # noqa: PLR0912 - one sentence per field
         phrases.append(f"patronymic agrees{_strength(factors.get('patronymic'))}")
     elif patronymic == "similar":
         phrases.append("patronymic is similar")
+    elif patronymic == "initial agrees":
+        phrases.append("patronymic agrees with an initial")
     elif patronymic == "different":
         phrases.append(f"patronymic differs{_strength(factors.get('patronymic'))}")
     if levels.get("birth_date") == "one digit mistyped":

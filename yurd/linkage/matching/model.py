@@ -66,6 +66,7 @@ def _name_comparison(column: str, label: str, *, other: str | None) -> dict[str,
         ]
     else:
         levels += [
+            _initial_level(column),
             _level(f"{JW}({column}_l, {column}_r) >= 0.92", "very similar", 0.05, 0.005),
             _level(f"{JW}({column}_l, {column}_r) >= 0.8", "similar", 0.03, 0.03),
         ]
@@ -73,6 +74,16 @@ def _name_comparison(column: str, label: str, *, other: str | None) -> dict[str,
         {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.04, "u_probability": 0.96}
     )
     return {"output_column_name": label, "comparison_levels": levels}
+
+
+def _initial_level(column: str) -> dict[str, Any]:
+    """An initial ("Гасанова С. Т.") agrees with every name of its letter: weak evidence, not a conflict."""
+    return _level(
+        f"(length({column}_l) = 1 OR length({column}_r) = 1) AND substr({column}_l, 1, 1) = substr({column}_r, 1, 1)",
+        "initial agrees",
+        0.03,
+        0.06,
+    )
 
 
 def comparisons() -> list[dict[str, Any]]:
@@ -84,6 +95,7 @@ def comparisons() -> list[dict[str, Any]]:
             "comparison_levels": [
                 _null("patronymic_key"),
                 _level("patronymic_key_l = patronymic_key_r", "same", 0.85, 0.01, tf_column="patronymic_key"),
+                _initial_level("patronymic_key"),
                 _level(f"{JW}(patronymic_key_l, patronymic_key_r) >= 0.88", "similar", 0.1, 0.02),
                 {
                     "sql_condition": "ELSE",

@@ -123,11 +123,31 @@ def parse_name(
             script=script,
             sex_hint=sex_hint,
         )
-    return _parse_full(full_name, script, sex_hint, patronymic)
+    return _parse_full(_armenian_full_name(full_name), script, sex_hint, patronymic)
 
 
 def _parse_patronymic(text: str) -> str:
-    return _first_name_token(_fold_words(text))
+    return _first_name_token(_fold_words(_armenian_nominative(text)))
+
+
+_ARMENIAN_GENITIVE = re.compile(r"(յի|ի)$")
+
+
+def _armenian_nominative(word: str) -> str:
+    """Armenian archives write the father's name in the genitive (Հասանի, Նաբիյի, Ալիի): the name
+    itself is Հասան, Նաբի, Ալի."""
+    if len(word) > 3 and detect_script(word) == Script.ARMENIAN:
+        return _ARMENIAN_GENITIVE.sub("", word.strip())
+    return word
+
+
+def _armenian_full_name(full_name: str) -> str:
+    """The third word of an Armenian-script "Surname Given Father's" is the father's name in the genitive."""
+    words = full_name.split()
+    if len(words) == 3 and detect_script(full_name) == Script.ARMENIAN:
+        words[2] = _armenian_nominative(words[2])
+        return " ".join(words)
+    return full_name
 
 
 def _parse_split(

@@ -146,6 +146,8 @@ _FOLD = str.maketrans(
     }
 )
 _NON_LETTER = re.compile(r"[^a-zəıöüğşçäw ]+")
+# French-style passports write у as "ou" (Iousif, Moussa); Azerbaijani Latin has no "ou".
+_FRENCH_OU = re.compile(r"ou")
 _DOUBLE = re.compile(r"(.)\1+")
 # Russian writes ə after g k l as я and ü after a consonant as ю ("Кямиль", "Гюльнара");
 # dropping the i glide between a consonant and a vowel makes both spellings meet.
@@ -174,16 +176,25 @@ GIVEN_NAME_VARIANTS = {
 }
 
 
+_CYRILLIC_VOWELS = set("аеёәиоөуүыэюяі")
+
+
 def _to_latin(text: str) -> str:
-    lowered = text.lower()
+    lowered = text.lower().replace("@", "ə")  # an ASCII folder's ə
     for digraph, letter in _ARMENIAN_DIGRAPHS:
         lowered = lowered.replace(digraph, letter)
     out = []
+    previous = ""
     for char in lowered:
-        if char in CYRILLIC_TO_LATIN:
+        if char == "е" and previous in _CYRILLIC_VOWELS:
+            # Russian е after a vowel is "ye" (Гулуев = Quluyev), not a vowel that fuses with the one
+            # before it (u + e read as the passport zone's Ü).
+            out.append("ye")
+        elif char in CYRILLIC_TO_LATIN:
             out.append(CYRILLIC_TO_LATIN[char])
         else:
             out.append(ARMENIAN_TO_LATIN.get(char, char))
+        previous = char
     return "".join(out)
 
 
@@ -206,6 +217,7 @@ def fold_token(token: str) -> list[str]:
 # Lists repeat the same few hundred names: caching makes normalising a large file cheap.
 @lru_cache(maxsize=300_000)
 def _fold_token(token: str) -> tuple[str, ...]:
+    token = _FRENCH_OU.sub("u", token)
     for digraph, letter in _DIGRAPHS:
         token = token.replace(digraph, letter)
     folded = _DOUBLE.sub(r"\1", token.translate(_FOLD))

@@ -30,6 +30,7 @@ _NOISE_TOKENS = {
     "sr",
     "ssr",
     "armanii",
+    "armana",  # Armenia, Армения: the country, not a village
     "armansgai",
     "armanistan",
     "d",

@@ -1,0 +1,91 @@
+"""Rules that use the household, the family and the scripts (pure engine, no database)."""
+
+import pytest
+
+from yurd.linkage.matching.clustering import cannot_link, constrained_clusters, different_given_names
+from yurd.linkage.matching.names import parse_name
+from yurd.linkage.matching.normalize import search_key
+from yurd.linkage.matching.places import Gazetteer
+from yurd.linkage.matching.records import normalise_record
+
+
+def _record(record_id: str, **fields: str):
+    return normalise_record({"record_id": record_id, **fields})
+
+
+def test_a_grandson_named_after_his_grandfather_is_never_joined_even_by_a_strong_edge():
+    grandfather = _record("1", full_name="Əliyev Vəli", birth_date="1921", origin_place="Qarabulaq")
+    grandson = _record("2", full_name="ALIEV VALI", birth_date="01.01.1984", origin_place="Qarabulaq")
+    assert cannot_link(grandfather, grandson) == "born a generation apart"
+    records = {"1": grandfather, "2": grandson}
+    assert constrained_clusters(["1", "2"], [("1", "2", 0.99)], records, 0.8)["2"] == "2"
+
+
+def test_a_mistyped_year_digit_is_not_a_generation():
+    one = _record("1", full_name="Əliyev Vəli", birth_date="1951")
+    other = _record("2", full_name="Əliyev Vəli", birth_date="1981")
+    assert cannot_link(one, other) == ""
+
+
+def test_two_different_full_birth_dates_are_two_people_but_a_swap_or_a_year_off_is_not():
+    first = _record("1", full_name="Həsənov Rauf", birth_date="07.03.1960")
+    assert cannot_link(first, _record("2", full_name="Həsənov Rauf", birth_date="21.11.1960"))
+    assert cannot_link(first, _record("3", full_name="Həsənov Rauf", birth_date="03.07.1960")) == ""
+    assert cannot_link(first, _record("4", full_name="Həsənov Rauf", birth_date="07.03.1961")) == ""
+    assert cannot_link(first, _record("5", full_name="Həsənov Rauf", birth_date="1960")) == ""
+
+
+def test_twins_hasan_and_huseyn_are_different_given_names_but_a_typo_is_not():
+    hasan = _record("1", full_name="Həsənov Həsən Qurban oğlu", birth_date="1981-09-21")
+    huseyn = _record("2", full_name="Həsənov Hüseyn Qurban oğlu", birth_date="1981-09-21")
+    assert different_given_names(hasan, huseyn)
+    assert cannot_link(hasan, huseyn).startswith("siblings")
+    assert not different_given_names(
+        _record("3", full_name="Novruz Cabbarlı"), _record("4", full_name="Onvruz Cabbarlı")
+    )
+
+
+def test_an_initial_agrees_with_a_name_of_its_letter():
+    full = _record("1", full_name="Гасанова Сакина Тофиковна", birth_date="16.11.1971")
+    initials = _record("2", full_name="Гасанова С.Т.", birth_date="16.11.1971")
+    assert not different_given_names(full, initials)
+    assert cannot_link(full, initials) == ""
+    assert different_given_names(full, _record("3", full_name="Гасанова Л.Т."))
+
+
+def test_one_person_listed_twice_in_one_household_is_found_with_a_full_date_or_father_and_year():
+    household = {"source": "household_book", "household_id": "12/7"}
+    first = _record("1", full_name="Аллахвердиева Захра Юсиф гызы", birth_date="01.05.1967", **household)
+    swapped = _record("2", full_name="Аллахвердиева Захра Юсиф гызы", birth_date="05.01.1967", **household)
+    assert cannot_link(first, swapped) == ""
+    by_father = _record("3", full_name="Həsənov Hacı Mehdi oğlu", birth_date="1920", **household)
+    again = _record("4", full_name="Həsənov Hacı Mehdi oğlu", birth_date="1920-00-00", **household)
+    assert cannot_link(by_father, again) == ""
+    # Names and a year alone are not enough inside one household.
+    plain = _record("5", full_name="Əliyev Əli", birth_date="1990", **household)
+    assert cannot_link(plain, _record("6", full_name="Əliyev Əli", birth_date="1990", **household))
+
+
+def test_armenian_archives_write_the_father_in_the_genitive():
+    assert parse_name(full_name="Մուսաև Գազանֆար Նաբիյի").patronymic == "nabi"
+    assert parse_name(full_name="Մամեդով Ալի Հասանի").patronymic == "gasan"
+    assert parse_name(full_name="Մամեդով Ալի Ալիի").patronymic == "ali"
+    assert parse_name(surname="Շիրինլի", given_name="Պերի", patronymic="Կասումի").patronymic == "gasim"
+
+
+@pytest.mark.parametrize(
+    ("spellings", "key"),
+    [
+        (["Quluyev", "Гулуев", "Гулујев"], "guluav"),
+        (["Yusif", "Iousif", "Йусиф", "Јусиф"], "usif"),
+        (["Məmmədov", "M@mm@dov", "Мамедов"], "mamadov"),
+    ],
+)
+def test_soviet_cyrillic_french_passports_and_ascii_folders_meet(spellings, key):
+    assert {search_key(spelling) for spelling in spellings} == {key}
+
+
+def test_the_country_is_not_a_village():
+    gazetteer = Gazetteer({"V1": ["Göyoba", "Гёйоба"]})
+    assert gazetteer.place_key("ARMENIA") == ""
+    assert gazetteer.place_key("Gyoyoba village, Armenia") == "#V1"
