@@ -1,8 +1,13 @@
 """Record linkage benchmark: Yurd's engine against plain Splink and recordlinkage's ECM.
 
-    python -m bench.linkage                      # FEBRL 1-4 and multi-script at 2,000 and 10,000 households
+    python -m bench.linkage                      # FEBRL 1-4, both generators at 2,000 and 10,000 households
     python -m bench.linkage --households 50000   # the large run (takes minutes; run on a quiet machine)
     python -m bench.linkage --only febrl
+    python -m bench.linkage --only independent --methods yurd   # bench/independent's data (seed 17)
+
+Two generators of multi-script registries: `bench/population.py` (Yurd's own) and
+`bench/independent` (written without reading the engine; see its README). Both are reported side
+by side, each with the same pairwise and B-cubed measures.
 
 Each method runs in its own subprocess so that time and peak memory (ru_maxrss) are its own.
 FEBRL's columns are mapped onto Yurd's (given name, surname, date of birth, suburb as place) and
@@ -68,6 +73,20 @@ def population_file(households: int) -> tuple[Path, Path]:
     if not path.exists() or not places.exists():
         write_population(households, path, places)
     return path, places
+
+
+INDEPENDENT_SEED = 17
+
+
+def independent_files(households: int) -> Path:
+    """bench/independent's INPUT.csv, PLACES.csv and TRUTH.csv for this size (seed 17), written once."""
+    from bench.independent.generate import generate
+
+    folder = WORK / f"independent-{households}"
+    if not (folder / "TRUTH.csv").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        generate(households, INDEPENDENT_SEED, folder)
+    return folder
 
 
 # ---------------------------------------------------------------- metrics
@@ -220,6 +239,14 @@ def measure(method: str, dataset: str) -> dict[str, Any]:
     places: Path | None = None
     if dataset.startswith("febrl"):
         tables, truth = febrl(int(dataset[-1]))
+    elif dataset.startswith("independent"):
+        folder = independent_files(int(dataset.split("-")[1]))
+        places = folder / "PLACES.csv"
+        with (folder / "INPUT.csv").open(encoding="utf-8") as handle:
+            tables = [list(csv.DictReader(handle))]
+        with (folder / "TRUTH.csv").open(encoding="utf-8") as handle:
+            truth_by_record = {row["record_id"]: row["person_id"] for row in csv.DictReader(handle)}
+        truth = pairs_from_clusters(truth_by_record)
     else:
         households = int(dataset.split("-")[1])
         path, places = population_file(households)
@@ -279,7 +306,7 @@ def _format(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Record linkage benchmark.")
-    parser.add_argument("--only", choices=["febrl", "population"])
+    parser.add_argument("--only", choices=["febrl", "population", "independent"])
     parser.add_argument("--households", type=int, nargs="*", default=[2000, 10000])
     parser.add_argument("--methods", nargs="*", default=None)
     parser.add_argument("--measure", nargs=2, metavar=("METHOD", "DATASET"), help=argparse.SUPPRESS)
@@ -291,10 +318,13 @@ def main(argv: list[str] | None = None) -> None:
     if arguments.only in (None, "febrl"):
         for number in (1, 2, 3, 4):
             runs += [(method, f"febrl{number}") for method in (arguments.methods or ["yurd", "splink", "ecm"])]
-    if arguments.only in (None, "population"):
-        for households in arguments.households:
+    for households in arguments.households:
+        if arguments.only in (None, "population"):
             population_file(households)
             runs += [(method, f"population-{households}") for method in (arguments.methods or ["yurd", "splink"])]
+        if arguments.only in (None, "independent"):
+            independent_files(households)
+            runs += [(method, f"independent-{households}") for method in (arguments.methods or ["yurd"])]
     print("| data set | method | records | precision | recall | F1 | B-cubed P / R / F1 | seconds | peak MB |")
     print("|---|---|---|---|---|---|---|---|---|")
     for method, dataset in runs:

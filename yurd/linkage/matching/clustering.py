@@ -19,6 +19,8 @@ MAX_YEAR_GAP = 3
 # Birth years this far apart are two generations (a grandson named after his grandfather, a
 # mother and her daughter), not a misread year: no edge, however strong, joins them.
 GENERATION_GAP = 12
+# Jaro-Winkler below this between two folded given names: not one name in two spellings.
+UNRELATED_NAMES = 0.7
 SOFT_CONFLICT_OVERRIDE = 0.5
 # An edge this strong carries its own evidence (names, date and place agree): soft conflicts with
 # the rest of the cluster no longer stop it. Chains through a namesake run over weak edges (a
@@ -35,7 +37,7 @@ def _dates_far_apart(first: NormalisedRecord, second: NormalisedRecord, gap: int
     return DamerauLevenshtein.distance(str(first.birth.year), str(second.birth.year)) > 1
 
 
-def _full_dates_agree(first: NormalisedRecord, second: NormalisedRecord) -> bool:
+def full_dates_agree(first: NormalisedRecord, second: NormalisedRecord) -> bool:
     """Both records carry a day and month, and they agree (exactly, swapped, or one digit off)."""
     if not first.birth_digits or not second.birth_digits:
         return False
@@ -53,7 +55,7 @@ def _full_dates_agree(first: NormalisedRecord, second: NormalisedRecord) -> bool
 
 def _full_dates_conflict(first: NormalisedRecord, second: NormalisedRecord) -> bool:
     """Both records carry a full date and the dates are two different days (not a typo or a swap)."""
-    return bool(first.birth_digits and second.birth_digits) and not _full_dates_agree(first, second)
+    return bool(first.birth_digits and second.birth_digits) and not full_dates_agree(first, second)
 
 
 def same_household_duplicate(first: NormalisedRecord, second: NormalisedRecord) -> bool:
@@ -62,7 +64,7 @@ def same_household_duplicate(first: NormalisedRecord, second: NormalisedRecord) 
     name, the same father's name and the same birth year."""
     if not first.given_key or first.given_key != second.given_key or different_fathers(first, second):
         return False
-    if _full_dates_agree(first, second):
+    if full_dates_agree(first, second):
         return True
     return bool(
         first.patronymic_key
@@ -95,6 +97,8 @@ def cannot_link(first: NormalisedRecord, second: NormalisedRecord) -> str:  # no
         return "born a generation apart"
     if _full_dates_conflict(first, second):
         return "different full birth dates"
+    if unrelated_given_names(first, second):
+        return "different given names"
     if first.patronymic_key and first.patronymic_key == second.patronymic_key:
         # Same father and another name, or the same name years apart: brothers and sisters.
         if different_given_names(first, second):
@@ -127,6 +131,17 @@ def different_given_names(first: NormalisedRecord, second: NormalisedRecord) -> 
     if DamerauLevenshtein.distance(one, other) <= 1:
         return False
     return JaroWinkler.similarity(one, other) < 0.9
+
+
+def unrelated_given_names(first: NormalisedRecord, second: NormalisedRecord) -> bool:
+    """Given names that share too little to be one name misread (Firuzə and Bənövşə): two people,
+    whatever else agrees. Initials and names swapped into the surname column are not judged."""
+    one, other = first.given_key, second.given_key
+    if len(one) < 2 or len(other) < 2 or one == other:  # an initial
+        return False
+    if one in (second.surname_key, second.patronymic_key) or other in (first.surname_key, first.patronymic_key):
+        return False
+    return JaroWinkler.similarity(one, other) < UNRELATED_NAMES
 
 
 def constrained_clusters(

@@ -76,6 +76,8 @@ def explain_pair(  # noqa: PLR0912 - one sentence per field
     place = levels.get("place", "unknown")
     if place == "same":
         phrases.append("same village")
+    elif place == "same birth place":
+        phrases.append("same birth place")
     elif place == "may be the same":
         phrases.append("village name shared by several villages, one of them the same")
     elif place == "similar":

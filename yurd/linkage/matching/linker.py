@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from yurd.linkage.matching import model
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters
 from yurd.linkage.matching.explain import explain_pair
+from yurd.linkage.matching.namesakes import cap_by_namesakes
 from yurd.linkage.matching.places import Gazetteer
 from yurd.linkage.matching.records import NormalisedRecord, normalise_record
 
@@ -20,6 +21,9 @@ DEFAULT_THRESHOLD = 0.8
 # An estimated prior above this (one pair in ten a match) says the estimate failed, not the data.
 MAX_PRIOR = 0.1
 REVIEW_THRESHOLD = 0.5
+# Other records of the same person per record, at most, on average (a registry lists a person a
+# few times across its sources): the prior match probability is at most this over the record count.
+MATCHES_PER_RECORD = 2.0
 # Pairs are scored down to this probability so that household context can still lift them.
 SCORING_FLOOR = 0.02
 DUCKDB_MEMORY_LIMIT = "1500MB"
@@ -72,6 +76,12 @@ def _fill(tables: list[list[NormalisedRecord]]) -> dict[str, float]:
     }
 
 
+def prior_ceiling(record_count: int) -> float:
+    """The highest credible prior match probability for a list of this many records: a record has
+    at most MATCHES_PER_RECORD other records of its person on average, out of N - 1 others."""
+    return min(MAX_PRIOR, MATCHES_PER_RECORD / max(record_count - 1, 1))
+
+
 def _train(linker: object, record_count: int, *, link: bool, fill: dict[str, float] | None = None) -> bool:
     training = linker.training  # type: ignore[attr-defined]
     settings_object = linker._settings_obj  # type: ignore[attr-defined]
@@ -86,6 +96,19 @@ def _train(linker: object, record_count: int, *, link: bool, fill: dict[str, flo
         # match weight at all): keep the starting value.
         logging.getLogger(__name__).info("prior match probability %s not credible, kept at %s", estimated, before)
         settings_object._probability_two_random_records_match = before
+    # Calibrated to the registry's size: a record has at most a few other records of the same person,
+    # so the share of pairs that match falls as 1/N. The estimate from deterministic rules does not
+    # fall so fast (those rules also catch more namesakes as the registry grows), which let precision
+    # sink with size; it is capped here.
+    size_prior = prior_ceiling(record_count)
+    if settings_object._probability_two_random_records_match > size_prior:
+        logging.getLogger(__name__).info(
+            "prior match probability %s capped at %s for %s records",
+            settings_object._probability_two_random_records_match,
+            size_prior,
+            record_count,
+        )
+        settings_object._probability_two_random_records_match = size_prior
     training.estimate_u_using_random_sampling(max_pairs=min(5e6, max(1e5, record_count * 20.0)), seed=7)
     rules = model.training_rules(fill) if fill is not None else model.TRAINING_RULES
     for rule in rules:
@@ -211,6 +234,7 @@ def _finish(
             odds = probability / max(1e-12, 1 - probability) * 10 ** min(members, 2)
             probability = odds / (1 + odds)
         edges.append((left, right, probability))
+    edges, namesakes = cap_by_namesakes(edges, records, floor=min(review_threshold, threshold), supported=set(support))
     clusters = constrained_clusters(list(records), edges, records, threshold)
     floor = min(review_threshold, threshold)
     pairs = []
@@ -226,6 +250,8 @@ def _finish(
         members = support.get((left, right), 0)
         if members:
             explanation += f"; {members} other member(s) of their households also match"
+        if (left, right) in namesakes:
+            explanation += f"; {namesakes[(left, right)]} namesakes share this evidence (no father's name or full date)"
         conflict = cannot_link(records[left], records[right])
         if conflict:
             explanation += f"; kept apart: {conflict}"

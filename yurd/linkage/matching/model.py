@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 JW = "jaro_winkler_similarity"
+_SAME_INITIAL = "substr({c}_l, 1, 1) = substr({c}_r, 1, 1)"
 
 
 def _null(column: str) -> dict[str, Any]:
@@ -57,18 +58,35 @@ def _name_comparison(column: str, label: str, *, other: str | None) -> dict[str,
     if column == "surname_key":
         # Surnames share their endings (-ov, -yev): similarity is measured on the family stems, or
         # Kərimov and Qasımov would look alike.
+        # A misspelling keeps the first letter (typists slip inside a word); a different first letter
+        # is another name (Əliyev / Vəliyev, Tamilla / Nailə), however alike the rest.
         levels += [
             _level("surname_stem_l = surname_stem_r", "same family stem", 0.03, 0.003),
-            _level("damerau_levenshtein(surname_key_l, surname_key_r) <= 1", "very similar", 0.05, 0.005),
-            _level(f"{JW}(surname_stem_l, surname_stem_r) >= 0.88", "similar", 0.03, 0.03),
+            _level(
+                f"damerau_levenshtein(surname_key_l, surname_key_r) <= 1 AND {_SAME_INITIAL.format(c='surname_key')}",
+                "very similar",
+                0.05,
+                0.005,
+            ),
+            _level(
+                f"{JW}(surname_stem_l, surname_stem_r) >= 0.88 AND {_SAME_INITIAL.format(c='surname_key')}",
+                "similar",
+                0.03,
+                0.03,
+            ),
             # A woman's surname changes with marriage: a different surname says less about women.
             _level("sex_l = 'f' AND sex_r = 'f'", "different, both women", 0.1, 0.45),
         ]
     else:
         levels += [
             _initial_level(column),
-            _level(f"{JW}({column}_l, {column}_r) >= 0.92", "very similar", 0.05, 0.005),
-            _level(f"{JW}({column}_l, {column}_r) >= 0.8", "similar", 0.03, 0.03),
+            _level(
+                f"{JW}({column}_l, {column}_r) >= 0.92 AND {_SAME_INITIAL.format(c=column)}",
+                "very similar",
+                0.05,
+                0.005,
+            ),
+            _level(f"{JW}({column}_l, {column}_r) >= 0.8 AND {_SAME_INITIAL.format(c=column)}", "similar", 0.03, 0.03),
         ]
     levels.append(
         {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.04, "u_probability": 0.96}
@@ -143,6 +161,14 @@ def comparisons() -> list[dict[str, Any]]:
             "comparison_levels": [
                 _null("place_key"),
                 _level("place_key_l = place_key_r", "same", 0.85, 0.05, tf_column="place_key"),
+                # One record's birth place is the other's village of origin or birth place (an heir born
+                # in a town: the registry names the village of origin, the passport the town).
+                _level(
+                    "place_alt_l = place_key_r OR place_key_l = place_alt_r OR place_alt_l = place_alt_r",
+                    "same birth place",
+                    0.05,
+                    0.01,
+                ),
                 # A name several villages share: the other record's village is one of them.
                 _level(
                     "(contains(place_key_l, '|') OR contains(place_key_r, '|')) AND "

@@ -39,6 +39,8 @@ _NOISE_TOKENS = {
     "gisl",
     "vilaiat",
 }
+# Shorter skeletons (Zod -> "zd") are too many villages' names to look up by their consonants.
+MIN_SKELETON = 4
 _PLACE_REFERENCE = re.compile(r"#\w+")
 _SPLIT = re.compile(r"[()\[\]/;]|\bили\b|\bor\b|\bvə ya\b")
 
@@ -54,16 +56,28 @@ def place_candidates(text: str) -> list[str]:
     return candidates
 
 
+_VOWELS = re.compile(r"[aoui]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def consonant_skeleton(key: str) -> str:
+    """A folded name without its vowels: passports write ö as "e", "yo" or "o" and ə as "a", "e" or
+    "ya" (Təzəsöyüdlü, TEZESEYYUDLYU), but keep the consonants."""
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", key))
+
+
 class Gazetteer:
     """Place names (any script, any period) to place ids."""
 
     def __init__(self, names: Mapping[str, Iterable[str]] | None = None) -> None:
         self._by_key: dict[str, set[str]] = {}
+        self._by_skeleton: dict[str, set[str]] = {}
         self._place_keys: dict[str, str] = {}
         for place_id, place_names in (names or {}).items():
             for name in place_names:
                 for key in place_candidates(name):
                     self._by_key.setdefault(key, set()).add(str(place_id))
+                    self._by_skeleton.setdefault(consonant_skeleton(key), set()).add(str(place_id))
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -83,6 +97,10 @@ class Gazetteer:
         found: set[str] | None = None
         for key in place_candidates(text):
             ids = self._by_key.get(key, set())
+            skeleton = consonant_skeleton(key)
+            if not ids and len(skeleton) >= MIN_SKELETON:
+                # No name spelt so: a village whose consonants are these (every such village).
+                ids = self._by_skeleton.get(skeleton, set())
             if not ids and " " in key:
                 # "Qarabulaq Laçın" (village then district): try each word on its own.
                 ids = next(

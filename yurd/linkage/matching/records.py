@@ -45,6 +45,9 @@ class NormalisedRecord:
     household: str
     birth_digits: str
     display_name: str
+    # The birth place when `place_key` is the village of origin and the two differ (an heir born
+    # in a town, whose passport names only the town).
+    birth_place_key: str = ""
 
     def as_row(self) -> dict[str, object]:
         """The row the Splink model reads; empty values become NULL."""
@@ -64,6 +67,7 @@ class NormalisedRecord:
             "birth_date_key": self.birth.display() if self.birth.month_day else None,
             "birth_digits": self.birth_digits or None,
             "place_key": self.place_key or None,
+            "place_alt": self.birth_place_key or None,
             "household": self.household or None,
         }
 
@@ -100,6 +104,10 @@ def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = No
     sex = parse_sex(record.get("sex")) or name.sex_hint
     place_text = record.get("origin_place") or record.get("birth_place") or ""
     place_key = (gazetteer or _NO_GAZETTEER).place_key(place_text)
+    birth_place_key = ""
+    if record.get("origin_place") and record.get("birth_place"):
+        birth_place_key = (gazetteer or _NO_GAZETTEER).place_key(record.get("birth_place") or "")
+        birth_place_key = "" if birth_place_key == place_key else birth_place_key
     source = (record.get("source") or "").strip()
     household = (record.get("household_id") or "").strip()
     birth = parse_birth_date(record.get("birth_date"))
@@ -118,4 +126,5 @@ def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = No
         place_key=place_key,
         household=f"{source}/{household}" if household else "",
         display_name=_display(record),
+        birth_place_key=birth_place_key,
     )

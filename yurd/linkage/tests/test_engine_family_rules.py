@@ -3,6 +3,7 @@
 import pytest
 
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters, different_given_names
+from yurd.linkage.matching.linker import dedupe
 from yurd.linkage.matching.names import parse_name
 from yurd.linkage.matching.normalize import search_key
 from yurd.linkage.matching.places import Gazetteer
@@ -89,3 +90,81 @@ def test_the_country_is_not_a_village():
     gazetteer = Gazetteer({"V1": ["Göyoba", "Гёйоба"]})
     assert gazetteer.place_key("ARMENIA") == ""
     assert gazetteer.place_key("Gyoyoba village, Armenia") == "#V1"
+
+
+def test_unrelated_given_names_are_two_people_even_when_surname_year_and_village_agree():
+    first = _record("1", full_name="Səfərova Bənövşə Qurban qızı", birth_date="1931", origin_place="Köhnəkənd")
+    second = _record("2", full_name="Firuze Seferova", birth_date="1931", origin_place="Köhnəkənd")
+    assert cannot_link(first, second) == "different given names"
+    # A name written into the surname column is not a second given name.
+    swapped = _record("3", given_name="Səfərova", surname="Bənövşə", birth_date="1931")
+    assert cannot_link(first, swapped) == ""
+
+
+def test_a_different_first_letter_is_another_name_not_a_misspelling():
+    rows = [
+        {"record_id": "1", "full_name": "ALIEVA NIGAR", "sex": "f", "birth_date": "27.09.1958"},
+        {"record_id": "2", "full_name": "VELIEVA NIGAR", "sex": "f", "birth_date": "27.09.1958"},
+        {"record_id": "3", "full_name": "AKPERLI TAMILLA", "sex": "f", "birth_date": "08.09.1950"},
+        {"record_id": "4", "full_name": "AKPERLI NAILYA", "sex": "f", "birth_date": "08.09.1950"},
+    ]
+    result = dedupe(rows)
+    levels = {(pair.left, pair.right): pair.explanation for pair in result.pairs}
+    assert "surname differs" in levels[("1", "2")]
+    assert "given name differs" in levels[("3", "4")]
+
+
+def test_a_passport_spelling_of_a_village_resolves_by_its_consonants():
+    gazetteer = Gazetteer({"V1": ["Təzəsöyüdlü", "Тезесёйюдлю"], "V2": ["Kiçikoba"], "V3": ["Zod"]})
+    assert gazetteer.place_key("S. TEZESEYYUDLYU") == "#V1"
+    assert gazetteer.place_key("S. KICHIKEBA") == "#V2"
+    assert gazetteer.place_key("Zad") == "zad"  # too short to look up by consonants
+
+
+def test_a_birth_town_on_a_passport_agrees_with_the_registrys_birth_place():
+    gazetteer = Gazetteer({"V1": ["Qarabulaq"], "T1": ["Bakı", "Baku"]})
+    registry = normalise_record(
+        {"record_id": "1", "full_name": "Həsənov Zaur", "birth_place": "Bakı", "origin_place": "Qarabulaq"}, gazetteer
+    )
+    passport = normalise_record({"record_id": "2", "full_name": "HASANOV ZAUR", "birth_place": "BAKU"}, gazetteer)
+    assert (registry.place_key, registry.birth_place_key, passport.place_key) == ("#V1", "#T1", "#T1")
+    rows = [
+        {"record_id": "1", "full_name": "Həsənov Zaur Novruz oğlu", "birth_date": "12.07.1957", "birth_place": "Bakı",
+         "origin_place": "Qarabulaq"},
+        {"record_id": "2", "full_name": "HASANOV ZAUR", "birth_place": "BAKU", "birth_date": "12.07.1957"},
+    ]  # fmt: skip
+    explanation = dedupe(rows, gazetteer=gazetteer).pairs[0].explanation
+    assert "same birth place" in explanation
+
+
+def test_namesakes_of_one_village_cap_a_pair_that_only_names_and_year_join():
+    from yurd.linkage.matching.namesakes import cap_by_namesakes
+
+    village = {"origin_place": "Qarabulaq", "birth_date": "1950"}
+    rows = {
+        # Two Məmməd Məmmədovs born in 1950 in one village, told apart in the registry by their fathers.
+        "r1": {"source": "registry", "household_id": "1", "full_name": "Məmmədov Məmməd Əli oğlu", **village},
+        "r2": {"source": "registry", "household_id": "2", "full_name": "Məmmədov Məmməd Həsən oğlu", **village},
+        # A list that names neither father: it can be either of them.
+        "l1": {"source": "list", "full_name": "MAMEDOV MAMED", **village},
+        # Listed twice in one source: one person, not two namesakes.
+        "p1": {"source": "passport", "full_name": "Həsənov Rauf", "origin_place": "Qarabulaq"},
+        "p2": {"source": "passport", "full_name": "HASANOV RAUF", "origin_place": "Qarabulaq"},
+        "q1": {"source": "list", "full_name": "Həsənov Rauf", "origin_place": "Qarabulaq"},
+    }
+    records = {record_id: _record(record_id, **row) for record_id, row in rows.items()}
+    edges = [("l1", "r1", 0.99), ("r1", "r2", 0.9), ("q1", "p1", 0.97)]
+    capped, namesakes = cap_by_namesakes(edges, records, floor=0.5, supported=set())
+    assert capped[0] == ("l1", "r1", 0.5)
+    assert namesakes[("l1", "r1")] == 2
+    assert capped[2] == ("q1", "p1", 0.97)
+    # Other members of the two households matching each other separate namesakes.
+    assert cap_by_namesakes(edges, records, floor=0.5, supported={("l1", "r1")})[0][0] == ("l1", "r1", 0.99)
+
+
+def test_the_prior_match_probability_falls_with_the_size_of_the_registry():
+    from yurd.linkage.matching.linker import MAX_PRIOR, prior_ceiling
+
+    assert prior_ceiling(10) == MAX_PRIOR
+    assert prior_ceiling(20_001) == 2 / 20_000
+    assert prior_ceiling(400_001) == prior_ceiling(20_001) / 20
