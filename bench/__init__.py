@@ -8,11 +8,17 @@ generator such as `population`) sets `BENCHMARK = False` or is listed in
 `bench.__main__.NOT_BENCHMARKS`, and is run directly: `python -m bench.population …`.
 
 Record results, with the exact command that produced them, in docs/benchmarks.md.
+
+Every benchmark checks its own setup with `require_setup` before it measures: a setup that
+staged or loaded nothing (a data file the gazetteer rejects, an empty generator) stops the
+benchmark at once with a message, instead of timing nothing or waiting for work that never
+starts.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 
 def django_setup(settings_module: str = "config.settings.base") -> None:
@@ -21,6 +27,40 @@ def django_setup(settings_module: str = "config.settings.base") -> None:
     import django
 
     django.setup()
+
+
+class SetupError(RuntimeError):
+    """A benchmark's setup staged or loaded nothing (or less than it must): nothing to measure."""
+
+
+def require_setup(count: int, what: str, *, expected: int | None = None, detail: str = "") -> int:
+    """Stop the benchmark unless its setup produced `count` > 0 `what` (and, when given, all
+    `expected` of them); `detail` says why, e.g. the first rejected row. Returns `count`."""
+    if count > 0 and (expected is None or count >= expected):
+        return count
+    wanted = f" of {expected:,} expected" if expected is not None else ""
+    reason = f": {detail}" if detail else ""
+    raise SetupError(f"set-up produced {count:,} {what}{wanted}{reason}; there is nothing to measure")
+
+
+def staged_problem(batch: Any) -> str:
+    """Why a staged registry import has invalid rows, in words: its error or its first bad row."""
+    from yurd.registry.imports.services import staged_errors
+
+    if batch.error:
+        return str(batch.error)
+    first = staged_errors(batch, limit=1)
+    if not first:
+        return ""
+    number, column, message = first[0]
+    return f"row {number}, {column}: {message}"
+
+
+def require_staged(batch: Any, *, expected: int | None = None) -> int:
+    """`require_setup` for a staged registry import: every row valid (or `expected` of them)."""
+    wanted = batch.total_rows if expected is None else expected
+    detail = staged_problem(batch) if batch.valid_rows < wanted or not batch.valid_rows else ""
+    return require_setup(batch.valid_rows, "valid rows staged", expected=wanted, detail=detail)
 
 
 def run_bounded(command: list[str], *, timeout: float, label: str, env: dict[str, str] | None = None) -> int:

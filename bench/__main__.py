@@ -15,7 +15,11 @@ import time
 from pathlib import Path
 from types import ModuleType
 
+from bench import SetupError
+
 BENCH_DIR = Path(__file__).resolve().parent
+# Exit status of a benchmark whose setup staged or loaded nothing (bench.require_setup).
+SETUP_FAILED = 4
 # Modules with a main() that generate data rather than measure; run them directly.
 NOT_BENCHMARKS = {"population"}
 
@@ -52,7 +56,11 @@ def run_one(name: str, args: list[str]) -> int:
         sys.stderr.write(f"bench: bench/{name}.py has no main()\n")
         return 2
     sys.argv = [f"bench/{name}.py", *args]
-    outcome = main()
+    try:
+        outcome = main()
+    except SetupError as error:
+        sys.stderr.write(f"bench {name}: {error}\n")
+        return SETUP_FAILED
     return outcome if isinstance(outcome, int) else 0
 
 
@@ -70,7 +78,7 @@ def run_all() -> int:
     print("\n== Summary")
     width = max(len(name) for name in names)
     for name, code, seconds in results:
-        status = "ok" if code == 0 else f"FAILED (exit {code})"
+        status = "ok" if code == 0 else "SET-UP FAILED" if code == SETUP_FAILED else f"FAILED (exit {code})"
         print(f"  {name:<{width}}  {seconds:8.1f} s  {status}")
     return 0 if all(code == 0 for _name, code, _seconds in results) else 1
 

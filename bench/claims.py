@@ -26,6 +26,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench import require_setup
+
 SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-claims.sqlite3"
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_claims")
 
@@ -163,6 +165,9 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
             )
         LossItem.objects.bulk_create(items, batch_size=5000)
     generated = time.perf_counter() - started
+    require_setup(len(household_ids), "households", expected=households)
+    require_setup(len(claim_ids), "claims")
+    require_setup(len(items), "loss items")
     print(
         f"\n## {database}: {households:,} households, {Claim.objects.count():,} claims ({decided:,} decided), "
         f"{len(items):,} loss items (set-up {generated:.0f} s)\n"
@@ -283,6 +288,7 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
             cohort_items.append(item)
         LossItem.objects.bulk_create(cohort_items)
         Claim.objects.bulk_update(files, ["total_value"])
+    require_setup(len(files), "assessed claims in the cohort", expected=cohort)
     events_before = ClaimEvent.objects.count()
     profiler = None
     if os.environ.get("BENCH_PROFILE"):

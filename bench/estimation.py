@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench import require_setup
 from yurd.estimation import CaptureTable, NoEstimateError, estimate, read_counts
 
 DATA = Path(__file__).resolve().parents[1] / "yurd" / "estimation" / "tests" / "data"
@@ -47,7 +48,9 @@ PUBLISHED_BCA = {"NewOrl": (717, 1657), "NewOrl_5": (589, 1703), "Western": (129
 
 def table(name: str) -> CaptureTable:
     with (DATA / f"{name}.csv").open(encoding="utf-8") as handle:
-        return read_counts(handle)
+        counts = read_counts(handle)
+    require_setup(counts.observed, f"people observed in {name}.csv")
+    return counts
 
 
 def reference(bootstrap: int, seed: int) -> bool:

@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import require_setup
+
 WORK = Path("/tmp/yurd-bench-evidence")  # noqa: S108 - a scratch directory, deleted at the end
 
 
@@ -80,11 +82,15 @@ def run(files: int, size_mb: float, entries: int) -> dict[str, float]:
 
     actor = system_actor()
     paths = sorted(source.rglob("*.bin"))
+    require_setup(len(paths), "files written", expected=files)
     started = time.perf_counter()
     for path in paths:
         with path.open("rb") as handle:
             evidence_ingest(actor=actor, stream=handle, original_name=path.name, source="benchmark")
     ingest = time.perf_counter() - started
+    from yurd.evidence.models import EvidenceItem
+
+    require_setup(EvidenceItem.objects.count(), "evidence items ingested", expected=files)
     print(f"ingest: {ingest:.1f} s", flush=True)
     shutil.rmtree(source)  # free the disk before the next step
 

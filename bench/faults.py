@@ -41,6 +41,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from bench import require_setup
+
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_faults")
 HOST = "yurd.example.org"
 SECRET = "bench-faults-" + "S3cr3t-k3y-" * 6
@@ -132,12 +134,18 @@ class Installation:
         with _admin() as conn:
             conn.execute(f'CREATE DATABASE "{POSTGRES_URL.rsplit("/", 1)[1]}"')
         self.yurd("migrate", "--noinput")
-        self.python(
+        loaded = self.python(
             "import os\nfrom yurd.places import demo as p\nfrom yurd.registry import demo as r\n"
             "from yurd.accounts.roles import sync_role_groups\nsync_role_groups()\n"
             "out = open(os.devnull, 'w')\n"
             f"p.load(households=0, stdout=out)\nr.load(households={households}, stdout=out)\n"
+            "from yurd.places.models import Place\nfrom yurd.registry.models import Household\n"
+            "print(Place.objects.count(), Household.objects.count())\n"
         )
+        places, loaded_households = (int(number) for number in loaded.split()[-2:])
+        require_setup(places, "places in the demo gazetteer")
+        if households:
+            require_setup(loaded_households, "households", expected=households)
 
     def start(self, *command: str) -> subprocess.Popen[bytes]:
         log_file = (self.workdir / f"process-{len(self.processes)}.log").open("wb")
@@ -221,6 +229,7 @@ def fault_postgres(installation: Installation) -> None:
             "print(json.dumps(list(Place.objects.filter(kind='settlement').values_list('code', flat=True)[:20])))"
         )
     )
+    require_setup(len(origins), "settlements to register households in")
 
     def register(ref: str, members: int) -> int:
         body = {
@@ -325,8 +334,10 @@ def fault_worker(installation: Installation) -> None:
     log("## Worker killed at random moments of a 10,000-household import commit")
     installation.setup(households=0)
     rows = 10_000
+    # The demo gazetteer has two villages called Qarabulaq: the district in parentheses picks one.
     code = f"""
-import csv, io
+import csv, io, json
+from bench import staged_problem
 from yurd.core.actors import system_actor
 from yurd.registry.imports import import_create, import_validate
 from yurd.registry.tasks import import_commit_start
@@ -335,15 +346,20 @@ writer = csv.writer(buffer)
 writer.writerow(["household_ref", "person_ref", "surname", "given_name", "sex", "birth_date", "role", "origin_place"])
 for number in range({rows}):
     household, year = f"F{{number}}", 1930 + number % 60
-    writer.writerow([household, household + "-1", "Quliyev", "Əli", "m", year, "head", "Qarabulaq"])
-    writer.writerow([household, household + "-2", "Quliyeva", "Leyla", "f", year + 2, "spouse", "Qarabulaq"])
+    writer.writerow([household, household + "-1", "Quliyev", "Əli", "m", year, "head", "Qarabulaq (Vedi)"])
+    writer.writerow([household, household + "-2", "Quliyeva", "Leyla", "f", year + 2, "spouse", "Qarabulaq (Vedi)"])
 data = buffer.getvalue().encode()
 batch = import_validate(batch=import_create(actor=system_actor(), data=data, file_name="big.csv", source="faults"))
-print(batch.pk, batch.valid_rows, batch.error)
-import_commit_start(batch=batch)
+problem = staged_problem(batch) if batch.valid_rows < batch.total_rows else ""
+if batch.valid_rows == batch.total_rows:
+    import_commit_start(batch=batch)
+print(json.dumps({{"batch": batch.pk, "valid": batch.valid_rows, "problem": problem}}))
 """
-    batch, valid, *_rest = installation.python(code, timeout=1800).split()
-    log(f"  batch {batch}: {valid} valid rows staged")
+    staged = json.loads(installation.python(code, timeout=1800).strip().splitlines()[-1])
+    batch = staged["batch"]
+    # Nothing to kill the worker during if nothing was staged: say so now, not after a timeout.
+    require_setup(staged["valid"], "valid rows staged", expected=2 * rows, detail=staged["problem"])
+    log(f"  batch {batch}: {staged['valid']} valid rows staged")
     rng = random.Random(9)
     for attempt in range(3):
         worker = installation.worker()

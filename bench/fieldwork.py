@@ -42,7 +42,11 @@ def main() -> None:
 
     places_demo.load(households=households, stdout=StringIO())
     registry_demo.load(households=households, stdout=StringIO())
+    from bench import require_setup
     from yurd.fieldwork.models import Team
+    from yurd.registry.models import Household
+
+    require_setup(Household.objects.count(), "households loaded", expected=households)
 
     user = make_user("bench-collector", Role.REGISTRAR)
     Team.objects.create(name="bench").members.add(user)

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import require_setup
+
 SQLITE_PATH = Path("/tmp/yurd-bench-heritage.sqlite3")  # noqa: S108 - scratch database, deleted at the end
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_heritage")
 STATES = ["no_visible_change", "slightly_damaged", "moderately_damaged", "severely_damaged", "destroyed"]
@@ -91,6 +93,8 @@ def populate(sites: int) -> None:
                 )
             )
     Observation.objects.bulk_create(observations, batch_size=2000)
+    require_setup(Site.objects.count(), "heritage sites", expected=sites)
+    require_setup(len(observations), "observations")
     from yurd.heritage.services import site_condition_refresh
 
     site_condition_refresh()  # what the services do after each observation, here once for the bulk load

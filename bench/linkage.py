@@ -28,6 +28,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from bench import require_setup
+
 WORK = Path("/tmp/yurd-bench-linkage")  # noqa: S108 - generated synthetic data, rebuilt at will
 THRESHOLD = 0.8
 # Hard limit per measured run (the 50,000-household run takes a few minutes).
@@ -255,6 +257,9 @@ def measure(method: str, dataset: str) -> dict[str, Any]:
         truth_by_record = {row["record_id"]: row.pop("person_id") for row in table}
         tables = [table]
         truth = pairs_from_clusters(truth_by_record)
+    for table in tables:
+        require_setup(len(table), f"records in {dataset}")
+    require_setup(len(truth), f"true matching pairs in {dataset}")
     started = time.perf_counter()
     if method == "yurd":
         predicted, clusters = run_yurd(tables, places)

@@ -47,6 +47,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from bench import require_setup
+
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_load")
 HOST = "yurd.example.org"
 SECRET = "bench-load-" + "S3cr3t-k3y-" * 6
@@ -135,6 +137,7 @@ def load_child(households: int, clients: int) -> None:
     registry_demo.load(households=households, stdout=devnull)
     log(f"loaded {Household.objects.count():,} households, {Person.objects.count():,} people "
         f"in {time.perf_counter() - started:.0f} s")  # fmt: skip
+    require_setup(Household.objects.count(), "households", expected=households)
 
     registrar = make_user("bench-load-registrar", Role.REGISTRAR)
     registrar.set_password(PASSWORD)
@@ -166,9 +169,11 @@ def load_child(households: int, clients: int) -> None:
             period_start="1988",
         )
         cases.append(claim.case_number)
+    require_setup(len(cases), "draft claims for the clients")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     settlements = Place.objects.filter(kind=PlaceKind.SETTLEMENT)
+    require_setup(settlements.count(), "settlements in the gazetteer")
     print(
         json.dumps(
             {

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import require_setup
+
 SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-places.sqlite3"
 POSTGRES_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/yurd_bench_places")
 
@@ -65,6 +67,7 @@ def child(database: str, places: int, queries: int) -> None:
     _parsed, valid = place_file_read(data=DATA_FILE.read_bytes(), file_format=CSV_FORMAT)
     place_rows_commit(actor=system_actor(), rows=valid)
     demo_seconds = time.perf_counter() - started
+    require_setup(Place.objects.count(), "places from the demo gazetteer", expected=len(valid))
 
     rng = random.Random(11)
     roots = list(Place.objects.filter(kind=PlaceKind.SETTLEMENT).values_list("name", flat=True))
@@ -104,6 +107,8 @@ def child(database: str, places: int, queries: int) -> None:
     PlaceName.objects.bulk_create(names, batch_size=1000, ignore_conflicts=True)
     scale_seconds = time.perf_counter() - started
     total_places, total_names = Place.objects.count(), PlaceName.objects.count()
+    if wanted:
+        require_setup(len(created), "generated places")
 
     sample = list(PlaceName.objects.values_list("text", flat=True).order_by("?")[:queries])
     workload = []

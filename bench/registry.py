@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import run_bounded
+from bench import require_setup, require_staged, run_bounded
 
 SQLITE_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry.sqlite3"
 CSV_PATH = Path(tempfile.gettempdir()) / "yurd-bench-registry.csv"
@@ -257,6 +257,7 @@ def child(database: str, households: int, queries: int, *, matching: bool, pages
     unique = [place for place in settlements if place_resolve(place.name) == place]
     origins = [place.name for place in unique if place.code.startswith("AM-")]
     residences = [place.name for place in unique if not place.code.startswith("AM-")] or origins
+    require_setup(len(origins), "villages of origin with a name of their own")
     rows = generate_csv(CSV_PATH, households, origins, residences)
     print(
         f"### {database}: {households:,} households, {rows:,} people "
@@ -411,6 +412,7 @@ def import_child(database: str, *, matching: bool, profile: bool = False) -> Non
     del data
     batch = services.import_validate(batch=batch)
     staged = time.perf_counter() - started
+    require_staged(batch)
     started = time.perf_counter()
     batch = services.import_commit(actor=system_actor(), batch=batch)
     committed = time.perf_counter() - started

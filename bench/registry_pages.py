@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench import run_bounded
+from bench import require_setup, run_bounded
 
 if TYPE_CHECKING:
     from yurd.accounts.models import User
@@ -201,6 +201,8 @@ def child(database: str, households: int, queries: int, reuse: bool, requests: i
     if not reuse:
         load(households)
     people = Person.objects.count()
+    require_setup(Household.objects.count(), "households", expected=None if reuse else households)
+    require_setup(people, "people")
     print(f"### {database}: {Household.objects.count():,} households, {people:,} people")
     accounts = users()
     failures: list[str] = []

@@ -86,6 +86,7 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    from bench import require_setup
     from yurd.accounts.roles import Role
     from yurd.core.testing.personas import make_user
     from yurd.places import demo as places_demo
@@ -94,6 +95,7 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
 
     places_demo.load(households=households, stdout=sys.stdout)
     settlements = list(Place.objects.filter(kind=PlaceKind.SETTLEMENT).values_list("pk", flat=True))
+    require_setup(len(settlements), "settlements in the demo gazetteer")
     waves = list(Wave.objects.order_by("year_from"))
     weights = [5, 15, 80][-len(waves) :]
     generator = random.Random(2026)
@@ -136,6 +138,8 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
                     Person.objects.bulk_create(batch)
                     batch = []
         Person.objects.bulk_create(batch)
+    require_setup(len(household_ids), "households", expected=households)
+    require_setup(people, "people")
     claims = _load_claims(household_ids, generator)
     sites = _load_sites(settlements, generator)
     from django.db import connection

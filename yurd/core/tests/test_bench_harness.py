@@ -59,3 +59,30 @@ def test_an_empty_harness_succeeds(tmp_path: Path) -> None:
     result = run(tmp_path)
     assert result.returncode == 0
     assert "No benchmarks yet" in result.stdout
+
+
+def test_a_benchmark_whose_setup_staged_nothing_stops_at_once_with_the_reason(bench_copy: Path) -> None:
+    (bench_copy / "bench" / "empty.py").write_text(
+        "from bench import require_setup\n"
+        "def main():\n"
+        "    require_setup(0, 'valid rows staged', expected=20000, detail=\"row 2, origin_place: ambiguous place\")\n"
+        "    raise AssertionError('went on to measure nothing')\n"
+    )
+
+    alone = run(bench_copy, "empty")
+    every = run(bench_copy)
+
+    assert alone.returncode == 4
+    assert alone.stderr == (
+        "bench empty: set-up produced 0 valid rows staged of 20,000 expected: "
+        "row 2, origin_place: ambiguous place; there is nothing to measure\n"
+    )
+    assert "SET-UP FAILED" in every.stdout and "went on to measure" not in every.stderr
+
+
+def test_a_setup_that_produced_what_it_must_passes_the_check() -> None:
+    from bench import SetupError, require_setup
+
+    assert require_setup(20000, "valid rows staged", expected=20000) == 20000
+    with pytest.raises(SetupError, match="19,999 valid rows staged of 20,000 expected"):
+        require_setup(19999, "valid rows staged", expected=20000)
