@@ -18,7 +18,10 @@ from yurd.testimonies.apis import TestimonyDetailApi, TestimonyListApi
 
 app_name = "api"
 
+# No ".json" suffix routes: the views read no `format` argument (each such address
+# answered 500), and the Accept header or ?format= already choose the renderer.
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("places", views.PlaceViewSet, basename="place")
 router.register("households", views.HouseholdViewSet, basename="household")
 router.register("people", views.PersonViewSet, basename="person")
