@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Lower, Replace, Trim
@@ -307,7 +308,10 @@ def _category_counts(items: QuerySet[LossItem]) -> dict[int, tuple[int, int]]:
     inner = items.order_by().values(
         cell_category=F("category_id"), cell_household=F("claim__household_id"), cell_claim=F("claim_id")
     )
-    sql, params = inner.distinct().query.sql_with_params()
+    try:
+        sql, params = inner.distinct().query.sql_with_params()
+    except EmptyResultSet:  # a scope that matches nothing (a user without any scope)
+        return {}
     # The inner statement is the ORM's own SQL, with its parameters passed separately.
     statement = (
         'SELECT "cell_category", COUNT(*), SUM("claims") FROM ('  # noqa: S608

@@ -83,3 +83,16 @@ def test_dashboard_query_count_does_not_grow_with_files(
     with django_assert_max_num_queries(25):
         response = client.get(reverse("claims:progress"))
     assert response.status_code == 200
+
+
+def test_a_registrar_without_any_scope_sees_empty_progress(client: Client, world: World) -> None:
+    """Found by the URL walk (issue 15): a scope matching nothing made the category counts'
+    hand-written statement fail to compile, and the page answered 500."""
+    from yurd.accounts.roles import Role
+    from yurd.core.testing.personas import make_user
+
+    new_claim(world)
+    nobody = make_user("registrar-nobody", Role.REGISTRAR, full_scope=False)
+    assert selectors.progress_summary(user=nobody)["registered"] == 0
+    login(client, nobody)
+    assert client.get(reverse("claims:progress")).status_code == 200
