@@ -152,6 +152,10 @@ def claim_create(request: HttpRequest) -> HttpResponse:
         else:
             _announce_secret(request, claim, secret)
             return redirect("claims:claim_detail", case_number=claim.case_number)
+    asked = households.filter(code=request.GET.get("household", "").strip().upper()).first()
+    if asked is not None:
+        # Opened from a household's page: the new claim names that household.
+        log_access(actor_from_request(request), AccessAction.VIEW, asked, detail={"page": "new claim"})
     return render(request, "claims/claim_form.html", {"form": form, "title": _("New claim")})
 
 
@@ -228,6 +232,7 @@ def claim_edit(request: HttpRequest, case_number: str) -> HttpResponse:
         else:
             messages.success(request, _("Claim saved."))
             return redirect("claims:claim_detail", case_number=claim.case_number)
+    log_access(actor_from_request(request), AccessAction.VIEW, claim, detail={"page": "edit"})
     return render(
         request,
         "claims/claim_form.html",

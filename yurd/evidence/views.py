@@ -14,9 +14,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.models import AccessAction
 from yurd.evidence.forms import EvidenceFilterForm, EvidenceUploadForm
-from yurd.evidence.models import DerivativeRole
+from yurd.evidence.models import DerivativeRole, EvidenceItem, Sensitivity
 from yurd.evidence.selectors import evidence_get, evidence_list, visible_evidence
 from yurd.evidence.services import evidence_ingest, evidence_record_download, evidence_record_view
 from yurd.evidence.storage import StorageFullError
@@ -29,6 +31,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     items = evidence_list(actor=actor_from_request(request), filters=filters)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
+    log_access(actor_from_request(request), AccessAction.LIST, EvidenceItem, detail={"page": page.number})
     return render(request, "evidence/item_list.html", {"form": form, "page": page})
 
 
@@ -156,6 +159,9 @@ def item_thumbnail(request: HttpRequest, code: str) -> FileResponse:
     derivative = item.derivatives.filter(role=DerivativeRole.THUMBNAIL).first()
     if derivative is None:
         raise Http404
+    if item.sensitivity != Sensitivity.PUBLIC:
+        # A thumbnail shows what the item shows; public ones serve the public catalogue.
+        log_access(actor_from_request(request), AccessAction.VIEW, item, detail={"derivative": "thumbnail"})
     response = FileResponse(default_storage.open(derivative.storage_name, "rb"), content_type=derivative.media_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response

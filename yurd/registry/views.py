@@ -221,6 +221,7 @@ def _section(
     request: HttpRequest, person: Person, template: str, context: dict[str, Any], *, page_title: str, form: Any
 ) -> HttpResponse:
     """The section after a failed post: the partial for htmx, a form page otherwise."""
+    log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"section": template})
     if request.headers.get("HX-Request"):
         return render(request, template, context)
     return render(request, "registry/person_form.html", {"person": person, "form": form, "title": page_title})
@@ -228,6 +229,8 @@ def _section(
 
 def _done(request: HttpRequest, person: Person, template: str, context: dict[str, Any], message: str) -> HttpResponse:
     if request.headers.get("HX-Request"):
+        # The section shows the person (and, for kinship, the relatives) again.
+        log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"section": template})
         return render(request, template, {**context, "saved": message})
     messages.success(request, message)
     return redirect("registry:person_detail", code=person.code)
@@ -268,6 +271,7 @@ def _edit_page(
     if request.method == "POST" and form.is_valid() and _saved(request, form, service, **target):
         messages.success(request, message)
         return redirect("registry:person_detail", code=person.code)
+    log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"page": "edit"})
     return render(request, "registry/person_form.html", {"person": person, "form": form, "title": title})
 
 
@@ -481,6 +485,7 @@ def household_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Household saved."))
             return redirect("registry:household_detail", code=code)
+    log_access(actor_from_request(request), AccessAction.VIEW, household, detail={"page": "edit"})
     return render(request, "registry/edit.html", {"form": form, "record": household, "title": _("Edit household")})
 
 
@@ -500,6 +505,7 @@ def person_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Person saved."))
             return redirect("registry:person_detail", code=code)
+    log_access(actor_from_request(request), AccessAction.VIEW, person, detail={"page": "edit"})
     return render(request, "registry/edit.html", {"form": form, "record": person, "title": _("Edit person")})
 
 
@@ -807,6 +813,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     context = {"batch": batch, "errors": staged_errors(batch) if batch.rejected_rows else []}
+    if context["errors"]:
+        # Rejected rows are shown with what was wrong in them: people's names and dates.
+        log_access(actor_from_request(request), AccessAction.VIEW, batch, code=str(batch.pk), detail={"rejected": True})
     if request.headers.get("HX-Request"):
         return render(request, "registry/import_progress.html", context)
     return render(request, "registry/import_detail.html", context)

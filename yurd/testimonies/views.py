@@ -212,6 +212,8 @@ def testimony_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Testimony recorded; add its transcripts and segments."))
             return redirect("testimonies:testimony_detail", code=testimony.code)
+    # The narrator field offers people by name.
+    log_access(actor_from_request(request), AccessAction.LIST, "registry.person", detail={"page": "testimony form"})
     return render(request, "testimonies/testimony_form.html", {"form": form, "testimony": None})
 
 
@@ -233,6 +235,7 @@ def testimony_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Testimony saved."))
             return redirect("testimonies:testimony_detail", code=testimony.code)
+    log_access(actor_from_request(request), AccessAction.VIEW, testimony, detail={"page": "edit"})
     return render(request, "testimonies/testimony_form.html", {"form": form, "testimony": testimony})
 
 
@@ -270,6 +273,7 @@ def transcript_edit(request: HttpRequest, code: str, pk: int | None = None) -> H
         else:
             messages.success(request, _("Transcript saved."))
             return redirect("testimonies:testimony_detail", code=testimony.code)
+    log_access(actor_from_request(request), AccessAction.VIEW, testimony, detail={"page": "transcript form"})
     return render(
         request, "testimonies/transcript_form.html", {"form": form, "testimony": testimony, "transcript": transcript}
     )
@@ -309,6 +313,7 @@ def segment_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
             messages.success(request, _("Segment saved."))
             url = reverse("testimonies:testimony_detail", args=[testimony.code])
             return redirect(f"{url}#segment-{segment.pk}")
+    log_access(actor_from_request(request), AccessAction.VIEW, testimony, detail={"page": "segment form"})
     return render(
         request,
         "testimonies/segment_form.html",
