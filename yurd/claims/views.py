@@ -44,6 +44,7 @@ from yurd.claims.models import (
     LetterRecord,
     LossCategory,
     LossItem,
+    Property,
     ValuationImport,
     ValuationTable,
 )
@@ -460,7 +461,11 @@ def letter_reprint(request: HttpRequest, case_number: str, pk: int) -> HttpRespo
 @permission_required("claims.approve_claim", raise_exception=True)
 def property_duplicates(request: HttpRequest) -> HttpResponse:
     proposals = selectors.property_duplicates(user=request.user)  # type: ignore[arg-type]
-    return render(request, "claims/property_duplicates.html", {"proposals": proposals})
+    response = render(request, "claims/property_duplicates.html", {"proposals": proposals})
+    # The page names original owners and claims: the list is logged with the properties shown.
+    shown = sorted({prop.code for proposal in proposals for prop in (proposal.first, proposal.second)})
+    log_access(actor_from_request(request), AccessAction.LIST, Property, detail={"properties": shown})
+    return response
 
 
 @login_required

@@ -16,6 +16,7 @@ from yurd.claims.domain.properties import address_tokens
 from yurd.claims.errors import DoubleCompensationError
 from yurd.claims.models import Compensation, DuplicateStatus, LossItem, Property, PropertyDuplicate
 from yurd.claims.tests.conftest import World, actor, advance, login, make_person, new_claim
+from yurd.core.models import AccessAction, AccessLogEntry
 from yurd.registry.models import HeirLine
 
 HOUSE = {"reference": "House 12, Lenin street"}
@@ -101,6 +102,8 @@ def test_the_same_house_in_three_scripts_is_proposed_as_one_property_and_merged(
     client = login(Client(), reviewer)
     page = client.get(reverse("claims:property_duplicates")).content.decode()
     assert "ул. Ленина 12" in page and "Lenin küç. 12" in page
+    logged = AccessLogEntry.objects.filter(user=reviewer, action=AccessAction.LIST).order_by("-id").first()
+    assert logged is not None and proposal.second.code in logged.detail["properties"]
     response = client.post(
         reverse("claims:property_duplicate_review", args=[proposal.pk]), {"action": "merge"}, follow=True
     )
