@@ -25,6 +25,9 @@ from yurd.linkage.matching.clustering import cannot_link, full_dates_agree
 from yurd.linkage.matching.records import NormalisedRecord
 
 Key = tuple[str, ...]
+# Beyond this many namesakes the cap (1/k) is far below any threshold: a common given name shared
+# by thousands of records of a source is not counted to the end.
+ENOUGH_NAMESAKES = 10
 
 
 def shared_key(first: NormalisedRecord, second: NormalisedRecord) -> Key | None:
@@ -76,6 +79,8 @@ def _people(listed: list[NormalisedRecord]) -> int:
     for record in listed:
         if all(cannot_link(record, other) for other in people):
             people.append(record)
+            if len(people) >= ENOUGH_NAMESAKES:
+                break  # the cap is below the review threshold already; counting on costs time
     return len(people)
 
 

@@ -168,3 +168,14 @@ def test_the_prior_match_probability_falls_with_the_size_of_the_registry():
     assert prior_ceiling(10) == MAX_PRIOR
     assert prior_ceiling(20_001) == 2 / 20_000
     assert prior_ceiling(400_001) == prior_ceiling(20_001) / 20
+
+
+def test_namesakes_are_counted_only_as_far_as_the_cap_needs():
+    from yurd.linkage.matching.namesakes import ENOUGH_NAMESAKES, namesake_counts
+
+    fathers = ["Əli", "Həsən", "Rza", "Musa", "Qasım", "Kamil", "Tofiq", "Nadir", "Arif", "Zaur", "Oruc", "Samir"]
+    records = [
+        _record(str(number), source="registry", household_id=str(number), full_name=f"Məmmədov Məmməd {father} oğlu")
+        for number, father in enumerate(fathers)
+    ]
+    assert namesake_counts(records, {("mamad", "mamad", "", "")}) == {("mamad", "mamad", "", ""): ENOUGH_NAMESAKES}
