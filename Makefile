@@ -66,13 +66,13 @@ test: setup messages test-sqlite test-postgres test-browser
 
 test-sqlite: setup
 	@echo "== Test suite on SQLite"
-	DATABASE_URL= $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) -q
+	DATABASE_URL= $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 # PostgreSQL runs when reachable; in CI (CI=true) it must be.
 test-postgres: setup
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('/yurd','/postgres'), connect_timeout=3).close()" 2>/dev/null; then \
 	  echo "== Test suite on PostgreSQL"; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) -q; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) --dist loadgroup -q; \
 	elif [ "$$CI" = "true" ]; then echo "PostgreSQL at $(PG_URL) is not reachable" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable at $(PG_URL): skipping its run (CI runs it)."; fi
 

@@ -14,6 +14,13 @@ from yurd.accounts.roles import Role
 from yurd.core.testing.personas import Gazetteer, make_gazetteer, make_scoped_user, make_user
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here, not only by pytest-xdist, so that runs with -p no:xdist accept it.
+    config.addinivalue_line(
+        "markers", "xdist_group(name): tests sharing one session fixture run on one xdist worker (--dist loadgroup)"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Every test starts in the default language.
