@@ -55,12 +55,17 @@ def test_planning_respects_scope(registrar, intentions, gazetteer, quliyev_famil
 
 def test_dwelling_losses_come_from_claims(administrator, intentions, gazetteer, quliyev_family):
     from yurd.claims.models import Claim, LossCategory, LossItem
+    from yurd.claims.services import property_for
 
     claim = Claim.objects.create(case_number="CL-TEST-1", household=quliyev_family, secret_hash="x")
     dwelling = LossCategory.objects.get(code="dwelling")
+    house = property_for(
+        category=dwelling, place=gazetteer.settlement_a1, reference="house 1", owner=None, household=quliyev_family
+    )
     LossItem.objects.create(
         claim=claim,
         category=dwelling,
+        property=house,
         place=gazetteer.settlement_a1,
         reference="house 1",
         quantity=Decimal(120),
