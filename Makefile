@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-LOCK := requirements/lock.txt
+LOCK := requirements/requirements.lock
 # Named by the content of the lock and the package's metadata: reinstalled when either
 # changes, and not when a checkout only touches them.
 STAMP := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml | sha1sum | cut -c1-12)

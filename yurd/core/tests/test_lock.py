@@ -1,4 +1,4 @@
-"""requirements/lock.txt, which `make setup` installs, stays in step with pyproject.toml.
+"""requirements/requirements.lock, which `make setup` installs, stays in step with pyproject.toml.
 
 A dependency added to pyproject.toml without `make lock` would be missing from every
 fresh install; a range narrowed below the pin would install what pyproject refuses.
@@ -22,7 +22,7 @@ def locked() -> tuple[dict[str, str], list[str]]:
     pins: dict[str, str] = {}
     unhashed: list[str] = []
     current = ""
-    for line in (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8").splitlines():
+    for line in (ROOT / "requirements" / "requirements.lock").read_text(encoding="utf-8").splitlines():
         if match := PIN.match(line):
             current = canonicalize_name(match.group(1))
             pins[current] = match.group(2)
