@@ -89,6 +89,6 @@ def test_claim_from_draft_to_decision_with_two_people_and_its_letter(page: Any, 
     pdftotext = shutil.which("pdftotext") or "pdftotext"
     text = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout  # noqa: S603
     assert case_number in text
-    assert "8874.00" in text
+    assert "8,874.00" in text  # the letter localises numbers (en: 8,874.00)
     second.context.close()
     first.context.close()
