@@ -35,8 +35,8 @@ def _setup() -> None:
 def _target(name: str) -> Callable[[bytes], None]:
     from yurd.core.partial_dates import PartialDate, PartialDateError
     from yurd.heritage.geometry import GeometryError, validate
-    from yurd.linkage.matching.dates import parse_birth_date
-    from yurd.linkage.matching.names import parse_name
+    from yurd.names.dates import parse_birth_date
+    from yurd.names.personal import parse_name
 
     def text(data: bytes) -> str:
         return data.decode("utf-8", "replace")

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yurd.core.csvsafe import neutralise_row
-from yurd.linkage.matching.places import Gazetteer
 from yurd.linkage.matching.records import CONTEXT_COLUMNS, INPUT_COLUMNS
+from yurd.names.places import Gazetteer
 
 # One million rows is several times the largest registry list and about 15 minutes of work
 # on a two-core machine; above it the user is told to split the file or raise the limit.

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from yurd.accounts.scopes import actor_scope_q, scope_q
 from yurd.core.actors import Actor
-from yurd.linkage.matching.places import Gazetteer
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
+from yurd.names.places import Gazetteer
 from yurd.registry.models import Person
 from yurd.registry.selectors import person_relatives
 

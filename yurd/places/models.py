@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yurd.core.models import TimeStampedModel
-from yurd.linkage.matching import search_key as folded_search_key
+from yurd.names import search_key as folded_search_key
 
 
 class PlaceKind(models.TextChoices):
@@ -109,7 +109,7 @@ class PlaceName(TimeStampedModel):
     year_from = models.SmallIntegerField(_("in use from (year)"), null=True, blank=True)
     year_to = models.SmallIntegerField(_("in use until (year)"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
-    # Canonical Latin search key (see yurd.linkage.matching), so any script finds any name.
+    # Canonical Latin search key (see yurd.names), so any script finds any name.
     search_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
     history = HistoricalRecords()
 

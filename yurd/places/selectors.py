@@ -1,6 +1,6 @@
 """Reads of the gazetteer: search by any name in any script, free-text resolution, place pages.
 
-`place_search` and `place_resolve` compare folded search keys (yurd.linkage.matching), so
+`place_search` and `place_resolve` compare folded search keys (yurd.names), so
 "Гарабулаг", "Qarabulaq" and "Garabulag" are the same text to them. Both run the same
 indexed queries on SQLite and PostgreSQL: equality and prefix (`LIKE 'key%'`) on
 `search_key`, a word-prefix `LIKE '% key%'` over the names table, and rapidfuzz ranking

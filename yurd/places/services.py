@@ -257,7 +257,7 @@ def place_name_upsert(
 
 
 def places_reindex(*, batch_size: int = 1000) -> int:
-    """Recompute every search key (after the folding rules in yurd.linkage.matching change).
+    """Recompute every search key (after the folding rules in yurd.names change).
 
     Returns the number of rows whose key changed. Written with bulk_update: keys are
     derived data, so no history rows are added for them.

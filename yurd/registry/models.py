@@ -177,7 +177,7 @@ class Person(TimeStampedModel):
     )
     is_deceased = models.BooleanField(_("deceased"), default=False)
     death_date = PartialDateField(_("death date"))
-    # Canonical Latin keys of every known form of the name (see yurd.linkage.matching),
+    # Canonical Latin keys of every known form of the name (see yurd.names),
     # space-separated: the search box matches any script against them.
     search_text = models.TextField(editable=False, blank=True, default="")
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -368,7 +368,7 @@ class HeirLine(TimeStampedModel):
 
 
 class NameToken(models.Model):
-    """One distinct folded name token (see yurd.linkage.matching.search_tokens).
+    """One distinct folded name token (see yurd.names.search_tokens).
 
     The vocabulary is small (thousands of tokens for a quarter of a million people), so
     the search box can afford prefix and typo-tolerant lookups in it, then jump through

@@ -1,6 +1,6 @@
 """One search box for people and households, in any script, tolerant of typos.
 
-1. The query is folded into Latin tokens (yurd.linkage.matching.search_tokens), so
+1. The query is folded into Latin tokens (yurd.names.search_tokens), so
    "Mamedov Ali", "Məmmədov Əli" and "Мамедов Али" become the same tokens.
 2. Each query token is looked up in the small NameToken vocabulary: exact, prefix
    (as you type) and close spellings (rapidfuzz), one indexed range query per token.
@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import fuzz
 
 from yurd.accounts.models import User
-from yurd.linkage.matching import search_tokens
+from yurd.names import search_tokens
 from yurd.registry.models import Household, NameToken, Person, PersonName, PersonNameToken
 from yurd.registry.selectors import household_queryset, person_queryset
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import connection, transaction
 
-from yurd.linkage.matching import search_tokens
+from yurd.names import search_tokens
 from yurd.registry.models import NameToken, Person, PersonName, PersonNameToken
 
 

@@ -155,7 +155,7 @@ class Transcript(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=12, choices=TranscriptKind.choices, default=TranscriptKind.TRANSCRIPT)
     language = models.CharField(_("language"), max_length=8, choices=TestimonyLanguage.choices)
     text = models.TextField(_("text"))
-    # Filled by the services: the folded keys (yurd.linkage.matching.search_key) and the
+    # Filled by the services: the folded keys (yurd.names.search_key) and the
     # case-folded text, so one query matches any script on SQLite and PostgreSQL alike.
     search_folded = models.TextField(editable=False, blank=True, default="")
     search_casefold = models.TextField(editable=False, blank=True, default="")

@@ -15,7 +15,7 @@ from django.http import Http404
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
-from yurd.linkage.matching import search_key
+from yurd.names import search_key
 from yurd.testimonies.models import (
     AccessLevel,
     MediaUnsealing,

@@ -16,7 +16,7 @@ from yurd.core.history import change_context, delete_with_reason, save_with_reas
 from yurd.core.models import AccessAction
 from yurd.evidence.models import CustodyAction, EvidenceItem
 from yurd.evidence.services import custody_append
-from yurd.linkage.matching import search_key
+from yurd.names import search_key
 from yurd.registry.codes import allocate_numbers
 from yurd.testimonies.models import (
     ConsentEvent,

@@ -2,7 +2,7 @@
 
 "ул. Ленина 12", "Lenin küç. 12" and "12 Lenin St." fold to the same token set
 {"12", "lenin"}: each word goes through the linkage engine's transliteration and
-folding (yurd.linkage.matching.normalize), street-type words are dropped in every
+folding (yurd.names.folding), street-type words are dropped in every
 script, a Russian genitive ending is cut, and the tokens are sorted, so word order
 does not matter. Numbers are kept as they are written.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from yurd.linkage.matching.normalize import search_tokens
+from yurd.names.folding import search_tokens
 
 # Street types, house and number words in Azerbaijani, Russian and English, as written.
 _STREET_WORDS = """

@@ -21,8 +21,8 @@ from yurd.core.csvsafe import neutralise as reports_neutralise
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.testing.personas import Gazetteer
 from yurd.heritage.geometry import GeometryError, validate
-from yurd.linkage.matching.dates import parse_birth_date
-from yurd.linkage.matching.names import parse_name
+from yurd.names.dates import parse_birth_date
+from yurd.names.personal import parse_name
 from yurd.registry.exports import neutralise as registry_neutralise
 from yurd.registry.models import Household, Wave
 from yurd.registry.services import household_register

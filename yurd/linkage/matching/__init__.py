@@ -1,5 +1,4 @@
-"""Name normalisation and record linkage. Pure Python: no Django imports here."""
+"""Record linkage: pair scoring, clustering and explanations. Pure Python: no Django here.
 
-from yurd.linkage.matching.normalize import search_key, search_tokens
-
-__all__ = ["search_key", "search_tokens"]
+Name, place and date folding live below, in yurd.names.
+"""

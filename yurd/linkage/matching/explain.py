@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from yurd.linkage.matching.dates import compare_birth_dates
 from yurd.linkage.matching.records import NormalisedRecord
+from yurd.names.dates import compare_birth_dates
 
 _NAME_WORDS = {
     "same spelling": "agrees",

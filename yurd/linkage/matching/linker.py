@@ -12,8 +12,8 @@ from yurd.linkage.matching import model
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters
 from yurd.linkage.matching.explain import explain_pair
 from yurd.linkage.matching.namesakes import cap_by_namesakes
-from yurd.linkage.matching.places import Gazetteer
 from yurd.linkage.matching.records import NormalisedRecord, normalise_record
+from yurd.names.places import Gazetteer
 
 # Below this many records the data cannot support estimation; the model's starting values are used.
 MIN_RECORDS_TO_TRAIN = 300

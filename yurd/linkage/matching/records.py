@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from yurd.linkage.matching.dates import BirthDate, parse_birth_date
-from yurd.linkage.matching.names import parse_name, surname_stem
-from yurd.linkage.matching.normalize import latin, search_tokens
-from yurd.linkage.matching.places import Gazetteer
-from yurd.linkage.matching.sexes import parse_sex
+from yurd.names.dates import BirthDate, parse_birth_date
+from yurd.names.folding import latin, search_tokens
+from yurd.names.personal import parse_name, surname_stem
+from yurd.names.places import Gazetteer
+from yurd.names.sexes import parse_sex
 
 # The columns a source file may carry; every one but record_id may be empty or absent.
 INPUT_COLUMNS = (

@@ -2,9 +2,9 @@
 
 import pytest
 
-from yurd.linkage.matching.dates import BirthDate, compare_birth_dates, parse_birth_date
-from yurd.linkage.matching.places import Gazetteer
-from yurd.linkage.matching.sexes import parse_sex
+from yurd.names.dates import BirthDate, compare_birth_dates, parse_birth_date
+from yurd.names.places import Gazetteer
+from yurd.names.sexes import parse_sex
 
 
 @pytest.mark.parametrize(

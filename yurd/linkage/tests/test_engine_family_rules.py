@@ -4,10 +4,10 @@ import pytest
 
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters, different_given_names
 from yurd.linkage.matching.linker import dedupe
-from yurd.linkage.matching.names import parse_name
-from yurd.linkage.matching.normalize import search_key
-from yurd.linkage.matching.places import Gazetteer
 from yurd.linkage.matching.records import normalise_record
+from yurd.names.folding import search_key
+from yurd.names.personal import parse_name
+from yurd.names.places import Gazetteer
 
 
 def _record(record_id: str, **fields: str):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from yurd.linkage.matching.names import parse_name, surname_stem
-from yurd.linkage.matching.scripts import Script, detect_script
+from yurd.names.personal import parse_name, surname_stem
+from yurd.names.scripts import Script, detect_script
 
 
 def test_script_detection_names_each_script():

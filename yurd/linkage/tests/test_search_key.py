@@ -2,7 +2,7 @@
 
 import pytest
 
-from yurd.linkage.matching import search_key, search_tokens
+from yurd.names import search_key, search_tokens
 
 SAME_NAME = [
     ["Мамедов", "Məmmədov", "Mammadov", "MAMEDOV", "Мәммәдов"],

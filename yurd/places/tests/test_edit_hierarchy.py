@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from yurd.core.actors import Actor, system_actor
 from yurd.core.testing.personas import Gazetteer
-from yurd.linkage.matching import search_key
+from yurd.names import search_key
 from yurd.places.models import NameScript, Place, PlaceKind, PlaceName
 from yurd.places.services import place_create, place_move, place_name_add, place_name_update, place_update
 

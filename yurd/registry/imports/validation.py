@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from yurd.accounts.models import ScopeBasis
 from yurd.core.partial_dates import PartialDate, PartialDateError
-from yurd.linkage.matching import search_key
+from yurd.names import search_key
 from yurd.places.models import Place
 from yurd.places.selectors import place_with_district
 from yurd.registry.imports.reading import COLUMNS

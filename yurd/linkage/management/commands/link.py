@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yurd.linkage.files import DEFAULT_MAX_ROWS, InputError, read_gazetteer, read_records, write_csv
 from yurd.linkage.matching.linker import DEFAULT_THRESHOLD, LinkageResult, dedupe, link
-from yurd.linkage.matching.places import Gazetteer
+from yurd.names.places import Gazetteer
 
 BAD_INPUT = 2
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from yurd.linkage.matching.normalize import search_key
+from yurd.names.folding import search_key
 
 # Words around a village name that are not the name: kənd / село / village, rayonu / район,
 # Arm. SSR / Арм. ССР. Checked on folded keys, so every script is covered.

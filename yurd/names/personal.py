@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from yurd.linkage.matching.normalize import fold_token, latin
-from yurd.linkage.matching.scripts import Script, detect_script
+from yurd.names.folding import fold_token, latin
+from yurd.names.scripts import Script, detect_script
 
 # Honorifics that old lists put before a name; they are not part of it.
 HONORIFICS = {"garbalai", "masadi", "molla", "mola", "sagid", "sait", "galfa", "bai", "bag", "ganim", "ganum"}

@@ -237,6 +237,9 @@ def _finish(folded: str) -> str:
     folded = _DOUBLE.sub(r"\1", _GLIDE.sub("", folded))
     if len(folded) > 3:
         folded = _DOUBLE.sub(r"\1", _Y_GLIDE.sub("", folded))
+    # Folding (ü to u) and dropped glides can make a new "ou": fold it too, so that a key
+    # folds to itself (search_key(search_key(x)) == search_key(x)).
+    folded = _DOUBLE.sub(r"\1", _FRENCH_OU.sub("u", folded))
     return GIVEN_NAME_VARIANTS.get(folded, folded)
 
 
