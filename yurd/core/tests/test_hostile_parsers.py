@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from yurd.fieldwork.submissions import SubmissionError, parse_export, parse_instance
@@ -93,8 +93,9 @@ def test_openrosa_instances_are_read_or_refused(data: bytes) -> None:
 
 @QUICK
 @given(st.text(max_size=40))
+@example("OÜ")  # found by hypothesis: ü folds to u and made a new "ou"
 def test_name_normalisation_never_raises_and_is_idempotent(text: str) -> None:
-    from yurd.linkage.matching.normalize import fold_token, latin, search_key, search_tokens
+    from yurd.names.folding import fold_token, latin, search_key, search_tokens
 
     assert latin(latin(text)) == latin(text)
     assert search_key(search_key(text)) == search_key(text) or not search_key(text)
