@@ -22,12 +22,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yurd.accounts.models import User
 from yurd.core.access import log_access
 from yurd.core.actors import Actor, system_actor
 from yurd.core.history import change_context, delete_with_reason
 from yurd.core.models import AccessAction, Channel
+from yurd.core.permissions import require
 from yurd.fieldwork.definition import FORM_ID, PUBLISHED_FORMS
 from yurd.fieldwork.models import (
     Assignment,
@@ -47,6 +49,8 @@ from yurd.registry.models import Household, ImportBatch, ImportRow
 from yurd.returns.models import ReturnIntention
 
 SOURCE = "fieldwork"
+
+REFUSED = gettext_lazy("You may not manage field teams.")
 
 
 def _registry_rows(submission: Submission) -> list[list[str]]:
@@ -337,11 +341,6 @@ def submission_record_intention(*, actor: Actor, submission: Submission) -> Retu
 # --- Teams, assignments and device passwords ------------------------------------------------
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if actor.user is not None and not actor.user.has_perm(permission):
-        raise PermissionDenied(_("You may not manage field teams."))
-
-
 def _check_forms(forms: Iterable[str]) -> list[str]:
     wanted = list(dict.fromkeys(forms))
     unknown = [form for form in wanted if form not in PUBLISHED_FORMS]
@@ -359,7 +358,7 @@ def _check_members(members: Iterable[User]) -> list[User]:
 
 
 def team_create(*, actor: Actor, name: str, forms: Iterable[str] = (), members: Iterable[User] = ()) -> Team:
-    _require(actor, "fieldwork.add_team")
+    require(actor, "fieldwork.add_team", message=REFUSED)
     with transaction.atomic(), change_context(user=actor.user, reason=_("Team created")):
         team = Team(name=name.strip(), forms=_check_forms(forms))
         team.full_clean()
@@ -372,7 +371,7 @@ def team_update(
     *, actor: Actor, team: Team, name: str, forms: Iterable[str], members: Iterable[User], reason: str = ""
 ) -> Team:
     """Rename the team, choose its forms and its device users (members' devices follow at once)."""
-    _require(actor, "fieldwork.change_team")
+    require(actor, "fieldwork.change_team", message=REFUSED)
     with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Team changed")):
         locked = Team.objects.select_for_update().get(pk=team.pk)
         locked.name = name.strip()
@@ -390,7 +389,7 @@ def assignments_add(*, actor: Actor, team: Team, households: Iterable[Household]
     """
     from yurd.registry.selectors import household_queryset
 
-    _require(actor, "fieldwork.add_assignment")
+    require(actor, "fieldwork.add_assignment", message=REFUSED)
     wanted = {household.pk: household for household in households}
     if actor.user is not None:
         visible = set(household_queryset(user=actor.user).filter(pk__in=wanted).values_list("pk", flat=True))
@@ -409,7 +408,7 @@ def assignments_add(*, actor: Actor, team: Team, households: Iterable[Household]
 
 
 def assignment_remove(*, actor: Actor, assignment: Assignment) -> None:
-    _require(actor, "fieldwork.delete_assignment")
+    require(actor, "fieldwork.delete_assignment", message=REFUSED)
     if not Household.objects.visible_to(actor.user).filter(pk=assignment.household_id).exists():
         raise PermissionDenied(_("This household lies outside your scope."))
     with transaction.atomic():
@@ -426,7 +425,7 @@ def device_password_set(*, actor: Actor, user: User, password: str = "") -> str:
     from yurd.fieldwork.openrosa import realm
 
     if actor.user is not None and actor.user.pk != user.pk:
-        _require(actor, "fieldwork.change_team")
+        require(actor, "fieldwork.change_team", message=REFUSED)
     if not user.has_perm("fieldwork.collect"):
         raise ValidationError(_("%(user)s may not collect with a device.") % {"user": user.username})
     password = password or _generated_password()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yurd.core.actors import Actor
+from yurd.core.permissions import require
 from yurd.evidence.models import EvidenceItem, EvidenceKind, LinkRelation
 from yurd.evidence.services import evidence_ingest, evidence_link
 from yurd.heritage import condition as conditions
@@ -21,11 +22,6 @@ from yurd.registry.codes import allocate_unused_code
 
 OBSERVATION_TARGET = "heritage.observation"
 SITE_TARGET = "heritage.site"
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if actor.user is not None and not actor.user.has_perm(permission):
-        raise PermissionDenied(_("You may not do this."))
 
 
 # Codes come from the registry's locked sequences, so two researchers saving at once never
@@ -56,7 +52,7 @@ def site_create(
     names: Iterable[dict[str, Any]] = (),
     related_sites: Iterable[Site] = (),
 ) -> Site:
-    _require(actor, "heritage.add_site")
+    require(actor, "heritage.add_site")
     with transaction.atomic():
         site = Site(
             code=code or allocate_unused_code(*SITE_CODES, Site),
@@ -80,7 +76,7 @@ def site_create(
 
 
 def site_update(*, actor: Actor, site: Site, **changes: Any) -> Site:
-    _require(actor, "heritage.change_site")
+    require(actor, "heritage.change_site")
     with transaction.atomic():
         locked = Site.objects.select_for_update().get(pk=site.pk)
         related = changes.pop("related_sites", None)
@@ -116,7 +112,7 @@ def observation_record(
     contradicting: Iterable[EvidenceItem] = (),
 ) -> Observation:
     """Record an observation. It is published at once unless it needs a second reviewer."""
-    _require(actor, "heritage.add_observation")
+    require(actor, "heritage.add_observation")
     if actor.user is None:
         raise PermissionDenied("An observation needs a named observer.")
     alterations = sorted(set(alterations))
@@ -201,7 +197,7 @@ def site_condition_refresh(*, site_ids: Iterable[int] | None = None) -> int:
 
 
 def _review(*, actor: Actor, observation: Observation, note: str, approve: bool) -> Observation:
-    _require(actor, "heritage.review_observation")
+    require(actor, "heritage.review_observation")
     with transaction.atomic():
         locked = Observation.objects.select_for_update().get(pk=observation.pk)
         if locked.status != ObservationStatus.PENDING_REVIEW:
@@ -231,7 +227,7 @@ def observation_reject(*, actor: Actor, observation: Observation, note: str) -> 
 
 
 def site_replace_names(*, actor: Actor, site: Site, names: Iterable[dict[str, Any]]) -> None:
-    _require(actor, "heritage.change_site")
+    require(actor, "heritage.change_site")
     with transaction.atomic():
         site.names.all().delete()
         for name_data in names:

@@ -13,9 +13,11 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yurd.core.actors import Actor
 from yurd.core.history import change_context
+from yurd.core.permissions import require
 from yurd.linkage.matching.linker import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, link
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
 from yurd.linkage.selectors import candidate_in_scope, person_record, registry_gazetteer
@@ -24,11 +26,7 @@ from yurd.registry.search_index import reindex_person
 
 ADJUDICATE = "linkage.adjudicate_matchcandidate"
 
-
-def _require(actor: Actor, permission: str) -> None:
-    user = actor.user
-    if user is not None and not user.has_perm(permission):
-        raise PermissionDenied(_("You may not decide on duplicate records."))
+REFUSED = gettext_lazy("You may not decide on duplicate records.")
 
 
 def _ordered(first: Person, second: Person) -> tuple[Person, Person]:
@@ -61,7 +59,7 @@ def candidate_propose(
 @transaction.atomic
 def candidate_decide(*, actor: Actor, candidate: MatchCandidate, status: str, note: str = "") -> Merge | None:
     """Record a decision; "same person" merges the right record into the left one."""
-    _require(actor, ADJUDICATE)
+    require(actor, ADJUDICATE, message=REFUSED)
     candidate = MatchCandidate.objects.select_for_update().get(pk=candidate.pk)
     if actor.user is not None and not candidate_in_scope(candidate, user=actor.user):
         raise PermissionDenied(_("This pair is outside your scope."))
@@ -116,7 +114,7 @@ def person_merge(*, actor: Actor, survivor: Person, absorbed: Person, candidate:
     Names, documents, kinship, consents and every other row pointing at the absorbed record
     move to the survivor; the absorbed name becomes one of the survivor's names with its source.
     The snapshot lets `merge_undo` restore both records exactly."""
-    _require(actor, ADJUDICATE)
+    require(actor, ADJUDICATE, message=REFUSED)
     survivor = Person.objects.select_for_update().get(pk=survivor.pk)
     absorbed = Person.objects.select_for_update().get(pk=absorbed.pk)
     if survivor.pk == absorbed.pk:
@@ -183,7 +181,7 @@ def _clashing_rows(model: type[models.Model], field_name: str, absorbed: Person,
 @transaction.atomic
 def merge_undo(*, actor: Actor, merge: Merge) -> Person:
     """Restore the absorbed record and move back everything the merge moved."""
-    _require(actor, ADJUDICATE)
+    require(actor, ADJUDICATE, message=REFUSED)
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.is_undone:
         raise ValidationError(_("This merge has already been undone."))

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -28,6 +27,7 @@ from django.http import Http404
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
+from yurd.core.permissions import require
 from yurd.places.models import Place, PlaceKind
 from yurd.registry import heirs
 from yurd.registry.models import (
@@ -52,11 +52,6 @@ ROLE_ORDER = [
     HouseholdRole.GRANDCHILD,
     HouseholdRole.OTHER,
 ]
-
-
-def _require(user: User | None, permission: str) -> None:
-    if user is not None and not user.has_perm(permission):
-        raise PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -136,12 +131,12 @@ def _place_prefix_q(lookup: str, place_id: int, choices: FilterChoices | None) -
 
 
 def household_queryset(*, user: User | None) -> QuerySet[Household]:
-    _require(user, "registry.view_household")
+    require(user, "registry.view_household")
     return Household.objects.visible_to(user)
 
 
 def person_queryset(*, user: User | None) -> QuerySet[Person]:
-    _require(user, "registry.view_person")
+    require(user, "registry.view_person")
     return Person.objects.visible_to(user)
 
 
@@ -247,7 +242,7 @@ def _people(condition: Q | None, filters: RegistryFilters, *, walk: bool) -> Que
 
 def household_list(*, user: User | None, filters: RegistryFilters | None = None) -> QuerySet[Household]:
     """Households visible to the user, filtered, in code order."""
-    _require(user, "registry.view_household")
+    require(user, "registry.view_household")
     filters = filters or RegistryFilters()
     condition = _household_conditions(user, filters)
     return _households(condition, filters, walk=_walk_in_order(condition))
@@ -255,7 +250,7 @@ def household_list(*, user: User | None, filters: RegistryFilters | None = None)
 
 def person_list(*, user: User | None, filters: RegistryFilters | None = None) -> QuerySet[Person]:
     """People visible to the user, filtered, in name order."""
-    _require(user, "registry.view_person")
+    require(user, "registry.view_person")
     filters = filters or RegistryFilters()
     condition = _household_conditions(user, filters)
     return _people(condition, filters, walk=_walk_in_order(condition))
@@ -321,7 +316,7 @@ def household_page(
     """One page of the household list, with the total (see keyset_page). `choices`: the
     filter choices the page has read, which resolve a place filter without a query.
     """
-    _require(user, "registry.view_household")
+    require(user, "registry.view_household")
     return _list_page(
         _households,
         HOUSEHOLD_ORDER,
@@ -343,7 +338,7 @@ def person_page(
     choices: FilterChoices | None = None,
 ) -> KeysetPage:
     """One page of the people list, with the total (see keyset_page and household_page)."""
-    _require(user, "registry.view_person")
+    require(user, "registry.view_person")
     return _list_page(
         _people,
         PERSON_ORDER,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from yurd.accounts.scopes import actor_scope_q
 from yurd.core.actors import Actor
+from yurd.core.permissions import require
 from yurd.places.models import Place
 from yurd.registry.codes import allocate_code, allocate_codes
 from yurd.registry.models import (
@@ -44,11 +45,6 @@ PERSON_FIELDS = (
     "is_deceased",
     "death_date",
 )
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if actor.user is not None and not actor.user.has_perm(permission):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def place_in_scope(actor: Actor, *, origin_place: Place | None, current_place: Place | None) -> bool:
@@ -116,7 +112,7 @@ def household_register(
     of each child, each parent is a parent of the head. `consent` ({purpose, given_on})
     is recorded for every living adult member.
     """
-    _require(actor, "registry.add_household")
+    require(actor, "registry.add_household")
     new_household = _new_household(actor, household, source, source_ref)
     _save(new_household, actor, _("Registered"))
     people: list[Person] = []
@@ -173,7 +169,7 @@ def _kinship_from_roles(actor: Actor, people: list[Person], *, source: str) -> N
 
 @transaction.atomic
 def household_update(*, actor: Actor, household: Household, reason: str, **changes: Any) -> Household:
-    _require(actor, "registry.change_household")
+    require(actor, "registry.change_household")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you change this record.")})
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -190,7 +186,7 @@ def household_update(*, actor: Actor, household: Household, reason: str, **chang
 
 @transaction.atomic
 def person_add(*, actor: Actor, household: Household, reason: str = "", **values: Any) -> Person:
-    _require(actor, "registry.add_person")
+    require(actor, "registry.add_person")
     _ensure_household_in_scope(actor, household)
     person = _new_person(household, values)
     _save(person, actor, reason or _("Added"))
@@ -200,7 +196,7 @@ def person_add(*, actor: Actor, household: Household, reason: str = "", **values
 
 @transaction.atomic
 def person_update(*, actor: Actor, person: Person, reason: str, **changes: Any) -> Person:
-    _require(actor, "registry.change_person")
+    require(actor, "registry.change_person")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you change this record.")})
     person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
@@ -232,7 +228,7 @@ def person_name_add(
     reason: str = "",
 ) -> PersonName:
     """Another form of a person's name; the search box finds the person by it at once."""
-    _require(actor, "registry.add_personname")
+    require(actor, "registry.add_personname")
     _ensure_household_in_scope(actor, person.household)
     if not (surname or given_name or patronymic):
         raise ValidationError(_("Give at least one part of the name."))
@@ -262,7 +258,7 @@ def kinship_add(
     reason: str = "",
 ) -> Kinship:
     """`from_person` is parent (or spouse) of `to_person`; refuses loops in parenthood."""
-    _require(actor, "registry.add_kinship")
+    require(actor, "registry.add_kinship")
     _ensure_household_in_scope(actor, from_person.household)
     _ensure_household_in_scope(actor, to_person.household)
     if from_person.pk == to_person.pk:
@@ -298,7 +294,7 @@ def _delete(instance: models.Model, actor: Actor, reason: str) -> None:
 
 @transaction.atomic
 def person_name_update(*, actor: Actor, name: PersonName, reason: str, **changes: Any) -> PersonName:
-    _require(actor, "registry.change_personname")
+    require(actor, "registry.change_personname")
     _require_reason(reason)
     name = PersonName.objects.select_for_update().select_related("person__household").get(pk=name.pk)
     _ensure_household_in_scope(actor, name.person.household)
@@ -313,7 +309,7 @@ def person_name_update(*, actor: Actor, name: PersonName, reason: str, **changes
 @transaction.atomic
 def person_name_remove(*, actor: Actor, name: PersonName, reason: str) -> None:
     """Remove a name form (a wrong spelling); the history keeps it, and search forgets it."""
-    _require(actor, "registry.change_personname")
+    require(actor, "registry.change_personname")
     _require_reason(reason)
     name = PersonName.objects.select_for_update().select_related("person__household").get(pk=name.pk)
     _ensure_household_in_scope(actor, name.person.household)
@@ -327,7 +323,7 @@ def kinship_remove(*, actor: Actor, kinship: Kinship, reason: str) -> None:
     """Remove a kinship edge recorded in error. Correcting the family record is a change
     to kinship (registrars hold it); the history keeps the edge and the reason.
     """
-    _require(actor, "registry.change_kinship")
+    require(actor, "registry.change_kinship")
     _require_reason(reason)
     kinship = (
         Kinship.objects.select_for_update()
@@ -348,21 +344,16 @@ def _assign(record: models.Model, values: dict[str, Any], allowed: Iterable[str]
         setattr(record, field, value)
 
 
-def _require_sensitive(actor: Actor, permission: str) -> None:
-    _require(actor, "registry.view_sensitive")
-    _require(actor, permission)
-
-
 @transaction.atomic
 def contact_update(*, actor: Actor, person: Person, reason: str, **values: Any) -> ContactDetails:
     """Create or change a person's contact details (a sensitive group)."""
-    _require_sensitive(actor, "registry.change_contactdetails")
+    require(actor, "registry.view_sensitive", "registry.change_contactdetails")
     _require_reason(reason)
     person = Person.objects.select_related("household").get(pk=person.pk)
     _ensure_household_in_scope(actor, person.household)
     contact = ContactDetails.objects.select_for_update().filter(person=person).first()
     if contact is None:
-        _require(actor, "registry.add_contactdetails")
+        require(actor, "registry.add_contactdetails")
         contact = ContactDetails(person=person)
     _assign(contact, values, CONTACT_FIELDS)
     _save(contact, actor, reason)
@@ -371,7 +362,7 @@ def contact_update(*, actor: Actor, person: Person, reason: str, **values: Any) 
 
 @transaction.atomic
 def identity_document_add(*, actor: Actor, person: Person, reason: str, **values: Any) -> IdentityDocument:
-    _require_sensitive(actor, "registry.add_identitydocument")
+    require(actor, "registry.view_sensitive", "registry.add_identitydocument")
     _require_reason(reason)
     person = Person.objects.select_related("household").get(pk=person.pk)
     _ensure_household_in_scope(actor, person.household)
@@ -385,7 +376,7 @@ def identity_document_add(*, actor: Actor, person: Person, reason: str, **values
 def identity_document_update(
     *, actor: Actor, document: IdentityDocument, reason: str, **changes: Any
 ) -> IdentityDocument:
-    _require_sensitive(actor, "registry.change_identitydocument")
+    require(actor, "registry.view_sensitive", "registry.change_identitydocument")
     _require_reason(reason)
     document = IdentityDocument.objects.select_for_update().select_related("person__household").get(pk=document.pk)
     _ensure_household_in_scope(actor, document.person.household)
@@ -397,7 +388,7 @@ def identity_document_update(
 @transaction.atomic
 def identity_document_remove(*, actor: Actor, document: IdentityDocument, reason: str) -> None:
     """Remove a document entered in error; the history keeps it with the reason."""
-    _require_sensitive(actor, "registry.change_identitydocument")
+    require(actor, "registry.view_sensitive", "registry.change_identitydocument")
     _require_reason(reason)
     document = IdentityDocument.objects.select_for_update().select_related("person__household").get(pk=document.pk)
     _ensure_household_in_scope(actor, document.person.household)
@@ -422,7 +413,7 @@ def _is_ancestor(candidate: int, person: int, *, limit: int = 12) -> bool:
 
 @transaction.atomic
 def consent_record(*, actor: Actor, person: Person, purpose: str, given_on: dt.date) -> Consent:
-    _require(actor, "registry.add_consent")
+    require(actor, "registry.add_consent")
     _ensure_household_in_scope(actor, person.household)
     consent = Consent(person=person, purpose=purpose, given_on=given_on, recorded_by=actor.user)
     _save(consent, actor, _("Consent recorded"))
@@ -431,7 +422,7 @@ def consent_record(*, actor: Actor, person: Person, purpose: str, given_on: dt.d
 
 @transaction.atomic
 def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: dt.date, reason: str) -> Consent:
-    _require(actor, "registry.change_consent")
+    require(actor, "registry.change_consent")
     consent = Consent.objects.select_for_update().select_related("person__household").get(pk=consent.pk)
     _ensure_household_in_scope(actor, consent.person.household)
     if consent.withdrawn_on is not None:
@@ -446,7 +437,7 @@ def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: dt.date, r
 @transaction.atomic
 def heir_line_create(*, actor: Actor, ancestor: Person) -> HeirLine:
     """Open the heir line of a deceased person (claims refer to it)."""
-    _require(actor, "registry.add_heirline")
+    require(actor, "registry.add_heirline")
     ancestor = Person.objects.select_for_update().select_related("household").get(pk=ancestor.pk)
     _ensure_household_in_scope(actor, ancestor.household)
     if not ancestor.is_deceased:

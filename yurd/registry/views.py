@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from yurd.core.access import access_history, log_access, logs_record_view
 from yurd.core.actors import actor_from_request
 from yurd.core.models import AccessAction
+from yurd.core.permissions import require
 from yurd.registry import selectors, services
 from yurd.registry.exports import export_csv, export_xlsx, registry_export
 from yurd.registry.forms import (
@@ -384,14 +385,9 @@ def kinship_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-def _require_sensitive(request: HttpRequest, permission: str) -> None:
-    if not (request.user.has_perm("registry.view_sensitive") and request.user.has_perm(permission)):
-        raise PermissionDenied
-
-
 @login_required
 def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
-    _require_sensitive(request, "registry.change_contactdetails")
+    require(request.user, "registry.view_sensitive", "registry.change_contactdetails")
     person = _person(request, code)
     contact = ContactDetails.objects.filter(person=person).first()
     if request.method != "POST":
@@ -411,7 +407,7 @@ def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def document_add(request: HttpRequest, code: str) -> HttpResponse:
-    _require_sensitive(request, "registry.add_identitydocument")
+    require(request.user, "registry.view_sensitive", "registry.add_identitydocument")
     person = _person(request, code)
     form = IdentityDocumentForm(request.POST, prefix="document")
     if form.is_valid() and _saved(request, form, services.identity_document_add, person=person):
@@ -425,7 +421,7 @@ def document_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def document_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _require_sensitive(request, "registry.change_identitydocument")
+    require(request.user, "registry.view_sensitive", "registry.change_identitydocument")
     person = _person(request, code)
     document = get_object_or_404(IdentityDocument, person=person, pk=pk)
     if request.method != "POST":
@@ -445,7 +441,7 @@ def document_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def document_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    _require_sensitive(request, "registry.change_identitydocument")
+    require(request.user, "registry.view_sensitive", "registry.change_identitydocument")
     person = _person(request, code)
     document = get_object_or_404(IdentityDocument, person=person, pk=pk)
     form = RemoveForm(request.POST, prefix=f"remove-document-{pk}")

@@ -6,11 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
+from yurd.core.permissions import require
 from yurd.places.models import Place
 from yurd.registry.models import Household
 from yurd.reports.suppression import DEFAULT_THRESHOLD, suppress_one_dimensional
@@ -20,11 +20,6 @@ INTENTION_SCOPE = {"origin": "household__origin_place", "residence": "household_
 # Claims in these states no longer assert the loss.
 _INACTIVE_CLAIM_STATES = ("withdrawn", "annulled")
 DWELLING_CATEGORY = "dwelling"
-
-
-def _require(user: User | None, permission: str) -> None:
-    if user is not None and not user.has_perm(permission):
-        raise PermissionDenied
 
 
 def household_intentions(household: Household) -> QuerySet[ReturnIntention]:
@@ -41,13 +36,13 @@ def intentions_for_household(*, user: User | None, code: str) -> QuerySet[Return
     """Every answer of the household `code` (latest first), or 404 when the user may not see it."""
     from yurd.registry.selectors import get_household_for_user
 
-    _require(user, "returns.view_returnintention")
+    require(user, "returns.view_returnintention")
     return household_intentions(get_household_for_user(user=user, code=code))
 
 
 def latest_intentions(*, user: User | None) -> QuerySet[ReturnIntention]:
     """The current (latest) intention of every household the user may see."""
-    _require(user, "returns.plan_returns")
+    require(user, "returns.plan_returns")
     latest = (
         ReturnIntention.objects.filter(household=OuterRef("household")).order_by("-survey_date", "-id").values("id")[:1]
     )

@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
 from yurd.core.history import change_context, delete_with_reason, save_with_reason
 from yurd.core.models import AccessAction
+from yurd.core.permissions import require
 from yurd.evidence.models import CustodyAction, EvidenceItem
 from yurd.evidence.services import custody_append
 from yurd.names import search_key
@@ -29,16 +31,13 @@ from yurd.testimonies.models import (
     Transcript,
 )
 
+REFUSED = gettext_lazy("You may not change testimonies.")
+
 
 def search_fields(*texts: str) -> dict[str, str]:
     """The two search columns for some text: folded keys (any script) and case-folded text."""
     joined = "\n".join(text for text in texts if text)
     return {"search_folded": search_key(joined), "search_casefold": joined.casefold()}
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if actor.user is not None and not actor.user.has_perm(permission):
-        raise PermissionDenied(_("You may not change testimonies."))
 
 
 def _consent_uses(uses: Iterable[str]) -> list[str]:
@@ -50,7 +49,7 @@ def _consent_uses(uses: Iterable[str]) -> list[str]:
 
 
 def testimony_create(*, actor: Actor, **fields: Any) -> Testimony:
-    _require(actor, "testimonies.add_testimony")
+    require(actor, "testimonies.add_testimony", message=REFUSED)
     uses = _consent_uses(fields.pop("consent_uses", []))
     other_media = list(fields.pop("other_media", []))
     with transaction.atomic(), change_context(user=actor.user, reason=_("Testimony recorded")):
@@ -82,7 +81,7 @@ TESTIMONY_FIELDS = (
 
 def testimony_update(*, actor: Actor, testimony: Testimony, reason: str = "", **changes: Any) -> Testimony:
     """Change a testimony's description or consent; a consent change is logged as a consent act."""
-    _require(actor, "testimonies.change_testimony")
+    require(actor, "testimonies.change_testimony", message=REFUSED)
     stray = set(changes) - set(TESTIMONY_FIELDS)
     if stray:
         raise ValueError(f"not editable: {sorted(stray)}")
@@ -109,7 +108,7 @@ def testimony_update(*, actor: Actor, testimony: Testimony, reason: str = "", **
 
 
 def transcript_add(*, actor: Actor, testimony: Testimony, language: str, text: str, kind: str) -> Transcript:
-    _require(actor, "testimonies.change_testimony")
+    require(actor, "testimonies.change_testimony", message=REFUSED)
     with transaction.atomic(), change_context(user=actor.user, reason=_("Transcript added")):
         transcript = Transcript(testimony=testimony, language=language, text=text, kind=kind, **search_fields(text))
         transcript.full_clean()
@@ -120,7 +119,7 @@ def transcript_add(*, actor: Actor, testimony: Testimony, language: str, text: s
 def transcript_update(
     *, actor: Actor, transcript: Transcript, language: str, text: str, kind: str, reason: str = ""
 ) -> Transcript:
-    _require(actor, "testimonies.change_testimony")
+    require(actor, "testimonies.change_testimony", message=REFUSED)
     with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Transcript corrected")):
         locked = Transcript.objects.select_for_update().get(pk=transcript.pk)
         locked.language, locked.text, locked.kind = language, text, kind
@@ -132,7 +131,7 @@ def transcript_update(
 
 
 def transcript_delete(*, actor: Actor, transcript: Transcript, reason: str) -> None:
-    _require(actor, "testimonies.change_testimony")
+    require(actor, "testimonies.change_testimony", message=REFUSED)
     with transaction.atomic():
         delete_with_reason(transcript, reason=reason or _("Transcript removed"), user=actor.user)
 
@@ -160,7 +159,7 @@ def segment_add(
     heritage_sites: Iterable[Any] = (),
     events: Iterable[str] = (),
 ) -> Segment:
-    _require(actor, "testimonies.change_testimony")
+    require(actor, "testimonies.change_testimony", message=REFUSED)
     terms = list(keywords)
     _approved_only(terms)
     with transaction.atomic(), change_context(user=actor.user, reason=_("Segment added")):
@@ -208,7 +207,7 @@ def segment_update(
     reason: str = "",
 ) -> Segment:
     """Replace a segment's times, texts, keywords and links (the history keeps the earlier ones)."""
-    _require(actor, "testimonies.change_testimony")
+    require(actor, "testimonies.change_testimony", message=REFUSED)
     terms = list(keywords)
     _approved_only(terms)
     with transaction.atomic(), change_context(user=actor.user, reason=reason or _("Segment changed")):
@@ -227,7 +226,7 @@ def segment_update(
 
 
 def segment_delete(*, actor: Actor, segment: Segment, reason: str) -> None:
-    _require(actor, "testimonies.change_testimony")
+    require(actor, "testimonies.change_testimony", message=REFUSED)
     with transaction.atomic():
         delete_with_reason(segment, reason=reason or _("Segment removed"), user=actor.user)
 
@@ -290,7 +289,7 @@ def testimony_media_unseal(*, actor: Actor, testimony: Testimony, item: Evidence
 
 
 def term_propose(*, actor: Actor, label_en: str, label_az: str = "", label_ru: str = "", scope_note: str = "") -> Term:
-    _require(actor, "testimonies.add_term")
+    require(actor, "testimonies.add_term", message=REFUSED)
     with transaction.atomic(), change_context(user=actor.user, reason=_("Term proposed")):
         term = Term(
             label_en=label_en.strip(),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
 
 from yurd.core.management.base import YurdCommand
+from yurd.core.permissions import has_permissions
 from yurd.evidence import integrity
 from yurd.evidence.models import EvidenceItem, EvidenceKind, Sensitivity
 from yurd.evidence.packages import PackageError, evidence_package
@@ -92,7 +93,7 @@ class Command(YurdCommand):
             self.stdout.write(f"{result.item.sha256}  {path}{marker}")
 
     def _require(self, permission: str) -> None:
-        if self.actor.user is not None and not self.actor.user.has_perm(permission):
+        if not has_permissions(self.actor, permission):
             raise CommandError(f"{self.actor.username} lacks the permission {permission}.")
 
     def handle_verify(self, **options: Any) -> None:
