@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-from rest_framework import generics, serializers
+from rest_framework import serializers
 
-from yurd.core.access import log_access
-from yurd.core.actors import actor_from_request
-from yurd.core.models import AccessAction, Channel
 from yurd.evidence.models import EvidenceItem
-from yurd.evidence.selectors import evidence_list
 
 
 class EvidenceItemSerializer(serializers.ModelSerializer):
@@ -55,12 +50,3 @@ class EvidenceItemSerializer(serializers.ModelSerializer):
         if request is None or not request.user.has_perm("accounts.view_personal_names"):
             data["author"] = None
         return data
-
-
-class EvidenceItemListApi(generics.ListAPIView):
-    serializer_class = EvidenceItemSerializer
-
-    def get_queryset(self) -> QuerySet[EvidenceItem]:
-        actor = actor_from_request(self.request, channel=Channel.API)
-        log_access(actor, AccessAction.LIST, EvidenceItem)
-        return evidence_list(actor=actor, filters=self.request.query_params.dict())

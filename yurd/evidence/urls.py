@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yurd.evidence import apis, views
+from yurd.evidence import views
 
 app_name = "evidence"
 urlpatterns = [
@@ -9,5 +9,4 @@ urlpatterns = [
     path("items/<uuid:code>/", views.item_detail, name="item_detail"),
     path("items/<uuid:code>/download/", views.item_download, name="item_download"),
     path("items/<uuid:code>/thumbnail/", views.item_thumbnail, name="item_thumbnail"),
-    path("api/items/", apis.EvidenceItemListApi.as_view(), name="api_item_list"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yurd.testimonies import apis, views
+from yurd.testimonies import views
 
 app_name = "testimonies"
 urlpatterns = [
@@ -11,8 +11,6 @@ urlpatterns = [
     path("thesaurus/<int:pk>/decide/", views.term_decide, name="term_decide"),
     path("thesaurus/propose/", views.term_propose_inline, name="term_propose_inline"),
     path("new/", views.testimony_create, name="testimony_create"),
-    path("api/testimonies/", apis.TestimonyListApi.as_view(), name="api_testimony_list"),
-    path("api/testimonies/<str:code>/", apis.TestimonyDetailApi.as_view(), name="api_testimony_detail"),
     path("<str:code>/", views.testimony_detail, name="testimony_detail"),
     path("<str:code>/segments/<int:segment>/", views.segment_link, name="segment_link"),
     path("<str:code>/withdraw/", views.testimony_withdraw, name="withdraw"),

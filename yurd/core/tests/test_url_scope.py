@@ -50,7 +50,6 @@ KNOWN_LEAKS: dict[tuple[str, str, str], str] = {
     ("api:evidence-detail", "analyst", "GET"): _ANALYST_EVIDENCE,
     ("api:evidence-list", "analyst", "GET"): _ANALYST_EVIDENCE,
     ("api:evidence-list", "analyst", "GET ?q="): _ANALYST_EVIDENCE,
-    ("evidence:api_item_list", "analyst", "GET"): _ANALYST_EVIDENCE,
     ("evidence:item_list", "analyst", "GET"): _ANALYST_EVIDENCE,
     ("evidence:item_detail", "analyst", "GET"): _ANALYST_EVIDENCE,
     ("evidence:item_detail", "analyst", "POST"): _ANALYST_EVIDENCE,

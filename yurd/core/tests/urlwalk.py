@@ -193,7 +193,6 @@ FILLERS: dict[str, Filler] = {
     "heritage:public_site": _site,
     # testimonies
     "testimonies:term_decide": lambda b: [{"pk": _r(b, "term").pk}],
-    "testimonies:api_testimony_detail": _testimony,
     "testimonies:testimony_detail": _testimony,
     "testimonies:segment_link": lambda b: [{**_testimony(b)[0], "segment": _r(b, "segment").pk}],
     "testimonies:withdraw": _testimony,

@@ -15,8 +15,8 @@ def _everywhere(client, testimony):
     listed = testimony.code in client.get(reverse("testimonies:testimony_list")).content.decode()
     search = client.get(reverse("testimonies:search"), {"q": "Qarabulaq"}).content.decode()
     exported = client.post(reverse("testimonies:export"), {"use": "research", "purpose": "oral history study"})
-    api_list = client.get(reverse("testimonies:api_testimony_list")).json()
-    api_detail = client.get(reverse("testimonies:api_testimony_detail", args=[testimony.code])).status_code
+    api_list = client.get(reverse("api:testimony-list")).json()
+    api_detail = client.get(reverse("api:testimony-detail", args=[testimony.code])).status_code
     # The project's REST API (/api/) serves the same views.
     rest_list = client.get(reverse("api:testimony-list")).json()
     rest_detail = client.get(reverse("api:testimony-detail", args=[testimony.code])).status_code
