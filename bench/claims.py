@@ -63,9 +63,12 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
     import io
 
     from yurd.accounts.roles import Role
-    from yurd.claims import services
     from yurd.claims.models import Claim, ClaimEvent, ClaimStatus, Decision, LossCategory, LossItem
-    from yurd.claims.services import ClaimantShare
+    from yurd.claims.services.assessment import claim_assess
+    from yurd.claims.services.cohorts import cohort_apply, cohort_get_or_create, cohort_set_precedent
+    from yurd.claims.services.decisions import claim_decide
+    from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
+    from yurd.claims.services.workflow import TRANSITION_SERVICES, claim_approve
     from yurd.claims.valuation import TableLookup, valuation_import_apply, valuation_import_stage
     from yurd.core.actors import Actor, system_actor
     from yurd.core.testing.personas import make_place, make_scoped_user, make_user
@@ -216,10 +219,10 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
                 for number, household in enumerate(cohort_households)
             ]
         )
-    precedent_claim, _secret = services.claim_create(
+    precedent_claim, _secret = claim_create(
         actor=actor, household=cohort_households[0], claimants=[ClaimantShare(people[0], 1)]
     )  # type: ignore[list-item]
-    services.loss_item_add(
+    loss_item_add(
         actor=actor,
         claim=precedent_claim,
         expected_version=precedent_claim.version,
@@ -232,19 +235,17 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
     )
     for step in ("submit", "verify_documents"):
         precedent_claim.refresh_from_db()
-        services.TRANSITION_SERVICES[step](actor=actor, claim=precedent_claim, expected_version=precedent_claim.version)
+        TRANSITION_SERVICES[step](actor=actor, claim=precedent_claim, expected_version=precedent_claim.version)
     precedent_claim.refresh_from_db()
-    services.claim_assess(actor=Actor(user=assessor), claim=precedent_claim, expected_version=precedent_claim.version)
+    claim_assess(actor=Actor(user=assessor), claim=precedent_claim, expected_version=precedent_claim.version)
     precedent_claim.refresh_from_db()
-    services.claim_approve(
+    claim_approve(actor=Actor(user=precedent_reviewer), claim=precedent_claim, expected_version=precedent_claim.version)
+    precedent_claim.refresh_from_db()
+    precedent = claim_decide(
         actor=Actor(user=precedent_reviewer), claim=precedent_claim, expected_version=precedent_claim.version
     )
-    precedent_claim.refresh_from_db()
-    precedent = services.claim_decide(
-        actor=Actor(user=precedent_reviewer), claim=precedent_claim, expected_version=precedent_claim.version
-    )
-    cohort_record = services.cohort_get_or_create(origin=origin, wave=waves[2], category=categories["dwelling"])
-    services.cohort_set_precedent(actor=Actor(user=precedent_reviewer), cohort=cohort_record, decision=precedent)
+    cohort_record = cohort_get_or_create(origin=origin, wave=waves[2], category=categories["dwelling"])
+    cohort_set_precedent(actor=Actor(user=precedent_reviewer), cohort=cohort_record, decision=precedent)
     from yurd.claims.models import Claimant
 
     with transaction.atomic():
@@ -297,7 +298,7 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
         profiler = cProfile.Profile()
         profiler.enable()
     begin = time.perf_counter()
-    batch = services.cohort_apply(
+    batch = cohort_apply(
         actor=Actor(user=reviewer),
         cohort=cohort_record,
         confidence=Decimal("0.95"),

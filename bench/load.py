@@ -119,9 +119,8 @@ def load_child(households: int, clients: int) -> None:
     from django.db import connection
 
     from yurd.accounts.roles import Role, sync_role_groups
-    from yurd.claims import services as claims
     from yurd.claims.models import LossCategory
-    from yurd.claims.services import ClaimantShare
+    from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
     from yurd.core.actors import system_actor
     from yurd.core.testing.personas import api_token_key, make_user
     from yurd.places import demo as places_demo
@@ -153,10 +152,10 @@ def load_child(households: int, clients: int) -> None:
         head = household.members.filter(is_deceased=False).order_by("code").first()
         if head is None:
             continue
-        claim, _secret = claims.claim_create(
+        claim, _secret = claim_create(
             actor=actor, household=household, claimants=[ClaimantShare(head, 1)], remedy="compensation"
         )
-        claims.loss_item_add(
+        loss_item_add(
             actor=actor,
             claim=claim,
             expected_version=claim.version,

@@ -20,10 +20,19 @@ from django.db import transaction
 
 from yurd.accounts.demo import demo_user
 from yurd.accounts.models import User
-from yurd.claims import services
 from yurd.claims.errors import ClaimError
 from yurd.claims.models import Claim, LossCategory, ValuationTable
-from yurd.claims.services import ClaimantShare
+from yurd.claims.services.assessment import claim_assess
+from yurd.claims.services.decisions import claim_decide
+from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
+from yurd.claims.services.workflow import (
+    claim_annul,
+    claim_approve,
+    claim_return,
+    claim_submit,
+    claim_verify_documents,
+    claim_withdraw,
+)
 from yurd.claims.valuation import valuation_import_apply, valuation_import_stage
 from yurd.core.actors import Actor, system_actor
 from yurd.registry.models import Household, HouseholdRole
@@ -144,7 +153,7 @@ def _make_claim(
 ) -> None:
     system = system_actor()
     shares = [Fraction(1, len(adults))] * len(adults)
-    claim, _secret = services.claim_create(
+    claim, _secret = claim_create(
         actor=system,
         household=household,
         claimants=[ClaimantShare(person, share) for person, share in zip(adults, shares, strict=True)],
@@ -155,7 +164,7 @@ def _make_claim(
     year = 1988 if household.wave is None or household.wave.code == "1987-1991" else household.wave.year_to
     for code, unit, (low, high), reference in generator.sample(ITEMS, k=generator.randint(1, 3)):
         claim.refresh_from_db()
-        services.loss_item_add(
+        loss_item_add(
             actor=system,
             claim=claim,
             expected_version=claim.version,
@@ -170,13 +179,11 @@ def _make_claim(
             period_start=str(year),
         )
     steps = {
-        "submitted": lambda c: services.claim_submit(actor=system, claim=c, expected_version=c.version),
-        "documents_verified": lambda c: services.claim_verify_documents(
-            actor=system, claim=c, expected_version=c.version
-        ),
-        "assessed": lambda c: services.claim_assess(actor=Actor(user=assessor), claim=c, expected_version=c.version),
-        "approved": lambda c: services.claim_approve(actor=Actor(user=reviewer), claim=c, expected_version=c.version),
-        "decided": lambda c: services.claim_decide(
+        "submitted": lambda c: claim_submit(actor=system, claim=c, expected_version=c.version),
+        "documents_verified": lambda c: claim_verify_documents(actor=system, claim=c, expected_version=c.version),
+        "assessed": lambda c: claim_assess(actor=Actor(user=assessor), claim=c, expected_version=c.version),
+        "approved": lambda c: claim_approve(actor=Actor(user=reviewer), claim=c, expected_version=c.version),
+        "decided": lambda c: claim_decide(
             actor=Actor(user=reviewer), claim=c, expected_version=c.version, reason="Synthetic demo decision"
         ),
     }
@@ -196,14 +203,14 @@ def _make_claim(
         steps[step](claim)
     claim.refresh_from_db()
     if state == "returned":
-        services.claim_return(
+        claim_return(
             actor=system, claim=claim, expected_version=claim.version, reason="Birth certificate missing (demo)"
         )
     elif state == "withdrawn":
-        services.claim_withdraw(
+        claim_withdraw(
             actor=system, claim=claim, expected_version=claim.version, reason="The family withdrew the claim (demo)"
         )
     elif state == "annulled":
-        services.claim_annul(
+        claim_annul(
             actor=system, claim=claim, expected_version=claim.version, reason="Duplicate of another file (demo)"
         )

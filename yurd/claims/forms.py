@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from yurd.claims.domain.shares import ShareError, parse_share
 from yurd.claims.models import LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
-from yurd.claims.services import ClaimantShare
+from yurd.claims.services.filing import ClaimantShare
 from yurd.core.partial_dates import PartialDate
 from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind

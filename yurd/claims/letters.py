@@ -60,7 +60,7 @@ def arithmetic_lines(valuation: dict[str, Any], *, english_labels: bool) -> list
 
 
 def letter_context(decision: Decision, language: str) -> dict[str, Any]:
-    from yurd.claims.services import appeal_deadline
+    from yurd.claims.services.appeals import appeal_deadline
 
     payload = decision.payload
     claim = decision.claim
@@ -131,7 +131,7 @@ def letter_record_sent(
     *, actor: Actor, decision: Decision, language: str, recipient: str, channel: str
 ) -> LetterRecord:
     """Record a decision letter as sent: the exact HTML, to whom, how, when and by whom."""
-    from yurd.claims.services import _event
+    from yurd.claims.services.common import claim_event
 
     html = decision_letter_html(decision, language=language)
     record = LetterRecord.objects.create(
@@ -146,7 +146,7 @@ def letter_record_sent(
         html=html,
         sha256=hashlib.sha256(html.encode()).hexdigest(),
     )
-    _event(
+    claim_event(
         decision.claim,
         actor,
         "letter_sent",

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yurd.accounts.scopes import scope_q
-from yurd.claims import selectors, services
+from yurd.claims import selectors
 from yurd.claims import valuation as valuation_services
 from yurd.claims.errors import ClaimError, ConcurrentEditError
 from yurd.claims.forms import (
@@ -47,6 +47,18 @@ from yurd.claims.models import (
     Property,
     ValuationImport,
     ValuationTable,
+)
+from yurd.claims.services import (
+    appeals,
+    assessment,
+    case_numbers,
+    cohorts,
+    compensation,
+    decisions,
+    filing,
+    properties,
+    quality,
+    workflow,
 )
 from yurd.claims.workflow import TRANSITIONS, available_transitions
 from yurd.core.access import access_history, log_access
@@ -139,7 +151,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            claim, secret = services.claim_create(
+            claim, secret = filing.claim_create(
                 actor=actor_from_request(request),
                 household=data["household"],
                 heir_line=data["heir_line"],
@@ -190,7 +202,7 @@ def claim_detail(request: HttpRequest, case_number: str) -> HttpResponse:
         "appeals": claim.appeals.select_related("decision", "new_decision", "reviewed_by"),
         "can_decide_appeal": user.has_perm("claims.decide_claim"),
         "transitions": transitions,
-        "conflicts": services.compensation_conflicts(claim)
+        "conflicts": compensation.compensation_conflicts(claim)
         if claim.status in (ClaimStatus.APPROVED, ClaimStatus.ASSESSED)
         else [],
         "revalue_form": RevalueForm(initial={"version": claim.version})
@@ -219,7 +231,7 @@ def claim_edit(request: HttpRequest, case_number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.claim_update(
+            filing.claim_update(
                 actor=actor_from_request(request),
                 claim=claim,
                 expected_version=data["version"],
@@ -253,7 +265,7 @@ def loss_item_create(request: HttpRequest, case_number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.loss_item_add(
+            filing.loss_item_add(
                 actor=actor_from_request(request),
                 claim=claim,
                 expected_version=data["version"],
@@ -284,7 +296,7 @@ def loss_item_delete(request: HttpRequest, case_number: str, pk: int) -> HttpRes
     claim = _claim(request, case_number)
     item = get_object_or_404(LossItem, pk=pk, claim=claim)
     try:
-        services.loss_item_remove(
+        filing.loss_item_remove(
             actor=actor_from_request(request),
             claim=claim,
             expected_version=int(request.POST.get("version", "0")),
@@ -314,7 +326,7 @@ def claim_transition(request: HttpRequest, case_number: str, name: str) -> HttpR
     if name == "decide" and form.cleaned_data["outcome"]:
         kwargs["outcome"] = form.cleaned_data["outcome"]
     try:
-        services.TRANSITION_SERVICES[name](**kwargs)
+        workflow.TRANSITION_SERVICES[name](**kwargs)
     except ConcurrentEditError as error:
         messages.error(request, error.message)
     except ClaimError as error:
@@ -331,7 +343,7 @@ def appeal_decide(request: HttpRequest, case_number: str, pk: int) -> HttpRespon
     claim = _claim(request, case_number)
     appeal = get_object_or_404(claim.appeals, pk=pk)
     try:
-        services.appeal_decide(
+        appeals.appeal_decide(
             actor=actor_from_request(request),
             appeal=appeal,
             outcome=request.POST.get("outcome", ""),
@@ -349,7 +361,7 @@ def appeal_decide(request: HttpRequest, case_number: str, pk: int) -> HttpRespon
 @permission_required("claims.change_claim", raise_exception=True)
 def claim_secret(request: HttpRequest, case_number: str) -> HttpResponse:
     claim = _claim(request, case_number)
-    secret = services.claim_reissue_secret(actor=actor_from_request(request), claim=claim)
+    secret = filing.claim_reissue_secret(actor=actor_from_request(request), claim=claim)
     _announce_secret(request, claim, secret)
     return redirect("claims:claim_detail", case_number=claim.case_number)
 
@@ -362,7 +374,7 @@ def claim_revalue(request: HttpRequest, case_number: str) -> HttpResponse:
     form = RevalueForm(request.POST)
     if form.is_valid():
         try:
-            services.claim_revalue(
+            assessment.claim_revalue(
                 actor=actor_from_request(request),
                 claim=claim,
                 expected_version=form.cleaned_data["version"],
@@ -387,7 +399,7 @@ def _decision(request: HttpRequest, case_number: str, number: int) -> Decision:
 @permission_required("claims.view_claim", raise_exception=True)
 def decision_detail(request: HttpRequest, case_number: str, number: int) -> HttpResponse:
     decision = _decision(request, case_number, number)
-    verified = services.decision_verify(decision) if request.GET.get("verify") else None
+    verified = decisions.decision_verify(decision) if request.GET.get("verify") else None
     response = render(
         request,
         "claims/decision_detail.html",
@@ -477,7 +489,7 @@ def property_duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     merge = request.POST.get("action") == "merge"
     try:
-        services.property_duplicate_review(actor=actor_from_request(request), duplicate=visible[pk], merge=merge)
+        properties.property_duplicate_review(actor=actor_from_request(request), duplicate=visible[pk], merge=merge)
     except ClaimError as error:
         messages.error(request, error.message)
     else:
@@ -579,10 +591,10 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         .annotate(claims=Count("claim", distinct=True))
         .order_by("-claims")[:200]
     )
-    cohorts = Cohort.objects.select_related("origin_place", "wave", "category", "precedent").annotate(
+    existing = Cohort.objects.select_related("origin_place", "wave", "category", "precedent").annotate(
         batch_count=Count("batches")
     )
-    return render(request, "claims/cohort_list.html", {"groups": groups, "cohorts": cohorts})
+    return render(request, "claims/cohort_list.html", {"groups": groups, "cohorts": existing})
 
 
 @login_required
@@ -593,7 +605,7 @@ def cohort_open(request: HttpRequest) -> HttpResponse:
     wave_id = request.POST.get("wave") or 0
     wave = Wave.objects.filter(pk=wave_id).first()
     category = get_object_or_404(LossCategory, code=request.POST.get("category"))
-    cohort = services.cohort_get_or_create(origin=origin, wave=wave, category=category)
+    cohort = cohorts.cohort_get_or_create(origin=origin, wave=wave, category=category)
     return redirect("claims:cohort_detail", code=cohort.code)
 
 
@@ -611,11 +623,11 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
             if precedent_form.is_bound and precedent_form.is_valid():
                 claim = _claim(request, precedent_form.cleaned_data["case_number"].strip().upper())
                 decision = get_object_or_404(Decision, claim=claim, number=precedent_form.cleaned_data["decision"])
-                services.cohort_set_precedent(actor=actor, cohort=cohort, decision=decision)
+                cohorts.cohort_set_precedent(actor=actor, cohort=cohort, decision=decision)
                 messages.success(request, _("Precedent set."))
                 return redirect("claims:cohort_detail", code=cohort.code)
             if request.POST.get("action") == "approve_all":
-                approved = services.cohort_approve(
+                approved = cohorts.cohort_approve(
                     actor=actor,
                     cohort=cohort,
                     reason=request.POST.get("reason", ""),
@@ -624,7 +636,7 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
                 messages.success(request, _("%(count)s files approved.") % {"count": len(approved)})
                 return redirect("claims:cohort_detail", code=cohort.code)
             if apply_form.is_bound and apply_form.is_valid():
-                batch = services.cohort_apply(
+                batch = cohorts.cohort_apply(
                     actor=actor,
                     cohort=cohort,
                     confidence=apply_form.cleaned_data["confidence"],
@@ -636,7 +648,7 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("claims:batch_detail", pk=batch.pk)
         except ClaimError as error:
             messages.error(request, error.message)
-    claims = services.cohort_claims(cohort).filter(scope_q(request.user, **selectors.CLAIM_SCOPE))  # type: ignore[arg-type]
+    claims = cohorts.cohort_claims(cohort).filter(scope_q(request.user, **selectors.CLAIM_SCOPE))  # type: ignore[arg-type]
     counts = dict(
         Claim.objects.filter(pk__in=claims.values("pk"))
         .order_by()
@@ -673,7 +685,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get(f"checked-{item.claim_id}") == "on"
         }
         try:
-            services.qc_record(
+            quality.qc_record(
                 actor=actor_from_request(request), batch=batch, findings=findings, notes=request.POST.get("notes", "")
             )
         except ClaimError as error:
@@ -739,7 +751,7 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
                 .only("status", "secret_hash", "case_number")
                 .first()
             )
-            if services.secret_matches(claim, form.cleaned_data["secret"]):
+            if case_numbers.secret_matches(claim, form.cleaned_data["secret"]):
                 assert claim is not None  # noqa: S101
                 result = {"case_number": claim.case_number, "status": claim.get_status_display()}
             else:

@@ -28,9 +28,8 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from config.wsgi import application
 from yurd.accounts.models import ScopeBasis, User
 from yurd.accounts.roles import Role
-from yurd.claims import services as claim_services
 from yurd.claims.models import LossCategory
-from yurd.claims.services import ClaimantShare
+from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
 from yurd.core.actors import system_actor
 from yurd.core.testing.personas import Gazetteer, api_token_key, make_scoped_user
 from yurd.evidence.models import Sensitivity
@@ -87,7 +86,7 @@ def build_dataset(gazetteer: Gazetteer) -> Dataset:
         original_name="n.pdf",
         sensitivity=Sensitivity.RESTRICTED,
     )
-    claim, _secret = claim_services.claim_create(
+    claim, _secret = claim_create(
         actor=system_actor(),
         household=household,
         heir_line=None,
@@ -95,7 +94,7 @@ def build_dataset(gazetteer: Gazetteer) -> Dataset:
         remedy="compensation",
         language="az",
     )
-    claim_services.loss_item_add(
+    loss_item_add(
         actor=system_actor(),
         claim=claim,
         expected_version=claim.version,

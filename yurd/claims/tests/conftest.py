@@ -13,9 +13,11 @@ from django.test import Client
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
-from yurd.claims import services
 from yurd.claims.models import Claim, LossCategory, ValuationTable
-from yurd.claims.services import ClaimantShare
+from yurd.claims.services.assessment import claim_assess
+from yurd.claims.services.decisions import claim_decide
+from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
+from yurd.claims.services.workflow import claim_approve, claim_submit, claim_verify_documents
 from yurd.claims.valuation import valuation_import_apply, valuation_import_stage
 from yurd.core.actors import Actor
 from yurd.core.testing.personas import Gazetteer, make_user
@@ -148,7 +150,7 @@ def new_claim(
             if household == world.household_a
             else [(world.head_b, Fraction(1))]
         )
-    claim, _secret = services.claim_create(
+    claim, _secret = claim_create(
         actor=Actor(user=user),
         household=household,
         heir_line=heir_line,
@@ -174,20 +176,20 @@ def add_item(world: World, claim: Claim, **overrides: Any) -> None:
         "original_owner": None,
     }
     values.update(overrides)
-    services.loss_item_add(actor=Actor(user=None), claim=claim, expected_version=claim.version, **values)
+    loss_item_add(actor=Actor(user=None), claim=claim, expected_version=claim.version, **values)
 
 
 def advance(claim: Claim, *, to: str, assessor: User, reviewer: User) -> Claim:
     """Walk a claim through the workflow with distinct people, up to `to`."""
     order = ["submitted", "documents_verified", "assessed", "approved", "decided"]
     steps = {
-        "submitted": lambda c: services.claim_submit(actor=Actor(user=None), claim=c, expected_version=c.version),
-        "documents_verified": lambda c: services.claim_verify_documents(
+        "submitted": lambda c: claim_submit(actor=Actor(user=None), claim=c, expected_version=c.version),
+        "documents_verified": lambda c: claim_verify_documents(
             actor=Actor(user=None), claim=c, expected_version=c.version
         ),
-        "assessed": lambda c: services.claim_assess(actor=Actor(user=assessor), claim=c, expected_version=c.version),
-        "approved": lambda c: services.claim_approve(actor=Actor(user=reviewer), claim=c, expected_version=c.version),
-        "decided": lambda c: services.claim_decide(actor=Actor(user=reviewer), claim=c, expected_version=c.version),
+        "assessed": lambda c: claim_assess(actor=Actor(user=assessor), claim=c, expected_version=c.version),
+        "approved": lambda c: claim_approve(actor=Actor(user=reviewer), claim=c, expected_version=c.version),
+        "decided": lambda c: claim_decide(actor=Actor(user=reviewer), claim=c, expected_version=c.version),
     }
     for status in order[: order.index(to) + 1]:
         claim.refresh_from_db()

@@ -11,10 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yurd.accounts.models import User
-from yurd.claims import selectors, services
+from yurd.claims import selectors
 from yurd.claims.errors import ClaimError, ClaimPermissionError
 from yurd.claims.letters import decision_letter_html
 from yurd.claims.models import Appeal, AppealOutcome, ClaimEvent, ClaimStatus, Compensation, DecisionKind
+from yurd.claims.services.appeals import appeal_decide, claim_appeal
+from yurd.claims.services.decisions import claim_decide, decision_verify
+from yurd.claims.services.workflow import claim_annul
 from yurd.claims.tests.conftest import World, actor, advance, login, new_claim
 
 
@@ -33,7 +36,7 @@ def test_an_appeal_reverses_a_rejection_into_an_award(
     world: World, assessor: User, reviewer: User, second_reviewer: User, administrator: User
 ) -> None:
     claim = advance(new_claim(world), to="approved", assessor=assessor, reviewer=reviewer)
-    services.claim_decide(
+    claim_decide(
         actor=actor(reviewer),
         claim=claim,
         expected_version=claim.version,
@@ -44,24 +47,22 @@ def test_an_appeal_reverses_a_rejection_into_an_award(
     assert Compensation.objects.count() == 0
     assert _decided_totals(administrator) == {}
     assert selectors.progress_summary(user=administrator)["rejected"] == 1
-    services.claim_appeal(
-        actor=actor(None), claim=claim, expected_version=claim.version, reason="The title deed was found"
-    )
+    claim_appeal(actor=actor(None), claim=claim, expected_version=claim.version, reason="The title deed was found")
     appeal = Appeal.objects.get(claim=claim)
     assert appeal.filed_on == timezone.localdate() and appeal.deadline > appeal.filed_on
     # Neither the assessor nor the approver (who also decided) may review the appeal.
     with pytest.raises(ClaimPermissionError):
-        services.appeal_decide(actor=actor(assessor), appeal=appeal, outcome="granted", reason="Deed found")
+        appeal_decide(actor=actor(assessor), appeal=appeal, outcome="granted", reason="Deed found")
     with pytest.raises(ClaimPermissionError, match="Four eyes"):
-        services.appeal_decide(actor=actor(reviewer), appeal=appeal, outcome="granted", reason="Deed found")
-    services.appeal_decide(actor=actor(second_reviewer), appeal=appeal, outcome="granted", reason="Deed found")
+        appeal_decide(actor=actor(reviewer), appeal=appeal, outcome="granted", reason="Deed found")
+    appeal_decide(actor=actor(second_reviewer), appeal=appeal, outcome="granted", reason="Deed found")
     claim.refresh_from_db()
     appeal.refresh_from_db()
     assert claim.status == ClaimStatus.DECIDED and appeal.outcome == AppealOutcome.CHANGED
     new = appeal.new_decision
     assert new is not None and new.kind == DecisionKind.APPEAL and new.outcome == "granted"
     assert new.supersedes == appeal.decision and new.total == Decimal("8874.00")
-    assert services.decision_verify(new)
+    assert decision_verify(new)
     row = Compensation.objects.get()
     assert row.claim == claim and row.decision == new and row.amount == Decimal("8874.00")
     assert _decided_totals(administrator) == {"AZN": Decimal("8874.00")}
@@ -76,16 +77,14 @@ def test_an_appeal_filed_after_the_deadline_is_refused(world: World, assessor: U
     claim = advance(new_claim(world), to="decided", assessor=assessor, reviewer=reviewer)
     late = timezone.localdate() + dt.timedelta(days=400)
     with pytest.raises(ClaimError, match="deadline"):
-        services.claim_appeal(
-            actor=actor(None), claim=claim, expected_version=claim.version, reason="Late", filed_on=late
-        )
+        claim_appeal(actor=actor(None), claim=claim, expected_version=claim.version, reason="Late", filed_on=late)
 
 
 def test_an_upheld_appeal_keeps_the_award(world: World, assessor: User, reviewer: User, second_reviewer: User) -> None:
     claim = advance(new_claim(world), to="decided", assessor=assessor, reviewer=reviewer)
-    services.claim_appeal(actor=actor(None), claim=claim, expected_version=claim.version, reason="Too little")
+    claim_appeal(actor=actor(None), claim=claim, expected_version=claim.version, reason="Too little")
     appeal = Appeal.objects.get()
-    services.appeal_decide(actor=actor(second_reviewer), appeal=appeal, outcome="upheld", reason="Prices are right")
+    appeal_decide(actor=actor(second_reviewer), appeal=appeal, outcome="upheld", reason="Prices are right")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DECIDED and claim.decisions.count() == 1
     assert Compensation.objects.get().amount == Decimal("8874.00")
@@ -103,7 +102,7 @@ def test_the_dashboard_decided_value_is_the_sum_of_compensation_rows_per_currenc
         assessor=assessor,
         reviewer=reviewer,
     )
-    services.claim_decide(
+    claim_decide(
         actor=actor(reviewer), claim=rejected, expected_version=rejected.version, outcome="rejected", reason="No"
     )
     annulled = advance(
@@ -112,7 +111,7 @@ def test_the_dashboard_decided_value_is_the_sum_of_compensation_rows_per_currenc
         assessor=assessor,
         reviewer=reviewer,
     )
-    services.claim_annul(actor=actor(administrator), claim=annulled, expected_version=annulled.version, reason="Dup")
+    claim_annul(actor=actor(administrator), claim=annulled, expected_version=annulled.version, reason="Dup")
     summary = selectors.progress_summary(user=administrator)
     assert dict(summary["decided_totals"]) == _compensation_sums() == {"AZN": Decimal("8874.00")}
     assert summary["rejected"] == 1

@@ -9,9 +9,17 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.claims import services
 from yurd.claims.errors import ClaimError, ClaimPermissionError
 from yurd.claims.models import Claim, ClaimEvent, ClaimStatus, Decision, DecisionKind, QcResult
+from yurd.claims.services.cohorts import (
+    cohort_apply,
+    cohort_approve,
+    cohort_claims,
+    cohort_get_or_create,
+    cohort_set_precedent,
+)
+from yurd.claims.services.decisions import decision_verify
+from yurd.claims.services.quality import claim_clear_review_flag, qc_record
 from yurd.claims.tests.conftest import World, actor, advance, make_household, make_person, new_claim
 
 
@@ -32,20 +40,20 @@ def _cohort_files(world: World, count: int, assessor: User, reviewer: User) -> l
 @pytest.fixture
 def cohort_setup(world: World, assessor: User, reviewer: User, second_reviewer: User) -> dict:
     precedent_claim = advance(new_claim(world), to="decided", assessor=assessor, reviewer=second_reviewer)
-    cohort = services.cohort_get_or_create(
+    cohort = cohort_get_or_create(
         origin=world.gazetteer.settlement_a1, wave=world.wave, category=world.category("dwelling")
     )
-    services.cohort_set_precedent(actor=actor(second_reviewer), cohort=cohort, decision=precedent_claim.decisions.get())
+    cohort_set_precedent(actor=actor(second_reviewer), cohort=cohort, decision=precedent_claim.decisions.get())
     files = _cohort_files(world, 12, assessor, reviewer)
     # Four eyes: one reviewer approves the files, another applies the batch.
-    services.cohort_approve(actor=actor(second_reviewer), cohort=cohort)
+    cohort_approve(actor=actor(second_reviewer), cohort=cohort)
     return {"cohort": cohort, "files": files, "precedent": precedent_claim}
 
 
 def test_precedent_is_applied_to_each_file_with_its_own_decision_and_history(
     world: World, reviewer: User, cohort_setup: dict
 ) -> None:
-    batch = services.cohort_apply(
+    batch = cohort_apply(
         actor=actor(reviewer),
         cohort=cohort_setup["cohort"],
         confidence=Decimal("0.95"),
@@ -64,7 +72,7 @@ def test_precedent_is_applied_to_each_file_with_its_own_decision_and_history(
             and decision.batch == batch
         )
         assert decision.total == claim.total_value
-        assert services.decision_verify(decision)
+        assert decision_verify(decision)
         assert list(
             ClaimEvent.objects.filter(claim=claim, action__in=["approve", "decide"]).values_list("action", flat=True)
         ) == ["approve", "decide"]
@@ -81,7 +89,7 @@ def test_files_the_reviewer_assessed_or_that_would_pay_twice_are_skipped(
     own.save(update_fields=["assessed_by"])
     duplicate = new_claim(world, items=[{"reference": "House 12, Lenin street"}])  # the precedent's own house
     duplicate = advance(duplicate, to="approved", assessor=assessor, reviewer=second_reviewer)
-    batch = services.cohort_apply(
+    batch = cohort_apply(
         actor=actor(reviewer),
         cohort=cohort_setup["cohort"],
         confidence=Decimal("0.95"),
@@ -109,13 +117,13 @@ def test_files_with_other_loss_categories_are_not_in_the_cohort(
         ],
     )
     advance(mixed, to="assessed", assessor=assessor, reviewer=reviewer)
-    assert not services.cohort_claims(cohort_setup["cohort"]).filter(pk=mixed.pk).exists()
+    assert not cohort_claims(cohort_setup["cohort"]).filter(pk=mixed.pk).exists()
 
 
 def test_qc_result_is_recorded_by_someone_else(
     world: World, reviewer: User, second_reviewer: User, cohort_setup: dict
 ) -> None:
-    batch = services.cohort_apply(
+    batch = cohort_apply(
         actor=actor(reviewer),
         cohort=cohort_setup["cohort"],
         confidence=Decimal("0.90"),
@@ -126,25 +134,25 @@ def test_qc_result_is_recorded_by_someone_else(
     assert batch.qc_sample_size == 8  # 90 % ± 20 % of 12 files
     sample = list(batch.sample.values_list("claim_id", flat=True))
     with pytest.raises(ClaimPermissionError):
-        services.qc_record(actor=actor(reviewer), batch=batch, findings={})
-    services.qc_record(actor=actor(second_reviewer), batch=batch, findings=dict.fromkeys(sample[:-1], (False, "")))
+        qc_record(actor=actor(reviewer), batch=batch, findings={})
+    qc_record(actor=actor(second_reviewer), batch=batch, findings=dict.fromkeys(sample[:-1], (False, "")))
     batch.refresh_from_db()
     assert batch.qc_result == QcResult.PENDING
-    services.qc_record(actor=actor(second_reviewer), batch=batch, findings={sample[-1]: (True, "Area double counted")})
+    qc_record(actor=actor(second_reviewer), batch=batch, findings={sample[-1]: (True, "Area double counted")})
     batch.refresh_from_db()
     assert batch.qc_result == QcResult.FAILED and batch.qc_errors == 1
 
 
 def test_batch_needs_a_precedent_and_reasons(world: World, reviewer: User, registrar: User) -> None:
-    cohort = services.cohort_get_or_create(
+    cohort = cohort_get_or_create(
         origin=world.gazetteer.settlement_b1, wave=world.wave, category=world.category("land")
     )
     with pytest.raises(ClaimError, match="precedent"):
-        services.cohort_apply(
+        cohort_apply(
             actor=actor(reviewer), cohort=cohort, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="x"
         )
     with pytest.raises(ClaimPermissionError):
-        services.cohort_apply(
+        cohort_apply(
             actor=actor(registrar), cohort=cohort, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="x"
         )
 
@@ -168,23 +176,23 @@ def test_the_applier_of_a_batch_never_approves_its_files(
     world: World, assessor: User, reviewer: User, second_reviewer: User
 ) -> None:
     precedent_claim = advance(new_claim(world), to="decided", assessor=assessor, reviewer=second_reviewer)
-    cohort = services.cohort_get_or_create(
+    cohort = cohort_get_or_create(
         origin=world.gazetteer.settlement_a1, wave=world.wave, category=world.category("dwelling")
     )
-    services.cohort_set_precedent(actor=actor(second_reviewer), cohort=cohort, decision=precedent_claim.decisions.get())
+    cohort_set_precedent(actor=actor(second_reviewer), cohort=cohort, decision=precedent_claim.decisions.get())
     files = _cohort_files(world, 3, assessor, reviewer)
     # Assessed but not approved: the applier cannot approve them in passing.
-    batch = services.cohort_apply(
+    batch = cohort_apply(
         actor=actor(reviewer), cohort=cohort, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="Standard"
     )
     assert batch.decided_count == 0 and len(batch.skipped) == 3
     # Approved by the applier: still refused.
-    services.cohort_approve(actor=actor(reviewer), cohort=cohort)
-    batch = services.cohort_apply(
+    cohort_approve(actor=actor(reviewer), cohort=cohort)
+    batch = cohort_apply(
         actor=actor(reviewer), cohort=cohort, confidence=Decimal("0.95"), margin=Decimal("0.05"), reason="Standard"
     )
     assert batch.decided_count == 0 and all("Four eyes" in entry["reason"] for entry in batch.skipped)
-    batch = services.cohort_apply(
+    batch = cohort_apply(
         actor=actor(second_reviewer),
         cohort=cohort,
         confidence=Decimal("0.95"),
@@ -200,7 +208,7 @@ def test_the_applier_of_a_batch_never_approves_its_files(
 def test_a_failed_qc_sample_flags_every_file_of_its_batch_for_re_review(
     world: World, reviewer: User, second_reviewer: User, cohort_setup: dict
 ) -> None:
-    batch = services.cohort_apply(
+    batch = cohort_apply(
         actor=actor(reviewer),
         cohort=cohort_setup["cohort"],
         confidence=Decimal("0.90"),
@@ -212,14 +220,14 @@ def test_a_failed_qc_sample_flags_every_file_of_its_batch_for_re_review(
     findings = {
         claim_id: (claim_id == sample[0], "Area double counted" if claim_id == sample[0] else "") for claim_id in sample
     }
-    services.qc_record(actor=actor(second_reviewer), batch=batch, findings=findings)
+    qc_record(actor=actor(second_reviewer), batch=batch, findings=findings)
     flagged = Claim.objects.filter(pk__in=[claim.pk for claim in cohort_setup["files"]]).exclude(review_flag="")
     assert flagged.count() == 12
     assert ClaimEvent.objects.filter(action="qc_failed").count() == 12
     claim = flagged.first()
     assert claim is not None
     with pytest.raises(ClaimPermissionError):
-        services.claim_clear_review_flag(actor=actor(reviewer), claim=claim, expected_version=None, reason="Checked")
-    services.claim_clear_review_flag(actor=actor(second_reviewer), claim=claim, expected_version=None, reason="Checked")
+        claim_clear_review_flag(actor=actor(reviewer), claim=claim, expected_version=None, reason="Checked")
+    claim_clear_review_flag(actor=actor(second_reviewer), claim=claim, expected_version=None, reason="Checked")
     claim.refresh_from_db()
     assert claim.review_flag == ""

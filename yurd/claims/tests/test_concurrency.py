@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.claims import services
 from yurd.claims.errors import ConcurrentEditError
 from yurd.claims.models import Claim
-from yurd.claims.services import ClaimantShare
+from yurd.claims.services.filing import ClaimantShare, claim_update
+from yurd.claims.services.workflow import claim_submit, claim_withdraw
 from yurd.claims.tests.conftest import World, actor, login, new_claim
 
 
@@ -21,7 +21,7 @@ def test_second_editor_with_a_stale_version_is_refused(world: World, registrar: 
     first_read = Claim.objects.get(pk=claim.pk)
     second_read = Claim.objects.get(pk=claim.pk)
     claimants = [ClaimantShare(world.head_a, Fraction(1))]
-    services.claim_update(
+    claim_update(
         actor=actor(registrar),
         claim=first_read,
         expected_version=first_read.version,
@@ -31,7 +31,7 @@ def test_second_editor_with_a_stale_version_is_refused(world: World, registrar: 
         claimants=claimants,
     )
     with pytest.raises(ConcurrentEditError, match="Someone else changed claim"):
-        services.claim_update(
+        claim_update(
             actor=actor(registrar),
             claim=second_read,
             expected_version=second_read.version,
@@ -47,9 +47,9 @@ def test_second_editor_with_a_stale_version_is_refused(world: World, registrar: 
 def test_stale_transition_is_refused(world: World) -> None:
     claim = new_claim(world)
     stale = claim.version
-    services.claim_submit(actor=actor(None), claim=claim, expected_version=stale)
+    claim_submit(actor=actor(None), claim=claim, expected_version=stale)
     with pytest.raises(ConcurrentEditError):
-        services.claim_withdraw(actor=actor(None), claim=claim, expected_version=stale, reason="x")
+        claim_withdraw(actor=actor(None), claim=claim, expected_version=stale, reason="x")
 
 
 def test_edit_page_shows_the_conflict_notice(world: World, registrar: User) -> None:

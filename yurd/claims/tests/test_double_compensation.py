@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.claims import services
 from yurd.claims.errors import DoubleCompensationError
 from yurd.claims.models import ClaimStatus, Compensation
+from yurd.claims.services.decisions import claim_decide
+from yurd.claims.services.workflow import claim_annul
 from yurd.claims.tests.conftest import World, actor, advance, login, make_person, new_claim
 from yurd.registry.models import HeirLine
 
@@ -26,7 +27,7 @@ def test_second_claim_for_the_same_property_is_refused_and_names_the_first(
     second = new_claim(world, items=[{"reference": "house №12 Lenin st."}])
     second = advance(second, to="approved", assessor=assessor, reviewer=reviewer)
     with pytest.raises(DoubleCompensationError, match=first.case_number) as refused:
-        services.claim_decide(actor=actor(reviewer), claim=second, expected_version=second.version)
+        claim_decide(actor=actor(reviewer), claim=second, expected_version=second.version)
     assert refused.value.conflicts[0]["case_number"] == first.case_number
     second.refresh_from_db()
     assert second.status == ClaimStatus.APPROVED
@@ -60,7 +61,7 @@ def test_heirs_cannot_be_paid_again_for_a_property_their_line_was_paid_for(
     heirs_claim = new_claim(world, claimants=[(grandson, Fraction(1))], heir_line=line, items=[item])
     heirs_claim = advance(heirs_claim, to="approved", assessor=assessor, reviewer=reviewer)
     with pytest.raises(DoubleCompensationError):
-        services.claim_decide(actor=actor(reviewer), claim=heirs_claim, expected_version=heirs_claim.version)
+        claim_decide(actor=actor(reviewer), claim=heirs_claim, expected_version=heirs_claim.version)
 
 
 def test_a_different_property_of_the_same_owner_is_compensated(world: World, assessor: User, reviewer: User) -> None:
@@ -78,7 +79,7 @@ def test_annulling_a_decided_file_releases_its_compensation(
     world: World, assessor: User, reviewer: User, administrator: User
 ) -> None:
     first = advance(new_claim(world), to="decided", assessor=assessor, reviewer=reviewer)
-    services.claim_annul(
+    claim_annul(
         actor=actor(administrator),
         claim=first,
         expected_version=first.version,

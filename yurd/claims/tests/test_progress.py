@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.claims import selectors, services
+from yurd.claims import selectors
+from yurd.claims.services.workflow import claim_annul, claim_withdraw
 from yurd.claims.tests.conftest import World, actor, advance, login, make_household, new_claim
 
 
@@ -19,13 +20,9 @@ def test_annulled_and_withdrawn_files_never_count_as_progress(
     annulled = advance(
         new_claim(world, household=world.household_b), to="assessed", assessor=assessor, reviewer=reviewer
     )
-    services.claim_annul(
-        actor=actor(administrator), claim=annulled, expected_version=annulled.version, reason="Duplicate file"
-    )
+    claim_annul(actor=actor(administrator), claim=annulled, expected_version=annulled.version, reason="Duplicate file")
     withdrawn = new_claim(world, household=world.household_b)
-    services.claim_withdraw(
-        actor=actor(None), claim=withdrawn, expected_version=withdrawn.version, reason="Claimant withdrew"
-    )
+    claim_withdraw(actor=actor(None), claim=withdrawn, expected_version=withdrawn.version, reason="Claimant withdrew")
     make_household(world.gazetteer.settlement_a2, world.wave)
     summary = selectors.progress_summary(user=administrator)
     assert summary["registered"] == 3

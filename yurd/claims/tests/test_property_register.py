@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.claims import services
 from yurd.claims.domain.properties import address_tokens
 from yurd.claims.errors import DoubleCompensationError
 from yurd.claims.models import Compensation, DuplicateStatus, LossItem, Property, PropertyDuplicate
+from yurd.claims.services.decisions import claim_decide
+from yurd.claims.services.properties import property_duplicate_review
 from yurd.claims.tests.conftest import World, actor, advance, login, make_person, new_claim
 from yurd.core.models import AccessAction, AccessLogEntry
 from yurd.registry.models import HeirLine
@@ -53,7 +54,7 @@ def test_sibling_households_cannot_both_be_paid_for_their_grandfathers_house(
         HeirLine.objects.create(code="HL-T00001", ancestor=grandfather)
     assert first.loss_items.get().property_id == second.loss_items.get().property_id
     with pytest.raises(DoubleCompensationError, match=first.case_number):
-        services.claim_decide(actor=actor(reviewer), claim=second, expected_version=second.version)
+        claim_decide(actor=actor(reviewer), claim=second, expected_version=second.version)
     assert Compensation.objects.count() == 1
     assert Compensation.objects.get().line_key == f"owner:{grandfather.code}"
 
@@ -75,7 +76,7 @@ def test_an_heir_line_claim_meets_the_household_claim_on_the_same_property(
     )
     heirs = advance(heirs, to="approved", assessor=assessor, reviewer=reviewer)
     with pytest.raises(DoubleCompensationError):
-        services.claim_decide(actor=actor(reviewer), claim=heirs, expected_version=heirs.version)
+        claim_decide(actor=actor(reviewer), claim=heirs, expected_version=heirs.version)
 
 
 def test_one_address_in_three_scripts_folds_to_one_token_set() -> None:
@@ -114,7 +115,7 @@ def test_the_same_house_in_three_scripts_is_proposed_as_one_property_and_merged(
     first = advance(claims[0], to="decided", assessor=assessor, reviewer=reviewer)
     second = advance(claims[1], to="approved", assessor=assessor, reviewer=reviewer)
     with pytest.raises(DoubleCompensationError, match=first.case_number):
-        services.claim_decide(actor=actor(reviewer), claim=second, expected_version=second.version)
+        claim_decide(actor=actor(reviewer), claim=second, expected_version=second.version)
 
 
 def test_a_proposal_can_be_dismissed(world: World, reviewer: User) -> None:
@@ -129,7 +130,7 @@ def test_a_proposal_can_be_dismissed(world: World, reviewer: User) -> None:
         items=[{"reference": "ул. Ленина 12", "place": world.household_a.origin_place}],
     )
     proposal = PropertyDuplicate.objects.get()
-    services.property_duplicate_review(actor=actor(reviewer), duplicate=proposal, merge=False)
+    property_duplicate_review(actor=actor(reviewer), duplicate=proposal, merge=False)
     proposal.refresh_from_db()
     assert proposal.status == DuplicateStatus.DISMISSED
     assert Property.objects.filter(merged_into__isnull=False).count() == 0

@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from yurd.claims import services
 from yurd.claims.models import Claim
-from yurd.claims.services import ClaimantShare
+from yurd.claims.services.case_numbers import secret_matches
+from yurd.claims.services.filing import ClaimantShare, claim_create, claim_reissue_secret
 from yurd.claims.tests.conftest import World
 from yurd.core.actors import system_actor
 
@@ -22,7 +22,7 @@ def _clear_cache() -> None:
 def _claim_with_secret(world: World) -> tuple[Claim, str]:
     from fractions import Fraction
 
-    return services.claim_create(
+    return claim_create(
         actor=system_actor(), household=world.household_a, claimants=[ClaimantShare(world.head_a, Fraction(1))]
     )
 
@@ -60,8 +60,8 @@ def test_wrong_secret_reveals_nothing_not_even_that_the_case_exists(world: World
 def test_only_a_hash_of_the_secret_is_stored(world: World) -> None:
     claim, secret = _claim_with_secret(world)
     assert secret not in claim.secret_hash and len(claim.secret_hash) == 64
-    assert services.secret_matches(claim, secret) and not services.secret_matches(claim, "nope")
-    assert not services.secret_matches(None, secret)
+    assert secret_matches(claim, secret) and not secret_matches(claim, "nope")
+    assert not secret_matches(None, secret)
 
 
 def test_lookups_are_rate_limited_per_address(world: World) -> None:
@@ -80,6 +80,6 @@ def test_lookups_are_rate_limited_per_address(world: World) -> None:
 
 def test_reissued_secret_replaces_the_old_one(world: World) -> None:
     claim, old = _claim_with_secret(world)
-    new = services.claim_reissue_secret(actor=system_actor(), claim=claim)
+    new = claim_reissue_secret(actor=system_actor(), claim=claim)
     claim.refresh_from_db()
-    assert services.secret_matches(claim, new) and not services.secret_matches(claim, old)
+    assert secret_matches(claim, new) and not secret_matches(claim, old)

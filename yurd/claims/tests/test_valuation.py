@@ -11,9 +11,11 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from yurd.accounts.models import User
-from yurd.claims import services
 from yurd.claims.errors import ClaimError
 from yurd.claims.models import Claim, ClaimEvent, ClaimStatus, Decision, ImportStatus, ValuationTable
+from yurd.claims.services.assessment import claim_assess, claim_revalue
+from yurd.claims.services.decisions import claim_decide, decision_verify
+from yurd.claims.services.workflow import claim_approve
 from yurd.claims.tests.conftest import TABLE_V2, World, actor, advance, import_table, login, new_claim
 from yurd.claims.valuation import valuation_import_apply, valuation_import_stage
 from yurd.core.actors import Actor
@@ -41,7 +43,7 @@ def test_missing_rate_is_a_clear_refusal(world: World, assessor: User, reviewer:
     claim = new_claim(world, items=[{"category": world.category("injury"), "unit": "person", "quantity": Decimal(1)}])
     claim = advance(claim, to="documents_verified", assessor=assessor, reviewer=reviewer)
     with pytest.raises(ClaimError, match="has no rate for"):
-        services.claim_assess(actor=actor(assessor), claim=claim, expected_version=claim.version)
+        claim_assess(actor=actor(assessor), claim=claim, expected_version=claim.version)
 
 
 def test_import_reports_row_level_errors_and_saves_nothing(world: World, administrator: User) -> None:
@@ -100,7 +102,7 @@ def test_decision_recomputes_byte_for_byte(world: World, assessor: User, reviewe
     decision = claim.decisions.get()
     assert decision.total == Decimal("8874.00")
     assert decision.table_version == world.table.version
-    assert services.decision_verify(decision)
+    assert decision_verify(decision)
 
 
 def test_a_new_table_version_never_changes_a_decided_claim(world: World, assessor: User, reviewer: User) -> None:
@@ -112,7 +114,7 @@ def test_a_new_table_version_never_changes_a_decided_claim(world: World, assesso
     claim.refresh_from_db()
     assert (decision.total, decision.content_hash, decision.payload) == stored
     assert claim.total_value == Decimal("8874.00")
-    assert services.decision_verify(decision)
+    assert decision_verify(decision)
 
 
 def test_revaluation_under_a_new_version_is_explicit_and_logged(
@@ -122,10 +124,10 @@ def test_revaluation_under_a_new_version_is_explicit_and_logged(
     first = claim.decisions.get()
     new_table = import_table(TABLE_V2, "Raised prices")
     with pytest.raises(ClaimError, match="reason"):
-        services.claim_revalue(
+        claim_revalue(
             actor=actor(administrator), claim=claim, expected_version=claim.version, table=new_table, reason=""
         )
-    services.claim_revalue(
+    claim_revalue(
         actor=actor(administrator),
         claim=claim,
         expected_version=claim.version,
@@ -147,7 +149,7 @@ def test_revaluation_under_a_new_version_is_explicit_and_logged(
     assert Decision.objects.get(pk=first.pk).total == Decimal("8874.00")
     event = ClaimEvent.objects.get(claim=claim, action="revalue")
     assert event.reason == "Board resolution 12/2027" and event.detail["previous_total"] == "8874.00"
-    assert services.decision_verify(first) and services.decision_verify(second)
+    assert decision_verify(first) and decision_verify(second)
 
 
 def test_revaluing_an_approved_claim_sends_it_back_for_approval(
@@ -155,7 +157,7 @@ def test_revaluing_an_approved_claim_sends_it_back_for_approval(
 ) -> None:
     claim = advance(new_claim(world), to="approved", assessor=assessor, reviewer=reviewer)
     new_table = import_table(TABLE_V2, "Raised prices")
-    services.claim_revalue(
+    claim_revalue(
         actor=actor(administrator), claim=claim, expected_version=claim.version, table=new_table, reason="New prices"
     )
     claim.refresh_from_db()
@@ -189,16 +191,16 @@ def test_revaluation_needs_manage_permission(world: World, assessor: User, revie
     from yurd.claims.errors import ClaimPermissionError
 
     with pytest.raises(ClaimPermissionError):
-        services.claim_revalue(
+        claim_revalue(
             actor=Actor(user=reviewer), claim=claim, expected_version=claim.version, table=world.table, reason="x"
         )
 
 
 def advance_from_assessed(claim: Claim, reviewer: User) -> Claim:
     claim.refresh_from_db()
-    services.claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+    claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
     claim.refresh_from_db()
-    services.claim_decide(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+    claim_decide(actor=actor(reviewer), claim=claim, expected_version=claim.version)
     claim.refresh_from_db()
     return claim
 
@@ -211,14 +213,14 @@ def test_whoever_re_values_a_claim_cannot_approve_or_decide_it(
 
     claim = advance(new_claim(world), to=stage, assessor=assessor, reviewer=reviewer)
     new_table = import_table(TABLE_V2, "Raised prices")
-    services.claim_revalue(
+    claim_revalue(
         actor=actor(administrator), claim=claim, expected_version=claim.version, table=new_table, reason="New prices"
     )
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.ASSESSED and claim.assessed_by == administrator
     with pytest.raises(ClaimPermissionError, match="Four eyes"):
-        services.claim_approve(actor=actor(administrator), claim=claim, expected_version=claim.version)
-    services.claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+        claim_approve(actor=actor(administrator), claim=claim, expected_version=claim.version)
+    claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
     claim.refresh_from_db()
     with pytest.raises(ClaimPermissionError, match="Four eyes"):
-        services.claim_decide(actor=actor(administrator), claim=claim, expected_version=claim.version)
+        claim_decide(actor=actor(administrator), claim=claim, expected_version=claim.version)

@@ -5,9 +5,19 @@ from __future__ import annotations
 import pytest
 
 from yurd.accounts.models import User
-from yurd.claims import services
 from yurd.claims.errors import ClaimError, ClaimPermissionError, IllegalTransitionError
 from yurd.claims.models import ClaimEvent, ClaimStatus
+from yurd.claims.services.appeals import claim_appeal
+from yurd.claims.services.assessment import claim_assess
+from yurd.claims.services.decisions import claim_decide
+from yurd.claims.services.workflow import (
+    claim_annul,
+    claim_approve,
+    claim_finalise,
+    claim_return,
+    claim_submit,
+    claim_withdraw,
+)
 from yurd.claims.tests.conftest import World, actor, advance, new_claim
 
 
@@ -18,11 +28,11 @@ def test_claim_goes_from_draft_to_final_with_each_step_recorded(
     assert claim.case_number.startswith("CL-") and len(claim.case_number) == len("CL-2026-000001")
     claim = advance(claim, to="decided", assessor=assessor, reviewer=reviewer)
     assert claim.status == ClaimStatus.DECIDED
-    services.claim_appeal(
+    claim_appeal(
         actor=actor(registrar), claim=claim, expected_version=claim.version, reason="Claimant disputes the area"
     )
     claim.refresh_from_db()
-    services.claim_finalise(
+    claim_finalise(
         actor=actor(reviewer), claim=claim, expected_version=claim.version, reason="Area confirmed by the cadastre"
     )
     claim.refresh_from_db()
@@ -48,18 +58,18 @@ def test_assessor_cannot_approve_own_assessment(
 ) -> None:
     claim = advance(new_claim(world), to="assessed", assessor=administrator, reviewer=reviewer)
     with pytest.raises(ClaimPermissionError, match="Four eyes"):
-        services.claim_approve(actor=actor(administrator), claim=claim, expected_version=claim.version)
+        claim_approve(actor=actor(administrator), claim=claim, expected_version=claim.version)
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.ASSESSED
-    services.claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+    claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
 
 
 def test_assessor_cannot_decide_own_assessment(world: World, reviewer: User, administrator: User) -> None:
     claim = advance(new_claim(world), to="assessed", assessor=administrator, reviewer=reviewer)
-    services.claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+    claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
     claim.refresh_from_db()
     with pytest.raises(ClaimPermissionError, match="Four eyes"):
-        services.claim_decide(actor=actor(administrator), claim=claim, expected_version=claim.version)
+        claim_decide(actor=actor(administrator), claim=claim, expected_version=claim.version)
 
 
 def test_illegal_transitions_are_refused_with_a_clear_message(world: World, assessor: User, reviewer: User) -> None:
@@ -67,12 +77,12 @@ def test_illegal_transitions_are_refused_with_a_clear_message(world: World, asse
     with pytest.raises(
         IllegalTransitionError, match="is draft; “Approve” is only possible for a claim that is: assessed"
     ):
-        services.claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+        claim_approve(actor=actor(reviewer), claim=claim, expected_version=claim.version)
     with pytest.raises(IllegalTransitionError):
-        services.claim_decide(actor=actor(reviewer), claim=claim, expected_version=claim.version)
+        claim_decide(actor=actor(reviewer), claim=claim, expected_version=claim.version)
     claim = advance(claim, to="decided", assessor=assessor, reviewer=reviewer)
     with pytest.raises(IllegalTransitionError):
-        services.claim_withdraw(actor=actor(None), claim=claim, expected_version=claim.version, reason="changed mind")
+        claim_withdraw(actor=actor(None), claim=claim, expected_version=claim.version, reason="changed mind")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.DECIDED
 
@@ -83,12 +93,12 @@ def test_roles_may_take_only_their_own_steps(
     claim = advance(new_claim(world), to="documents_verified", assessor=assessor, reviewer=reviewer)
     for person in (registrar, reviewer, analyst):
         with pytest.raises(ClaimPermissionError):
-            services.claim_assess(actor=actor(person), claim=claim, expected_version=claim.version)
-    services.claim_assess(actor=actor(assessor), claim=claim, expected_version=claim.version)
+            claim_assess(actor=actor(person), claim=claim, expected_version=claim.version)
+    claim_assess(actor=actor(assessor), claim=claim, expected_version=claim.version)
     claim.refresh_from_db()
     for person in (registrar, assessor):
         with pytest.raises(ClaimPermissionError):
-            services.claim_approve(actor=actor(person), claim=claim, expected_version=claim.version)
+            claim_approve(actor=actor(person), claim=claim, expected_version=claim.version)
 
 
 def test_steps_that_matter_need_a_reason(
@@ -96,15 +106,15 @@ def test_steps_that_matter_need_a_reason(
 ) -> None:
     claim = advance(new_claim(world), to="submitted", assessor=assessor, reviewer=reviewer)
     with pytest.raises(ClaimError, match="needs a reason"):
-        services.claim_return(actor=actor(registrar), claim=claim, expected_version=claim.version, reason="  ")
-    services.claim_return(
+        claim_return(actor=actor(registrar), claim=claim, expected_version=claim.version, reason="  ")
+    claim_return(
         actor=actor(registrar), claim=claim, expected_version=claim.version, reason="Birth certificate missing"
     )
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.RETURNED
     assert claim.events.get(action="return").reason == "Birth certificate missing"
     with pytest.raises(ClaimError, match="needs a reason"):
-        services.claim_annul(actor=actor(administrator), claim=claim, expected_version=claim.version, reason="")
+        claim_annul(actor=actor(administrator), claim=claim, expected_version=claim.version, reason="")
 
 
 def test_registrar_cannot_return_an_assessed_claim_but_a_reviewer_can(
@@ -112,16 +122,14 @@ def test_registrar_cannot_return_an_assessed_claim_but_a_reviewer_can(
 ) -> None:
     claim = advance(new_claim(world), to="assessed", assessor=assessor, reviewer=reviewer)
     with pytest.raises(ClaimPermissionError):
-        services.claim_return(actor=actor(registrar), claim=claim, expected_version=claim.version, reason="?")
-    services.claim_return(
-        actor=actor(reviewer), claim=claim, expected_version=claim.version, reason="Area not plausible"
-    )
+        claim_return(actor=actor(registrar), claim=claim, expected_version=claim.version, reason="?")
+    claim_return(actor=actor(reviewer), claim=claim, expected_version=claim.version, reason="Area not plausible")
 
 
 def test_a_claim_without_loss_items_cannot_be_submitted(world: World) -> None:
     claim = new_claim(world, items=[])
     with pytest.raises(ClaimError, match="at least one loss item"):
-        services.claim_submit(actor=actor(None), claim=claim, expected_version=claim.version)
+        claim_submit(actor=actor(None), claim=claim, expected_version=claim.version)
 
 
 def test_claimant_shares_must_sum_to_one(world: World) -> None:

@@ -81,9 +81,9 @@ def _register(origin: Any, members: list[dict[str, Any]], *, current: Any = None
 
 def build(gazetteer: Gazetteer) -> Boundary:
     from yurd.accounts.services import api_token_create
-    from yurd.claims import services as claims
     from yurd.claims.models import Cohort, CohortBatch, LossCategory, ValuationImport
-    from yurd.claims.services import ClaimantShare, cohort_get_or_create
+    from yurd.claims.services.cohorts import cohort_get_or_create
+    from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
     from yurd.claims.tests.conftest import TABLE_V1, advance, import_table
     from yurd.evidence.models import EvidenceKind, Sensitivity
     from yurd.evidence.services import evidence_ingest, evidence_link
@@ -186,7 +186,7 @@ def build(gazetteer: Gazetteer) -> Boundary:
 
     # --- Claims ---------------------------------------------------------------------
     valuation_table = import_table(TABLE_V1)
-    claim_b, _secret = claims.claim_create(
+    claim_b, _secret = claim_create(
         actor=system,
         household=household_b,
         heir_line=None,
@@ -195,7 +195,7 @@ def build(gazetteer: Gazetteer) -> Boundary:
         language="az",
     )
     dwelling = LossCategory.objects.get(code="dwelling")
-    claims.loss_item_add(
+    loss_item_add(
         actor=system,
         claim=claim_b,
         expected_version=claim_b.version,

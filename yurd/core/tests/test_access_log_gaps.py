@@ -26,8 +26,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def records(gazetteer: Gazetteer, administrator: User, settings: Any, tmp_path: Any) -> dict[str, Any]:
-    from yurd.claims import services as claims
-    from yurd.claims.services import ClaimantShare
+    from yurd.claims.services.filing import ClaimantShare, claim_create
     from yurd.evidence.models import EvidenceKind
     from yurd.evidence.services import evidence_ingest
     from yurd.evidence.tests.conftest import photo_bytes
@@ -42,7 +41,7 @@ def records(gazetteer: Gazetteer, administrator: User, settings: Any, tmp_path: 
         ],
     )
     person = household.members.get()
-    claim, _secret = claims.claim_create(
+    claim, _secret = claim_create(
         actor=system_actor(),
         household=household,
         heir_line=None,

@@ -55,7 +55,7 @@ def test_planning_respects_scope(registrar, intentions, gazetteer, quliyev_famil
 
 def test_dwelling_losses_come_from_claims(administrator, intentions, gazetteer, quliyev_family):
     from yurd.claims.models import Claim, LossCategory, LossItem
-    from yurd.claims.services import property_for
+    from yurd.claims.services.properties import property_for
 
     claim = Claim.objects.create(case_number="CL-TEST-1", household=quliyev_family, secret_hash="x")
     dwelling = LossCategory.objects.get(code="dwelling")
