@@ -89,9 +89,10 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check yurd config bench conftest.py manage.py
 	$(BIN)/mypy yurd config
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -11,7 +11,7 @@ import pytest
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import Gazetteer, make_gazetteer, make_scoped_user, make_user
+from yurd.testing.personas import Gazetteer, make_gazetteer, make_scoped_user, make_user
 
 
 def pytest_configure(config: pytest.Config) -> None:

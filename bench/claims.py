@@ -71,9 +71,9 @@ def child(database: str, households: int, decided: int, cohort: int, requests: i
     from yurd.claims.services.workflow import TRANSITION_SERVICES, claim_approve
     from yurd.claims.valuation import TableLookup, valuation_import_apply, valuation_import_stage
     from yurd.core.actors import Actor, system_actor
-    from yurd.core.testing.personas import make_place, make_scoped_user, make_user
     from yurd.places.models import PlaceKind
     from yurd.registry.models import Household, Person, Wave
+    from yurd.testing.personas import make_place, make_scoped_user, make_user
 
     generator = random.Random(2026)
     actor = system_actor()

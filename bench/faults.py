@@ -204,7 +204,7 @@ def fault_postgres(installation: Installation) -> None:
     installation.setup(households=2000)
     installation.python(
         "from yurd.accounts.models import ApiToken\n"
-        "from yurd.accounts.roles import Role\nfrom yurd.core.testing.personas import make_user\n"
+        "from yurd.accounts.roles import Role\nfrom yurd.testing.personas import make_user\n"
         "user = make_user('bench-faults-registrar', Role.REGISTRAR)\n"
         "ApiToken.objects.create(user=user, name='bench', key_digest=ApiToken.digest('f' * 40), prefix='ffffff',\n"
         "                        password_stamp=user.get_session_auth_hash())\n"

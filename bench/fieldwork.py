@@ -34,11 +34,11 @@ def main() -> None:
 
     from yurd.accounts.roles import Role
     from yurd.core.actors import Actor
-    from yurd.core.testing.personas import make_user
     from yurd.fieldwork.services import submission_receive
     from yurd.fieldwork.tests.conftest import build_submission
     from yurd.places import demo as places_demo
     from yurd.registry import demo as registry_demo
+    from yurd.testing.personas import make_user
 
     places_demo.load(households=households, stdout=StringIO())
     registry_demo.load(households=households, stdout=StringIO())

@@ -50,10 +50,10 @@ def setup_django(database: str) -> None:
 
 def populate(sites: int) -> None:
     from yurd.accounts.models import User
-    from yurd.core.testing.personas import make_gazetteer
     from yurd.heritage.defaults import ensure_site_types
     from yurd.heritage.geometry import point
     from yurd.heritage.models import Observation, Site, SiteType
+    from yurd.testing.personas import make_gazetteer
 
     ensure_site_types()
     gazetteer = make_gazetteer()
@@ -159,7 +159,7 @@ def main() -> int:
     from django.test import Client
 
     from yurd.accounts.roles import Role
-    from yurd.core.testing.personas import make_user
+    from yurd.testing.personas import make_user
 
     started = time.perf_counter()
     populate(options.sites)

@@ -122,11 +122,11 @@ def load_child(households: int, clients: int) -> None:
     from yurd.claims.models import LossCategory
     from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
     from yurd.core.actors import system_actor
-    from yurd.core.testing.personas import api_token_key, make_user
     from yurd.places import demo as places_demo
     from yurd.places.models import Place, PlaceKind
     from yurd.registry import demo as registry_demo
     from yurd.registry.models import Household, Person, Wave
+    from yurd.testing.personas import api_token_key, make_user
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

@@ -88,10 +88,10 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
     from bench import require_setup
     from yurd.accounts.roles import Role
-    from yurd.core.testing.personas import make_user
     from yurd.places import demo as places_demo
     from yurd.places.models import Place, PlaceKind
     from yurd.registry.models import Household, Person, Wave
+    from yurd.testing.personas import make_user
 
     places_demo.load(households=households, stdout=sys.stdout)
     settlements = list(Place.objects.filter(kind=PlaceKind.SETTLEMENT).values_list("pk", flat=True))
@@ -148,7 +148,7 @@ def phase_load(database: str, households: int) -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # statistics and visibility map, as autovacuum leaves them
     user = make_user(USERNAME, Role.REGISTRAR)
-    from yurd.core.testing.personas import api_token_key
+    from yurd.testing.personas import api_token_key
 
     token = api_token_key(user)
     (SCRATCH / f"{database}.token").write_text(token)
@@ -197,7 +197,7 @@ def _load_sites(settlements: list[int], generator: random.Random, wanted: int = 
         return 0
     from django.db import transaction
 
-    from yurd.core.testing.personas import make_user
+    from yurd.testing.personas import make_user
 
     states = ["no_visible_change", "slightly_damaged", "moderately_damaged", "severely_damaged", "destroyed"]
     observer = make_user("bench-observer")

@@ -1,60 +1,12 @@
-"""Roles are groups with permissions. Each app lists what each role may do in its own
-`yurd/<app>/roles.py` as ROLE_PERMISSIONS = {Role.X: ["app_label.codename", ...]};
-sync_role_groups() gathers them all after every migrate.
+"""What each role may do with accounts. The roles themselves and the merging of every
+app's lists live in `yurd.core.roles`, re-exported here for the apps above accounts.
 """
 
 from __future__ import annotations
 
-import importlib
+from yurd.core.roles import Role, collected_role_permissions, sync_role_groups
 
-from django.apps import apps
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("administrator")
-    REGISTRAR = "registrar", _("registrar")
-    ASSESSOR = "assessor", _("assessor")
-    REVIEWER = "reviewer", _("reviewer")
-    HERITAGE_RESEARCHER = "heritage_researcher", _("heritage researcher")
-    ARCHIVIST = "archivist", _("archivist")
-    ANALYST = "analyst", _("analyst")
-    AUDITOR = "auditor", _("auditor")
-
-
-def collected_role_permissions() -> dict[str, set[str]]:
-    """Every app's ROLE_PERMISSIONS merged: role -> {"app_label.codename"}."""
-    merged: dict[str, set[str]] = {role.value: set() for role in Role}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("yurd."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.roles")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.roles":
-                raise
-            continue
-        for role, permissions in getattr(module, "ROLE_PERMISSIONS", {}).items():
-            merged[str(role)].update(permissions)
-    return merged
-
-
-def sync_role_groups(**_kwargs: object) -> None:
-    """Create one group per role and give it exactly the permissions the apps declare."""
-    from django.contrib.auth.models import Group, Permission
-
-    wanted = collected_role_permissions()
-    for role, labels in wanted.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        permissions = []
-        for label in sorted(labels):
-            app_label, codename = label.split(".", 1)
-            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if permission is None:
-                raise LookupError(f"Role {role} names permission {label}, which does not exist.")
-            permissions.append(permission)
-        group.permissions.set(permissions)
+__all__ = ["ROLE_PERMISSIONS", "Role", "collected_role_permissions", "sync_role_groups"]
 
 
 _ALL_BUT_ANALYST = [role for role in Role if role != Role.ANALYST]

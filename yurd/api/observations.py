@@ -24,6 +24,7 @@ from yurd.core.parsers import JSONParser
 from yurd.evidence.models import EvidenceItem, Sensitivity
 from yurd.evidence.selectors import links_for_targets, visible_evidence_q
 from yurd.heritage.models import (
+    OBSERVATION_TARGET,
     Alteration,
     Certainty,
     Extent,
@@ -34,7 +35,7 @@ from yurd.heritage.models import (
     Site,
 )
 from yurd.heritage.selectors import sites_visible
-from yurd.heritage.services import OBSERVATION_TARGET, observation_record
+from yurd.heritage.services import observation_record
 
 
 def observations_visible(*, user: Any) -> QuerySet[Observation]:

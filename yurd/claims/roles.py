@@ -1,4 +1,4 @@
-"""What each role may do with claims (gathered by yurd.accounts.roles.sync_role_groups).
+"""What each role may do with claims (gathered by yurd.core.roles.sync_role_groups).
 
 registrar: files claims, edits drafts, submits, verifies documents, returns incomplete files,
     records appeals and withdrawals.

@@ -49,7 +49,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from yurd.core.encryption import DecryptingReader, DecryptionError, EncryptingWriter, is_encrypted
-from yurd.evidence.storage import stored_chunks
+from yurd.core.storage import make_read_only, stored_chunks
 
 FORMAT = "yurd-backup"
 VERSION = 1
@@ -529,8 +529,6 @@ def _restore_json(file: Path, *, force: bool) -> None:
 
 
 def restore_files(workdir: Path, manifest: dict[str, Any], *, force: bool) -> int:
-    from yurd.evidence.storage import make_read_only
-
     restored = 0
     for member, facts in manifest["members"].items():
         if not member.startswith(MEDIA_PREFIX):

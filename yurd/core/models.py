@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.job_kinds import job_kind_label
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -143,8 +145,6 @@ class Job(models.Model):
 
     @property
     def kind_label(self) -> Any:
-        from yurd.core.jobs import job_kind_label
-
         return job_kind_label(self.kind)
 
     @property

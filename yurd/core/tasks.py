@@ -1,54 +1,76 @@
 """Background tasks of the core app.
 
 `integrity_check` is a real maintenance job and the reference use of the job
-mechanism: it walks the gazetteer's materialised paths and counts each model's
-change history, reporting progress as it goes.
+mechanism: it runs the checks apps register (places walks the gazetteer's materialised
+paths) and counts each model's change history, reporting progress as it goes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from yurd.core.history import historical_models
-from yurd.core.jobs import JobContext, job_function, register_job_kind
+from yurd.core.job_kinds import register_job_kind
+from yurd.core.jobs import JobContext, job_function
 
 # Read-only: safe to run again after a lost worker.
 INTEGRITY_CHECK = register_job_kind(
     "core.integrity_check", gettext_lazy("Integrity check"), retries_after_worker_loss=2
 )
 
-BATCH_SIZE = 500
+StrOrPromise = str | Promise
+
+
+@dataclass(frozen=True)
+class IntegrityCheck:
+    """One app's consistency check, registered from its AppConfig.ready().
+
+    `count()` says how many rows the check will look at (for the progress bar); `run(advance)`
+    returns the problems found, calling `advance(n)` after each batch of n rows. The job's
+    result carries the count under `result_key`.
+    """
+
+    result_key: str
+    label: StrOrPromise
+    count: Callable[[], int]
+    run: Callable[[Callable[[int], None]], list[str]]
+
+
+_CHECKS: dict[str, IntegrityCheck] = {}
+
+
+def register_integrity_check(check: IntegrityCheck) -> None:
+    """How an app above core adds its own check (places checks its materialised paths)."""
+    _CHECKS[check.result_key] = check
 
 
 @task()
 @job_function
 def integrity_check(job: JobContext) -> dict[str, Any]:
-    """Find places whose stored path disagrees with their parent's, and models without history."""
-    from yurd.places.models import Place
-
+    """Run every registered check (place paths, for one), then count each model's change history."""
     models = historical_models()
-    place_count = Place.objects.count()
-    total = place_count + len(models)
+    counts = {key: check.count() for key, check in _CHECKS.items()}
+    total = sum(counts.values()) + len(models)
     problems: list[str] = []
     done = 0
-    job.progress(0, total, _("Checking place paths"))
-    # Parents' paths as stored, so each place is checked against what is in the table.
-    paths = dict(Place.objects.values_list("pk", "path"))
-    for start in range(0, place_count, BATCH_SIZE):
-        batch = Place.objects.order_by("pk").values_list("pk", "code", "parent_id", "path")[start : start + BATCH_SIZE]
-        for pk, code, parent_id, path in batch:
-            expected = f"{paths.get(parent_id, '') if parent_id else ''}{pk}/"
-            if path != expected:
-                problems.append(
-                    _("Place %(code)s has path %(path)s; expected %(expected)s.")
-                    % {"code": code, "path": path or "—", "expected": expected}
-                )
-            done += 1
-        job.progress(done, total, _("Checking place paths"))
+    result: dict[str, Any] = {}
+    for key, check in _CHECKS.items():
+        job.progress(done, total, str(check.label))
+
+        def advance(rows: int, label: StrOrPromise = check.label) -> None:
+            nonlocal done
+            done += rows
+            job.progress(done, total, str(label))
+
+        problems.extend(check.run(advance))
+        result[key] = counts[key]
     records: dict[str, dict[str, int]] = {}
     for model in models:
         manager_name = model._meta.simple_history_manager_attribute  # type: ignore[attr-defined]
@@ -59,7 +81,7 @@ def integrity_check(job: JobContext) -> dict[str, Any]:
         done += 1
         job.progress(done, total, _("Counting change history"))
     return {
-        "places_checked": place_count,
+        **result,
         "problems": problems[:1000],
         "problem_count": len(problems),
         "records": records,

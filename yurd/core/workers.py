@@ -29,7 +29,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
-from yurd.core.jobs import _short, job_retries_after_worker_loss
+from yurd.core.job_kinds import job_retries_after_worker_loss
+from yurd.core.jobs import _short
 from yurd.core.models import Job, JobStatus, WorkerHeartbeat
 
 logger = logging.getLogger("yurd.worker")

@@ -52,6 +52,20 @@ def _documented_q(user: User) -> Q:
     return condition
 
 
+TargetGroup = Callable[[str], list[tuple[str, str]]]
+_TARGET_GROUPS: dict[str, TargetGroup] = {}
+
+
+def register_target_group(name: str, targets: TargetGroup) -> None:
+    """`targets(code)` lists the (target_type, code) records that make up one record of an app
+    above evidence (heritage: a site and its observations), for packages of that record's evidence."""
+    _TARGET_GROUPS[name] = targets
+
+
+def targets_of_group(name: str, code: str) -> list[tuple[str, str]]:
+    return _TARGET_GROUPS[name](code)
+
+
 def visible_evidence_q(user: User | None, *, public: bool = False) -> Q:
     """The one condition every read of the vault applies (pages, downloads, thumbnails, API,
     packages, exports): public pages see public items only; users see what their roles allow,

@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import os
-import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,7 +25,7 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.utils.translation import gettext as _
 
-CHUNK_SIZE = 1024 * 1024
+from yurd.core.storage import chunks_of, make_read_only, stored_chunks
 
 
 class OverwriteRefusedError(Exception):
@@ -74,11 +72,6 @@ class Digest:
     size: int
 
 
-def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    while chunk := stream.read(CHUNK_SIZE):
-        yield chunk
-
-
 # SHA-512 has no hardware support here and costs more than SHA-256 and the copy together;
 # hashlib releases the GIL on large updates, so a second thread hashes it alongside.
 _SHA512_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yurd-sha512")
@@ -112,32 +105,6 @@ def digest_stored(name: str, *, storage: Storage | None = None) -> Digest:
         return digest_chunks(chunks, sha512=False)
 
 
-@contextlib.contextmanager
-def stored_chunks(name: str, *, storage: Storage | None = None) -> Iterator[Iterator[bytes]]:
-    """The stored file's bytes, chunk by chunk (FileNotFoundError if it is not there)."""
-    storage = storage or default_storage
-    bucket = getattr(storage, "bucket", None)
-    if bucket is not None and hasattr(storage, "_normalize_name"):
-        # S3Storage.open() first copies the whole object to a temporary file; the
-        # object's body streamed in chunks reads it once, in constant memory.
-        from botocore.exceptions import ClientError
-
-        key = storage._normalize_name(name)
-        try:
-            body = bucket.Object(key).get()["Body"]
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
-                raise FileNotFoundError(name) from error
-            raise
-        try:
-            yield body.iter_chunks(CHUNK_SIZE)
-        finally:
-            body.close()
-        return
-    with storage.open(name, "rb") as handle:
-        yield _chunks(handle)
-
-
 class _StagedFile(File):
     """A file already on disk: FileSystemStorage moves it into place instead of copying."""
 
@@ -152,7 +119,7 @@ def staged_copy(stream: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[Digest, P
     handle = tempfile.NamedTemporaryFile(dir=directory, prefix="ingest-", delete=False)  # noqa: SIM115
     path = Path(handle.name)
     try:
-        chunks = _chunks(stream) if hasattr(stream, "read") else stream  # type: ignore[arg-type]
+        chunks = chunks_of(stream) if hasattr(stream, "read") else stream  # type: ignore[arg-type]
         with no_room_is_refused(), handle:
             digest = digest_chunks(chunks, sink=handle)  # type: ignore[arg-type]
         yield digest, path
@@ -194,9 +161,3 @@ def store_derivative(name: str, content: bytes) -> str:
         default_storage.delete(name)
     with no_room_is_refused():
         return default_storage.save(name, ContentFile(content))
-
-
-def make_read_only(name: str) -> None:
-    with contextlib.suppress(NotImplementedError):
-        path = default_storage.path(name)
-        os.chmod(path, stat.S_IRUSR | stat.S_IRGRP)

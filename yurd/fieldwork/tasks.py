@@ -7,6 +7,7 @@ import logging
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from yurd.fieldwork.matching import submissions_match
 from yurd.fieldwork.models import Submission
 
 logger = logging.getLogger(__name__)
@@ -14,8 +15,6 @@ logger = logging.getLogger(__name__)
 
 @task()
 def match_submissions_task(submission_ids: list[int]) -> None:
-    from yurd.fieldwork.services import submissions_match
-
     submissions = list(Submission.objects.filter(pk__in=submission_ids))
     try:
         submissions_match(submissions=submissions)

@@ -12,6 +12,10 @@ from yurd.core.models import TimeStampedModel
 from yurd.core.partial_dates import PartialDate
 from yurd.places.models import NameScript
 
+# How evidence links name a site or an observation (EvidenceLink.target_type).
+SITE_TARGET = "heritage.site"
+OBSERVATION_TARGET = "heritage.observation"
+
 
 class SiteType(models.Model):
     """Configurable list (mosque, cemetery, bridge...): data, so another community can use its own."""

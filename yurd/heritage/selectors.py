@@ -14,8 +14,15 @@ from yurd.accounts.models import User
 from yurd.evidence.models import EvidenceLink
 from yurd.evidence.selectors import links_for_targets
 from yurd.heritage import condition as conditions
-from yurd.heritage.models import Observation, ObservationStatus, Site, SiteName, Validation
-from yurd.heritage.services import OBSERVATION_TARGET, SITE_TARGET
+from yurd.heritage.models import (
+    OBSERVATION_TARGET,
+    SITE_TARGET,
+    Observation,
+    ObservationStatus,
+    Site,
+    SiteName,
+    Validation,
+)
 
 
 def sites_visible(*, user: User | None, public: bool = False) -> QuerySet[Site]:

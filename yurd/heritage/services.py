@@ -16,12 +16,19 @@ from yurd.evidence.models import EvidenceItem, EvidenceKind, LinkRelation
 from yurd.evidence.services import evidence_ingest, evidence_link
 from yurd.heritage import condition as conditions
 from yurd.heritage import geometry as geo
-from yurd.heritage.models import Alteration, Observation, ObservationStatus, Site, SiteName, SiteType, Validation
+from yurd.heritage.models import (
+    OBSERVATION_TARGET,
+    Alteration,
+    Observation,
+    ObservationStatus,
+    Site,
+    SiteName,
+    SiteType,
+    Validation,
+)
+from yurd.heritage.selectors import conditions_for
 from yurd.places.models import Place
 from yurd.registry.codes import allocate_unused_code
-
-OBSERVATION_TARGET = "heritage.observation"
-SITE_TARGET = "heritage.site"
 
 
 # Codes come from the registry's locked sequences, so two researchers saving at once never
@@ -182,8 +189,6 @@ def observation_record(
 
 def site_condition_refresh(*, site_ids: Iterable[int] | None = None) -> int:
     """Store each site's derived condition (from published observations). Returns how many changed."""
-    from yurd.heritage.selectors import conditions_for
-
     ids = list(site_ids) if site_ids is not None else None
     derived = conditions_for(ids)
     changed = 0

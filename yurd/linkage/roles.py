@@ -1,4 +1,4 @@
-"""What each role may do with duplicates (gathered by yurd.accounts.roles.sync_role_groups)."""
+"""What each role may do with duplicates (gathered by yurd.core.roles.sync_role_groups)."""
 
 from __future__ import annotations
 

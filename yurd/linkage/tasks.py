@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from yurd.core.jobs import JobContext, job_function, register_job_kind
+from yurd.core.job_kinds import register_job_kind
+from yurd.core.jobs import JobContext, job_function
 
 # Safe to run again after a lost worker: a pair already proposed is not proposed twice.
 DUPLICATE_SCAN = register_job_kind("linkage.scan", gettext_lazy("Duplicate scan"), retries_after_worker_loss=1)

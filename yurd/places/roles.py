@@ -4,7 +4,7 @@ Everyone with a role reads places; registrars keep names and settlements up to d
 for their work; only administrators delete places and import whole gazetteers.
 """
 
-from yurd.accounts.roles import Role
+from yurd.core.roles import Role
 
 _VIEW = ["places.view_place", "places.view_placename"]
 _EDIT = ["places.add_place", "places.change_place", "places.add_placename", "places.change_placename"]

@@ -13,10 +13,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from rapidfuzz import fuzz, process
 
 from yurd.places.models import Place, PlaceKind, PlaceName
@@ -334,37 +334,6 @@ def place_renamings(place: Place) -> list[PlaceName]:
     """Names with years of use, in the order they came into use: the renamings timeline."""
     dated = [name for name in place.names.all() if name.year_from is not None or name.year_to is not None]
     return sorted(dated, key=lambda name: (name.year_from or -10_000, name.year_to or 10_000, name.language))
-
-
-@dataclass
-class PlaceHouseholds:
-    total: int
-    by_wave: list[dict[str, Any]]
-    households: list[Any] | None  # None when the user may see counts only
-
-
-def place_households(*, place: Place, user: User, limit: int = 50) -> PlaceHouseholds:
-    """Households originating in a place (or anywhere inside it), as far as the user's scope reaches.
-
-    Counts and the list are taken over the same scope-limited set, so a registrar scoped to
-    another district sees nothing of this place's households: not even how many there are.
-    Users who may not view households (analysts) get the counts only.
-    """
-    from yurd.accounts.scopes import scope_q
-    from yurd.registry.models import Household
-
-    visible = Household.objects.filter(origin_place__path__startswith=place.path).filter(
-        scope_q(user, origin="origin_place", residence="current_place")
-    )
-    by_wave: list[dict[str, Any]] = [
-        dict(row)
-        for row in visible.values("wave__code", "wave__name").annotate(count=Count("pk")).order_by("wave__year_from")
-    ]
-    total = sum(row["count"] for row in by_wave)
-    households = None
-    if user.has_perm("registry.view_household"):
-        households = list(visible.select_related("wave", "origin_place").order_by("code")[:limit])
-    return PlaceHouseholds(total=total, by_wave=by_wave, households=households)
 
 
 def place_editable_by(user: User, place: Place | None) -> bool:

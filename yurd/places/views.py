@@ -10,22 +10,19 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.forms import add_service_errors
-from yurd.core.models import AccessAction
 from yurd.places.forms import PlaceEditForm, PlaceForm, PlaceImportForm, PlaceNameEditForm, PlaceNameForm
 from yurd.places.importing import GEONAMES_FORMAT, ImportFileError
 from yurd.places.models import Place, PlaceImport, PlaceImportStatus, PlaceKind, PlaceName
+from yurd.places.panels import place_panels
 from yurd.places.selectors import (
     place_ancestors,
     place_editable_by,
     place_get,
-    place_households,
     place_list,
     place_renamings,
     place_search,
@@ -76,18 +73,6 @@ def place_list_view(request: HttpRequest) -> HttpResponse:
 @permission_required("places.view_place", raise_exception=True)
 def place_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     place = _place_or_404(code)
-    households = place_households(place=place, user=request.user)  # type: ignore[arg-type]
-    if households.households:
-        log_access(
-            actor_from_request(request),
-            AccessAction.LIST,
-            "registry.household",
-            detail={"origin_place": place.code, "shown": len(households.households)},
-        )
-    household_links = [
-        (household, _reverse_or_none("registry:household_detail", household.code))
-        for household in households.households or []
-    ]
     children = list(place.children.order_by("name"))
     markers = [
         {"name": child.name, "lat": float(child.latitude), "lon": float(child.longitude), "url": child.code}
@@ -100,8 +85,7 @@ def place_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         "names": list(place.names.all()),
         "renamings": place_renamings(place),
         "children": children,
-        "households": households,
-        "household_links": household_links,
+        "panels": place_panels(request, place),
         "can_edit": place_editable_by(request.user, place) and request.user.has_perm("places.change_place"),  # type: ignore[arg-type]
         "can_add_name": place_editable_by(request.user, place) and request.user.has_perm("places.add_placename"),  # type: ignore[arg-type]
         "map_data": {
@@ -225,13 +209,6 @@ def place_name_edit_view(request: HttpRequest, code: str, name_id: int) -> HttpR
             return redirect("places:place_detail", code=place.code)
     context = {"form": form, "place": place, "title": _("Edit the name %(name)s") % {"name": name.text}}
     return render(request, "places/place_form.html", context)
-
-
-def _reverse_or_none(name: str, code: str) -> str | None:
-    try:
-        return reverse(name, args=[code])
-    except NoReverseMatch:
-        return None
 
 
 @login_required

@@ -8,8 +8,11 @@ class RegistryConfig(AppConfig):
     label = "registry"
 
     def ready(self) -> None:
+        # Models and what imports them exist only once the registry is ready, not when apps.py loads.
         from yurd.evidence.selectors import register_documented_records
+        from yurd.places.panels import register_place_panel
         from yurd.registry.models import Household, Person
+        from yurd.registry.place_panels import households_panel
 
         # Evidence about a household or a person is seen only by those who may see them.
         def households(user: Any) -> Any:
@@ -20,3 +23,5 @@ class RegistryConfig(AppConfig):
 
         register_documented_records("registry.household", households)
         register_documented_records("registry.person", people)
+        # The place page lists the households that originate there.
+        register_place_panel(households_panel)

@@ -1,4 +1,4 @@
-"""What each role may do in the registry (gathered by yurd.accounts.roles.sync_role_groups)."""
+"""What each role may do in the registry (gathered by yurd.core.roles.sync_role_groups)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
+    Count,
     Exists,
     F,
     Field,
@@ -687,3 +688,31 @@ def person_heirs(*, user: User | None, person: Person) -> PersonHeirs:
 def person_consents(person: Person) -> QuerySet[Consent]:
     """The person's consents, newest first (the person page's order)."""
     return person.consents.order_by("-given_on", "-pk")
+
+
+@dataclass
+class PlaceHouseholds:
+    total: int
+    by_wave: list[dict[str, Any]]
+    households: list[Any] | None  # None when the user may see counts only
+
+
+def place_households(*, place: Place, user: User, limit: int = 50) -> PlaceHouseholds:
+    """Households originating in a place (or anywhere inside it), as far as the user's scope reaches.
+
+    Counts and the list are taken over the same scope-limited set, so a registrar scoped to
+    another district sees nothing of this place's households: not even how many there are.
+    Users who may not view households (analysts) get the counts only.
+    """
+    visible = Household.objects.filter(origin_place__path__startswith=place.path).filter(
+        scope_q(user, origin="origin_place", residence="current_place")
+    )
+    by_wave: list[dict[str, Any]] = [
+        dict(row)
+        for row in visible.values("wave__code", "wave__name").annotate(count=Count("pk")).order_by("wave__year_from")
+    ]
+    total = sum(row["count"] for row in by_wave)
+    households = None
+    if user.has_perm("registry.view_household"):
+        households = list(visible.select_related("wave", "origin_place").order_by("code")[:limit])
+    return PlaceHouseholds(total=total, by_wave=by_wave, households=households)

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from yurd.core.actors import Actor, system_actor
-from yurd.core.jobs import JobContext, JobError, job_create, job_fail, job_function, register_job_kind
+from yurd.core.job_kinds import register_job_kind
+from yurd.core.jobs import JobContext, JobError, job_create, job_fail, job_function
 from yurd.core.models import Channel, Job
 from yurd.core.workers import register_worker_loss_handler, worker_lost_message
 from yurd.registry.imports import ImportFileError, ImportRefusedError

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
+from yurd.disclosure.suppression import suppress_one_dimensional
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Wave
 from yurd.reports.selectors import (
@@ -31,7 +32,6 @@ from yurd.reports.selectors import (
     displacement_year_expression,
     scoped_queryset,
 )
-from yurd.reports.suppression import suppress_one_dimensional
 
 # Query parameters of the registry's household list (yurd.registry.forms.FilterForm):
 # ?wave=<wave pk>, ?origin_place=<place pk>, ?current_district=<place pk>.

@@ -32,7 +32,8 @@ from yurd.accounts.models import User
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
 from yurd.core.csvsafe import neutralise
-from yurd.core.jobs import JobContext, job_function, job_start, register_job_kind
+from yurd.core.job_kinds import register_job_kind
+from yurd.core.jobs import JobContext, job_function, job_start
 from yurd.core.models import AccessAction, Channel
 from yurd.core.partial_dates import PartialDate
 from yurd.places.models import Place

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yurd.accounts.models import User
-from yurd.reports.suppression import suppress_one_dimensional
+from yurd.disclosure.suppression import suppress_one_dimensional
 
 CODE_PLACEHOLDER = "CODE"
 

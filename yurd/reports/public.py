@@ -1,7 +1,7 @@
 """The public statistics: fixed aggregate tables over everyone, suppressed, cached.
 
 No login; nothing personal: only counts by wave, district, sex and living status,
-each cross-table suppressed (yurd.reports.suppression).
+each cross-table suppressed (yurd.disclosure.suppression).
 """
 
 from __future__ import annotations

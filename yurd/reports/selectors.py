@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
+from yurd.disclosure.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Sex, Wave
-from yurd.reports.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress
 
 UNKNOWN = "?"
 
@@ -250,7 +250,7 @@ class StatisticsTable:
 
     def rows(self) -> list[dict[str, Any]]:
         """Template-friendly rows: label, shown cells (None when hidden), total."""
-        from yurd.reports.suppression import TOTAL
+        from yurd.disclosure.suppression import TOTAL
 
         return [
             {
@@ -322,7 +322,7 @@ def _ordered_keys(dimension: Dimension | None, keys: set[Any]) -> list[Any]:
 
 
 def _labels(dimension: Dimension | None, keys: list[Any]) -> dict[Any, str]:
-    from yurd.reports.suppression import TOTAL
+    from yurd.disclosure.suppression import TOTAL
 
     labels: dict[Any, str] = {TOTAL: str(_("Total")), UNKNOWN: str(_("not recorded"))}
     if dimension is not None:

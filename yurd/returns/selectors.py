@@ -11,9 +11,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
 from yurd.core.permissions import require
+from yurd.disclosure.suppression import DEFAULT_THRESHOLD, suppress_one_dimensional
 from yurd.places.models import Place
 from yurd.registry.models import Household
-from yurd.reports.suppression import DEFAULT_THRESHOLD, suppress_one_dimensional
 from yurd.returns.models import Intention, ReturnCondition, ReturnIntention
 
 INTENTION_SCOPE = {"origin": "household__origin_place", "residence": "household__current_place"}

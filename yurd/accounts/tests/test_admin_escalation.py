@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from yurd.accounts.models import ApiToken, User
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import api_token_key, login_verified, make_totp_device, make_user
+from yurd.testing.personas import api_token_key, login_verified, make_totp_device, make_user
 
 pytestmark = pytest.mark.django_db
 

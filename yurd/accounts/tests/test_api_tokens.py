@@ -17,15 +17,15 @@ from rest_framework.test import APIClient
 
 from yurd.accounts.models import ApiToken, User
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import (
+from yurd.fieldwork.digest import ALGORITHMS, ha1
+from yurd.fieldwork.models import DeviceCredential
+from yurd.testing.personas import (
     PERSONA_PASSWORD,
     api_token_key,
     login_verified,
     make_totp_device,
     make_user,
 )
-from yurd.fieldwork.digest import ALGORITHMS, ha1
-from yurd.fieldwork.models import DeviceCredential
 
 pytestmark = pytest.mark.django_db
 

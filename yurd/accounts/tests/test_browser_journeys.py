@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_user
+from yurd.testing.personas import PERSONA_PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

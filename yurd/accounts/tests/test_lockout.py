@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from yurd.accounts import services
 from yurd.accounts.models import User
-from yurd.core.testing.personas import PERSONA_PASSWORD, login_verified, make_totp_device, totp_code
+from yurd.testing.personas import PERSONA_PASSWORD, login_verified, make_totp_device, totp_code
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

@@ -12,7 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 
 from yurd.accounts.models import User
 from yurd.accounts.views import PENDING_LOGIN_KEY
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_totp_device, make_user, totp_code
+from yurd.testing.personas import PERSONA_PASSWORD, make_totp_device, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"

@@ -8,7 +8,7 @@ from django.test import Client
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import login_verified, make_totp_device, make_user
+from yurd.testing.personas import login_verified, make_totp_device, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import PERSONA_PASSWORD, login_verified
+from yurd.testing.personas import PERSONA_PASSWORD, login_verified
 
 pytestmark = pytest.mark.django_db
 PROFILE = "/accounts/profile/"

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import login_verified
+from yurd.testing.personas import login_verified
 
 pytestmark = pytest.mark.django_db
 

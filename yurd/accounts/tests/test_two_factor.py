@@ -9,7 +9,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import login_verified, make_totp_device, make_user, totp_code
+from yurd.testing.personas import login_verified, make_totp_device, make_user, totp_code
 
 pytestmark = pytest.mark.django_db
 SETUP = "/accounts/two-factor/"

@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from yurd.accounts.models import ApiToken, User
 from yurd.accounts.roles import Role
 from yurd.api.tests.test_read import token_client
-from yurd.core.testing.personas import Gazetteer, api_token_key, make_user
 from yurd.registry.selectors import person_queryset
 from yurd.reports.tests.data import populate
+from yurd.testing.personas import Gazetteer, api_token_key, make_user
 
 pytestmark = pytest.mark.django_db
 

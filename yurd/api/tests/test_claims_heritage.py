@@ -9,8 +9,8 @@ from yurd.accounts.models import User
 from yurd.api.tests.test_read import token_client
 from yurd.claims.models import Claim
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer
 from yurd.reports.tests.data import populate
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,13 @@ from yurd.accounts.models import User
 from yurd.api.tests.test_read import token_client
 from yurd.claims.tests.conftest import TABLE_V1, import_table
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import PlaceName
 from yurd.registry.models import Household, Kinship
 from yurd.reports.tests.data import all_names
 from yurd.returns.tests.conftest import register_household
 from yurd.testimonies import services as testimony_services
 from yurd.testimonies.tests.conftest import make_testimony
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

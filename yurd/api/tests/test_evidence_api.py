@@ -13,9 +13,9 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.api.tests.test_read import token_client
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer
 from yurd.evidence.models import CustodyAction, CustodyEntry, EvidenceItem, Sensitivity
 from yurd.evidence.tests.conftest import ingest_bytes
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -19,13 +19,13 @@ from yurd.claims.tests import conftest as claims_conftest
 from yurd.claims.tests.conftest import World, advance, new_claim
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer, make_user
 from yurd.evidence.services import evidence_ingest
 from yurd.heritage.tests.conftest import make_site
 from yurd.registry import services as registry_services
 from yurd.registry.models import Kinship
 from yurd.testimonies import services as testimony_services
 from yurd.testimonies.tests.conftest import make_testimony
+from yurd.testing.personas import Gazetteer, make_user
 
 pytestmark = pytest.mark.django_db
 

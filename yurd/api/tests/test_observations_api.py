@@ -8,11 +8,11 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.api.tests.test_read import token_client
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer
 from yurd.evidence.models import EvidenceItem, EvidenceLink
 from yurd.evidence.tests.conftest import photo_bytes
 from yurd.heritage.models import Observation, ObservationStatus, Site
 from yurd.heritage.tests.conftest import make_site
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 
 from yurd.accounts.models import User
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer, api_token_key
 from yurd.reports.tests.data import all_names, populate
+from yurd.testing.personas import Gazetteer, api_token_key
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from yurd.accounts.models import User
 from yurd.api.tests.test_read import token_client
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import Household
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -12,12 +12,12 @@ from yurd.accounts.models import User
 from yurd.api.tests.test_read import token_client
 from yurd.core.actors import system_actor
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import Household
 from yurd.reports.tests.data import all_names
 from yurd.returns.models import ReturnIntention
 from yurd.returns.services import return_intention_record
 from yurd.returns.tests.conftest import register_household
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -31,13 +31,13 @@ from yurd.accounts.roles import Role
 from yurd.claims.models import LossCategory
 from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import Gazetteer, api_token_key, make_scoped_user
 from yurd.evidence.models import Sensitivity
 from yurd.evidence.services import evidence_ingest
 from yurd.registry.models import Household, Person
 from yurd.registry.selectors import household_queryset
 from yurd.reports.tests.data import all_names, populate
 from yurd.returns.services import return_intention_record
+from yurd.testing.personas import Gazetteer, api_token_key, make_scoped_user
 
 pytestmark = pytest.mark.django_db
 

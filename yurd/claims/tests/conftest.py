@@ -20,9 +20,9 @@ from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_a
 from yurd.claims.services.workflow import claim_approve, claim_submit, claim_verify_documents
 from yurd.claims.valuation import valuation_import_apply, valuation_import_stage
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer, make_user
 from yurd.places.models import Place
 from yurd.registry.models import HeirLine, Household, Person, Wave
+from yurd.testing.personas import Gazetteer, make_user
 
 TABLE_V1 = """record,category,region,year,unit,unit_value,currency,sequence,label,factor
 rate,dwelling,TST-R1,1988,m2,85,SUR,,,

@@ -12,8 +12,8 @@ from django.test import Client
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
 from yurd.claims.tests.conftest import TABLE_V1, import_table, login, make_household, make_person
-from yurd.core.testing.personas import make_gazetteer, make_user
 from yurd.registry.models import Wave
+from yurd.testing.personas import make_gazetteer, make_user
 
 
 def _browser_session(page: Any, live_server: Any, user: User) -> Any:

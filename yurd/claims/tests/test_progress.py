@@ -86,7 +86,7 @@ def test_a_registrar_without_any_scope_sees_empty_progress(client: Client, world
     """Found by the URL walk (issue 15): a scope matching nothing made the category counts'
     hand-written statement fail to compile, and the page answered 500."""
     from yurd.accounts.roles import Role
-    from yurd.core.testing.personas import make_user
+    from yurd.testing.personas import make_user
 
     new_claim(world)
     nobody = make_user("registrar-nobody", Role.REGISTRAR, full_scope=False)

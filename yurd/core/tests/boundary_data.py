@@ -25,7 +25,7 @@ from yurd.accounts.models import User
 from yurd.accounts.roles import Role
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import Job
-from yurd.core.testing.personas import Gazetteer, make_scoped_user, make_totp_device, make_user
+from yurd.testing.personas import Gazetteer, make_scoped_user, make_totp_device, make_user
 
 # Names of district B's people; none of them is allowed to reach the out-of-scope personas.
 B_SURNAME = "Zulfuqarli"
@@ -88,8 +88,9 @@ def build(gazetteer: Gazetteer) -> Boundary:
     from yurd.evidence.models import EvidenceKind, Sensitivity
     from yurd.evidence.services import evidence_ingest, evidence_link
     from yurd.evidence.tests.conftest import photo_bytes
+    from yurd.fieldwork.matching import submissions_match
     from yurd.fieldwork.models import Assignment, Team
-    from yurd.fieldwork.services import submission_receive, submissions_match
+    from yurd.fieldwork.services import submission_receive
     from yurd.fieldwork.tests.conftest import build_submission
     from yurd.heritage.tests.conftest import make_site
     from yurd.linkage.services import candidate_propose, person_merge

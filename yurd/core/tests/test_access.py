@@ -11,8 +11,8 @@ from yurd.accounts.models import User
 from yurd.core.access import access_history, log_access, logs_record_view, target_of
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import Place
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

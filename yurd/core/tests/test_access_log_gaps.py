@@ -18,8 +18,8 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import AccessLogEntry
-from yurd.core.testing.personas import Gazetteer, login_verified
 from yurd.core.tests import urlwalk
+from yurd.testing.personas import Gazetteer, login_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from yurd.accounts.models import User
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer, login_verified
+from yurd.testing.personas import Gazetteer, login_verified
 
 pytestmark = pytest.mark.django_db
 

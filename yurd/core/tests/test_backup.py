@@ -23,7 +23,13 @@ from django.db import connection
 from yurd.core.actors import system_actor
 from yurd.core.backup import BackupError, read_archive, restore_backup, safe_member_name
 from yurd.core.encryption import DecryptingReader, DecryptionError, EncryptingWriter
-from yurd.core.testing.installations import (
+from yurd.evidence.models import EvidenceItem
+from yurd.evidence.services import evidence_ingest
+from yurd.registry.models import Household, Wave
+from yurd.registry.services import household_register
+from yurd.returns.models import Intention
+from yurd.returns.services import return_intention_record
+from yurd.testing.installations import (
     ON_POSTGRES,
     differing_counts,
     ok,
@@ -32,13 +38,7 @@ from yurd.core.testing.installations import (
     table_counts,
     yurd,
 )
-from yurd.core.testing.personas import Gazetteer
-from yurd.evidence.models import EvidenceItem
-from yurd.evidence.services import evidence_ingest
-from yurd.registry.models import Household, Wave
-from yurd.registry.services import household_register
-from yurd.returns.models import Intention
-from yurd.returns.services import return_intention_record
+from yurd.testing.personas import Gazetteer
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from yurd.accounts.roles import Role
 from yurd.core.jobs import job_create, job_finish, job_mark_running, job_progress
 from yurd.core.tasks import INTEGRITY_CHECK
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_user
+from yurd.testing.personas import PERSONA_PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.core.clientip import client_ip
 from yurd.core.models import AccessAction, AccessLogEntry
-from yurd.core.testing.personas import PERSONA_PASSWORD
+from yurd.testing.personas import PERSONA_PASSWORD
 
 pytestmark = pytest.mark.django_db
 PROXY = "127.0.0.1"

@@ -35,7 +35,6 @@ from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.core.jobs import job_start
 from yurd.core.models import Job, JobStatus
-from yurd.core.testing.personas import Gazetteer
 from yurd.evidence.services import evidence_ingest
 from yurd.linkage.models import MatchCandidate
 from yurd.linkage.tasks import DUPLICATE_SCAN, duplicate_scan
@@ -45,6 +44,7 @@ from yurd.registry.tasks import import_commit_start
 from yurd.registry.tests.conftest import register
 from yurd.reports.exports import EXPORT_JOB, export_directory, run_export
 from yurd.reports.models import ExportFormat, ExportKind, ExportRequest
+from yurd.testing.personas import Gazetteer
 
 ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 YURD = str(Path(sys.executable).with_name("yurd"))

@@ -6,8 +6,8 @@ from django.test import Client, RequestFactory
 
 from yurd.accounts.models import User
 from yurd.core.history import change_context, clean_reason, delete_with_reason, history_rows, save_with_reason
-from yurd.core.testing.personas import Gazetteer, login_verified, make_place
 from yurd.places.models import Place, PlaceKind
+from yurd.testing.personas import Gazetteer, login_verified, make_place
 
 pytestmark = pytest.mark.django_db
 

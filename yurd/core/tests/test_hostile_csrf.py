@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import login_verified
+from yurd.testing.personas import login_verified
 
 SAMPLES = {
     "int": "1",

@@ -18,7 +18,7 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.core.csvsafe import neutralise
-from yurd.core.testing.personas import Gazetteer
+from yurd.testing.personas import Gazetteer
 
 FORMULAS = ['=HYPERLINK("http://127.0.0.1/x","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 

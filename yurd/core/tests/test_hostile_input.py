@@ -19,13 +19,13 @@ from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.core.csvsafe import neutralise as reports_neutralise
 from yurd.core.partial_dates import PartialDate, PartialDateError
-from yurd.core.testing.personas import Gazetteer
 from yurd.heritage.geometry import GeometryError, validate
 from yurd.names.dates import parse_birth_date
 from yurd.names.personal import parse_name
 from yurd.registry.exports import neutralise as registry_neutralise
 from yurd.registry.models import Household, Wave
 from yurd.registry.services import household_register
+from yurd.testing.personas import Gazetteer
 
 QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 DATE_LIKE = st.text(alphabet="0123456789./- cа~?", max_size=14) | st.text(max_size=30)

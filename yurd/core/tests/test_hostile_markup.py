@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import Gazetteer, login_verified
+from yurd.testing.personas import Gazetteer, login_verified
 
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
 SHORT_PAYLOAD = "<b onmouseover=x>"

@@ -107,7 +107,7 @@ def test_name_normalisation_never_raises_and_is_idempotent(text: str) -> None:
 def test_every_fuzz_target_runs_on_its_seeds() -> None:
     """The atheris harness's targets stay runnable in CI, on seeds that once found problems."""
     from bench.fuzz_parsers import TARGETS, _target
-    from yurd.core.testing.hostile import TRAVERSAL_NAMES, xlsx_bomb, zip_with_member
+    from yurd.testing.hostile import TRAVERSAL_NAMES, xlsx_bomb, zip_with_member
 
     seeds = [
         b"",
@@ -148,7 +148,7 @@ def test_the_api_answers_deeply_nested_json_with_400(path: str) -> None:
     from rest_framework.test import APIClient
 
     from yurd.accounts.roles import Role
-    from yurd.core.testing.personas import make_user
+    from yurd.testing.personas import make_user
 
     client = APIClient()
     client.force_authenticate(make_user("registrar-rasim", Role.REGISTRAR, Role.HERITAGE_RESEARCHER))

@@ -15,7 +15,7 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.core.models import Job
-from yurd.core.testing.personas import Gazetteer
+from yurd.testing.personas import Gazetteer
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def elsewhere(gazetteer: Gazetteer, registrar: User) -> dict[str, Any]:
     """A household, its head and a claim in district B, and another registrar's export job."""
     from yurd.accounts.roles import Role
     from yurd.claims.tests.conftest import new_claim, world
-    from yurd.core.testing.personas import make_scoped_user
+    from yurd.testing.personas import make_scoped_user
 
     planet = world.__wrapped__(gazetteer)  # type: ignore[attr-defined]
     claim = new_claim(planet, household=planet.household_b)

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
-from yurd.core.testing.hostile import TRAVERSAL_NAMES, xlsx_bomb, zip_with_member
-from yurd.core.testing.personas import Gazetteer, login_verified
 from yurd.core.uploads import MaxUploadSize, UnsafeUploadError, check_zip, is_safe_member_name, safe_filename
+from yurd.testing.hostile import TRAVERSAL_NAMES, xlsx_bomb, zip_with_member
+from yurd.testing.personas import Gazetteer, login_verified
 
 QUICK = settings(max_examples=100, deadline=None)
 TINY_LIMITS = {"import": 2048, "photo": 2048, "submission": 2048, "evidence": 4096}
@@ -193,9 +193,9 @@ def test_an_oversized_openrosa_submission_is_answered_413(client: Client, gazett
 
 def _collector(gazetteer: Gazetteer) -> User:
     from yurd.accounts.roles import Role
-    from yurd.core.testing.personas import make_scoped_user
     from yurd.fieldwork.models import Team
     from yurd.fieldwork.tests.conftest import give_device_password
+    from yurd.testing.personas import make_scoped_user
 
     user = give_device_password(make_scoped_user("enumerator-elvin", Role.REGISTRAR, gazetteer.region))
     Team.objects.create(name="North").members.add(user)

@@ -18,8 +18,8 @@ from yurd.core.jobs import JobContext, JobError, job_create, job_function, job_p
 from yurd.core.models import AccessLogEntry, Job, JobStatus
 from yurd.core.progress import ProgressBar
 from yurd.core.tasks import INTEGRITY_CHECK, integrity_check
-from yurd.core.testing.personas import Gazetteer, login_verified
 from yurd.places.models import Place
+from yurd.testing.personas import Gazetteer, login_verified
 
 pytestmark = pytest.mark.django_db
 

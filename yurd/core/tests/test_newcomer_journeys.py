@@ -38,7 +38,7 @@ from django_otp.oath import totp
 
 from yurd.accounts.roles import Role, collected_role_permissions
 from yurd.core.context_processors import NavItem, _all_items
-from yurd.core.testing.installations import (
+from yurd.testing.installations import (
     ON_POSTGRES,
     YURD,
     differing_counts,

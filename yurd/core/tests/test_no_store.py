@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import api_token_key
+from yurd.testing.personas import api_token_key
 
 pytestmark = pytest.mark.django_db
 

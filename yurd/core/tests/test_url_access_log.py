@@ -19,10 +19,10 @@ import pytest
 from django.test import Client
 
 from yurd.core.models import AccessLogEntry
-from yurd.core.testing.personas import Gazetteer, login_verified
 from yurd.core.tests import urlwalk
 from yurd.core.tests.boundary_data import build
 from yurd.registry.models import Person
+from yurd.testing.personas import Gazetteer, login_verified
 
 pytestmark = pytest.mark.django_db
 

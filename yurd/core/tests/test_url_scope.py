@@ -24,9 +24,9 @@ from urllib.parse import unquote
 import pytest
 from django.test import Client
 
-from yurd.core.testing.personas import Gazetteer
 from yurd.core.tests import urlwalk
 from yurd.core.tests.boundary_data import Boundary, build
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from yurd.accounts.models import User
 from yurd.core.jobs import job_start
 from yurd.core.models import Job, JobStatus, WorkerHeartbeat
 from yurd.core.tasks import INTEGRITY_CHECK, integrity_check
-from yurd.core.testing.personas import login_verified
 from yurd.core.workers import heartbeat, tasks_recover_stale
 from yurd.reports.exports import EXPORT_JOB, run_export
+from yurd.testing.personas import login_verified
 
 pytestmark = pytest.mark.django_db
 

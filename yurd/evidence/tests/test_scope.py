@@ -17,7 +17,6 @@ from yurd.accounts.models import User
 from yurd.accounts.roles import Role
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import AccessLogEntry, Channel
-from yurd.core.testing.personas import Gazetteer, login_verified, make_scoped_user, make_user
 from yurd.evidence.models import CustodyEntry, DerivativeRole, EvidenceItem, EvidenceKind, Sensitivity
 from yurd.evidence.packages import evidence_package
 from yurd.evidence.selectors import visible_evidence
@@ -29,6 +28,7 @@ from yurd.testimonies import models as testimonies
 from yurd.testimonies import services as testimony_services
 from yurd.testimonies.models import ConsentEvent, MediaUnsealing
 from yurd.testimonies.tests.conftest import make_testimony
+from yurd.testing.personas import Gazetteer, login_verified, make_scoped_user, make_user
 
 
 def _household(origin: Any, surname: str) -> Household:

@@ -201,7 +201,7 @@ def test_the_admin_cannot_edit_evidence_metadata(client: object, vault: list[Evi
     from yurd.accounts.models import User
 
     superuser = User.objects.create_superuser("root-rauf", password="a-long-superuser-passphrase")
-    from yurd.core.testing.personas import login_verified
+    from yurd.testing.personas import login_verified
 
     login_verified(client, superuser)  # type: ignore[arg-type]
     url = reverse("admin:evidence_evidenceitem_change", args=[vault[0].pk])

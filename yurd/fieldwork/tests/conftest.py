@@ -14,12 +14,12 @@ import pytest
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
 from yurd.core.actors import Actor, system_actor
-from yurd.core.testing.personas import Gazetteer, make_scoped_user
 from yurd.fieldwork.definition import xform_xml
 from yurd.fieldwork.models import Assignment, Team
 from yurd.fieldwork.services import device_password_set
 from yurd.registry.models import Household, Wave
 from yurd.registry.services import household_register
+from yurd.testing.personas import Gazetteer, make_scoped_user
 
 XF = "{http://www.w3.org/2002/xforms}"
 JR_TEMPLATE = "{http://openrosa.org/javarosa}template"

@@ -79,7 +79,7 @@ def test_wrong_device_password_fails(client, device_user):
 
 
 def test_account_password_is_not_a_device_password(client, device_user):
-    from yurd.core.testing.personas import PERSONA_PASSWORD
+    from yurd.testing.personas import PERSONA_PASSWORD
 
     url = reverse("fieldwork:form_list")
     challenge = _challenges(client.get(url)["WWW-Authenticate"])["SHA-256"]

@@ -226,9 +226,9 @@ def test_the_review_page_never_names_a_match_outside_the_reviewers_scope(client,
 
 def test_a_submission_is_matched_only_against_people_its_collector_may_see(client, teams, gazetteer):
     from yurd.accounts.roles import Role
-    from yurd.core.testing.personas import make_scoped_user
     from yurd.fieldwork.models import Team
     from yurd.fieldwork.tests.conftest import give_device_password
+    from yurd.testing.personas import make_scoped_user
 
     collector = give_device_password(make_scoped_user("collector-aysu", Role.REGISTRAR, gazetteer.district_a))
     Team.objects.get(name="North").members.add(collector)

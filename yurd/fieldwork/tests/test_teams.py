@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import login_verified, make_user
 from yurd.fieldwork.models import Assignment, DeviceCredential, Team
 from yurd.fieldwork.tests.conftest import basic, register_household
+from yurd.testing.personas import login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ import pytest
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.heritage import geometry
 from yurd.heritage.defaults import ensure_site_types
 from yurd.heritage.models import Site, SiteType
 from yurd.heritage.services import site_create
+from yurd.testing.personas import Gazetteer
 
 
 def login_verified(client: object, user: User) -> None:

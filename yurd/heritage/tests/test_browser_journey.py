@@ -10,11 +10,11 @@ from django.test import Client
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import make_gazetteer, make_user
 from yurd.evidence.tests.conftest import photo_bytes
 from yurd.heritage.condition import COLOURS
 from yurd.heritage.defaults import ensure_site_types
 from yurd.heritage.tests.conftest import login_verified
+from yurd.testing.personas import make_gazetteer, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,11 +11,11 @@ from django.test import Client
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
 from yurd.core.models import AccessLogEntry
-from yurd.core.testing.personas import Gazetteer
 from yurd.evidence.tests.conftest import ingest_bytes
 from yurd.heritage.models import Site
 from yurd.heritage.services import observation_record
 from yurd.heritage.tests.conftest import make_site
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from django.test import Client
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.evidence.models import EvidenceLink
 from yurd.evidence.tests.conftest import ingest_bytes, photo_bytes
 from yurd.heritage.models import Observation, ObservationStatus, Site
 from yurd.heritage.services import observation_record
 from yurd.heritage.tests.conftest import login_verified, make_site
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.test import Client
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
 from yurd.core.forms import add_service_errors
-from yurd.core.testing.personas import Gazetteer
 from yurd.heritage.models import Site, SiteType
 from yurd.heritage.services import SITE_CODES, observation_record
 from yurd.heritage.tests.conftest import make_site
 from yurd.registry.codes import allocate_unused_code
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 from yurd.linkage.services import candidate_propose
 from yurd.registry.models import Person
 from yurd.registry.tests.conftest import register
+from yurd.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 
 
 @pytest.mark.browser

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from yurd.core.testing.personas import make_place
 from yurd.places.models import PlaceKind
+from yurd.testing.personas import make_place
 
 NAME = '<img src="/x" id="injected" onerror="window.yurdInjected = 1">Qala'
 

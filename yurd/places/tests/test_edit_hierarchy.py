@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from yurd.core.actors import Actor, system_actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.names import search_key
 from yurd.places.models import NameScript, Place, PlaceKind, PlaceName
 from yurd.places.services import place_create, place_move, place_name_add, place_name_update, place_update
+from yurd.testing.personas import Gazetteer
 
 
 def test_created_place_gets_its_path_and_key(gazetteer: Gazetteer) -> None:

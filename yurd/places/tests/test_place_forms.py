@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import Place, PlaceName
 from yurd.places.tests.conftest import login_verified
+from yurd.testing.personas import Gazetteer
 
 
 def test_administrator_creates_a_place(client: Client, gazetteer: Gazetteer, administrator) -> None:  # type: ignore[no-untyped-def]

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from yurd.core.actors import system_actor
 from yurd.core.models import AccessLogEntry
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import NameKind, NameScript
 from yurd.places.services import place_name_add
 from yurd.places.tests.conftest import login_verified
+from yurd.testing.personas import Gazetteer
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import PlaceKind
 from yurd.places.selectors import place_search
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.usefixtures("demo_places")
 

@@ -8,10 +8,10 @@ import pytest
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor, system_actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import Place
 from yurd.registry.models import Household, Wave
 from yurd.registry.services import household_register
+from yurd.testing.personas import Gazetteer
 
 
 def register(

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
+from yurd.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 
 
 @pytest.mark.browser

@@ -16,7 +16,6 @@ from openpyxl import Workbook
 
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import PlaceName
 from yurd.registry.imports import (
     COLUMNS,
@@ -32,6 +31,7 @@ from yurd.registry.imports.services import PreCommitDecision, unregister_pre_com
 from yurd.registry.models import Household, ImportBatch, Kinship, Person
 from yurd.registry.search import registry_search
 from yurd.registry.tests.conftest import login
+from yurd.testing.personas import Gazetteer
 
 GOOD_ROWS = [
     {"household_ref": "F1", "person_ref": "F1-1", "surname": "Məmmədov", "given_name": "Əli", "sex": "m",

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from yurd.accounts.models import User
 from yurd.core.models import Job, JobStatus
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import ImportBatch, ImportStatus, Person
 from yurd.registry.tests.test_import import make_csv
+from yurd.testing.personas import Gazetteer
 
 # The worker closes connections it finds inside a transaction: tests that run it commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)

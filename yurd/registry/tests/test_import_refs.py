@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.imports import COLUMNS, PreCommitDecision, import_commit, import_create, import_validate
 from yurd.registry.imports.services import (
     CHUNK,
@@ -22,6 +21,7 @@ from yurd.registry.imports.services import (
 from yurd.registry.models import Household, ImportBatch, ImportRow, Kinship, Person, PersonName
 from yurd.registry.search_index import name_forms_tokens
 from yurd.registry.tests.conftest import register
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

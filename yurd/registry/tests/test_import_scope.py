@@ -10,12 +10,12 @@ import io
 from yurd.accounts.models import ScopeBasis, User
 from yurd.accounts.roles import Role
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer, make_scoped_user
 from yurd.linkage.importing import SOURCE_SPELLING
 from yurd.linkage.models import MatchCandidate
 from yurd.registry.imports import COLUMNS, import_commit, import_create, import_validate, rejected_rows_csv
 from yurd.registry.models import Household, ImportBatch, Person, PersonName
 from yurd.registry.tests.conftest import register
+from yurd.testing.personas import Gazetteer, make_scoped_user
 
 
 def _csv(rows: list[dict[str, str]]) -> bytes:

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import Place
 from yurd.registry import selectors
 from yurd.registry.models import Household, Wave
 from yurd.registry.selectors import RegistryFilters
 from yurd.registry.tests.conftest import login, register
+from yurd.testing.personas import Gazetteer
 
 
 @pytest.fixture

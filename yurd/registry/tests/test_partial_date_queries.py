@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from yurd.core.partial_dates import PartialDate
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import Person
 from yurd.registry.tests.conftest import register
+from yurd.testing.personas import Gazetteer
 
 
 def test_people_sort_and_filter_by_partial_birth_dates(gazetteer: Gazetteer) -> None:

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import Consent, Household, Kinship, KinshipKind, Person
 from yurd.registry.tests.conftest import register
+from yurd.testing.personas import Gazetteer
 
 
 def test_registration_creates_household_members_and_codes(mammadov_family: Household) -> None:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.core.models import AccessLogEntry
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry import selectors
 from yurd.registry.models import Kinship, Person
 from yurd.registry.services import kinship_add
 from yurd.registry.tests.conftest import login, register
+from yurd.testing.personas import Gazetteer
 
 
 def _one(origin: Any, surname: str, given_name: str = "Elçin", **member: Any) -> Person:

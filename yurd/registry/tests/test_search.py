@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied
 
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import Household
 from yurd.registry.search import registry_search
 from yurd.registry.services import person_name_add
 from yurd.registry.tests.conftest import register
+from yurd.testing.personas import Gazetteer
 
 
 @pytest.fixture

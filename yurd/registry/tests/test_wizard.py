@@ -7,9 +7,9 @@ from typing import Any
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import Consent, Household, Kinship
 from yurd.registry.tests.conftest import login
+from yurd.testing.personas import Gazetteer
 
 
 def member_data(members: list[dict[str, str]]) -> dict[str, Any]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import Place
 from yurd.registry.models import Household, Person, Wave
+from yurd.testing.personas import Gazetteer
 
 _counter = itertools.count(1)
 

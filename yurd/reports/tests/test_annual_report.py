@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.core.testing.personas import Gazetteer
 from yurd.reports.charts import bar_chart_svg
 from yurd.reports.tests.data import all_names, populate
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import make_gazetteer, make_scoped_user
 from yurd.registry.models import Household
 from yurd.reports.tests.data import populate
+from yurd.testing.personas import make_gazetteer, make_scoped_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

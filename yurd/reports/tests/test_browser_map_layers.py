@@ -11,10 +11,10 @@ from django.test import Client
 
 from yurd.accounts.roles import Role
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import make_gazetteer, make_scoped_user, make_user
 from yurd.heritage.tests.conftest import make_site
 from yurd.reports.tests.data import make_household
 from yurd.returns.services import return_intention_record
+from yurd.testing.personas import make_gazetteer, make_scoped_user, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
 from yurd.core.models import AccessAction, AccessLogEntry, JobStatus
-from yurd.core.testing.personas import Gazetteer
 from yurd.reports.exports import download_token, export_path, export_request
 from yurd.reports.models import ExportRequest
 from yurd.reports.tests.data import all_names, populate
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -11,13 +11,13 @@ from django.urls import reverse
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor, system_actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.heritage.services import observation_record
 from yurd.heritage.tests.conftest import make_site
 from yurd.registry.models import Household
 from yurd.reports.maps import map_layers
 from yurd.reports.tests.data import all_names, make_household
 from yurd.returns.services import return_intention_record
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from yurd.core.testing.personas import Gazetteer
 from yurd.registry.models import Household, Person
 from yurd.reports.tests.data import all_names, make_household, populate
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from yurd.accounts.models import User
 from yurd.core.models import AccessAction, AccessLogEntry
-from yurd.core.testing.personas import Gazetteer
+from yurd.disclosure.suppression import TOTAL
 from yurd.reports.selectors import statistics_table
-from yurd.reports.suppression import TOTAL
 from yurd.reports.tests.data import all_names, populate
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

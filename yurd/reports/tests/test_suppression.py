@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from yurd.reports.suppression import TOTAL, SuppressedTable, suppress, suppress_one_dimensional
+from yurd.disclosure.suppression import TOTAL, SuppressedTable, suppress, suppress_one_dimensional
 
 
 def value_range(table: SuppressedTable, target: tuple) -> tuple[float, float]:

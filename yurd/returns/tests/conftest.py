@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.places.models import Place
 from yurd.registry.models import Household, Wave
 from yurd.registry.services import household_register
+from yurd.testing.personas import Gazetteer
 
 
 def register_household(origin: Place, *names: tuple[str, str]) -> Household:

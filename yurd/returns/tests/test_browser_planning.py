@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 from yurd.returns.tests.conftest import register_household
+from yurd.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 
 
 @pytest.mark.browser

@@ -7,10 +7,10 @@ import io
 import pytest
 
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import Gazetteer
 from yurd.evidence.services import evidence_ingest
 from yurd.testimonies.models import Term, TermStatus, Testimony
 from yurd.testimonies.services import segment_add, term_propose, testimony_create, transcript_add
+from yurd.testing.personas import Gazetteer
 
 
 def make_testimony(gazetteer: Gazetteer, *, title: str = "Leaving Qarabulaq", access_level: str = "open") -> Testimony:

@@ -8,10 +8,10 @@ import pytest
 
 from yurd.accounts.roles import Role
 from yurd.core.actors import system_actor
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_user
 from yurd.evidence.services import evidence_ingest
 from yurd.testimonies import services as testimony_services
 from yurd.testimonies.demo import silent_wav
+from yurd.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_user
 
 
 @pytest.mark.browser

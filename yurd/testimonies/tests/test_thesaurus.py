@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from yurd.accounts.roles import Role
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import make_user
 from yurd.testimonies.models import Term, TermStatus
 from yurd.testimonies.services import segment_add, term_decide, term_propose
+from yurd.testing.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import OutputWrapper
 
-from yurd.accounts.roles import sync_role_groups
 from yurd.core.management.base import YurdCommand
+from yurd.core.roles import sync_role_groups
 
 
 class Command(YurdCommand):

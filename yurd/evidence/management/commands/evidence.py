@@ -15,7 +15,7 @@ from yurd.core.permissions import has_permissions
 from yurd.evidence import integrity
 from yurd.evidence.models import EvidenceItem, EvidenceKind, Sensitivity
 from yurd.evidence.packages import PackageError, evidence_package
-from yurd.evidence.selectors import evidence_for_targets, visible_evidence_q
+from yurd.evidence.selectors import evidence_for_targets, targets_of_group, visible_evidence_q
 from yurd.evidence.services import evidence_ingest
 from yurd.evidence.storage import StorageFullError
 from yurd.places.models import Place
@@ -126,9 +126,7 @@ class Command(YurdCommand):
             items = EvidenceItem.objects.filter(visible_evidence_q(self.actor.user))
             selection = "all"
         elif options["site"]:
-            from yurd.heritage.selectors import evidence_targets_for_site
-
-            items = evidence_for_targets(targets=evidence_targets_for_site(options["site"]), user=self.actor.user)
+            items = evidence_for_targets(targets=targets_of_group("site", options["site"]), user=self.actor.user)
             selection = f"site {options['site']}"
         elif options["household"]:
             items = evidence_for_targets(targets=[("registry.household", options["household"])], user=self.actor.user)
