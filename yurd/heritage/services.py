@@ -30,7 +30,6 @@ from yurd.heritage.selectors import conditions_for
 from yurd.places.models import Place
 from yurd.registry.codes import allocate_unused_code
 
-
 # Codes come from the registry's locked sequences, so two researchers saving at once never
 # receive the same one; the demo's own codes (HS-D0001) and any given by hand are skipped.
 SITE_CODES = ("heritage_site", "HS-{:06d}")

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from yurd.accounts.models import User
 from yurd.core.context_processors import GROUPS, _all_items
-from yurd.core.testing.personas import Gazetteer, login_verified
 from yurd.registry.tests.conftest import register
+from yurd.testing.personas import Gazetteer, login_verified
 
 pytestmark = pytest.mark.django_db
 
