@@ -85,6 +85,16 @@ def different_fathers(first: NormalisedRecord, second: NormalisedRecord) -> bool
     )
 
 
+# A document number this long is one person's (shorter ones are a file's own numbering).
+MIN_DOCUMENT_LENGTH = 5
+
+
+def same_document(first: NormalisedRecord, second: NormalisedRecord) -> bool:
+    """Both records carry the same personal document number (folded: script and punctuation aside).
+    It outweighs a mistyped date or a misread given name, not a different sex, father or household."""
+    return len(first.document_key) >= MIN_DOCUMENT_LENGTH and first.document_key == second.document_key
+
+
 def cannot_link(first: NormalisedRecord, second: NormalisedRecord) -> str:  # noqa: PLR0911 - one reason per rule
     """Why these two records cannot be one person, in words; "" when nothing forbids it."""
     if first.sex and second.sex and first.sex != second.sex:
@@ -93,6 +103,8 @@ def cannot_link(first: NormalisedRecord, second: NormalisedRecord) -> str:  # no
         return "listed as two members of one household"
     if different_fathers(first, second):
         return "different fathers"
+    if same_document(first, second):
+        return ""
     if _dates_far_apart(first, second, GENERATION_GAP):
         return "born a generation apart"
     if _full_dates_conflict(first, second):
@@ -111,6 +123,8 @@ def cannot_link(first: NormalisedRecord, second: NormalisedRecord) -> str:  # no
 def soft_conflict(first: NormalisedRecord, second: NormalisedRecord) -> str:
     """Softer conflicts: the model may still pair the two directly (a misread name, a mistyped
     year), but a third record must not join an Əli to a Vəli, nor a grandfather to his namesake."""
+    if same_document(first, second):
+        return ""
     if _dates_far_apart(first, second):
         return "birth years far apart"
     if different_given_names(first, second):

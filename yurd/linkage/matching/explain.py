@@ -19,6 +19,19 @@ _NAME_WORDS = {
 }
 
 
+# Document numbers and addresses, where the input has them (levels of model.IDENTIFIER_COMPARISONS).
+_IDENTIFIER_WORDS = {
+    ("document", "same number"): "same document number",
+    ("document", "one character mistyped"): "document numbers differ by one character",
+    ("document", "another issuer's document"): "documents from different issuers",
+    ("document", "different"): "different document numbers",
+    ("address", "same address"): "same address",
+    ("address", "most words shared"): "addresses largely agree",
+    ("address", "some words shared"): "addresses partly agree",
+    ("address", "different"): "different addresses",
+}
+
+
 def _strength(match_weight: float | None) -> str:
     """Match weights are log2 Bayes factors: ±4.3 is a factor of 20 for or against."""
     if match_weight is None:
@@ -84,4 +97,8 @@ def explain_pair(  # noqa: PLR0912 - one sentence per field
         phrases.append("village names similar")
     elif place == "different":
         phrases.append("different villages")
+    for optional in ("document", "address"):
+        known = _IDENTIFIER_WORDS.get((optional, levels.get(optional, "unknown")))
+        if known:
+            phrases.append(known + _strength(factors.get(optional)))
     return "; ".join(phrases)

@@ -52,10 +52,10 @@ def _quiet_splink() -> None:
     logging.getLogger("splink").setLevel(logging.ERROR)
 
 
-def _levels_by_gamma() -> dict[str, dict[int, str]]:
+def _levels_by_gamma(identifiers: tuple[str, ...] = ()) -> dict[str, dict[int, str]]:
     """Splink numbers levels from the top (highest gamma) down to 0 (else) and -1 (null)."""
     mapping: dict[str, dict[int, str]] = {}
-    for comparison in model.comparisons():
+    for comparison in model.comparisons(identifiers):
         levels = comparison["comparison_levels"]
         non_null = [level for level in levels if not level.get("is_null_level")]
         by_gamma = {-1: "unknown"}
@@ -63,6 +63,17 @@ def _levels_by_gamma() -> dict[str, dict[int, str]]:
             by_gamma[len(non_null) - 1 - index] = level["label_for_charts"]
         mapping[comparison["output_column_name"]] = by_gamma
     return mapping
+
+
+def identifiers_in(records: Iterable[NormalisedRecord]) -> tuple[str, ...]:
+    """The optional comparisons (document number, address) that some record has data for."""
+    document = address = False
+    for record in records:
+        document = document or bool(record.document_key)
+        address = address or bool(record.address_key)
+        if document and address:
+            break
+    return tuple(name for name, present in (("document", document), ("address", address)) if present)
 
 
 def _fill(tables: list[list[NormalisedRecord]]) -> dict[str, float]:
@@ -126,18 +137,18 @@ def _train(linker: object, record_count: int, *, link: bool, fill: dict[str, flo
 
 
 # Columns of a scored pair as `_score` returns them (plain tuples: a few hundred thousand pairs
-# as dicts or pandas rows cost gigabytes).
+# as dicts or pandas rows cost gigabytes). Match weights follow the gammas, one per comparison.
 LEFT, RIGHT, PROBABILITY, GAMMAS = 0, 1, 2, 3
-MATCH_WEIGHTS = GAMMAS + len(_COMPARISONS)
+MATCH_WEIGHTS = GAMMAS + len(_COMPARISONS)  # without optional comparisons
 ScoredRow = tuple  # (left, right, probability, *gammas, *match weights)
 
 
-def _input_frame(table: list[NormalisedRecord]) -> object:
+def _input_frame(table: list[NormalisedRecord], identifiers: tuple[str, ...] = ()) -> object:
     """The records as a column-wise frame (a list of row dicts would hold every value twice)."""
     import pandas as pd
 
-    rows = (record.as_row() for record in table)
-    first = table[0].as_row()
+    rows = (record.as_row(identifiers) for record in table)
+    first = table[0].as_row(identifiers)
     columns: dict[str, list[object]] = {name: [] for name in first}
     for row in rows:
         for name, value in row.items():
@@ -145,9 +156,11 @@ def _input_frame(table: list[NormalisedRecord]) -> object:
     return pd.DataFrame(columns)
 
 
-def _score(tables: list[list[NormalisedRecord]], *, link: bool, floor: float) -> tuple[list[ScoredRow], bool]:
+def _score(
+    tables: list[list[NormalisedRecord]], *, link: bool, floor: float, identifiers: tuple[str, ...] = ()
+) -> tuple[list[ScoredRow], bool]:
     """Score candidate pairs; only pairs from `floor` on ever leave DuckDB, and only the columns
-    clustering and explanations need."""
+    clustering and explanations need. `identifiers`: optional comparisons to add (identifiers_in)."""
     import duckdb
     from splink import DuckDBAPI, Linker
 
@@ -157,7 +170,7 @@ def _score(tables: list[list[NormalisedRecord]], *, link: bool, floor: float) ->
     db_api = DuckDBAPI(connection=connection)
     frames = []
     for index, table in enumerate(tables):
-        frame = _input_frame(table)
+        frame = _input_frame(table, identifiers)
         connection.register(f"input_{index}", frame)
         connection.execute(f"CREATE TABLE records_{index} AS SELECT * FROM input_{index}")  # noqa: S608
         connection.unregister(f"input_{index}")
@@ -169,14 +182,15 @@ def _score(tables: list[list[NormalisedRecord]], *, link: bool, floor: float) ->
     # cannot support estimation (Splink's prior from so few pairs came out near 1, or 0), so the
     # model's starting values are used, as for any small input.
     trainable = large and (not link or min(len(table) for table in tables) >= MIN_RECORDS_TO_TRAIN)
-    settings = model.settings("link_only" if link else "dedupe_only", term_frequencies=large)
+    settings = model.settings("link_only" if link else "dedupe_only", term_frequencies=large, identifiers=identifiers)
     linker = Linker(frames if link else frames[0], settings, log_level=None)
     trained = False
     if trainable:
         trained = _train(linker, record_count, link=link, fill=_fill(tables))
     predictions = linker.inference.predict(threshold_match_probability=floor)
     columns = ["unique_id_l", "unique_id_r", "match_probability"]
-    columns += [f"gamma_{name}" for name in _COMPARISONS] + [f"mw_{name}" for name in _COMPARISONS]
+    names = model.comparison_names(identifiers)
+    columns += [f"gamma_{name}" for name in names] + [f"mw_{name}" for name in names]
     selected = ", ".join(f'"{column}"' for column in columns)
     rows = connection.execute(f"SELECT {selected} FROM {predictions.physical_name}").fetchall()  # noqa: S608
     predictions.drop_table_from_database_and_remove_from_cache()
@@ -221,8 +235,11 @@ def _finish(
     threshold: float,
     review_threshold: float,
     trained: bool,
+    identifiers: tuple[str, ...] = (),
 ) -> LinkageResult:
-    levels_by_gamma = _levels_by_gamma()
+    levels_by_gamma = _levels_by_gamma(identifiers)
+    names = model.comparison_names(identifiers)
+    weights_at = GAMMAS + len(names)
     support = _household_support(rows, records, HOUSEHOLD_SUPPORT_THRESHOLD)
     edges: list[tuple[str, str, float]] = []
     for row in rows:
@@ -242,10 +259,9 @@ def _finish(
         if probability < floor:
             continue
         levels = {
-            name: levels_by_gamma[name].get(int(row[GAMMAS + index]), "unknown")
-            for index, name in enumerate(_COMPARISONS)
+            name: levels_by_gamma[name].get(int(row[GAMMAS + index]), "unknown") for index, name in enumerate(names)
         }
-        weights = {name: _float(row[MATCH_WEIGHTS + index]) for index, name in enumerate(_COMPARISONS)}
+        weights = {name: _float(row[weights_at + index]) for index, name in enumerate(names)}
         explanation = explain_pair(records[left], records[right], levels, weights)
         members = support.get((left, right), 0)
         if members:
@@ -285,8 +301,16 @@ def dedupe(
     records = {record.record_id: record for record in normalised}
     if len(normalised) < 2:
         return LinkageResult(clusters={record_id: record_id for record_id in records})
-    scored_rows, trained = _score([normalised], link=False, floor=SCORING_FLOOR)
-    return _finish(scored_rows, records, threshold=threshold, review_threshold=review_threshold, trained=trained)
+    identifiers = identifiers_in(normalised)
+    scored_rows, trained = _score([normalised], link=False, floor=SCORING_FLOOR, identifiers=identifiers)
+    return _finish(
+        scored_rows,
+        records,
+        threshold=threshold,
+        review_threshold=review_threshold,
+        trained=trained,
+        identifiers=identifiers,
+    )
 
 
 def link(
@@ -304,8 +328,16 @@ def link(
     records = {record.record_id: record for record in [*first, *second]}
     if not first or not second:
         return LinkageResult(clusters={record_id: record_id for record_id in records})
-    scored_rows, trained = _score([first, second], link=True, floor=SCORING_FLOOR)
-    return _finish(scored_rows, records, threshold=threshold, review_threshold=review_threshold, trained=trained)
+    identifiers = identifiers_in(records.values())
+    scored_rows, trained = _score([first, second], link=True, floor=SCORING_FLOOR, identifiers=identifiers)
+    return _finish(
+        scored_rows,
+        records,
+        threshold=threshold,
+        review_threshold=review_threshold,
+        trained=trained,
+        identifiers=identifiers,
+    )
 
 
 def _prefixed(record: NormalisedRecord, prefix: str = "b:") -> NormalisedRecord:

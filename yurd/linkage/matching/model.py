@@ -104,7 +104,74 @@ def _initial_level(column: str) -> dict[str, Any]:
     )
 
 
-def comparisons() -> list[dict[str, Any]]:
+# Optional comparisons, used only when some record of the input carries the field: a file without
+# document numbers or addresses is scored by exactly the model it always was.
+IDENTIFIER_COMPARISONS = ("document", "address")
+_SPLIT = "string_split({c}_{s}, ' ')"
+
+
+def _jaccard(column: str) -> str:
+    """Share of the two records' words that both have (DuckDB list functions)."""
+    left, right = _SPLIT.format(c=column, s="l"), _SPLIT.format(c=column, s="r")
+    return f"len(list_intersect({left}, {right})) / len(list_distinct(list_concat({left}, {right})))"
+
+
+def _document_comparison() -> dict[str, Any]:
+    """A passport or ID number (folded by yurd.names.documents: script, spaces and dashes aside).
+    A person holds several documents in a life (a Soviet passport, today's ID card), so another
+    number from another issuer says little; from the same issuer, it says more."""
+    return {
+        "output_column_name": "document",
+        "comparison_levels": [
+            _null("document_key"),
+            _level("document_key_l = document_key_r", "same number", 0.9, 0.0001),
+            _level(
+                "length(document_key_l) >= 5 AND damerau_levenshtein(document_key_l, document_key_r) <= 1",
+                "one character mistyped",
+                0.05,
+                0.0005,
+            ),
+            _level(
+                "document_authority_l IS NOT NULL AND document_authority_r IS NOT NULL "
+                "AND document_authority_l <> document_authority_r",
+                "another issuer's document",
+                0.3,
+                0.5,
+            ),
+            {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.05, "u_probability": 0.5},
+        ],
+    }
+
+
+def _address_comparison() -> dict[str, Any]:
+    """An address as a set of distinctive words (yurd.names.documents.address_tokens)."""
+    return {
+        "output_column_name": "address",
+        "comparison_levels": [
+            _null("address_key"),
+            _level("address_key_l = address_key_r", "same address", 0.6, 0.001),
+            _level(f"{_jaccard('address_key')} >= 0.6", "most words shared", 0.25, 0.002),
+            _level(f"{_jaccard('address_key')} >= 0.3", "some words shared", 0.08, 0.02),
+            {"sql_condition": "ELSE", "label_for_charts": "different", "m_probability": 0.07, "u_probability": 0.977},
+        ],
+    }
+
+
+def comparisons(identifiers: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The model's comparisons; `identifiers` adds those of IDENTIFIER_COMPARISONS named."""
+    extra = []
+    if "document" in identifiers:
+        extra.append(_document_comparison())
+    if "address" in identifiers:
+        extra.append(_address_comparison())
+    return [*_core_comparisons(), *extra]
+
+
+def comparison_names(identifiers: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return tuple(comparison["output_column_name"] for comparison in comparisons(identifiers))
+
+
+def _core_comparisons() -> list[dict[str, Any]]:
     return [
         _name_comparison("surname_key", "surname", other="given_key"),
         _name_comparison("given_key", "given_name", other="surname_key"),
@@ -217,6 +284,25 @@ BLOCKING_RULES = [
     "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
 ]
 
+# Added when the input has the field: a shared document number is a candidate pair whatever else
+# was mistyped; an address, with a name or year beside it (a household shares its address).
+IDENTIFIER_BLOCKING_RULES = {
+    "document": ["l.document_key = r.document_key"],
+    "address": [
+        "l.address_key = r.address_key AND l.given_key = r.given_key",
+        "l.address_key = r.address_key AND l.birth_year = r.birth_year",
+    ],
+}
+
+
+def blocking_rules(identifiers: tuple[str, ...] = ()) -> list[str]:
+    rules = list(BLOCKING_RULES)
+    for name in IDENTIFIER_COMPARISONS:
+        if name in identifiers:
+            rules += IDENTIFIER_BLOCKING_RULES[name]
+    return rules
+
+
 # Rules precise enough to count near-certain matches, for the prior match probability.
 DETERMINISTIC_RULES = [
     "l.given_key = r.given_key AND l.surname_key = r.surname_key AND l.birth_date_key = r.birth_date_key",
@@ -263,18 +349,23 @@ DEFAULT_PRIOR = 0.0001
 
 
 def settings(
-    link_type: str = "dedupe_only", prior: float = DEFAULT_PRIOR, *, term_frequencies: bool = True
+    link_type: str = "dedupe_only",
+    prior: float = DEFAULT_PRIOR,
+    *,
+    term_frequencies: bool = True,
+    identifiers: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Term-frequency adjustments (a common surname agrees more often by chance) need a list
-    large enough for frequencies to mean something; small lists are scored without them."""
-    chosen = comparisons()
+    large enough for frequencies to mean something; small lists are scored without them.
+    `identifiers`: the optional comparisons (IDENTIFIER_COMPARISONS) the input has data for."""
+    chosen = comparisons(identifiers)
     if not term_frequencies:
         chosen = [_without_term_frequencies(comparison) for comparison in chosen]
     return {
         "link_type": link_type,
         "unique_id_column_name": "unique_id",
         "comparisons": chosen,
-        "blocking_rules_to_generate_predictions": BLOCKING_RULES,
+        "blocking_rules_to_generate_predictions": blocking_rules(identifiers),
         "probability_two_random_records_match": prior,
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from yurd.linkage.matching.clustering import cannot_link, full_dates_agree
+from yurd.linkage.matching.clustering import cannot_link, full_dates_agree, same_document
 from yurd.linkage.matching.records import NormalisedRecord
 
 Key = tuple[str, ...]
@@ -44,7 +44,9 @@ def shared_key(first: NormalisedRecord, second: NormalisedRecord) -> Key | None:
 
 
 def separating_evidence(first: NormalisedRecord, second: NormalisedRecord) -> bool:
-    """The father's name or the full birth date: what tells two namesakes apart."""
+    """The father's name, the full birth date or a document number: what tells namesakes apart."""
+    if same_document(first, second):
+        return True
     if first.patronymic_key and len(first.patronymic_key) > 1 and first.patronymic_key == second.patronymic_key:
         return True
     return full_dates_agree(first, second)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from yurd.names.dates import BirthDate, parse_birth_date
+from yurd.names.documents import address_tokens, document_authority_key, document_key
 from yurd.names.folding import latin, search_tokens
 from yurd.names.personal import parse_name, surname_stem
 from yurd.names.places import Gazetteer
@@ -24,6 +25,10 @@ INPUT_COLUMNS = (
     "birth_place",
     "origin_place",
     "record_date",
+    # Identifiers and addresses, where a source has them (FEBRL's soc_sec_id, a passport list).
+    "document_number",
+    "document_authority",
+    "address",
 )
 # Optional household context: the household's id within its source.
 CONTEXT_COLUMNS = ("household_id",)
@@ -48,9 +53,24 @@ class NormalisedRecord:
     # The birth place when `place_key` is the village of origin and the two differ (an heir born
     # in a town, whose passport names only the town).
     birth_place_key: str = ""
+    # A passport or ID number folded (documents.document_key), its issuing authority's words, and
+    # the address's distinctive words joined by spaces: "" where the source has none.
+    document_key: str = ""
+    document_authority: str = ""
+    address_key: str = ""
 
-    def as_row(self) -> dict[str, object]:
-        """The row the Splink model reads; empty values become NULL."""
+    def as_row(self, identifiers: tuple[str, ...] = ()) -> dict[str, object]:
+        """The row the Splink model reads; empty values become NULL. `identifiers` names the
+        optional comparisons in use (model.IDENTIFIER_COMPARISONS): only their columns are added."""
+        row = self._base_row()
+        if "document" in identifiers:
+            row["document_key"] = self.document_key or None
+            row["document_authority"] = self.document_authority or None
+        if "address" in identifiers:
+            row["address_key"] = self.address_key or None
+        return row
+
+    def _base_row(self) -> dict[str, object]:
         return {
             "unique_id": self.record_id,
             "source": self.source or None,
@@ -127,4 +147,7 @@ def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = No
         household=f"{source}/{household}" if household else "",
         display_name=_display(record),
         birth_place_key=birth_place_key,
+        document_key=document_key(record.get("document_number")),
+        document_authority=document_authority_key(record.get("document_authority")),
+        address_key=" ".join(address_tokens(record.get("address"))),
     )
