@@ -42,13 +42,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         filters = {key: value for key, value in form.cleaned_data.items() if value not in (None, "")}
     entries = selectors.access_log_search(user=request.user, filters=filters if not form.errors else {})
     page = Paginator(entries.select_related("user"), ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    response = render(
-        request,
-        "core/access_log.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
-    )
+    response = render(request, "core/access_log.html", {"form": form, "page": page, "filtered": bool(filters)})
     if filters:
         # Searching the log is itself an access: auditors are audited too. Logged
         # after rendering, so the search does not list itself.
