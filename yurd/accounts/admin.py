@@ -42,7 +42,7 @@ class ScopeInline(admin.TabularInline):
     # superuser) does it for them.
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         own = _is_own_account(request, obj) and not request.user.is_superuser
-        return not own and super().has_add_permission(request, obj)  # type: ignore[arg-type]
+        return not own and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         own = _is_own_account(request, obj) and not request.user.is_superuser
@@ -118,7 +118,7 @@ class UserAdmin(DjangoUserAdmin):
     ONLY_SUPERUSERS = ("is_superuser", "user_permissions")
     NOT_ONESELF = ("groups", "full_scope", "is_staff", "is_active")
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:  # type: ignore[override]
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += self.ONLY_SUPERUSERS

@@ -19,5 +19,5 @@ class ModelBackend(backends.ModelBackend):
     def get_all_permissions(self, user_obj: Any, obj: Model | None = None) -> set[str]:
         preloaded = getattr(user_obj, "preloaded_permissions", None)
         if preloaded is not None and obj is None and user_obj.is_active and not user_obj.is_anonymous:
-            return preloaded  # type: ignore[no-any-return]
+            return preloaded
         return super().get_all_permissions(user_obj, obj)

@@ -38,6 +38,7 @@ from yurd.accounts import services
 from yurd.accounts.forms import ApiTokenForm, LanguageForm, LoginForm, TokenForm
 from yurd.accounts.middleware import is_verified
 from yurd.accounts.models import ApiToken, User
+from yurd.core.http import AuthenticatedHttpRequest
 
 PENDING_LOGIN_KEY = "_yurd_login_pending"
 # Time allowed between the password and the code.
@@ -88,7 +89,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = LoginForm(request, data=_posted(request))
     if request.method == "POST" and form.is_valid():
-        user: User = form.get_user()  # type: ignore[assignment]
+        user: User = form.get_user()
         backend = getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[-1])
         if user_has_device(user, confirmed=True):
             request.session[PENDING_LOGIN_KEY] = {
@@ -127,7 +128,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         if not user_has_device(request.user, confirmed=True):
             return redirect("accounts:two_factor_setup")
-        user: User = request.user  # type: ignore[assignment]
+        user: User = request.user
         pending = {"next": _safe_next(request), "backend": ""}
     else:
         pending_user, pending = _pending_user(request)
@@ -159,8 +160,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _profile_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    user: User = request.user  # type: ignore[assignment]
+def _profile_context(request: AuthenticatedHttpRequest, **extra: Any) -> dict[str, Any]:
+    user: User = request.user
     from yurd.accounts.roles import Role
 
     role_labels = [Role(name).label if name in Role.values else name for name in sorted(user.role_names)]
@@ -187,16 +188,16 @@ def _needs_code_for_tokens(user: User) -> bool:
 
 @never_cache
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", _profile_context(request))
 
 
 @never_cache
 @login_required
 @require_POST
-def api_token_create(request: HttpRequest) -> HttpResponse:
+def api_token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a token and show its key on this one answer (it is never shown again)."""
-    user: User = request.user  # type: ignore[assignment]
+    user: User = request.user
     if _needs_code_for_tokens(user):
         target = "accounts:verify" if user_has_device(user, confirmed=True) else "accounts:two_factor_setup"
         messages.info(request, _("Enter the code from your authenticator app before creating an API token."))
@@ -211,8 +212,8 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    if not services.api_token_revoke(user=request.user, token_id=token_id):  # type: ignore[arg-type]
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    if not services.api_token_revoke(user=request.user, token_id=token_id):
         raise Http404
     messages.success(request, _("The token is revoked: it no longer works."))
     return redirect(reverse("accounts:profile") + "#api-tokens")
@@ -220,8 +221,8 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def language(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def language(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
     form = LanguageForm(request.POST)
     if not form.is_valid():
         return render(request, "accounts/profile.html", _profile_context(request, language_form=form), status=400)
@@ -243,8 +244,8 @@ def language(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, _posted(request))  # type: ignore[arg-type]
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # Keeps this session (and its two-factor verification) alive after the change.
@@ -255,8 +256,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user: User = request.user
     if user_has_device(user, confirmed=True):
         if not is_verified(user):
             return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': _safe_next(request)})}")
@@ -283,7 +284,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def two_factor_remove(request: HttpRequest, device_id: int) -> HttpResponse:
+def two_factor_remove(request: AuthenticatedHttpRequest, device_id: int) -> HttpResponse:
     """Turn off or replace a device; the current code proves the person holds it."""
     device = get_object_or_404(TOTPDevice, pk=device_id, user=request.user, confirmed=True)
     replace = request.POST.get("action") == "replace"

@@ -34,7 +34,7 @@ def _latest_key(queryset: QuerySet[Any]) -> Any:
     connection = connections[queryset.db]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")  # type: ignore[union-attr]  # noqa: S608 - names from _meta
+        cursor.execute(f"SELECT MAX({quote(meta.pk.column)}) FROM {quote(meta.db_table)}")  # noqa: S608 - names from _meta
         row = cursor.fetchone()
     return row[0] if row else None
 

@@ -19,7 +19,7 @@ from yurd.core.partial_dates import PartialDate, PartialDateError
 
 
 def api_actor(request: Request) -> Actor:
-    return actor_from_request(request, channel=Channel.API)  # type: ignore[arg-type]
+    return actor_from_request(request, channel=Channel.API)
 
 
 def request_user(request: Request) -> User:

@@ -40,7 +40,7 @@ from yurd.registry.services import household_register
 
 
 def api_actor(request: Request) -> Actor:
-    return actor_from_request(request, channel=Channel.API)  # type: ignore[arg-type]
+    return actor_from_request(request, channel=Channel.API)
 
 
 def page_keys(view: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:

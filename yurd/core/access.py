@@ -99,7 +99,7 @@ def _insert_sql(vendor: str, returning: bool) -> tuple[str, list[models.Field[An
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
     if returning:
-        sql += f" RETURNING {quote(str(meta.pk.column))}"  # type: ignore[union-attr]
+        sql += f" RETURNING {quote(str(meta.pk.column))}"
     return sql, fields
 
 

@@ -39,7 +39,7 @@ def actor_from_request(request: HttpRequest, *, channel: str = Channel.WEB) -> A
     from yurd.core.clientip import client_ip
 
     user = request.user if request.user.is_authenticated else None
-    return Actor(user=user, channel=channel, ip_address=client_ip(request))  # type: ignore[arg-type]
+    return Actor(user=user, channel=channel, ip_address=client_ip(request))
 
 
 def system_actor(*, channel: str = Channel.CLI) -> Actor:

@@ -20,6 +20,7 @@ from yurd.core import selectors
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.forms import AccessLogSearchForm, ChangeLogSearchForm
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.jobs import job_start
 from yurd.core.models import AccessAction, AccessLogEntry, Job
 
@@ -28,14 +29,14 @@ JOB_PAGE_SIZE = 25
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
 @require_GET
 @login_required
 @permission_required(selectors.ACCESS_LOG_PERMISSION, raise_exception=True)
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessLogSearchForm(request.GET or None)
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -58,7 +59,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 @permission_required(selectors.CHANGE_LOG_PERMISSION, raise_exception=True)
-def change_log(request: HttpRequest) -> HttpResponse:
+def change_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     model_choices = selectors.change_log_models()
     form = ChangeLogSearchForm(request.GET or None, model_choices=model_choices)
     model_label = username = ""
@@ -71,7 +72,7 @@ def change_log(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     may_run = request.user.has_perm("core.run_maintenance")
     if request.method == "POST":
         if not may_run:
@@ -95,14 +96,14 @@ def _visible_job(request: HttpRequest, job_id: UUID) -> Job:
 
 @require_GET
 @login_required
-def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, job_id: UUID) -> HttpResponse:
     job = _visible_job(request, job_id)
     return render(request, "core/job_detail.html", {"job": job})
 
 
 @require_GET
 @login_required
-def job_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
+def job_progress(request: AuthenticatedHttpRequest, job_id: UUID) -> HttpResponse:
     """The progress partial; it keeps polling itself every second until the job ends."""
     job = _visible_job(request, job_id)
     return render(request, "core/_job_progress.html", {"job": job})
@@ -110,7 +111,7 @@ def job_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 @require_GET
 @login_required
-def job_download(request: HttpRequest, job_id: UUID) -> FileResponse:
+def job_download(request: AuthenticatedHttpRequest, job_id: UUID) -> FileResponse:
     """The file a job produced (an export), logged as a download."""
     job = _visible_job(request, job_id)
     if not job.result_file:

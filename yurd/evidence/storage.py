@@ -121,7 +121,7 @@ def staged_copy(stream: IO[bytes] | Iterable[bytes]) -> Iterator[tuple[Digest, P
     try:
         chunks = chunks_of(stream) if hasattr(stream, "read") else stream  # type: ignore[arg-type]
         with no_room_is_refused(), handle:
-            digest = digest_chunks(chunks, sink=handle)  # type: ignore[arg-type]
+            digest = digest_chunks(chunks, sink=handle)
         yield digest, path
     finally:
         path.unlink(missing_ok=True)

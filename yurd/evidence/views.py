@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.evidence.forms import EvidenceFilterForm, EvidenceUploadForm
 from yurd.evidence.models import DerivativeRole, EvidenceItem, Sensitivity
@@ -26,7 +27,7 @@ from yurd.evidence.storage import StorageFullError
 
 @login_required
 @permission_required("evidence.view_evidenceitem", raise_exception=True)
-def item_list(request: HttpRequest) -> HttpResponse:
+def item_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EvidenceFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     items = evidence_list(actor=actor_from_request(request), filters=filters)
@@ -38,7 +39,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("evidence.add_evidenceitem", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def item_upload(request: HttpRequest) -> HttpResponse:
+def item_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = EvidenceUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -63,7 +64,7 @@ def item_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def item_detail(request: HttpRequest, code: str) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     actor = actor_from_request(request)
     item = evidence_get(actor=actor, public_code=code)
     evidence_record_view(actor=actor, item=item)
@@ -114,7 +115,7 @@ def _file_part(handle: IO[bytes], start: int, length: int, chunk: int = 64 * 102
 
 @login_required
 @permission_required("evidence.download_evidence", raise_exception=True)
-def item_download(request: HttpRequest, code: str) -> HttpResponseBase:
+def item_download(request: AuthenticatedHttpRequest, code: str) -> HttpResponseBase:
     """The original, byte for byte; a single byte range (206) lets players seek in a long
     recording without fetching all of it. Every request, whole or part, is in the custody log."""
     actor = actor_from_request(request)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yurd.accounts.models import User
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.core.uploads import UnsafeUploadError, check_size
 from yurd.fieldwork import selectors, services
@@ -156,11 +157,11 @@ def submission(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not (user.has_perm("fieldwork.review_submission") or user.has_perm("fieldwork.collect")):
         raise PermissionDenied
-    submissions = selectors.submission_list(user=user)[:100]  # type: ignore[arg-type]
+    submissions = selectors.submission_list(user=user)[:100]
     return render(
         request,
         "fieldwork/index.html",
@@ -177,7 +178,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def xlsform(request: HttpRequest) -> HttpResponse:
+def xlsform(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(
         xlsform_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -186,7 +187,7 @@ def xlsform(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def xform(request: HttpRequest) -> HttpResponse:
+def xform(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(xform_xml(), content_type="text/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{FORM_ID}.xml"'
     return response
@@ -194,9 +195,9 @@ def xform(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("fieldwork.review_submission", raise_exception=True)
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Outside the reviewer's scope is the same 404 as a number that does not exist.
-    item = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)  # type: ignore[arg-type]
+    item = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)
     log_access(actor_from_request(request), AccessAction.VIEW, "fieldwork.submission", code=item.instance_id)
     return render(
         request,
@@ -205,7 +206,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "submission": item,
             # Only matches the reviewer may see: a person in another district is not named here.
             "matches": item.matches.filter(
-                person__in=Person.objects.visible_to(request.user).values("pk")  # type: ignore[arg-type]
+                person__in=Person.objects.visible_to(request.user).values("pk")
             ).select_related("person", "person__household"),
             "attachments": item.attachments.all(),
             "can_record_intention": (
@@ -221,8 +222,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("fieldwork.review_submission", raise_exception=True)
 @require_POST
-def submission_record_intention(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)  # type: ignore[arg-type]
+def submission_record_intention(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)
     try:
         services.submission_record_intention(actor=actor_from_request(request), submission=item)
     except ValidationError as error:
@@ -235,7 +236,7 @@ def submission_record_intention(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("fieldwork.review_submission", raise_exception=True)
 @require_POST
-def export_upload(request: HttpRequest) -> HttpResponse:
+def export_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ExportUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a CSV or XLSX export."))
@@ -264,7 +265,7 @@ def _actor_error(request: HttpRequest, error: ValidationError | PermissionDenied
 
 @login_required
 @permission_required("fieldwork.view_team", raise_exception=True)
-def team_list(request: HttpRequest) -> HttpResponse:
+def team_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     can_add = request.user.has_perm("fieldwork.add_team")
     form = TeamForm(request.POST or None) if can_add else None
     if request.method == "POST":
@@ -283,13 +284,13 @@ def team_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Team created."))
                 return redirect("fieldwork:team_detail", pk=team.pk)
-    teams = selectors.team_list(user=request.user)  # type: ignore[arg-type]
+    teams = selectors.team_list(user=request.user)
     return render(request, "fieldwork/team_list.html", {"teams": teams, "form": form})
 
 
 @login_required
 @permission_required("fieldwork.view_team", raise_exception=True)
-def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def team_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     user = request.user
     team_form = None
@@ -315,7 +316,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("fieldwork:team_detail", pk=team.pk)
     elif request.method == "POST":
         raise PermissionDenied
-    assignments = list(selectors.team_assignments(team, user=user))  # type: ignore[arg-type]
+    assignments = list(selectors.team_assignments(team, user=user))
     log_access(actor_from_request(request), AccessAction.LIST, "fieldwork.assignment", code=team.name)
     return render(
         request,
@@ -335,7 +336,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("fieldwork.add_assignment", raise_exception=True)
 @require_POST
-def team_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def team_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from yurd.places.models import Place, PlaceKind
     from yurd.places.selectors import place_resolve
     from yurd.registry.selectors import household_queryset
@@ -345,7 +346,7 @@ def team_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
         return redirect("fieldwork:team_detail", pk=team.pk)
-    visible = household_queryset(user=request.user)  # type: ignore[arg-type]
+    visible = household_queryset(user=request.user)
     codes = form.cleaned_data["households"]
     households = list(visible.filter(code__in=codes))
     unknown = sorted(set(codes) - {household.code for household in households})
@@ -373,10 +374,10 @@ def team_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("fieldwork.delete_assignment", raise_exception=True)
 @require_POST
-def assignment_remove(request: HttpRequest, pk: int, assignment: int) -> HttpResponse:
+def assignment_remove(request: AuthenticatedHttpRequest, pk: int, assignment: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     # Outside the user's scope an assignment answers like one that does not exist.
-    item = get_object_or_404(selectors.team_assignments(team, user=request.user), pk=assignment)  # type: ignore[arg-type]
+    item = get_object_or_404(selectors.team_assignments(team, user=request.user), pk=assignment)
     services.assignment_remove(actor=actor_from_request(request), assignment=item)
     messages.success(request, _("Assignment withdrawn."))
     return redirect("fieldwork:team_detail", pk=pk)
@@ -385,7 +386,7 @@ def assignment_remove(request: HttpRequest, pk: int, assignment: int) -> HttpRes
 @login_required
 @permission_required("fieldwork.change_team", raise_exception=True)
 @require_POST
-def member_device_password(request: HttpRequest, pk: int, user: int) -> HttpResponse:
+def member_device_password(request: AuthenticatedHttpRequest, pk: int, user: int) -> HttpResponse:
     """Generate a device password for a team member; shown on this response only."""
     team = get_object_or_404(Team, pk=pk)
     member = get_object_or_404(team.members, pk=user)
@@ -399,19 +400,19 @@ def member_device_password(request: HttpRequest, pk: int, user: int) -> HttpResp
 
 @login_required
 @permission_required("fieldwork.collect", raise_exception=True)
-def own_device_password(request: HttpRequest) -> HttpResponse:
+def own_device_password(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DevicePasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             password = services.device_password_set(
                 actor=actor_from_request(request),
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 password=form.cleaned_data["password"],
             )
         except ValidationError as error:
             form.add_error("password", error)
         else:
-            return _password_page(request, request.user, password, back=reverse("fieldwork:index"))  # type: ignore[arg-type]
+            return _password_page(request, request.user, password, back=reverse("fieldwork:index"))
     return render(request, "fieldwork/device_password.html", {"form": form})
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.forms import add_service_errors
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.evidence.models import DerivativeRole, EvidenceLink
 from yurd.heritage import condition as conditions
@@ -44,16 +45,16 @@ def _site_url(request: HttpRequest, site: Site, *, public: bool = False) -> str:
 
 @login_required
 @permission_required("heritage.view_site", raise_exception=True)
-def site_list(request: HttpRequest) -> HttpResponse:
+def site_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SiteFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.site_list(user=request.user, filters=filters)  # type: ignore[arg-type]
+    rows = selectors.site_list(user=request.user, filters=filters)
     return render(request, "heritage/site_list.html", {"form": form, "rows": rows[:500], "total": len(rows)})
 
 
 @login_required
 @permission_required("heritage.view_site", raise_exception=True)
-def site_map(request: HttpRequest) -> HttpResponse:
+def site_map(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "heritage/site_map.html",
@@ -63,8 +64,8 @@ def site_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("heritage.view_site", raise_exception=True)
-def site_map_data(request: HttpRequest) -> JsonResponse:
-    return _map_data(selectors.map_rows(user=request.user), reverse("heritage:site_detail", args=["CODE"]))  # type: ignore[arg-type]
+def site_map_data(request: AuthenticatedHttpRequest) -> JsonResponse:
+    return _map_data(selectors.map_rows(user=request.user), reverse("heritage:site_detail", args=["CODE"]))
 
 
 def _map_data(rows: list[list[Any]], url_template: str) -> JsonResponse:
@@ -82,7 +83,7 @@ def _map_data(rows: list[list[Any]], url_template: str) -> JsonResponse:
 @login_required
 @permission_required("heritage.add_site", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def site_create(request: HttpRequest) -> HttpResponse:
+def site_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SiteForm(request.POST or None, can_publish=request.user.has_perm("heritage.publish_site"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -110,8 +111,8 @@ def site_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("heritage.change_site", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def site_edit(request: HttpRequest, code: str) -> HttpResponse:
-    site = selectors.site_get(user=request.user, code=code)  # type: ignore[arg-type]
+def site_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    site = selectors.site_get(user=request.user, code=code)
     initial = {
         "name": site.name,
         "site_type": site.site_type,
@@ -153,8 +154,8 @@ def _before_after_context(dossier: selectors.Dossier, *, public: bool) -> dict[s
 
 @login_required
 @permission_required("heritage.view_site", raise_exception=True)
-def site_detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = selectors.site_dossier(user=request.user, code=code)  # type: ignore[arg-type]
+def site_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    dossier = selectors.site_dossier(user=request.user, code=code)
     return render(
         request,
         "heritage/site_detail.html",
@@ -170,8 +171,8 @@ def site_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("heritage.add_observation", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def observation_create(request: HttpRequest, code: str) -> HttpResponse:
-    site = selectors.site_get(user=request.user, code=code)  # type: ignore[arg-type]
+def observation_create(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    site = selectors.site_get(user=request.user, code=code)
     form = ObservationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -201,15 +202,15 @@ def observation_create(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("heritage.review_observation", raise_exception=True)
-def review_queue(request: HttpRequest) -> HttpResponse:
-    observations = selectors.review_queue(user=request.user)  # type: ignore[arg-type]
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    observations = selectors.review_queue(user=request.user)
     return render(request, "heritage/review_queue.html", {"observations": observations, "form": ReviewForm()})
 
 
 @login_required
 @permission_required("heritage.review_observation", raise_exception=True)
 @require_POST
-def observation_review(request: HttpRequest, code: str) -> HttpResponse:
+def observation_review(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     observation = get_object_or_404(Observation.objects.select_related("site"), code=code)
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -241,10 +242,10 @@ def _thumbnail_data_uri(link: EvidenceLink) -> str:
 
 @login_required
 @permission_required("heritage.view_site", raise_exception=True)
-def site_dossier_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def site_dossier_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     from weasyprint import HTML
 
-    dossier = selectors.site_dossier(user=request.user, code=code)  # type: ignore[arg-type]
+    dossier = selectors.site_dossier(user=request.user, code=code)
     images = {link.item.sha256: _thumbnail_data_uri(link) for view in dossier.published for link in view.images}
     html = render_to_string(
         "heritage/dossier_print.html",
@@ -258,10 +259,10 @@ def site_dossier_pdf(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _export_rows(request: HttpRequest) -> list[selectors.SiteRow]:
+def _export_rows(request: AuthenticatedHttpRequest) -> list[selectors.SiteRow]:
     form = SiteFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.site_list(user=request.user, filters=filters)  # type: ignore[arg-type]
+    rows = selectors.site_list(user=request.user, filters=filters)
     purpose = (request.GET.get("purpose") or "").strip() or DEFAULT_EXPORT_PURPOSE
     log_access(actor_from_request(request), AccessAction.EXPORT, Site, purpose=purpose, detail={"sites": len(rows)})
     return rows
@@ -269,7 +270,7 @@ def _export_rows(request: HttpRequest) -> list[selectors.SiteRow]:
 
 @login_required
 @permission_required("heritage.export_sites", raise_exception=True)
-def export_geojson(request: HttpRequest) -> HttpResponse:
+def export_geojson(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = exports.geojson(_export_rows(request), lambda site: _site_url(request, site))
     response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/geo+json")
     response["Content-Disposition"] = 'attachment; filename="heritage-sites.geojson"'
@@ -278,7 +279,7 @@ def export_geojson(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("heritage.export_sites", raise_exception=True)
-def export_kml(request: HttpRequest) -> HttpResponse:
+def export_kml(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = exports.kml(_export_rows(request), lambda site: _site_url(request, site), title=_("Heritage sites"))
     response = HttpResponse(text, content_type="application/vnd.google-earth.kml+xml")
     response["Content-Disposition"] = 'attachment; filename="heritage-sites.kml"'
@@ -287,7 +288,7 @@ def export_kml(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("heritage.export_sites", raise_exception=True)
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     text = exports.csv_text(_export_rows(request), lambda site: _site_url(request, site))
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="heritage-sites.csv"'
@@ -296,8 +297,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("heritage.view_site", raise_exception=True)
-def site_jsonld(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = selectors.site_dossier(user=request.user, code=code)  # type: ignore[arg-type]
+def site_jsonld(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    dossier = selectors.site_dossier(user=request.user, code=code)
     data = exports.linked_art(
         dossier,
         site_url=_site_url(request, dossier.site),

@@ -62,7 +62,7 @@ def read_table(path: str | Path, *, max_rows: int = DEFAULT_MAX_ROWS, required: 
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     header = [name.strip().lower() for name in reader.fieldnames or []]
     if not header:

@@ -126,19 +126,19 @@ def person_merge(*, actor: Actor, survivor: Person, absorbed: Person, candidate:
         for relation in _movable_relations():
             model = relation.related_model
             field_name = relation.field.name
-            rows = model._default_manager.filter(**{field_name: absorbed})  # type: ignore[union-attr]
-            if relation.one_to_one and model._default_manager.filter(**{field_name: survivor}).exists():  # type: ignore[union-attr]
+            rows = model._default_manager.filter(**{field_name: absorbed})
+            if relation.one_to_one and model._default_manager.filter(**{field_name: survivor}).exists():
                 snapshot["removed"] += _serialise(rows)
                 rows.delete()
                 continue
-            clashes = _clashing_rows(model, field_name, absorbed, survivor)  # type: ignore[arg-type]
+            clashes = _clashing_rows(model, field_name, absorbed, survivor)
             if clashes:
                 snapshot["removed"] += _serialise(clashes)
-                model._default_manager.filter(pk__in=[row.pk for row in clashes]).delete()  # type: ignore[union-attr]
+                model._default_manager.filter(pk__in=[row.pk for row in clashes]).delete()
             ids = list(rows.values_list("pk", flat=True))
             if ids:
-                model._default_manager.filter(pk__in=ids).update(**{field_name: survivor})  # type: ignore[union-attr]
-                snapshot["moved"].append({"model": model._meta.label, "field": field_name, "ids": ids})  # type: ignore[union-attr]
+                model._default_manager.filter(pk__in=ids).update(**{field_name: survivor})
+                snapshot["moved"].append({"model": model._meta.label, "field": field_name, "ids": ids})
         provenance = PersonName.objects.create(
             person=survivor,
             surname=absorbed.surname,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yurd.core.access import AccessAction, log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.jobs import job_start
 from yurd.linkage import selectors, services
 from yurd.linkage.forms import DecisionForm
@@ -20,7 +21,7 @@ from yurd.linkage.tasks import DUPLICATE_SCAN, duplicate_scan
 
 @login_required
 @permission_required("linkage.view_matchcandidate", raise_exception=True)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     candidates = list(selectors.candidate_queue(user=request.user, status=status)[:200])
     log_access(actor_from_request(request), AccessAction.LIST, "linkage.MatchCandidate", detail={"status": status})
@@ -29,7 +30,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("linkage.view_matchcandidate", raise_exception=True)
-def candidate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
+def candidate_detail(request: AuthenticatedHttpRequest, candidate_id: int) -> HttpResponse:
     candidate = selectors.get_candidate_for_user(user=request.user, candidate_id=candidate_id)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +69,7 @@ def candidate_detail(request: HttpRequest, candidate_id: int) -> HttpResponse:
 
 @login_required
 @permission_required("linkage.view_matchcandidate", raise_exception=True)
-def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
+def merge_detail(request: AuthenticatedHttpRequest, merge_id: int) -> HttpResponse:
     merge = selectors.get_merge_for_user(user=request.user, merge_id=merge_id)
     log_access(actor_from_request(request), AccessAction.VIEW, merge.survivor, detail={"merge": merge.pk})
     return render(request, "linkage/merge_detail.html", {"merge": merge})
@@ -77,7 +78,7 @@ def merge_detail(request: HttpRequest, merge_id: int) -> HttpResponse:
 @login_required
 @permission_required("linkage.adjudicate_matchcandidate", raise_exception=True)
 @require_POST
-def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+def merge_undo(request: AuthenticatedHttpRequest, merge_id: int) -> HttpResponse:
     merge = selectors.get_merge_for_user(user=request.user, merge_id=merge_id)
     try:
         restored = services.merge_undo(actor=actor_from_request(request), merge=merge)
@@ -91,6 +92,6 @@ def merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
 @login_required
 @permission_required("linkage.adjudicate_matchcandidate", raise_exception=True)
 @require_POST
-def scan(request: HttpRequest) -> HttpResponse:
+def scan(request: AuthenticatedHttpRequest) -> HttpResponse:
     job = job_start(DUPLICATE_SCAN, request.user, duplicate_scan, username=request.user.get_username())
     return redirect(job)

@@ -32,7 +32,7 @@ class ParentCodeField(forms.CharField):
             **kwargs,
         )
 
-    def clean(self, value: Any) -> Place | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Place | None:
         code = super().clean(value).strip()
         if not code:
             return None

@@ -106,7 +106,7 @@ def place_create(
         # The path holds the primary key, known only after the first insert.
         place.path = place.expected_path()
         Place.objects.filter(pk=place.pk).update(path=place.path)
-        place.history.update(path=place.path)  # type: ignore[attr-defined]
+        place.history.update(path=place.path)
     return place
 
 
@@ -266,17 +266,17 @@ def places_reindex(*, batch_size: int = 1000) -> int:
     with transaction.atomic():
         for model, source_field in ((Place, "name"), (PlaceName, "text")):
             pending: list[Any] = []
-            for row in model.objects.only("pk", source_field, "search_key").iterator(chunk_size=batch_size):  # type: ignore[attr-defined]
+            for row in model.objects.only("pk", source_field, "search_key").iterator(chunk_size=batch_size):
                 key = search_key(getattr(row, source_field))[:200]
                 if key != row.search_key:
                     row.search_key = key
                     pending.append(row)
                 if len(pending) >= batch_size:
-                    model.objects.bulk_update(pending, ["search_key"])  # type: ignore[attr-defined]
+                    model.objects.bulk_update(pending, ["search_key"])
                     changed += len(pending)
                     pending = []
             if pending:
-                model.objects.bulk_update(pending, ["search_key"])  # type: ignore[attr-defined]
+                model.objects.bulk_update(pending, ["search_key"])
                 changed += len(pending)
     return changed
 

@@ -8,13 +8,14 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yurd.core.actors import actor_from_request
 from yurd.core.forms import add_service_errors
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.places.forms import PlaceEditForm, PlaceForm, PlaceImportForm, PlaceNameEditForm, PlaceNameForm
 from yurd.places.importing import GEONAMES_FORMAT, ImportFileError
 from yurd.places.models import Place, PlaceImport, PlaceImportStatus, PlaceKind, PlaceName
@@ -49,14 +50,14 @@ def _place_or_404(code: str) -> Place:
         raise Http404(_("No such place.")) from None
 
 
-def _check_editable(request: HttpRequest, place: Place | None) -> None:
-    if not place_editable_by(request.user, place):  # type: ignore[arg-type]
+def _check_editable(request: AuthenticatedHttpRequest, place: Place | None) -> None:
+    if not place_editable_by(request.user, place):
         raise PermissionDenied(_("This place is outside your scope."))
 
 
 @login_required
 @permission_required("places.view_place", raise_exception=True)
-def place_list_view(request: HttpRequest) -> HttpResponse:
+def place_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     kind = kind if kind in PlaceKind.values else ""
@@ -71,7 +72,7 @@ def place_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("places.view_place", raise_exception=True)
-def place_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+def place_detail_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = _place_or_404(code)
     children = list(place.children.order_by("name"))
     markers = [
@@ -86,8 +87,8 @@ def place_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         "renamings": place_renamings(place),
         "children": children,
         "panels": place_panels(request, place),
-        "can_edit": place_editable_by(request.user, place) and request.user.has_perm("places.change_place"),  # type: ignore[arg-type]
-        "can_add_name": place_editable_by(request.user, place) and request.user.has_perm("places.add_placename"),  # type: ignore[arg-type]
+        "can_edit": place_editable_by(request.user, place) and request.user.has_perm("places.change_place"),
+        "can_add_name": place_editable_by(request.user, place) and request.user.has_perm("places.add_placename"),
         "map_data": {
             "lat": float(place.latitude) if place.latitude is not None else None,
             "lon": float(place.longitude) if place.longitude is not None else None,
@@ -95,14 +96,14 @@ def place_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "children": markers,
             "tiles": getattr(settings, "YURD_MAP_TILES", DEFAULT_TILES),
         },
-        "history": place.history.select_related("history_user")[:20],  # type: ignore[attr-defined]
+        "history": place.history.select_related("history_user")[:20],
     }
     return render(request, "places/place_detail.html", context)
 
 
 @login_required
 @permission_required("places.add_place", raise_exception=True)
-def place_create_view(request: HttpRequest) -> HttpResponse:
+def place_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlaceForm(request.POST or None, initial={"parent": request.GET.get("parent", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -130,7 +131,7 @@ def place_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("places.change_place", raise_exception=True)
-def place_edit_view(request: HttpRequest, code: str) -> HttpResponse:
+def place_edit_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = _place_or_404(code)
     _check_editable(request, place)
     initial = {
@@ -172,7 +173,7 @@ def place_edit_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("places.add_placename", raise_exception=True)
-def place_name_add_view(request: HttpRequest, code: str) -> HttpResponse:
+def place_name_add_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = _place_or_404(code)
     _check_editable(request, place)
     form = PlaceNameForm(request.POST or None)
@@ -191,7 +192,7 @@ def place_name_add_view(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("places.change_placename", raise_exception=True)
-def place_name_edit_view(request: HttpRequest, code: str, name_id: int) -> HttpResponse:
+def place_name_edit_view(request: AuthenticatedHttpRequest, code: str, name_id: int) -> HttpResponse:
     place = _place_or_404(code)
     _check_editable(request, place)
     name = get_object_or_404(PlaceName, pk=name_id, place=place)
@@ -213,7 +214,7 @@ def place_name_edit_view(request: HttpRequest, code: str, name_id: int) -> HttpR
 
 @login_required
 @permission_required("places.import_places", raise_exception=True)
-def place_import_view(request: HttpRequest) -> HttpResponse:
+def place_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlaceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -239,7 +240,7 @@ def place_import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("places.import_places", raise_exception=True)
-def place_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def place_import_detail_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     staged = get_object_or_404(PlaceImport.objects.defer("content", "alternate_names"), pk=pk)
     return render(request, "places/place_import_detail.html", {"staged": staged, "report": staged.report})
 
@@ -247,7 +248,7 @@ def place_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @permission_required("places.import_places", raise_exception=True)
-def place_import_commit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def place_import_commit_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     staged = get_object_or_404(PlaceImport, pk=pk)
     if request.POST.get("action") == "discard" and staged.status == PlaceImportStatus.STAGED:
         staged.status = PlaceImportStatus.DISCARDED

@@ -47,7 +47,7 @@ def commit_import_task(
     job: JobContext, *, batch_id: int, user_id: int | None = None, all_or_nothing: bool = False
 ) -> dict[str, Any]:
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    actor = Actor(user=user, channel=Channel.TASK) if user else system_actor(channel=Channel.TASK)  # type: ignore[arg-type]
+    actor = Actor(user=user, channel=Channel.TASK) if user else system_actor(channel=Channel.TASK)
     batch = ImportBatch.objects.get(pk=batch_id)
     # The commit is one transaction: nothing of it is visible, progress included, until
     # it ends. The page shows it running until then.

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from yurd.core.access import access_history, log_access, logs_record_view
 from yurd.core.actors import actor_from_request
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.core.permissions import require
 from yurd.registry import selectors, services
@@ -71,10 +72,10 @@ def _query_only(request: HttpRequest) -> str:
 
 @login_required
 @permission_required("registry.view_household", raise_exception=True)
-def household_list(request: HttpRequest) -> HttpResponse:
+def household_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     page = selectors.household_page(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         filters=form.filters(),
         choices=form.choices,
         **_position(request),
@@ -89,10 +90,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("registry.view_person", raise_exception=True)
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None)
     page = selectors.person_page(
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         filters=form.filters(),
         choices=form.choices,
         **_position(request),
@@ -108,8 +109,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("registry.view_household", raise_exception=True)
 @logs_record_view("registry.household")
-def household_detail(request: HttpRequest, code: str) -> HttpResponse:
-    household = selectors.get_household_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def household_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    household = selectors.get_household_for_user(user=request.user, code=code)
     members = selectors.household_members(household)
     return render(
         request,
@@ -125,9 +126,9 @@ def household_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("registry.view_person", raise_exception=True)
 @logs_record_view("registry.person")
-def person_detail(request: HttpRequest, code: str) -> HttpResponse:
-    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
-    descendants, heir_generations = selectors.descendant_tree(person, user=request.user)  # type: ignore[arg-type]
+def person_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)
+    descendants, heir_generations = selectors.descendant_tree(person, user=request.user)
     kinship = _kinship_context(request, person)
     shown = {relative.person for relative in kinship["relatives"] if relative.person is not None}
     shown.update(selectors.tree_people(descendants))
@@ -177,11 +178,11 @@ def _htmx(request: HttpRequest) -> bool:
 
 
 def _kinship_context(
-    request: HttpRequest, person: Person, form: KinshipForm | None = None, *, log: bool = False
+    request: AuthenticatedHttpRequest, person: Person, form: KinshipForm | None = None, *, log: bool = False
 ) -> dict[str, Any]:
     """The kinship section; with `log`, each relative it names is logged (the section sent
     alone by htmx; the person page logs everyone it shows at once)."""
-    relatives = selectors.person_relatives(person, user=request.user)  # type: ignore[arg-type]
+    relatives = selectors.person_relatives(person, user=request.user)
     if log:
         _log_relatives_shown(request, person, {relative.person for relative in relatives if relative.person})
     return {
@@ -237,8 +238,8 @@ def _done(request: HttpRequest, person: Person, template: str, context: dict[str
     return redirect("registry:person_detail", code=person.code)
 
 
-def _person(request: HttpRequest, code: str) -> Person:
-    return selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def _person(request: AuthenticatedHttpRequest, code: str) -> Person:
+    return selectors.get_person_for_user(user=request.user, code=code)
 
 
 def _saved(request: HttpRequest, form: Any, service: Callable[..., object], **target: object) -> bool:
@@ -279,7 +280,7 @@ def _edit_page(
 @login_required
 @permission_required("registry.add_personname", raise_exception=True)
 @require_POST
-def person_name_add(request: HttpRequest, code: str) -> HttpResponse:
+def person_name_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     person = _person(request, code)
     form = PersonNameForm(request.POST, prefix="name")
     if form.is_valid() and _saved(request, form, services.person_name_add, person=person):
@@ -290,7 +291,7 @@ def person_name_add(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("registry.change_personname", raise_exception=True)
-def person_name_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def person_name_edit(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     person = _person(request, code)
     name = get_object_or_404(PersonName, person=person, pk=pk)
     form = PersonNameForm(request.POST or None, instance=name, prefix="name")
@@ -308,7 +309,7 @@ def person_name_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @permission_required("registry.change_personname", raise_exception=True)
 @require_POST
-def person_name_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def person_name_remove(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     person = _person(request, code)
     name = get_object_or_404(PersonName, person=person, pk=pk)
     form = RemoveForm(request.POST, prefix=f"remove-name-{pk}")
@@ -321,10 +322,10 @@ def person_name_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse
     )
 
 
-def _find_person(request: HttpRequest) -> Any:
+def _find_person(request: AuthenticatedHttpRequest) -> Any:
     def find(code: str) -> Person | None:
         try:
-            return selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+            return selectors.get_person_for_user(user=request.user, code=code)
         except Http404:
             return None
 
@@ -334,7 +335,7 @@ def _find_person(request: HttpRequest) -> Any:
 @login_required
 @permission_required("registry.add_kinship", raise_exception=True)
 @require_POST
-def kinship_add(request: HttpRequest, code: str) -> HttpResponse:
+def kinship_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     person = _person(request, code)
     form = KinshipForm(request.POST, prefix="kinship", person=person, find_person=_find_person(request))
     if form.is_valid():
@@ -367,9 +368,9 @@ def kinship_add(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("registry.change_kinship", raise_exception=True)
 @require_POST
-def kinship_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def kinship_remove(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     person = _person(request, code)
-    edge = selectors.person_kinship_edge(person, pk, user=request.user)  # type: ignore[arg-type]
+    edge = selectors.person_kinship_edge(person, pk, user=request.user)
     form = RemoveForm(request.POST, prefix=f"remove-kinship-{pk}")
     if form.is_valid():
         try:
@@ -386,7 +387,7 @@ def kinship_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require(request.user, "registry.view_sensitive", "registry.change_contactdetails")
     person = _person(request, code)
     contact = ContactDetails.objects.filter(person=person).first()
@@ -406,7 +407,7 @@ def contact_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_add(request: HttpRequest, code: str) -> HttpResponse:
+def document_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require(request.user, "registry.view_sensitive", "registry.add_identitydocument")
     person = _person(request, code)
     form = IdentityDocumentForm(request.POST, prefix="document")
@@ -420,7 +421,7 @@ def document_add(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def document_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def document_edit(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     require(request.user, "registry.view_sensitive", "registry.change_identitydocument")
     person = _person(request, code)
     document = get_object_or_404(IdentityDocument, person=person, pk=pk)
@@ -440,7 +441,7 @@ def document_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def document_remove(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     require(request.user, "registry.view_sensitive", "registry.change_identitydocument")
     person = _person(request, code)
     document = get_object_or_404(IdentityDocument, person=person, pk=pk)
@@ -464,8 +465,8 @@ def document_remove(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("registry.change_household", raise_exception=True)
-def household_edit(request: HttpRequest, code: str) -> HttpResponse:
-    household = selectors.get_household_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def household_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    household = selectors.get_household_for_user(user=request.user, code=code)
     form = HouseholdEditForm(request.POST or None, instance=household)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in HouseholdEditForm.Meta.fields}
@@ -487,8 +488,8 @@ def household_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("registry.change_person", raise_exception=True)
-def person_edit(request: HttpRequest, code: str) -> HttpResponse:
-    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def person_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)
     form = PersonEditForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in PersonEditForm.Meta.fields}
@@ -536,18 +537,18 @@ def _history(request: HttpRequest, record: Model, label: str, rows: list[dict[st
 
 @login_required
 @permission_required("registry.view_household", raise_exception=True)
-def household_history(request: HttpRequest, code: str) -> HttpResponse:
-    household = selectors.get_household_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def household_history(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    household = selectors.get_household_for_user(user=request.user, code=code)
     return _history(request, household, _("Household"))
 
 
 @login_required
 @permission_required("registry.view_person", raise_exception=True)
-def person_history(request: HttpRequest, code: str) -> HttpResponse:
+def person_history(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The person's own history, with that of their name forms and kinship edges (and, for
     roles that may see them, of their contact details and identity documents), newest first.
     """
-    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    person = selectors.get_person_for_user(user=request.user, code=code)
     sees_sensitive = request.user.has_perm("registry.view_sensitive")
     groups = selectors.person_related_history(person, sensitive=sees_sensitive)
     rows = _history_rows(selectors.record_history(person), _("Person"))
@@ -572,8 +573,8 @@ def person_history(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("registry.add_heirline", raise_exception=True)
 @require_POST
-def heir_line_create(request: HttpRequest, code: str) -> HttpResponse:
-    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def heir_line_create(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)
     try:
         line = services.heir_line_create(actor=actor_from_request(request), ancestor=person)
     except ValidationError as error:
@@ -586,8 +587,8 @@ def heir_line_create(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("registry.add_consent", raise_exception=True)
 @require_POST
-def consent_add(request: HttpRequest, code: str) -> HttpResponse:
-    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def consent_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)
     form = ConsentForm(request.POST)
     if form.is_valid():
         services.consent_record(
@@ -605,8 +606,8 @@ def consent_add(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("registry.change_consent", raise_exception=True)
 @require_POST
-def consent_withdraw(request: HttpRequest, code: str, consent_id: int) -> HttpResponse:
-    person = selectors.get_person_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def consent_withdraw(request: AuthenticatedHttpRequest, code: str, consent_id: int) -> HttpResponse:
+    person = selectors.get_person_for_user(user=request.user, code=code)
     consent = get_object_or_404(person.consents, pk=consent_id)
     try:
         services.consent_withdraw(
@@ -624,11 +625,11 @@ def consent_withdraw(request: HttpRequest, code: str, consent_id: int) -> HttpRe
 
 @login_required
 @permission_required("registry.view_person", raise_exception=True)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     result = None
     if query:
-        result = registry_search(user=request.user, query=query)  # type: ignore[arg-type]
+        result = registry_search(user=request.user, query=query)
         log_access(actor_from_request(request), AccessAction.SEARCH, Person, detail={"query": query})
     template = "registry/search_results.html" if request.headers.get("HX-Request") else "registry/search.html"
     return render(request, template, {"query": query, "result": result})
@@ -665,7 +666,7 @@ def _stored(request: HttpRequest) -> dict[str, dict[str, list[str]]]:
 
 @login_required
 @permission_required("registry.add_household", raise_exception=True)
-def register(request: HttpRequest, step: str = "household") -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, step: str = "household") -> HttpResponse:
     if step not in _STEP_NAMES:
         raise Http404
     stored = _stored(request)
@@ -758,7 +759,7 @@ def _wizard_finish(request: HttpRequest, stored: dict[str, dict[str, list[str]]]
 @login_required
 @permission_required("registry.add_household", raise_exception=True)
 @require_POST
-def register_cancel(request: HttpRequest) -> HttpResponse:
+def register_cancel(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.session.pop(WIZARD_SESSION_KEY, None)
     return redirect("registry:household_list")
 
@@ -775,7 +776,7 @@ def _batch_for(request: HttpRequest, pk: int) -> ImportBatch:
 
 @login_required
 @permission_required("registry.add_importbatch", raise_exception=True)
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     batches = ImportBatch.objects.all()
     if not request.user.has_perm("registry.change_importbatch"):
         batches = batches.filter(created_by_id=request.user.pk)
@@ -785,7 +786,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("registry.add_importbatch", raise_exception=True)
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -806,7 +807,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("registry.add_importbatch", raise_exception=True)
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     context = {"batch": batch, "errors": staged_errors(batch) if batch.rejected_rows else []}
     if context["errors"]:
@@ -820,7 +821,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("registry.add_importbatch", raise_exception=True)
 @require_POST
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def import_commit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     all_or_nothing = request.POST.get("mode") == "all_or_nothing"
     if all_or_nothing and batch.rejected_rows:
@@ -835,7 +836,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("registry.add_importbatch", raise_exception=True)
-def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
+def import_rejected(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = _batch_for(request, pk)
     log_access(actor_from_request(request), AccessAction.DOWNLOAD, batch, code=str(batch.pk))
     response = HttpResponse(rejected_rows_csv(batch), content_type="text/csv; charset=utf-8")
@@ -845,7 +846,7 @@ def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("registry.add_importbatch", raise_exception=True)
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="registry-import-template.csv"'
     return response
@@ -856,7 +857,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("registry.export_registry", raise_exception=True)
-def export(request: HttpRequest) -> HttpResponseBase:
+def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = ExportForm(request.POST or None)
     filters_form = FilterForm(request.GET or None)
     if request.method == "POST" and form.is_valid():

@@ -14,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yurd.accounts.models import User
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.disclosure.suppression import suppress_one_dimensional
 
 CODE_PLACEHOLDER = "CODE"
@@ -107,10 +108,10 @@ def map_layers(*, user: User) -> dict[str, Any]:
 # dashboard page only names its URL.
 @login_required
 @permission_required("reports.view_dashboard", raise_exception=True)
-def map_layers_view(request: HttpRequest) -> JsonResponse:
+def map_layers_view(request: AuthenticatedHttpRequest) -> JsonResponse:
     # Counts and heritage sites only, as on the dashboard itself: nothing to enter in the access log.
     response = JsonResponse(
-        map_layers(user=request.user),  # type: ignore[arg-type]
+        map_layers(user=request.user),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
     response["Cache-Control"] = "private, max-age=60"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.csvsafe import neutralise_row
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.reports.dashboard import cached_dashboard
 from yurd.reports.exports import (
@@ -38,8 +39,8 @@ SUPPRESSED_MARK = "x"
 
 @login_required
 @permission_required("reports.view_dashboard", raise_exception=True)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    figures = cached_dashboard(user=request.user)  # type: ignore[arg-type]
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    figures = cached_dashboard(user=request.user)
     return render(
         request,
         "reports/dashboard.html",
@@ -53,7 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("reports.view_statistics", raise_exception=True)
-def statistics(request: HttpRequest) -> HttpResponse:
+def statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = request.GET.copy()
     if "measure" not in data:
         data.update({"measure": "people", "rows": "wave", "threshold": str(minimum_threshold())})
@@ -61,7 +62,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     result: StatisticsTable | None = None
     if form.is_valid():
         result = statistics_table(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             measure=form.cleaned_data["measure"],
             row_dimension=form.cleaned_data["rows"],
             column_dimension=form.cleaned_data["columns"] or None,
@@ -150,10 +151,10 @@ def data_protection(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("reports.add_exportrequest", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    allowed = may_export(user)  # type: ignore[arg-type]
-    form = ExportRequestForm(request.POST or None, may_identify=may_export_names(user))  # type: ignore[arg-type]
+    allowed = may_export(user)
+    form = ExportRequestForm(request.POST or None, may_identify=may_export_names(user))
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied
@@ -180,8 +181,8 @@ def export_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("reports.add_exportrequest", raise_exception=True)
-def export_download(request: HttpRequest, token: str) -> FileResponse:
-    export = export_for_token(token, user=request.user)  # type: ignore[arg-type]
+def export_download(request: AuthenticatedHttpRequest, token: str) -> FileResponse:
+    export = export_for_token(token, user=request.user)
     path = export_path(export)
     if not path.is_file():
         raise Http404
@@ -191,7 +192,7 @@ def export_download(request: HttpRequest, token: str) -> FileResponse:
 
 @login_required
 @permission_required("reports.view_statistics", raise_exception=True)
-def annual_report(request: HttpRequest) -> HttpResponse:
+def annual_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The annual report as PDF (?format=html shows the same page in the browser)."""
     from yurd.reports.annual import annual_report_html, annual_report_pdf
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.places.models import Place
 from yurd.registry.selectors import get_household_for_user
@@ -39,8 +40,8 @@ def _map_data(points: list[dict[str, Any]]) -> dict[str, Any]:
 
 @login_required
 @permission_required("returns.view_returnintention", raise_exception=True)
-def household_intentions(request: HttpRequest, code: str) -> HttpResponse:
-    household = get_household_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def household_intentions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    household = get_household_for_user(user=request.user, code=code)
     actor = actor_from_request(request)
     can_record = request.user.has_perm("returns.add_returnintention")
     form = ReturnIntentionForm(request.POST if request.method == "POST" else None, household=household)
@@ -82,8 +83,8 @@ def household_intentions(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("returns.plan_returns", raise_exception=True)
-def planning(request: HttpRequest) -> HttpResponse:
-    rows = selectors.planning_overview(user=request.user)  # type: ignore[arg-type]
+def planning(request: AuthenticatedHttpRequest) -> HttpResponse:
+    rows = selectors.planning_overview(user=request.user)
     log_access(actor_from_request(request), AccessAction.LIST, "returns.returnintention")
     points = [row.as_map_point(reverse("returns:settlement_plan", args=[row.place.code])) for row in rows]
     located = [point for point in points if point["lat"] is not None]
@@ -96,9 +97,9 @@ def planning(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("returns.plan_returns", raise_exception=True)
-def settlement_plan(request: HttpRequest, code: str) -> HttpResponse:
+def settlement_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place, code=code)
-    plan = selectors.settlement_plan(user=request.user, place=place)  # type: ignore[arg-type]
+    plan = selectors.settlement_plan(user=request.user, place=place)
     log_access(
         actor_from_request(request),
         AccessAction.LIST,
@@ -131,7 +132,7 @@ def settlement_plan(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("returns.export_returns", raise_exception=True)
 @require_POST
-def settlement_export(request: HttpRequest, code: str) -> HttpResponse:
+def settlement_export(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place, code=code)
     form = PlanningExportForm(request.POST)
     if not form.is_valid():

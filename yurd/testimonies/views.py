@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.evidence.selectors import visible_evidence_q
 from yurd.testimonies import selectors, services
@@ -33,8 +34,8 @@ from yurd.testimonies.models import Segment, Term, Testimony, Transcript
 
 @login_required
 @permission_required("testimonies.view_testimony", raise_exception=True)
-def testimony_list(request: HttpRequest) -> HttpResponse:
-    testimonies = selectors.visible_testimonies(user=request.user).order_by("code")[:200]  # type: ignore[arg-type]
+def testimony_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    testimonies = selectors.visible_testimonies(user=request.user).order_by("code")[:200]
     log_access(actor_from_request(request), AccessAction.LIST, Testimony)
     return render(
         request,
@@ -50,8 +51,8 @@ def testimony_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("testimonies.view_testimony", raise_exception=True)
-def testimony_detail(request: HttpRequest, code: str) -> HttpResponse:
-    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def testimony_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)
     log_access(actor_from_request(request), AccessAction.VIEW, testimony)
     return render(
         request,
@@ -64,9 +65,7 @@ def testimony_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_edit": request.user.has_perm("testimonies.change_testimony"),
             "consent_events": list(testimony.consent_events.select_related("by")),
             # Only the items this user may see in the vault.
-            "other_media": list(
-                testimony.other_media.filter(visible_evidence_q(request.user)).order_by("id")  # type: ignore[arg-type]
-            ),
+            "other_media": list(testimony.other_media.filter(visible_evidence_q(request.user)).order_by("id")),
             "withdraw_form": WithdrawForm(),
         },
     )
@@ -74,9 +73,9 @@ def testimony_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("testimonies.view_testimony", raise_exception=True)
-def segment_link(request: HttpRequest, code: str, segment: int) -> HttpResponse:
+def segment_link(request: AuthenticatedHttpRequest, code: str, segment: int) -> HttpResponse:
     """A stable link to one part of a testimony: the page, playing from the segment's start."""
-    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)
     part = get_object_or_404(Segment, pk=segment, testimony=testimony)
     url = reverse("testimonies:testimony_detail", args=[testimony.code])
     return redirect(f"{url}#t={part.start_seconds}")
@@ -84,13 +83,13 @@ def segment_link(request: HttpRequest, code: str, segment: int) -> HttpResponse:
 
 @login_required
 @permission_required("testimonies.view_testimony", raise_exception=True)
-def testimony_search(request: HttpRequest) -> HttpResponse:
+def testimony_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     hits: list[selectors.SearchHit] = []
     query = ""
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
-        hits = selectors.testimony_search(user=request.user, query=query)  # type: ignore[arg-type]
+        hits = selectors.testimony_search(user=request.user, query=query)
         log_access(
             actor_from_request(request), AccessAction.SEARCH, Testimony, detail={"query": query, "hits": len(hits)}
         )
@@ -100,8 +99,8 @@ def testimony_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("testimonies.withdraw_testimony_consent", raise_exception=True)
 @require_POST
-def testimony_withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def testimony_withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:
@@ -120,7 +119,7 @@ def testimony_withdraw(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("testimonies.export_testimony", raise_exception=True)
 @require_POST
-def testimony_export(request: HttpRequest) -> HttpResponse:
+def testimony_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the use and state the purpose of the export."))
@@ -135,7 +134,7 @@ def testimony_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("testimonies.view_term", raise_exception=True)
-def term_list(request: HttpRequest) -> HttpResponse:
+def term_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TermProposalForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("testimonies.add_term"):
@@ -163,7 +162,7 @@ def term_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("testimonies.approve_term", raise_exception=True)
 @require_POST
-def term_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def term_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     term = get_object_or_404(Term, pk=pk)
     try:
         services.term_decide(
@@ -202,8 +201,8 @@ def _initial(testimony: Testimony) -> dict[str, Any]:
 
 @login_required
 @permission_required("testimonies.add_testimony", raise_exception=True)
-def testimony_create(request: HttpRequest) -> HttpResponse:
-    form = TestimonyForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
+def testimony_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = TestimonyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             testimony = services.testimony_create(actor=actor_from_request(request), **_testimony_changes(form))
@@ -219,9 +218,9 @@ def testimony_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("testimonies.change_testimony", raise_exception=True)
-def testimony_edit(request: HttpRequest, code: str) -> HttpResponse:
-    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
-    form = TestimonyForm(request.POST or None, user=request.user, initial=_initial(testimony))  # type: ignore[arg-type]
+def testimony_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)
+    form = TestimonyForm(request.POST or None, user=request.user, initial=_initial(testimony))
     if request.method == "POST" and form.is_valid():
         try:
             services.testimony_update(
@@ -241,9 +240,9 @@ def testimony_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("testimonies.change_testimony", raise_exception=True)
-def transcript_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+def transcript_edit(request: AuthenticatedHttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     """Add a transcript or translation (no pk), or correct one."""
-    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)
     transcript = get_object_or_404(Transcript, pk=pk, testimony=testimony) if pk else None
     initial = (
         {"kind": transcript.kind, "language": transcript.language, "text": transcript.text}
@@ -281,12 +280,12 @@ def transcript_edit(request: HttpRequest, code: str, pk: int | None = None) -> H
 
 @login_required
 @permission_required("testimonies.change_testimony", raise_exception=True)
-def segment_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+def segment_edit(request: AuthenticatedHttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     """Add a segment (no pk) or change one: times, texts, keywords and what it names."""
-    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)
     segment = get_object_or_404(Segment, pk=pk, testimony=testimony) if pk else None
     initial = SegmentForm.initial_for(segment) if segment else {}
-    form = SegmentForm(request.POST or None, user=request.user, initial=initial)  # type: ignore[arg-type]
+    form = SegmentForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         fields = {
@@ -324,8 +323,8 @@ def segment_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
 @login_required
 @permission_required("testimonies.change_testimony", raise_exception=True)
 @require_POST
-def segment_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    testimony = selectors.get_testimony_for_user(user=request.user, code=code)  # type: ignore[arg-type]
+def segment_delete(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+    testimony = selectors.get_testimony_for_user(user=request.user, code=code)
     segment = get_object_or_404(Segment, pk=pk, testimony=testimony)
     services.segment_delete(actor=actor_from_request(request), segment=segment, reason=request.POST.get("reason", ""))
     messages.success(request, _("Segment removed."))
@@ -335,7 +334,7 @@ def segment_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 @permission_required("testimonies.add_term", raise_exception=True)
 @require_POST
-def term_propose_inline(request: HttpRequest) -> HttpResponse:
+def term_propose_inline(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Propose a term from the segment form (htmx): answers with the proposal's status line."""
     form = TermProposalForm(request.POST)
     if not form.is_valid():

@@ -41,4 +41,4 @@ class YurdCommand(BaseCommand):
             user = user_model.objects.get(username=username, is_active=True)
         except user_model.DoesNotExist:
             raise CommandError(f"No active user named {username!r}.") from None
-        return Actor(user=user, channel=Channel.CLI)  # type: ignore[arg-type]
+        return Actor(user=user, channel=Channel.CLI)
