@@ -90,9 +90,14 @@ MIN_DOCUMENT_LENGTH = 5
 
 
 def same_document(first: NormalisedRecord, second: NormalisedRecord) -> bool:
-    """Both records carry the same personal document number (folded: script and punctuation aside).
+    """Both records carry the same personal document number (folded: script and punctuation aside;
+    one character mistyped).
     It outweighs a mistyped date or a misread given name, not a different sex, father or household."""
-    return len(first.document_key) >= MIN_DOCUMENT_LENGTH and first.document_key == second.document_key
+    one, other = first.document_key, second.document_key
+    if len(one) < MIN_DOCUMENT_LENGTH or len(other) < MIN_DOCUMENT_LENGTH:
+        return False
+    # One character mistyped (a digit, or two swapped) is the same number copied by hand.
+    return one == other or DamerauLevenshtein.distance(one, other) <= 1
 
 
 def cannot_link(first: NormalisedRecord, second: NormalisedRecord) -> str:  # noqa: PLR0911 - one reason per rule

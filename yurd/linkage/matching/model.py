@@ -286,11 +286,21 @@ BLOCKING_RULES = [
 
 # Added when the input has the field: a shared document number is a candidate pair whatever else
 # was mistyped; an address, with a name or year beside it (a household shares its address).
+# A mistyped number keeps its first or last characters; an address its first word (the house
+# number where there is one) beside a name or a full date.
+_FIRST_WORD = "split_part({s}.address_key, ' ', 1)"
 IDENTIFIER_BLOCKING_RULES = {
-    "document": ["l.document_key = r.document_key"],
+    "document": [
+        "l.document_key = r.document_key",
+        "left(l.document_key, 4) = left(r.document_key, 4) AND l.given_key = r.given_key",
+        "right(l.document_key, 3) = right(r.document_key, 3) AND l.surname_stem = r.surname_stem",
+    ],
     "address": [
         "l.address_key = r.address_key AND l.given_key = r.given_key",
         "l.address_key = r.address_key AND l.birth_year = r.birth_year",
+        f"{_FIRST_WORD.format(s='l')} = {_FIRST_WORD.format(s='r')} "
+        "AND l.given_key = r.given_key AND l.surname_stem = r.surname_stem",
+        f"{_FIRST_WORD.format(s='l')} = {_FIRST_WORD.format(s='r')} AND l.birth_date_key = r.birth_date_key",
     ],
 }
 
