@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 
 class ClaimError(Exception):
     """A refused act, with a translated message that explains why."""
@@ -11,8 +13,9 @@ class ClaimError(Exception):
         return str(self.args[0]) if self.args else ""
 
 
-class ClaimPermissionError(ClaimError):
-    pass
+class ClaimPermissionError(ClaimError, PermissionDenied):
+    """A refusal by role: claims' pages show its message, and like every `PermissionDenied`
+    it is a 403 anywhere else (core.permissions.require raises it for claims)."""
 
 
 class IllegalTransitionError(ClaimError):

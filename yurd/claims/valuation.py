@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -42,16 +41,12 @@ from yurd.claims.models import (
     ValuationTableStatus,
 )
 from yurd.core.actors import Actor
+from yurd.core.permissions import require
 from yurd.core.uploads import check_zip
 from yurd.places.models import Place
 
 COLUMNS = ["record", "category", "region", "year", "unit", "unit_value", "currency", "sequence", "label", "factor"]
 MAX_IMPORT_ROWS = 50_000
-
-
-def _require(actor: Actor, permission: str) -> None:
-    if actor.user is not None and not actor.user.has_perm(permission):
-        raise PermissionDenied(_("You may not do this."))
 
 
 def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
@@ -188,7 +183,7 @@ def valuation_import_stage(
     *, actor: Actor, file: IO[bytes], filename: str, name: str, currency: str
 ) -> ValuationImport:
     """Parse and check an uploaded table; nothing becomes a version until it is applied."""
-    _require(actor, "claims.manage_valuation")
+    require(actor, "claims.manage_valuation")
     content = file.read()
     try:
         rows = read_rows(content, filename)
@@ -211,7 +206,7 @@ def valuation_import_stage(
 @transaction.atomic
 def valuation_import_apply(*, actor: Actor, staged: ValuationImport) -> ValuationTable:
     """Turn a clean staged import into the next table version; earlier versions stay untouched."""
-    _require(actor, "claims.manage_valuation")
+    require(actor, "claims.manage_valuation")
     staged = ValuationImport.objects.select_for_update().get(pk=staged.pk)
     if staged.status != ImportStatus.STAGED:
         raise ClaimError(_("This import has already been applied or discarded."))
@@ -265,7 +260,7 @@ def valuation_import_apply(*, actor: Actor, staged: ValuationImport) -> Valuatio
 
 
 def valuation_import_discard(*, actor: Actor, staged: ValuationImport) -> None:
-    _require(actor, "claims.manage_valuation")
+    require(actor, "claims.manage_valuation")
     if staged.status == ImportStatus.STAGED:
         staged.status = ImportStatus.DISCARDED
         staged.save(update_fields=["status", "updated_at"])

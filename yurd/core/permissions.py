@@ -2,12 +2,15 @@
 
     require(actor, "registry.change_household")
     require(request.user, "registry.view_sensitive", "registry.change_contactdetails")
+    require(actor, "claims.submit_claim|claims.approve_claim")   # either one will do
     require(actor, "heritage.add_site", message=_("You may not record sites."))
 
-A refusal is always Django's `PermissionDenied`: Django answers it with 403 in a view,
-DRF with 403 in the API, and a command turns it into an error line. An actor without a
-user is the system operator at the command line, who may do everything (and is still
-logged); an anonymous web user holds no permission.
+Every argument must be held; one argument may name alternatives separated by "|". A
+refusal is always Django's `PermissionDenied` (or a subclass the caller names, such as
+claims' `ClaimPermissionError`, which is also a `ClaimError`): Django answers it with 403
+in a view, DRF with 403 in the API, and a command turns it into an error line. An actor
+without a user is the system operator at the command line, who may do everything (and
+is still logged); an anonymous web user holds no permission.
 """
 
 from __future__ import annotations
@@ -31,10 +34,15 @@ def has_permissions(who: Who, *permissions: str) -> bool:
     user = who.user if isinstance(who, Actor) else who
     if user is None:
         return True
-    return all(user.has_perm(permission) for permission in permissions)
+    return all(any(user.has_perm(name) for name in permission.split("|")) for permission in permissions)
 
 
-def require(who: Who, *permissions: str, message: str | _StrPromise | None = None) -> None:
-    """Refuse with `PermissionDenied` unless `who` holds every one of `permissions`."""
+def require(
+    who: Who,
+    *permissions: str,
+    message: str | _StrPromise | None = None,
+    refusal: type[PermissionDenied] = PermissionDenied,
+) -> None:
+    """Refuse with `refusal` (a `PermissionDenied`) unless `who` holds every one of `permissions`."""
     if not has_permissions(who, *permissions):
-        raise PermissionDenied(message or _("You may not do this."))
+        raise refusal(message or _("You may not do this."))

@@ -13,18 +13,15 @@ from django.utils.translation import gettext as _
 from yurd.claims.errors import ClaimError, ClaimPermissionError, ConcurrentEditError, IllegalTransitionError
 from yurd.claims.models import Claim, ClaimEvent, ClaimStatus
 from yurd.claims.workflow import TRANSITIONS, Transition
+from yurd.core import permissions
 from yurd.core.actors import Actor
 
 
-def has_permission(actor: Actor, permission: str) -> bool:
-    if actor.user is None:
-        return True
-    return any(actor.user.has_perm(name) for name in permission.split("|"))
-
-
 def require(actor: Actor, permission: str) -> None:
-    if not has_permission(actor, permission):
-        raise ClaimPermissionError(_("Your role does not allow this step."))
+    """core.permissions.require with the claims' refusal: a ClaimPermissionError the pages show."""
+    permissions.require(
+        actor, permission, message=_("Your role does not allow this step."), refusal=ClaimPermissionError
+    )
 
 
 def lock_claim(claim: Claim, expected_version: int | None) -> Claim:

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from yurd.accounts.models import User
+from yurd.claims.errors import ClaimPermissionError
+from yurd.claims.services.common import require as claim_require
 from yurd.core.actors import Actor, system_actor
 from yurd.core.permissions import has_permissions, require
 
@@ -34,3 +36,16 @@ def test_every_permission_is_required_not_any(registrar: User) -> None:
 
 def test_anonymous_user_holds_no_permission(db: None) -> None:
     assert not has_permissions(AnonymousUser(), "registry.view_household")
+
+
+def test_alternatives_separated_by_a_bar_need_only_one(registrar: User, reviewer: User, analyst: User) -> None:
+    assert has_permissions(registrar, "claims.submit_claim|claims.approve_claim")
+    assert has_permissions(reviewer, "claims.submit_claim|claims.approve_claim")
+    assert not has_permissions(analyst, "claims.submit_claim|claims.approve_claim")
+
+
+def test_a_claims_refusal_is_a_permission_denied_the_claim_pages_can_show(analyst: User) -> None:
+    with pytest.raises(ClaimPermissionError) as refusal:
+        claim_require(Actor(user=analyst), "claims.approve_claim")
+    assert isinstance(refusal.value, PermissionDenied)
+    assert refusal.value.message == "Your role does not allow this step."
