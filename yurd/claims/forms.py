@@ -84,7 +84,7 @@ class ClaimCreateForm(forms.Form):
         household = self.households.filter(code=self.cleaned_data["household"].strip().upper()).first()
         if household is None:
             raise forms.ValidationError(_("No household with this code within your scope."))
-        return household  # type: ignore[no-any-return]
+        return household
 
     def clean_heir_line(self) -> HeirLine | None:
         code = self.cleaned_data.get("heir_line", "").strip().upper()

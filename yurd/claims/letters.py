@@ -119,7 +119,7 @@ def decision_letter_html(decision: Decision, *, language: str | None = None) -> 
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()
 
 
 def decision_letter_pdf(decision: Decision, *, language: str | None = None) -> bytes:

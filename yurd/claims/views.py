@@ -65,7 +65,9 @@ from yurd.core.access import access_history, log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.clientip import client_ip
 from yurd.core.csvsafe import neutralise_row
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
+from yurd.core.permissions import has_permissions
 from yurd.places.models import Place
 from yurd.registry.models import Person, Wave
 
@@ -73,8 +75,8 @@ LOOKUP_LIMIT = 10
 LOOKUP_WINDOW_SECONDS = 15 * 60
 
 
-def _claim(request: HttpRequest, case_number: str) -> Claim:
-    return selectors.get_claim(user=request.user, case_number=case_number)  # type: ignore[arg-type]
+def _claim(request: AuthenticatedHttpRequest, case_number: str) -> Claim:
+    return selectors.get_claim(user=request.user, case_number=case_number)
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -84,9 +86,9 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 
 @login_required
 @permission_required("claims.view_claim", raise_exception=True)
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _filters(request)
-    claims = selectors.claim_list(user=request.user, filters=filters)  # type: ignore[arg-type]
+    claims = selectors.claim_list(user=request.user, filters=filters)
     page = Paginator(claims, 50).get_page(request.GET.get("page"))
     log_access(actor_from_request(request), AccessAction.LIST, Claim, detail={"filters": filters, "page": page.number})
     query = request.GET.copy()
@@ -100,11 +102,11 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("claims.export_claims", raise_exception=True)
-def claim_export(request: HttpRequest) -> HttpResponse:
+def claim_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = _filters(request)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        claims = selectors.claim_list(user=request.user, filters=filters)  # type: ignore[arg-type]
+        claims = selectors.claim_list(user=request.user, filters=filters)
         log_access(
             actor_from_request(request),
             AccessAction.EXPORT,
@@ -140,12 +142,12 @@ def claim_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("claims.add_claim", raise_exception=True)
-def claim_create(request: HttpRequest) -> HttpResponse:
-    households = selectors.households_visible_to(request.user)  # type: ignore[arg-type]
+def claim_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    households = selectors.households_visible_to(request.user)
     form = ClaimCreateForm(
         request.POST or None,
         households=households,
-        people=Person.objects.visible_to(request.user),  # type: ignore[arg-type]
+        people=Person.objects.visible_to(request.user),
         initial={"household": request.GET.get("household", "")},
     )
     if request.method == "POST" and form.is_valid():
@@ -185,18 +187,16 @@ def _announce_secret(request: HttpRequest, claim: Claim, secret: str) -> None:
 
 @login_required
 @permission_required("claims.view_claim", raise_exception=True)
-def claim_detail(request: HttpRequest, case_number: str) -> HttpResponse:
+def claim_detail(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
     claim = _claim(request, case_number)
     user = request.user
     transitions = [
-        transition
-        for transition in available_transitions(claim.status)
-        if any(user.has_perm(permission) for permission in transition.permission.split("|"))
+        transition for transition in available_transitions(claim.status) if has_permissions(user, transition.permission)
     ]
     context = {
         "claim": claim,
         "claimants": claim.claimants.select_related("person"),
-        "items": selectors.claim_loss_items_with_evidence(claim, user=user),  # type: ignore[arg-type]
+        "items": selectors.claim_loss_items_with_evidence(claim, user=user),
         "events": claim.events.all(),
         "decisions": claim.decisions.select_related("table"),
         "appeals": claim.appeals.select_related("decision", "new_decision", "reviewed_by"),
@@ -209,7 +209,7 @@ def claim_detail(request: HttpRequest, case_number: str) -> HttpResponse:
         if user.has_perm("claims.manage_valuation")
         else None,
         "accesses": access_history(claim, limit=20) if user.has_perm("core.view_access_log") else None,
-        "sees_names": user.sees_names,  # type: ignore[union-attr]
+        "sees_names": user.sees_names,
     }
     response = render(request, "claims/claim_detail.html", context)
     log_access(actor_from_request(request), AccessAction.VIEW, claim)
@@ -218,7 +218,7 @@ def claim_detail(request: HttpRequest, case_number: str) -> HttpResponse:
 
 @login_required
 @permission_required("claims.change_claim", raise_exception=True)
-def claim_edit(request: HttpRequest, case_number: str) -> HttpResponse:
+def claim_edit(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
     claim = _claim(request, case_number)
     initial = {
         "version": claim.version,
@@ -255,13 +255,13 @@ def claim_edit(request: HttpRequest, case_number: str) -> HttpResponse:
 
 @login_required
 @permission_required("claims.change_claim", raise_exception=True)
-def loss_item_create(request: HttpRequest, case_number: str) -> HttpResponse:
+def loss_item_create(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
     claim = _claim(request, case_number)
     initial = {
         "version": claim.version,
         "place": claim.household.origin_place.code if claim.household.origin_place else None,
     }
-    form = LossItemForm(request.POST or None, initial=initial, people=Person.objects.visible_to(request.user))  # type: ignore[arg-type]
+    form = LossItemForm(request.POST or None, initial=initial, people=Person.objects.visible_to(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -292,7 +292,7 @@ def loss_item_create(request: HttpRequest, case_number: str) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("claims.change_claim", raise_exception=True)
-def loss_item_delete(request: HttpRequest, case_number: str, pk: int) -> HttpResponse:
+def loss_item_delete(request: AuthenticatedHttpRequest, case_number: str, pk: int) -> HttpResponse:
     claim = _claim(request, case_number)
     item = get_object_or_404(LossItem, pk=pk, claim=claim)
     try:
@@ -309,7 +309,7 @@ def loss_item_delete(request: HttpRequest, case_number: str, pk: int) -> HttpRes
 
 @login_required
 @require_POST
-def claim_transition(request: HttpRequest, case_number: str, name: str) -> HttpResponse:
+def claim_transition(request: AuthenticatedHttpRequest, case_number: str, name: str) -> HttpResponse:
     if name not in TRANSITIONS:
         raise Http404
     claim = _claim(request, case_number)
@@ -339,7 +339,7 @@ def claim_transition(request: HttpRequest, case_number: str, name: str) -> HttpR
 @login_required
 @require_POST
 @permission_required("claims.decide_claim", raise_exception=True)
-def appeal_decide(request: HttpRequest, case_number: str, pk: int) -> HttpResponse:
+def appeal_decide(request: AuthenticatedHttpRequest, case_number: str, pk: int) -> HttpResponse:
     claim = _claim(request, case_number)
     appeal = get_object_or_404(claim.appeals, pk=pk)
     try:
@@ -359,7 +359,7 @@ def appeal_decide(request: HttpRequest, case_number: str, pk: int) -> HttpRespon
 @login_required
 @require_POST
 @permission_required("claims.change_claim", raise_exception=True)
-def claim_secret(request: HttpRequest, case_number: str) -> HttpResponse:
+def claim_secret(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
     claim = _claim(request, case_number)
     secret = filing.claim_reissue_secret(actor=actor_from_request(request), claim=claim)
     _announce_secret(request, claim, secret)
@@ -369,7 +369,7 @@ def claim_secret(request: HttpRequest, case_number: str) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("claims.manage_valuation", raise_exception=True)
-def claim_revalue(request: HttpRequest, case_number: str) -> HttpResponse:
+def claim_revalue(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
     claim = _claim(request, case_number)
     form = RevalueForm(request.POST)
     if form.is_valid():
@@ -390,14 +390,14 @@ def claim_revalue(request: HttpRequest, case_number: str) -> HttpResponse:
     return redirect("claims:claim_detail", case_number=claim.case_number)
 
 
-def _decision(request: HttpRequest, case_number: str, number: int) -> Decision:
+def _decision(request: AuthenticatedHttpRequest, case_number: str, number: int) -> Decision:
     claim = _claim(request, case_number)
     return get_object_or_404(Decision.objects.select_related("claim", "table"), claim=claim, number=number)
 
 
 @login_required
 @permission_required("claims.view_claim", raise_exception=True)
-def decision_detail(request: HttpRequest, case_number: str, number: int) -> HttpResponse:
+def decision_detail(request: AuthenticatedHttpRequest, case_number: str, number: int) -> HttpResponse:
     decision = _decision(request, case_number, number)
     verified = decisions.decision_verify(decision) if request.GET.get("verify") else None
     response = render(
@@ -417,7 +417,7 @@ def decision_detail(request: HttpRequest, case_number: str, number: int) -> Http
 
 @login_required
 @permission_required("claims.view_claim", raise_exception=True)
-def decision_letter(request: HttpRequest, case_number: str, number: int) -> HttpResponse:
+def decision_letter(request: AuthenticatedHttpRequest, case_number: str, number: int) -> HttpResponse:
     decision = _decision(request, case_number, number)
     language = request.GET.get("language") or decision.claim.language
     if language not in ("az", "ru", "en"):
@@ -436,7 +436,7 @@ def decision_letter(request: HttpRequest, case_number: str, number: int) -> Http
 @login_required
 @require_POST
 @permission_required("claims.change_claim", raise_exception=True)
-def decision_letter_send(request: HttpRequest, case_number: str, number: int) -> HttpResponse:
+def decision_letter_send(request: AuthenticatedHttpRequest, case_number: str, number: int) -> HttpResponse:
     decision = _decision(request, case_number, number)
     language = request.POST.get("language") or decision.claim.language
     channel = request.POST.get("channel", "")
@@ -457,7 +457,7 @@ def decision_letter_send(request: HttpRequest, case_number: str, number: int) ->
 
 @login_required
 @permission_required("claims.view_claim", raise_exception=True)
-def letter_reprint(request: HttpRequest, case_number: str, pk: int) -> HttpResponse:
+def letter_reprint(request: AuthenticatedHttpRequest, case_number: str, pk: int) -> HttpResponse:
     claim = _claim(request, case_number)
     letter = get_object_or_404(LetterRecord, claim=claim, pk=pk)
     log_access(actor_from_request(request), AccessAction.DOWNLOAD, claim, detail={"letter": letter.pk, "reprint": True})
@@ -471,8 +471,8 @@ def letter_reprint(request: HttpRequest, case_number: str, pk: int) -> HttpRespo
 
 @login_required
 @permission_required("claims.approve_claim", raise_exception=True)
-def property_duplicates(request: HttpRequest) -> HttpResponse:
-    proposals = selectors.property_duplicates(user=request.user)  # type: ignore[arg-type]
+def property_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    proposals = selectors.property_duplicates(user=request.user)
     response = render(request, "claims/property_duplicates.html", {"proposals": proposals})
     # The page names original owners and claims: the list is logged with the properties shown.
     shown = sorted({prop.code for proposal in proposals for prop in (proposal.first, proposal.second)})
@@ -483,8 +483,8 @@ def property_duplicates(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("claims.approve_claim", raise_exception=True)
-def property_duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
-    visible = {proposal.pk: proposal for proposal in selectors.property_duplicates(user=request.user)}  # type: ignore[arg-type]
+def property_duplicate_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    visible = {proposal.pk: proposal for proposal in selectors.property_duplicates(user=request.user)}
     if pk not in visible:
         raise Http404
     merge = request.POST.get("action") == "merge"
@@ -502,7 +502,7 @@ def property_duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("claims.view_valuationtable", raise_exception=True)
-def valuation_list(request: HttpRequest) -> HttpResponse:
+def valuation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     tables = ValuationTable.objects.annotate(
         rate_count=Count("rates", distinct=True), decision_count=Count("decisions", distinct=True)
     )
@@ -516,7 +516,7 @@ def valuation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("claims.view_valuationtable", raise_exception=True)
-def valuation_detail(request: HttpRequest, version: int) -> HttpResponse:
+def valuation_detail(request: AuthenticatedHttpRequest, version: int) -> HttpResponse:
     table = get_object_or_404(ValuationTable, version=version)
     rates = table.rates.select_related("category", "region").order_by("category__order", "region__code", "year")
     return render(
@@ -526,7 +526,7 @@ def valuation_detail(request: HttpRequest, version: int) -> HttpResponse:
 
 @login_required
 @permission_required("claims.manage_valuation", raise_exception=True)
-def valuation_import(request: HttpRequest) -> HttpResponse:
+def valuation_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ValuationImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -547,7 +547,7 @@ def valuation_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("claims.manage_valuation", raise_exception=True)
-def valuation_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def valuation_import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     staged = get_object_or_404(ValuationImport, pk=pk)
     if request.method == "POST":
         actor = actor_from_request(request)
@@ -572,14 +572,14 @@ def valuation_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("claims.decide_claim", raise_exception=True)
-def cohort_list(request: HttpRequest) -> HttpResponse:
+def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Candidate cohorts: assessed or approved files grouped by origin × wave × category."""
     groups = (
         LossItem.objects.filter(
-            claim__in=selectors.claims_visible_to(request.user).filter(  # type: ignore[arg-type]
+            claim__in=selectors.claims_visible_to(request.user).filter(
                 status__in=[ClaimStatus.ASSESSED, ClaimStatus.APPROVED]
             )
-        )  # type: ignore[arg-type]
+        )
         .values(
             "claim__household__origin_place",
             "claim__household__origin_place__name",
@@ -600,7 +600,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @permission_required("claims.decide_claim", raise_exception=True)
-def cohort_open(request: HttpRequest) -> HttpResponse:
+def cohort_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     origin = get_object_or_404(Place, pk=request.POST.get("origin") or 0)
     wave_id = request.POST.get("wave") or 0
     wave = Wave.objects.filter(pk=wave_id).first()
@@ -611,7 +611,7 @@ def cohort_open(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("claims.decide_claim", raise_exception=True)
-def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
+def cohort_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     cohort = get_object_or_404(
         Cohort.objects.select_related("origin_place", "wave", "category", "precedent__claim"), code=code
     )
@@ -631,7 +631,7 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
                     actor=actor,
                     cohort=cohort,
                     reason=request.POST.get("reason", ""),
-                    scope=scope_q(request.user, **selectors.CLAIM_SCOPE),  # type: ignore[arg-type]
+                    scope=scope_q(request.user, **selectors.CLAIM_SCOPE),
                 )
                 messages.success(request, _("%(count)s files approved.") % {"count": len(approved)})
                 return redirect("claims:cohort_detail", code=cohort.code)
@@ -642,13 +642,13 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
                     confidence=apply_form.cleaned_data["confidence"],
                     margin=apply_form.cleaned_data["margin"],
                     reason=apply_form.cleaned_data["reason"],
-                    scope=scope_q(request.user, **selectors.CLAIM_SCOPE),  # type: ignore[arg-type]
+                    scope=scope_q(request.user, **selectors.CLAIM_SCOPE),
                 )
                 messages.success(request, _("%(count)s files decided.") % {"count": batch.decided_count})
                 return redirect("claims:batch_detail", pk=batch.pk)
         except ClaimError as error:
             messages.error(request, error.message)
-    claims = cohorts.cohort_claims(cohort).filter(scope_q(request.user, **selectors.CLAIM_SCOPE))  # type: ignore[arg-type]
+    claims = cohorts.cohort_claims(cohort).filter(scope_q(request.user, **selectors.CLAIM_SCOPE))
     counts = dict(
         Claim.objects.filter(pk__in=claims.values("pk"))
         .order_by()
@@ -672,7 +672,7 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @permission_required("claims.decide_claim", raise_exception=True)
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(CohortBatch.objects.select_related("cohort", "precedent__claim", "applied_by"), pk=pk)
     sample = batch.sample.select_related("claim").order_by("claim__case_number")
     if request.method == "POST":
@@ -702,8 +702,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("claims.view_progress", raise_exception=True)
-def progress(request: HttpRequest) -> HttpResponse:
-    summary = selectors.progress_summary(user=request.user)  # type: ignore[arg-type]
+def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
+    summary = selectors.progress_summary(user=request.user)
     return render(
         request, "claims/progress.html", {"summary": summary, "can_drill": request.user.has_perm("claims.view_claim")}
     )
@@ -711,9 +711,9 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("claims.view_progress", raise_exception=True)
-def progress_households(request: HttpRequest) -> HttpResponse:
+def progress_households(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in ("wave", "district", "assessed") if request.GET.get(key)}
-    households = selectors.household_drilldown(user=request.user, filters=filters)  # type: ignore[arg-type]
+    households = selectors.household_drilldown(user=request.user, filters=filters)
     page = Paginator(households, 100).get_page(request.GET.get("page"))
     log_access(
         actor_from_request(request),

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
-
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.places.models import Place
 
 
@@ -22,7 +21,7 @@ class PlacePanel:
     context: dict[str, Any]
 
 
-PanelProvider = Callable[[HttpRequest, Place], PlacePanel | None]
+PanelProvider = Callable[[AuthenticatedHttpRequest, Place], PlacePanel | None]
 _PROVIDERS: list[PanelProvider] = []
 
 
@@ -31,6 +30,6 @@ def register_place_panel(provider: PanelProvider) -> None:
         _PROVIDERS.append(provider)
 
 
-def place_panels(request: HttpRequest, place: Place) -> list[PlacePanel]:
+def place_panels(request: AuthenticatedHttpRequest, place: Place) -> list[PlacePanel]:
     panels = (provider(request, place) for provider in _PROVIDERS)
     return [panel for panel in panels if panel is not None]

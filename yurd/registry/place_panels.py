@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.places.models import Place
 from yurd.places.panels import PlacePanel
 from yurd.registry.selectors import place_households
 
 
-def households_panel(request: HttpRequest, place: Place) -> PlacePanel:
-    households = place_households(place=place, user=request.user)  # type: ignore[arg-type]
+def households_panel(request: AuthenticatedHttpRequest, place: Place) -> PlacePanel:
+    households = place_households(place=place, user=request.user)
     if households.households:
         log_access(
             actor_from_request(request),
