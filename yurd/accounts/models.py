@@ -33,6 +33,10 @@ class User(AbstractUser):
         help_text=_("Yurd switches to this language when you log in."),
     )
 
+    # Permission names read ahead with an API token (yurd.api.authentication): while set,
+    # accounts.backends.ModelBackend answers this request's has_perm from them.
+    preloaded_permissions: set[str] | None = None
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -84,6 +84,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
                 _("This token ended when the password changed. Create a new one on your profile page.")
             )
         # Assigned as the cached values `has_role` and `has_perm` read (see the module's docstring).
+        # role_names and permission_names are _tokens()' annotations, unknown to the stubs.
         user.role_names = frozenset(_split(token.role_names))  # type: ignore[attr-defined]
         user.preloaded_permissions = _split(token.permission_names)  # type: ignore[attr-defined]
         if user.requires_two_factor and not token.two_factor:
