@@ -22,6 +22,17 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+class FilterForm(forms.Form):
+    """The form of a filter bar: every optional list starts with one empty choice, "any"
+    (Django's "---------" beside another list's "any" read as two different things)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and not field.required:
+                field.empty_label = _("any")
+
+
 class AccessLogSearchForm(forms.Form):
     username = forms.CharField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.forms import FilterForm
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.uploads import MaxUploadSize
 from yurd.evidence.models import EvidenceKind, Sensitivity
@@ -36,7 +37,7 @@ class EvidenceUploadForm(forms.Form):
         return text
 
 
-class EvidenceFilterForm(forms.Form):
+class EvidenceFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("any")), *EvidenceKind.choices], required=False)
     sensitivity = forms.ChoiceField(

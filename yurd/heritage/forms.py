@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.forms import FilterForm
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.uploads import MaxUploadSize
 from yurd.evidence.models import Sensitivity
@@ -20,7 +21,7 @@ CONDITION_CHOICES = [
 ]
 
 
-class SiteFilterForm(forms.Form):
+class SiteFilterForm(FilterForm):
     q = forms.CharField(label=_("Name or code"), required=False)
     site_type = forms.ModelChoiceField(label=_("Type"), queryset=SiteType.objects.all(), required=False)
     settlement = forms.ModelChoiceField(

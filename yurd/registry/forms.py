@@ -174,7 +174,27 @@ class WizardMemberForm(forms.Form):
         return not any((self.cleaned_data or {}).get(name) for name in ("surname", "given_name", "patronymic"))
 
 
+def default_household_role(index: int | None) -> str:
+    """The role a new member row starts with: the first member heads the household, the
+    second is most often the spouse, later ones the children."""
+    if index == 0:
+        return HouseholdRole.HEAD
+    if index == 1:
+        return HouseholdRole.SPOUSE
+    return HouseholdRole.CHILD
+
+
 class BaseMemberFormSet(forms.BaseFormSet):
+    # For the page's script, which adds rows without asking the server: the roles of the
+    # first rows, the last one repeating.
+    default_roles = " ".join(default_household_role(index) for index in range(3))
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= len(self.initial or []):
+            kwargs["initial"] = {"household_role": default_household_role(index)}
+        return kwargs
+
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -188,7 +208,20 @@ class BaseMemberFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("A household has one head."))
 
 
-MemberFormSet = forms.formset_factory(WizardMemberForm, formset=BaseMemberFormSet, extra=4, max_num=30)
+# One row to start with; "Add member" adds one at a time (a script in the page, or a
+# submit button that comes back with one more row where scripts do not run).
+MemberFormSet = forms.formset_factory(WizardMemberForm, formset=BaseMemberFormSet, extra=1, max_num=30)
+MEMBER_FIELDS = list(WizardMemberForm.base_fields)
+
+
+def member_formset_with_another_row(data: Any) -> forms.BaseFormSet:
+    """The posted rows, unbound (no errors shown yet), and one empty row after them."""
+    try:
+        count = min(int(data.get("members-TOTAL_FORMS", 0)), 29)
+    except ValueError:
+        count = 0
+    rows = [{name: data.get(f"members-{index}-{name}", "") for name in MEMBER_FIELDS} for index in range(count)]
+    return MemberFormSet(initial=rows, prefix="members")
 
 
 class WizardOriginForm(forms.Form):

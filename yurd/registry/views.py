@@ -44,6 +44,7 @@ from yurd.registry.forms import (
     WizardHouseholdForm,
     WizardOriginForm,
     WizardResidenceForm,
+    member_formset_with_another_row,
 )
 from yurd.registry.imports import ImportFileError, ImportRefusedError, rejected_rows_csv, template_csv
 from yurd.registry.imports.services import import_create, staged_errors
@@ -673,7 +674,9 @@ def register(request: AuthenticatedHttpRequest, step: str = "household") -> Http
     index = _STEP_NAMES.index(step)
     if any(name not in stored for name in _STEP_NAMES[:index]):
         return redirect("registry:register_step", step=_STEP_NAMES[0])
-    if request.method == "POST":
+    if request.method == "POST" and step == "members" and "add_member" in request.POST:
+        form = member_formset_with_another_row(request.POST)
+    elif request.method == "POST":
         form = _wizard_form(step, request.POST)
         if form.is_valid():
             data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}

@@ -29,6 +29,7 @@ def test_register_find_in_cyrillic_and_export(page: Any, live_server: Any) -> No
     page.fill("#id_members-0-given_name", "Əli")
     page.select_option("#id_members-0-household_role", "head")
     page.fill("#id_members-0-birth_date", "12.03.1951")
+    page.click("button:has-text('Add member')")
     page.fill("#id_members-1-surname", "Məmmədova")
     page.fill("#id_members-1-given_name", "Gülnarə")
     page.select_option("#id_members-1-household_role", "spouse")

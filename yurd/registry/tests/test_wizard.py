@@ -84,3 +84,39 @@ def test_scoped_registrar_cannot_register_outside_her_district_through_the_wizar
     client.post(reverse("registry:register_step", args=["residence"]), {"current_place": gazetteer.settlement_b1.pk})
     client.post(reverse("registry:register_step", args=["consent"]), {"purpose": "x", "given_on": "2025-01-10"})
     assert not Household.objects.exists()
+
+
+def test_members_step_starts_with_one_row_whose_member_heads_the_household(client: Any, registrar: User) -> None:
+    login(client, registrar)
+    step = lambda name: reverse("registry:register_step", args=[name])  # noqa: E731
+    client.post(step("household"), {"source": "", "notes": ""})
+
+    formset = client.get(step("members")).context["form"]
+
+    assert len(formset.forms) == 1
+    assert formset.forms[0].initial["household_role"] == "head"
+
+
+def test_add_member_without_scripts_keeps_the_rows_and_adds_one(client: Any, registrar: User) -> None:
+    login(client, registrar)
+    step = lambda name: reverse("registry:register_step", args=[name])  # noqa: E731
+    client.post(step("household"), {"source": "", "notes": ""})
+    data = {
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "30",
+        "members-0-surname": "Cəfərov",
+        "members-0-given_name": "Tofiq",
+        "members-0-household_role": "head",
+        "add_member": "1",
+    }
+
+    response = client.post(step("members"), data)
+
+    formset = response.context["form"]
+    assert response.status_code == 200
+    assert [form.initial.get("given_name") for form in formset.forms] == ["Tofiq", None]
+    assert [form.initial["household_role"] for form in formset.forms] == ["head", "spouse"]
+    assert "registry_wizard" not in client.session or "members" not in client.session["registry_wizard"]
+    assert b'class="error"' not in response.content
