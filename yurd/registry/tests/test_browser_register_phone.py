@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from yurd.accounts.roles import Role
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
+from yurd.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 from yurd.registry.models import Household
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
