@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -13,21 +14,28 @@ class Script(StrEnum):
     NONE = "none"
 
 
+def _letters(*ranges: tuple[int, int]) -> re.Pattern[str]:
+    """A character class of the letters (str.isalpha) in these code point ranges."""
+    letters = "".join(chr(code) for low, high in ranges for code in range(low, high + 1) if chr(code).isalpha())
+    return re.compile(f"[{re.escape(letters)}]")
+
+
+_SCRIPT_LETTERS = (
+    (Script.CYRILLIC, _letters((0x0400, 0x052F))),
+    (Script.ARMENIAN, _letters((0x0530, 0x058F))),
+    (Script.LATIN, _letters((0x0000, 0x024F), (0x1E00, 0x1EFF))),
+)
+
+
 def detect_script(text: str) -> Script:
     """The script of the letters in `text`; MIXED when letters of several scripts occur."""
-    seen: set[Script] = set()
-    for char in text or "":
-        if not char.isalpha():
-            continue
-        code = ord(char)
-        if 0x0400 <= code <= 0x052F:
-            seen.add(Script.CYRILLIC)
-        elif 0x0530 <= code <= 0x058F:
-            seen.add(Script.ARMENIAN)
-        elif code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
-            seen.add(Script.LATIN)
+    if not text:
+        return Script.NONE
+    # One regular-expression search per script: the import and linkage run this on every name of
+    # hundreds of thousands of records, where a loop over the characters cost a quarter of the time.
+    seen = [script for script, letters in _SCRIPT_LETTERS if letters.search(text)]
     if not seen:
         return Script.NONE
     if len(seen) > 1:
         return Script.MIXED
-    return seen.pop()
+    return seen[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from argparse import ArgumentParser
 from typing import Any
@@ -60,7 +61,13 @@ class Command(BaseCommand):
     def _dedupe(self, options: dict[str, Any], gazetteer: Gazetteer | None) -> None:
         table = read_records(options["input"], max_rows=options["max_rows"])
         self._report_encoding(options["input"], table.encoding)
-        result = dedupe(table.rows, gazetteer=gazetteer, threshold=options["threshold"])
+        result = dedupe(
+            table.rows,
+            gazetteer=gazetteer,
+            threshold=options["threshold"],
+            with_pairs=bool(options["pairs"]),
+            workers=min(2, os.cpu_count() or 1),
+        )
         write_csv(
             options["output"],
             ["record_id", "cluster_id"],
