@@ -71,9 +71,17 @@ def _sex_from_raw_words(words: list[str]) -> str:
     return ""
 
 
+_IOTATED_INITIALS = {"yu": "u", "ya": "a", "yo": "o", "ye": "a"}
+
+
 def _fold_words(text: str) -> list[str]:
     tokens: list[str] = []
     for word in latin(text).split():
+        if word in _IOTATED_INITIALS:
+            # An initial of an iotated letter (Ю. Yu., Я. Ya., Ё.; no name is just these letters) is
+            # the first letter of a name that folds without its glide (Юсиф usif, Яшар asar).
+            tokens.append(_IOTATED_INITIALS[word])
+            continue
         tokens.extend(fold_token(word))
     return tokens
 
@@ -131,12 +139,13 @@ def _parse_patronymic(text: str) -> str:
 
 
 _ARMENIAN_GENITIVE = re.compile(r"(յի|ի)$")
+_ARMENIAN_LETTER = re.compile("[\u0531-\u0587]")
 
 
 def _armenian_nominative(word: str) -> str:
     """Armenian archives write the father's name in the genitive (Հասանի, Նաբիյի, Ալիի): the name
     itself is Հասան, Նաբի, Ալի."""
-    if len(word) > 3 and detect_script(word) == Script.ARMENIAN:
+    if len(word) > 3 and _ARMENIAN_LETTER.search(word) and detect_script(word) == Script.ARMENIAN:
         return _ARMENIAN_GENITIVE.sub("", word.strip())
     return word
 
@@ -144,7 +153,7 @@ def _armenian_nominative(word: str) -> str:
 def _armenian_full_name(full_name: str) -> str:
     """The third word of an Armenian-script "Surname Given Father's" is the father's name in the genitive."""
     words = full_name.split()
-    if len(words) == 3 and detect_script(full_name) == Script.ARMENIAN:
+    if len(words) == 3 and _ARMENIAN_LETTER.search(full_name) and detect_script(full_name) == Script.ARMENIAN:
         words[2] = _armenian_nominative(words[2])
         return " ".join(words)
     return full_name

@@ -54,6 +54,15 @@ def test_an_initial_agrees_with_a_name_of_its_letter():
     assert different_given_names(full, _record("3", full_name="Гасанова Л.Т."))
 
 
+def test_an_initial_of_an_iotated_letter_agrees_with_the_name_and_father_it_stands_for():
+    # Ю. is "Yu", but Юсиф folds to "usif": the initial must fold to the name's first letter.
+    full = _record("1", full_name="Əliyev Süleyman Yusif oğlu", birth_date="17.07.1977")
+    initials = _record("2", surname="Алиев", given_name="С.", patronymic="Ю.", birth_date="17.07.1977")
+    assert cannot_link(full, initials) == ""
+    assert parse_name(full_name="Баширов Ю.Г.").given == parse_name(given_name="Юсиф").given[0]
+    assert parse_name(given_name="Я.").given == parse_name(given_name="Яшар").given[0]
+
+
 def test_one_person_listed_twice_in_one_household_is_found_with_a_full_date_or_father_and_year():
     household = {"source": "household_book", "household_id": "12/7"}
     first = _record("1", full_name="Аллахвердиева Захра Юсиф гызы", birth_date="01.05.1967", **household)
