@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 
 from yurd.accounts.roles import Role
-from yurd.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 from yurd.registry.models import Household
+from yurd.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
