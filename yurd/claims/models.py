@@ -99,16 +99,6 @@ class LetterLanguage(models.TextChoices):
     EN = "en", "English"
 
 
-class CaseNumberSequence(models.Model):
-    """The last case number issued per year; locked row, so numbers never repeat."""
-
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 class ValuationTableStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     RETIRED = "retired", _("retired")

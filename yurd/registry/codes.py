@@ -1,4 +1,9 @@
-"""Public codes (HH-000001, P-0000001, HL-000001) handed out without collisions."""
+"""Every public code and number handed out without collisions: one scheme, one table.
+
+Households, people and heir lines (HH-000001, P-0000001, HL-000001), heritage sites and
+observations (HS-000001, OBS-000001), testimonies, and claims' case numbers (a sequence
+per year, CL-2026-000001) all draw from `CodeSequence` rows through `allocate_numbers`.
+"""
 
 from __future__ import annotations
 

@@ -8,17 +8,21 @@ import secrets
 
 from django.conf import settings
 
-from yurd.claims.models import CaseNumberSequence, Claim
+from yurd.claims.models import Claim
+from yurd.registry.codes import allocate_numbers
 
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - no 0/O, 1/I: read aloud over the phone
 
 
+def case_number_sequence(year: int) -> str:
+    """The code sequence of one year's case numbers (numbering starts again each year)."""
+    return f"claim_case_{year}"
+
+
 def issue_case_number(*, year: int) -> str:
-    """CL-<year>-<6 digits>, from a locked per-year counter (call inside a transaction)."""
-    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"CL-{year}-{sequence.last:06d}"
+    """CL-<year>-<6 digits>, from the year's code sequence (call inside a transaction)."""
+    (number,) = allocate_numbers(case_number_sequence(year), 1)
+    return f"CL-{year}-{number:06d}"
 
 
 def new_secret() -> str:
