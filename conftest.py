@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.utils import translation
 
 from yurd.accounts.models import User
-from yurd.accounts.roles import Role
+from yurd.accounts.roles import Role, sync_role_groups
 from yurd.testing.personas import Gazetteer, make_gazetteer, make_scoped_user, make_user
 
 
@@ -29,8 +35,6 @@ def _default_language() -> Iterator[None]:
     it, so a test that requests a page in Azerbaijani would otherwise leave the next test
     on the same worker reading Azerbaijani messages.
     """
-    from django.utils import translation
-
     translation.deactivate()
     yield
     translation.deactivate()
@@ -45,10 +49,6 @@ def _empty_cache() -> Iterator[None]:
     served to the next. The shared database cache needs no clearing: its table is rolled
     back or flushed with the rest of the database.
     """
-    from django.conf import settings
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
     for alias in settings.CACHES:
         if isinstance(caches[alias], LocMemCache):
             caches[alias].clear()
@@ -143,7 +143,7 @@ def browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls the
     # tests make around it are synchronous and safe here.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - heavy; only browser tests need it
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -180,12 +180,6 @@ def load_reference_data() -> None:
     it: once Playwright's event loop runs, Django hands this thread a fresh connection
     object that no longer carries the serialised contents.
     """
-    import importlib
-
-    from django.apps import apps
-
-    from yurd.accounts.roles import sync_role_groups
-
     for module_name, function_name in REFERENCE_DATA:
         getattr(importlib.import_module(module_name), function_name)(apps, None)
     sync_role_groups()

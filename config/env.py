@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+import dj_database_url
+
 
 class ImproperlyConfiguredError(Exception):
     """A setting read from the environment has a value that cannot be used."""
@@ -69,8 +71,6 @@ def env_path(name: str, *, default: Path) -> Path:
 
 def database_config(url: str) -> dict[str, object]:
     """Turn DATABASE_URL into Django's DATABASES entry, accepting only engines Yurd supports."""
-    import dj_database_url
-
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfiguredError(

@@ -8,10 +8,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    from config.env import ImproperlyConfiguredError
+    from config.env import ImproperlyConfiguredError  # noqa: PLC0415 - settings must be chosen before Django loads
 
     try:
-        from django.core.management import execute_from_command_line
+        from django.core.management import execute_from_command_line  # noqa: PLC0415 - settings must be chosen before Django loads
 
         execute_from_command_line(argv if argv is not None else sys.argv)
     except ImproperlyConfiguredError as error:

@@ -8,7 +8,7 @@ def _sync_after_last_app(sender: AppConfig, **kwargs: Any) -> None:
     # post_migrate is sent once per app that has models; every permission exists only
     # after the last of those (an app without models.py never sends it).
     if sender is [config for config in apps.get_app_configs() if config.models_module is not None][-1]:
-        from yurd.accounts.roles import sync_role_groups
+        from yurd.accounts.roles import sync_role_groups  # noqa: PLC0415 - roles imports auth models, not loaded when apps.py is
 
         sync_role_groups()
 

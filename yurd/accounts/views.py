@@ -38,6 +38,7 @@ from yurd.accounts import services
 from yurd.accounts.forms import ApiTokenForm, LanguageForm, LoginForm, TokenForm
 from yurd.accounts.middleware import is_verified
 from yurd.accounts.models import ApiToken, User
+from yurd.accounts.roles import Role
 from yurd.core.http import AuthenticatedHttpRequest
 
 PENDING_LOGIN_KEY = "_yurd_login_pending"
@@ -162,7 +163,6 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def _profile_context(request: AuthenticatedHttpRequest, **extra: Any) -> dict[str, Any]:
     user: User = request.user
-    from yurd.accounts.roles import Role
 
     role_labels = [Role(name).label if name in Role.values else name for name in sorted(user.role_names)]
     context: dict[str, Any] = {

@@ -30,9 +30,13 @@ from yurd.api.serializers import (
     person_rows,
     plain_rows,
 )
+from yurd.claims.models import Claim
+from yurd.claims.selectors import claim_list, get_claim
 from yurd.core.access import log_access
 from yurd.core.actors import Actor, actor_from_request
 from yurd.core.models import AccessAction, Channel
+from yurd.heritage.models import Site
+from yurd.heritage.selectors import sites_visible
 from yurd.places.models import Place, PlaceKind
 from yurd.registry import selectors as registry
 from yurd.registry.models import Household, Person, Wave
@@ -290,9 +294,6 @@ class ClaimViewSet(viewsets.GenericViewSet[Any]):
     lookup_field = "case_number"
 
     def list(self, request: Request) -> Response:
-        from yurd.claims.models import Claim
-        from yurd.claims.selectors import claim_list
-
         asked: dict[str, Any] = {}
         if any(name in request.query_params for name in ClaimFilterParams._declared_fields):
             params = ClaimFilterParams(data=request.query_params)
@@ -309,8 +310,6 @@ class ClaimViewSet(viewsets.GenericViewSet[Any]):
         return self.get_paginated_response(rows)
 
     def retrieve(self, request: Request, case_number: str) -> Response:
-        from yurd.claims.selectors import get_claim
-
         claim = get_claim(user=_user(request), case_number=case_number)
         log_access(api_actor(request), AccessAction.VIEW, claim)
         return Response(ClaimSerializer(claim).data)
@@ -330,9 +329,6 @@ class HeritageSiteViewSet(viewsets.GenericViewSet[Any]):
     lookup_field = "code"
 
     def list(self, request: Request) -> Response:
-        from yurd.heritage.models import Site
-        from yurd.heritage.selectors import sites_visible
-
         sites = sites_visible(user=_user(request)).order_by("code").values("pk")
         keys = page_keys(self, sites)
         rows = plain_rows(
@@ -343,8 +339,6 @@ class HeritageSiteViewSet(viewsets.GenericViewSet[Any]):
         return self.get_paginated_response(rows)
 
     def retrieve(self, request: Request, code: str) -> Response:
-        from yurd.heritage.selectors import sites_visible
-
         site = sites_visible(user=_user(request)).filter(code=code).first()
         if site is None:
             raise Http404

@@ -8,8 +8,8 @@ class ClaimsConfig(AppConfig):
     label = "claims"
 
     def ready(self) -> None:
-        from yurd.claims.selectors import claim_evidence_q, claims_visible_to
-        from yurd.evidence.selectors import register_documented_records, register_seal
+        from yurd.claims.selectors import claim_evidence_q, claims_visible_to  # noqa: PLC0415 - models are not loaded when apps.py is
+        from yurd.evidence.selectors import register_documented_records, register_seal  # noqa: PLC0415 - models are not loaded when apps.py is
 
         # Evidence about a claim is seen only by those who may see the claim.
         def claims(user: Any) -> Any:

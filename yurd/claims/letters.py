@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from yurd.claims.domain.valuation import decimal_text
 from yurd.claims.models import Decision, DecisionKind, LetterRecord, LossCategory, Unit
+from yurd.claims.services.appeals import appeal_deadline
+from yurd.claims.services.common import claim_event
 from yurd.core.actors import Actor
 from yurd.places.models import Place
 from yurd.registry.models import Person
@@ -60,8 +62,6 @@ def arithmetic_lines(valuation: dict[str, Any], *, english_labels: bool) -> list
 
 
 def letter_context(decision: Decision, language: str) -> dict[str, Any]:
-    from yurd.claims.services.appeals import appeal_deadline
-
     payload = decision.payload
     claim = decision.claim
     categories = {category.code: category.label for category in LossCategory.objects.all()}
@@ -117,7 +117,7 @@ def decision_letter_html(decision: Decision, *, language: str | None = None) -> 
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint loads Pango; only PDFs need it
 
     return HTML(string=html).write_pdf()
 
@@ -131,8 +131,6 @@ def letter_record_sent(
     *, actor: Actor, decision: Decision, language: str, recipient: str, channel: str
 ) -> LetterRecord:
     """Record a decision letter as sent: the exact HTML, to whom, how, when and by whom."""
-    from yurd.claims.services.common import claim_event
-
     html = decision_letter_html(decision, language=language)
     record = LetterRecord.objects.create(
         claim=decision.claim,

@@ -26,6 +26,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from yurd.claims.domain.valuation import IndexStep, Valuation, value_loss
 from yurd.claims.errors import ClaimError
@@ -52,8 +53,6 @@ MAX_IMPORT_ROWS = 50_000
 def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
     """Rows of a CSV (UTF-8, optional BOM) or XLSX file as dicts of text."""
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         check_zip(content)
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

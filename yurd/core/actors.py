@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from yurd.core.clientip import client_ip
 from yurd.core.models import Channel
 
 if TYPE_CHECKING:
@@ -36,8 +37,6 @@ class Actor:
 
 
 def actor_from_request(request: HttpRequest, *, channel: str = Channel.WEB) -> Actor:
-    from yurd.core.clientip import client_ip
-
     user = request.user if request.user.is_authenticated else None
     return Actor(user=user, channel=channel, ip_address=client_ip(request))
 

@@ -1,14 +1,13 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db.models.signals import post_migrate
 
 
 def _create_cache_tables(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     """The shared cache's table (settings.CACHES["shared"]) comes with `yurd migrate`."""
     if sender.label == "core":
-        from django.core.management import call_command
-
         call_command("createcachetable", database=using, verbosity=0)
 
 
@@ -17,7 +16,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        # Connects the change-context receiver to simple-history's signal.
-        from yurd.core import history  # noqa: F401
+        # Connects the change-context receiver to simple-history's signal (models are not
+        # loaded yet when apps.py is imported, so here, not at the top).
+        from yurd.core import history  # noqa: F401, PLC0415
 
         post_migrate.connect(_create_cache_tables, dispatch_uid="yurd_create_cache_tables")

@@ -38,6 +38,7 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
@@ -115,8 +116,6 @@ def dumped_models() -> list[type[models.Model]]:
 
 def write_json(path: Path, *, using: str) -> dict[str, int]:
     """Stream every model's rows as JSON Lines; returns rows per model label."""
-    from django.contrib.auth.models import Group
-
     counts: dict[str, int] = {}
     with path.open("w", encoding="utf-8") as out:
         for model in dumped_models():

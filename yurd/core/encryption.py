@@ -13,6 +13,10 @@ import os
 import struct
 from typing import IO
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
 MAGIC = b"YURD-BACKUP-AESGCM-1\n"
 CHUNK = 1024 * 1024
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**15, 8, 1
@@ -25,8 +29,6 @@ class DecryptionError(Exception):
 
 
 def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
@@ -43,8 +45,6 @@ class EncryptingWriter:
     """A write-only binary stream that encrypts into `sink` (call close() to seal it)."""
 
     def __init__(self, sink: IO[bytes], passphrase: str) -> None:
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         if not passphrase:
             raise ValueError("An empty passphrase cannot protect a backup.")
         salt = os.urandom(16)
@@ -84,8 +84,6 @@ class DecryptingReader:
     """A read-only binary stream over an encrypted backup; raises DecryptionError on tampering."""
 
     def __init__(self, source: IO[bytes], passphrase: str) -> None:
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
         magic = source.read(len(MAGIC))
         if magic != MAGIC:
             raise DecryptionError("This file is not an encrypted Yurd backup.")
@@ -103,8 +101,6 @@ class DecryptingReader:
         self.finished = False
 
     def _next_chunk(self) -> None:
-        from cryptography.exceptions import InvalidTag
-
         raw = self.source.read(_LENGTH.size)
         if len(raw) != _LENGTH.size:
             raise DecryptionError("The encrypted backup is truncated.")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -58,8 +59,6 @@ class PartialDateField(models.CharField):
         super().run_validators(self.get_prep_value(value))
 
     def formfield(self, **kwargs: Any) -> Any:
-        from django import forms
-
         defaults: dict[str, Any] = {"form_class": forms.CharField, "max_length": 32}
         defaults.update(kwargs)
         return super().formfield(**defaults)

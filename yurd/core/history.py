@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.dispatch import receiver
@@ -206,8 +207,6 @@ def history_rows(obj: models.Model, *, limit: int = 50) -> list[HistoryRow]:
 
 def historical_models() -> list[type[models.Model]]:
     """Every Yurd model that keeps a change history."""
-    from django.apps import apps
-
     return [
         model
         for model in apps.get_models()
@@ -216,8 +215,6 @@ def historical_models() -> list[type[models.Model]]:
 
 
 def _yurd_app_labels() -> set[str]:
-    from django.apps import apps
-
     return {config.label for config in apps.get_app_configs() if config.name.startswith("yurd.")}
 
 

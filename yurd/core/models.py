@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -139,8 +140,6 @@ class Job(models.Model):
         return f"{self.kind} {self.id} {self.status}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("core:job_detail", kwargs={"job_id": self.pk})
 
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -46,8 +47,6 @@ def collected_role_permissions() -> dict[str, set[str]]:
 
 def sync_role_groups(**_kwargs: object) -> None:
     """Create one group per role and give it exactly the permissions the apps declare."""
-    from django.contrib.auth.models import Group, Permission
-
     wanted = collected_role_permissions()
     for role, labels in wanted.items():
         group, _created = Group.objects.get_or_create(name=role)

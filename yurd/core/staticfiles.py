@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
@@ -33,6 +34,4 @@ class HashedStaticFilesStorage(StaticFilesStorage):
 
     def post_process(self, *args: Any, **kwargs: Any) -> Any:
         # Skip WhiteNoise's compression step, keep the manifest's hashing.
-        from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
-
         yield from ManifestStaticFilesStorage.post_process(self, *args, **kwargs)

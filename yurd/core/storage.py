@@ -30,7 +30,7 @@ def stored_chunks(name: str, *, storage: Storage | None = None) -> Iterator[Iter
     if bucket is not None and hasattr(storage, "_normalize_name"):
         # S3Storage.open() first copies the whole object to a temporary file; the
         # object's body streamed in chunks reads it once, in constant memory.
-        from botocore.exceptions import ClientError
+        from botocore.exceptions import ClientError  # noqa: PLC0415 - installed only with the s3 extra
 
         key = storage._normalize_name(name)
         try:

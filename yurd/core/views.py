@@ -23,6 +23,7 @@ from yurd.core.forms import AccessLogSearchForm, ChangeLogSearchForm
 from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.jobs import job_start
 from yurd.core.models import AccessAction, AccessLogEntry, Job
+from yurd.core.tasks import INTEGRITY_CHECK, integrity_check
 
 ACCESS_LOG_PAGE_SIZE = 50
 JOB_PAGE_SIZE = 25
@@ -77,8 +78,6 @@ def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not may_run:
             raise PermissionDenied
-        from yurd.core.tasks import INTEGRITY_CHECK, integrity_check
-
         job = job_start(INTEGRITY_CHECK, request.user, integrity_check)
         messages.success(request, _("The integrity check was queued."))
         return redirect(job)

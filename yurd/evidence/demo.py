@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from django.apps import apps
+
 from yurd.core.actors import system_actor
 from yurd.evidence.images import synthetic_document
 from yurd.evidence.models import EvidenceItem, EvidenceKind, Sensitivity
@@ -15,8 +17,6 @@ SENSITIVITIES = [Sensitivity.PUBLIC, Sensitivity.INTERNAL, Sensitivity.RESTRICTE
 
 
 def load(*, households: int, stdout: TextIO) -> None:
-    from django.apps import apps
-
     actor = system_actor()
     household_codes: list[str] = []
     if households and apps.is_installed("yurd.registry"):

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 
 from yurd.evidence import chain, storage
 from yurd.evidence.models import CustodyAction, CustodyEntry, CustodyHead, EvidenceItem
+from yurd.evidence.services import item_state_digest
 
 BATCH = 2000
 
@@ -42,8 +43,6 @@ def verify_items() -> Iterator[Problem]:
 
     Items ingested before states were recorded (no "state" in their entries) are checked
     from their first change through the services on."""
-    from yurd.evidence.services import item_state_digest
-
     recorded: dict[str, str] = {}
     ingested: set[str] = set()
     entries = CustodyEntry.objects.order_by("seq").values_list("action", "item_sha256", "details")

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
@@ -211,8 +213,6 @@ def evidence_ingest(
 
 def read_exif(path: Path) -> dict[str, str]:
     """EXIF tags as text, read from the staged copy; the original is opened read-only."""
-    from PIL import ExifTags, Image, UnidentifiedImageError
-
     try:
         with Image.open(path) as image:
             exif = image.getexif()
@@ -227,9 +227,6 @@ def read_exif(path: Path) -> dict[str, str]:
 
 
 def derivative_make_thumbnail(*, item: EvidenceItem) -> Derivative | None:
-    from django.core.files.storage import default_storage
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     try:
         with default_storage.open(item.storage_name, "rb") as handle, Image.open(handle) as image:
             thumbnail = ImageOps.exif_transpose(image).convert("RGB")

@@ -22,6 +22,7 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.utils.translation import gettext as _
 
@@ -155,8 +156,6 @@ def store_original(staged: Path, digest: Digest) -> str:
 
 
 def store_derivative(name: str, content: bytes) -> str:
-    from django.core.files.base import ContentFile
-
     if default_storage.exists(name):
         default_storage.delete(name)
     with no_room_is_refused():

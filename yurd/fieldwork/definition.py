@@ -14,6 +14,8 @@ import hashlib
 import io
 from dataclasses import dataclass
 
+from openpyxl import Workbook
+
 FORM_ID = "yurd_household"
 # Bump when the questions change: clients re-download a form whose version differs.
 FORM_VERSION = "2026112801"
@@ -201,8 +203,6 @@ def _labels(label: Label | None) -> list[str]:
 
 def xlsform_bytes() -> bytes:
     """The XLSForm workbook (survey, choices, settings), as KoBoToolbox or ODK Central take it."""
-    from openpyxl import Workbook
-
     workbook = Workbook()
     survey = workbook.active
     survey.title = "survey"
@@ -236,7 +236,7 @@ def xlsform_bytes() -> bytes:
 @functools.cache
 def xform_xml() -> str:
     """The XForm converted by pyxform from the XLSForm above (cached: the definition is code)."""
-    from pyxform.xls2xform import convert
+    from pyxform.xls2xform import convert  # noqa: PLC0415 - heavy; only the form conversion needs it
 
     return convert(xlsform=io.BytesIO(xlsform_bytes()), file_type=".xlsx", pretty_print=True).xform
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
 from django.db.models import Count, Q, QuerySet
 
 from yurd.accounts.models import User
@@ -51,9 +52,6 @@ def team_assignments(team: Team, *, user: User | None) -> QuerySet[Assignment]:
 
 def device_users() -> QuerySet[User]:
     """Active users whose role lets them collect with a device: the candidates for a team."""
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
     permission = Permission.objects.filter(codename="collect", content_type__app_label="fieldwork").first()
     if permission is None:  # before migrations created it
         return User.objects.none()

@@ -31,6 +31,7 @@ from yurd.core.history import change_context, delete_with_reason
 from yurd.core.models import AccessAction
 from yurd.core.permissions import require
 from yurd.fieldwork.definition import FORM_ID, PUBLISHED_FORMS
+from yurd.fieldwork.digest import ALGORITHMS, ha1
 from yurd.fieldwork.models import (
     Assignment,
     DeviceCredential,
@@ -40,12 +41,17 @@ from yurd.fieldwork.models import (
     SubmissionStatus,
     Team,
 )
+from yurd.fieldwork.openrosa import realm
 from yurd.fieldwork.selectors import assigned_households
 from yurd.fieldwork.submissions import SubmissionValues, parse_export, parse_instance
 from yurd.fieldwork.tasks import match_submissions_task
+from yurd.places.models import PlaceKind
 from yurd.registry.imports import COLUMNS, import_create, import_validate
 from yurd.registry.models import Household, ImportBatch
+from yurd.registry.places_lookup import import_place_resolver
+from yurd.registry.selectors import get_household_for_user, household_queryset
 from yurd.returns.models import ReturnIntention
+from yurd.returns.services import return_intention_record
 
 SOURCE = "fieldwork"
 
@@ -157,12 +163,9 @@ def _places(values: Mapping[str, Any], resolve: Callable[[str, str | None], Any]
     they name exactly one settlement."""
     code = str(values.get("household_code") or "")
     if code:
-        from yurd.registry.models import Household
-
         household = Household.objects.filter(code=code).only("origin_place_id", "current_place_id").first()
         if household is not None:
             return {"origin_place_id": household.origin_place_id, "current_place_id": household.current_place_id}
-    from yurd.registry.places_lookup import import_place_resolver
 
     resolve = resolve or import_place_resolver()
     household_values = values.get("household") or {}
@@ -197,7 +200,6 @@ def export_upload(*, actor: Actor, data: bytes, file_name: str) -> tuple[list[Su
         Submission.objects.filter(instance_id__in=[iid for iid, _v in parsed]).values_list("instance_id", flat=True)
     )
     created = []
-    from yurd.registry.places_lookup import import_place_resolver
 
     resolve = import_place_resolver()
     with transaction.atomic():
@@ -222,11 +224,6 @@ def export_upload(*, actor: Actor, data: bytes, file_name: str) -> tuple[list[Su
 
 def submission_record_intention(*, actor: Actor, submission: Submission) -> ReturnIntention:
     """Adjudication of a return survey: record its answer on the household (returns app)."""
-    from yurd.places.models import PlaceKind
-    from yurd.registry.places_lookup import import_place_resolver
-    from yurd.registry.selectors import get_household_for_user
-    from yurd.returns.services import return_intention_record
-
     if submission.intention_recorded_id:
         raise ValidationError(_("This answer was already recorded."))
     answer = submission.values.get("return", {})
@@ -307,8 +304,6 @@ def assignments_add(*, actor: Actor, team: Team, households: Iterable[Household]
 
     Only households the actor may see can be given: a registrar assigns within her scope.
     """
-    from yurd.registry.selectors import household_queryset
-
     require(actor, "fieldwork.add_assignment", message=REFUSED)
     wanted = {household.pk: household for household in households}
     if actor.user is not None:
@@ -341,9 +336,6 @@ def device_password_set(*, actor: Actor, user: User, password: str = "") -> str:
     Generated when not given. Only its Digest hashes are stored, so it is shown once.
     A user may set their own; an administrator (fieldwork.change_team) anyone's.
     """
-    from yurd.fieldwork.digest import ALGORITHMS, ha1
-    from yurd.fieldwork.openrosa import realm
-
     if actor.user is not None and actor.user.pk != user.pk:
         require(actor, "fieldwork.change_team", message=REFUSED)
     if not user.has_perm("fieldwork.collect"):

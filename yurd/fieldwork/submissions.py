@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import Any
 
 from defusedxml import DefusedXmlException, ElementTree
+from openpyxl import load_workbook
 
 from yurd.core.uploads import UnsafeUploadError, check_zip
 from yurd.fieldwork.definition import FORM_ID
@@ -104,8 +105,6 @@ def _tables(data: bytes, file_name: str) -> list[list[dict[str, str]]]:
 
 def _read_tables(data: bytes, file_name: str) -> list[list[dict[str, str]]]:
     if data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         check_zip(data)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         tables = []

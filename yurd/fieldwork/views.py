@@ -37,7 +37,10 @@ from yurd.fieldwork.forms import AssignmentForm, DevicePasswordForm, ExportUploa
 from yurd.fieldwork.models import SubmissionStatus, Team
 from yurd.fieldwork.openrosa import device_auth, message, openrosa_response
 from yurd.fieldwork.submissions import SubmissionError
+from yurd.places.models import Place, PlaceKind
+from yurd.places.selectors import place_resolve
 from yurd.registry.models import Household, Person
+from yurd.registry.selectors import household_queryset
 
 
 def _device_user(request: HttpRequest) -> User:
@@ -337,10 +340,6 @@ def team_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @permission_required("fieldwork.add_assignment", raise_exception=True)
 @require_POST
 def team_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    from yurd.places.models import Place, PlaceKind
-    from yurd.places.selectors import place_resolve
-    from yurd.registry.selectors import household_queryset
-
     team = get_object_or_404(Team, pk=pk)
     form = AssignmentForm(request.POST)
     if not form.is_valid():

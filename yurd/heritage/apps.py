@@ -7,8 +7,8 @@ class HeritageConfig(AppConfig):
 
     def ready(self) -> None:
         # Both import models, which exist only once the registry is ready, not when apps.py loads.
-        from yurd.evidence.selectors import register_target_group
-        from yurd.heritage.selectors import evidence_targets_for_site
+        from yurd.evidence.selectors import register_target_group  # noqa: PLC0415 - models are not loaded when apps.py is
+        from yurd.heritage.selectors import evidence_targets_for_site  # noqa: PLC0415 - models are not loaded when apps.py is
 
         # `yurd evidence bag --site CODE`: the site's evidence and its observations'.
         register_target_group("site", evidence_targets_for_site)

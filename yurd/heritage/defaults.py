@@ -3,6 +3,8 @@ loader call ensure_site_types() because transactional tests flush migrated rows.
 
 from __future__ import annotations
 
+from yurd.heritage.models import SiteType
+
 SITE_TYPES = [
     ("mosque", "mosque", "məscid", "мечеть"),
     ("minaret", "minaret", "minarə", "минарет"),
@@ -24,8 +26,6 @@ SITE_TYPES = [
 
 
 def ensure_site_types() -> None:
-    from yurd.heritage.models import SiteType
-
     if SiteType.objects.exists():
         return
     for order, (code, name_en, name_az, name_ru) in enumerate(SITE_TYPES, start=1):

@@ -12,7 +12,7 @@ from yurd.core.uploads import MaxUploadSize
 from yurd.evidence.models import Sensitivity
 from yurd.heritage import geometry as geo
 from yurd.heritage.models import Alteration, Certainty, Extent, Method, PhysicalState, Site, SiteType
-from yurd.places.models import Place, PlaceKind
+from yurd.places.models import NameScript, Place, PlaceKind
 
 CONDITION_CHOICES = [
     ("", _("any")),
@@ -79,8 +79,6 @@ class SiteForm(forms.Form):
         return data
 
     def clean_names(self) -> list[dict[str, Any]]:
-        from yurd.places.models import NameScript
-
         names = []
         for number, line in enumerate(self.cleaned_data["names"].splitlines(), start=1):
             if not line.strip():

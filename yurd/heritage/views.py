@@ -243,7 +243,7 @@ def _thumbnail_data_uri(link: EvidenceLink) -> str:
 @login_required
 @permission_required("heritage.view_site", raise_exception=True)
 def site_dossier_pdf(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint loads Pango; only PDFs need it
 
     dossier = selectors.site_dossier(user=request.user, code=code)
     images = {link.item.sha256: _thumbnail_data_uri(link) for view in dossier.published for link in view.images}

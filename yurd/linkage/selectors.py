@@ -13,6 +13,7 @@ from yurd.accounts.scopes import actor_scope_q, scope_q
 from yurd.core.actors import Actor
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
 from yurd.names.places import Gazetteer
+from yurd.places.models import Place, PlaceName
 from yurd.registry.models import Person
 from yurd.registry.selectors import person_relatives
 
@@ -99,8 +100,6 @@ def person_record(person: Person) -> dict[str, str]:
 
 def registry_gazetteer() -> Gazetteer:
     """The registry's gazetteer: every name of every place, in all scripts and periods."""
-    from yurd.places.models import Place, PlaceName
-
     names: dict[str, list[str]] = {}
     for place_id, name in Place.objects.values_list("pk", "name"):
         names.setdefault(str(place_id), []).append(name)

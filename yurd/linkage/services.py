@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -18,10 +19,10 @@ from django.utils.translation import gettext_lazy
 from yurd.core.actors import Actor
 from yurd.core.history import change_context
 from yurd.core.permissions import require
-from yurd.linkage.matching.linker import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, link
+from yurd.linkage.matching.linker import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, dedupe, link
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
-from yurd.linkage.selectors import candidate_in_scope, person_record, registry_gazetteer
-from yurd.registry.models import Person, PersonName
+from yurd.linkage.selectors import candidate_in_scope, person_record, registry_gazetteer, scoped_people
+from yurd.registry.models import Kinship, Person, PersonName
 from yurd.registry.search_index import reindex_person
 
 ADJUDICATE = "linkage.adjudicate_matchcandidate"
@@ -165,8 +166,6 @@ def person_merge(*, actor: Actor, survivor: Person, absorbed: Person, candidate:
 def _clashing_rows(model: type[models.Model], field_name: str, absorbed: Person, survivor: Person) -> list[Any]:
     """Rows that would break a constraint once moved: kinship between the two records themselves
     (a self-loop) or an edge the survivor already has."""
-    from yurd.registry.models import Kinship
-
     if model is not Kinship:
         return []
     other = "to_person" if field_name == "from_person" else "from_person"
@@ -192,7 +191,6 @@ def merge_undo(*, actor: Actor, merge: Merge) -> Person:
         for item in serializers.deserialize("json", json.dumps(snapshot["person"])):
             item.save()
         restored = Person.objects.get(code=merge.absorbed_code)
-        from django.apps import apps
 
         for moved in snapshot["moved"]:
             model = apps.get_model(moved["model"])
@@ -240,8 +238,6 @@ def match_batch(
     existing person; uncertain ones come back as "review" so the import can queue them with
     `candidate_propose` once the new person exists (which skips pairs remembered as "different
     people"); the rest are new people."""
-    from yurd.linkage.selectors import scoped_people
-
     people = list(candidates) if candidates is not None else list(scoped_people(actor=actor))
     existing_rows = [person_record(person) for person in people]
     by_code = {person.code: person for person in people}
@@ -257,7 +253,6 @@ def match_batch(
             continue
         if index not in best or pair.probability > best[index][0]:
             best[index] = (pair.probability, pair.explanation, person, pair.same_cluster)
-    from yurd.linkage.matching.linker import dedupe
 
     within = dedupe(incoming, gazetteer=registry_gazetteer(), threshold=threshold).clusters if len(incoming) > 1 else {}
     first_of_cluster: dict[str, int] = {}

@@ -8,8 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
+from yurd.accounts.models import User
+from yurd.core.actors import Actor, system_actor
 from yurd.core.job_kinds import register_job_kind
 from yurd.core.jobs import JobContext, job_function
+from yurd.core.models import Channel
+from yurd.linkage.matching.linker import dedupe
+from yurd.linkage.selectors import person_record, registry_gazetteer, scoped_people
+from yurd.linkage.services import candidate_propose
 
 # Safe to run again after a lost worker: a pair already proposed is not proposed twice.
 DUPLICATE_SCAN = register_job_kind("linkage.scan", gettext_lazy("Duplicate scan"), retries_after_worker_loss=1)
@@ -18,13 +24,6 @@ DUPLICATE_SCAN = register_job_kind("linkage.scan", gettext_lazy("Duplicate scan"
 @task()
 @job_function
 def duplicate_scan(job: JobContext, *, username: str | None = None) -> dict[str, Any]:
-    from yurd.accounts.models import User
-    from yurd.core.actors import Actor, system_actor
-    from yurd.core.models import Channel
-    from yurd.linkage.matching.linker import dedupe
-    from yurd.linkage.selectors import person_record, registry_gazetteer, scoped_people
-    from yurd.linkage.services import candidate_propose
-
     actor = Actor(user=User.objects.get(username=username), channel=Channel.WEB) if username else system_actor()
     people = {person.code: person for person in scoped_people(actor=actor)}
     job.progress(0, 3, _("Reading the registry"))

@@ -9,10 +9,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         # Models and what imports them exist only once the registry is ready, not when apps.py loads.
-        from yurd.evidence.selectors import register_documented_records
-        from yurd.places.panels import register_place_panel
-        from yurd.registry.models import Household, Person
-        from yurd.registry.place_panels import households_panel
+        from yurd.evidence.selectors import register_documented_records  # noqa: PLC0415 - models are not loaded when apps.py is
+        from yurd.places.panels import register_place_panel  # noqa: PLC0415 - models are not loaded when apps.py is
+        from yurd.registry.models import Household, Person  # noqa: PLC0415 - models are not loaded when apps.py is
+        from yurd.registry.place_panels import households_panel  # noqa: PLC0415 - models are not loaded when apps.py is
 
         # Evidence about a household or a person is seen only by those who may see them.
         def households(user: Any) -> Any:

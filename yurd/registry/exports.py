@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
@@ -160,8 +161,6 @@ def export_csv(export: Export) -> Iterator[str]:
 
 
 def export_xlsx(export: Export) -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("registry")
     sheet.append(export.columns)

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import (
@@ -159,7 +160,6 @@ class WizardMemberForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        from yurd.core.partial_dates import PartialDate, PartialDateError
 
         for name in ("birth_date", "death_date"):
             if data.get(name):
@@ -235,8 +235,6 @@ class WizardOriginForm(forms.Form):
     )
 
     def clean_displacement_date(self) -> str:
-        from yurd.core.partial_dates import PartialDate, PartialDateError
-
         value = self.cleaned_data["displacement_date"]
         if value:
             try:

@@ -33,12 +33,15 @@ from yurd.places.models import Place, PlaceKind
 from yurd.registry import heirs
 from yurd.registry.models import (
     Consent,
+    ContactDetails,
     HeirLine,
     Household,
     HouseholdRole,
+    IdentityDocument,
     Kinship,
     KinshipKind,
     Person,
+    PersonName,
     Wave,
 )
 
@@ -647,7 +650,6 @@ def person_related_history(person: Person, *, sensitive: bool, limit: int = 200)
     """History records of the person's name forms and kinship edges, and with `sensitive`
     of their contact details and identity documents (including removed ones).
     """
-    from yurd.registry.models import ContactDetails, IdentityDocument, PersonName
 
     def newest(queryset: Any) -> list[Any]:
         return list(queryset.select_related("history_user").order_by("-history_date", "-history_id")[:limit])

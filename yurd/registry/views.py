@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -701,8 +702,6 @@ def register(request: AuthenticatedHttpRequest, step: str = "household") -> Http
 
 
 def _as_querydict(data: dict[str, list[str]]) -> Any:
-    from django.http import QueryDict
-
     query = QueryDict(mutable=True)
     for key, values in data.items():
         query.setlist(key, values)
@@ -877,8 +876,6 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         else:
             stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%d-%H%M")
             if form.cleaned_data["file_format"] == "xlsx":
-                import io
-
                 return FileResponse(
                     io.BytesIO(export_xlsx(result)),
                     as_attachment=True,

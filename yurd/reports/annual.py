@@ -44,6 +44,6 @@ def annual_report_html(*, year: int | None = None) -> str:
 
 
 def annual_report_pdf(*, year: int | None = None) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint loads Pango; only PDFs need it
 
     return HTML(string=annual_report_html(year=year)).write_pdf()

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
@@ -21,9 +22,12 @@ from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
 from yurd.disclosure.suppression import suppress_one_dimensional
+from yurd.heritage import selectors as heritage
+from yurd.heritage.models import PhysicalState
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Wave
 from yurd.reports.selectors import (
+    CLAIMS,
     DIMENSIONS,
     HOUSEHOLDS,
     PEOPLE,
@@ -32,6 +36,8 @@ from yurd.reports.selectors import (
     displacement_year_expression,
     scoped_queryset,
 )
+from yurd.returns import selectors as returns
+from yurd.returns.models import Intention
 
 # Query parameters of the registry's household list (yurd.registry.forms.FilterForm):
 # ?wave=<wave pk>, ?origin_place=<place pk>, ?current_district=<place pk>.
@@ -118,8 +124,6 @@ def _series(
 
 def _available_models(*labels: str) -> set[str]:
     """Which of these optional apps' models have their table (one catalogue query)."""
-    from django.db import connection
-
     tables = set(connection.introspection.table_names())
     available = set()
     for label in labels:
@@ -244,9 +248,6 @@ def _heritage_series(*, user: User) -> Series:
     """Sites by condition (sites are not people: no suppression), grouped on the condition
     each site stores (yurd.heritage.services.site_condition_refresh keeps it current as
     observations are recorded, approved and rejected)."""
-    from yurd.heritage import selectors as heritage
-    from yurd.heritage.models import PhysicalState
-
     counts: dict[Any, int] = {
         row["condition_state"]: row["number"]
         for row in _grouped(heritage.sites_visible(user=user).select_related(None), "condition_state")
@@ -268,9 +269,6 @@ def _heritage_series(*, user: User) -> Series:
 
 def _intentions_series(*, user: User, exact: bool) -> Series:
     """Households by their latest return intention."""
-    from yurd.returns import selectors as returns
-    from yurd.returns.models import Intention
-
     counts = {
         row["intention"]: row["number"]
         for row in returns.latest_intentions(user=user)
@@ -312,7 +310,6 @@ def _places_with_districts(place_ids: set[int]) -> dict[int, dict[str, Any]]:
 
 def _claims_series(*, user: User, exact: bool) -> Series:
     dimension = DIMENSIONS["claim_status"]
-    from yurd.reports.selectors import CLAIMS
 
     counts = count_by(CLAIMS, dimension.expression(""), user=user)
     order = dimension.order(counts.keys()) if dimension.order else sorted(counts)

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
+from openpyxl import Workbook
 
 from yurd.accounts.models import User
 from yurd.core.access import log_access
@@ -360,8 +361,6 @@ def _write_csv(path: Path, columns: list[str], rows: Iterator[list[Any]]) -> Non
 
 
 def _write_xlsx(path: Path, columns: list[str], rows: Iterator[list[Any]]) -> None:
-    from openpyxl import Workbook
-
     # write_only keeps one row in memory at a time (rows are spooled to a temporary file).
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("yurd")

@@ -21,6 +21,11 @@ from django.utils.translation import gettext as _
 from yurd.accounts.models import User
 from yurd.core.http import AuthenticatedHttpRequest
 from yurd.disclosure.suppression import suppress_one_dimensional
+from yurd.heritage import condition as conditions
+from yurd.heritage.models import PhysicalState
+from yurd.heritage.selectors import map_rows
+from yurd.returns.models import Intention
+from yurd.returns.selectors import planning_overview
 
 CODE_PLACEHOLDER = "CODE"
 
@@ -33,10 +38,6 @@ def _url_template(name: str) -> str:
 def heritage_layer(*, user: User) -> dict[str, Any] | None:
     if not user.has_perm("heritage.view_site"):
         return None
-    from yurd.heritage import condition as conditions
-    from yurd.heritage.models import PhysicalState
-    from yurd.heritage.selectors import map_rows
-
     labels: dict[str, Any] = dict(PhysicalState.choices)
     labels[conditions.UNKNOWN] = _("no published observation")
     return {
@@ -54,9 +55,6 @@ def heritage_layer(*, user: User) -> dict[str, Any] | None:
 def intentions_layer(*, user: User) -> dict[str, Any] | None:
     if not user.has_perm("returns.plan_returns"):
         return None
-    from yurd.returns.models import Intention
-    from yurd.returns.selectors import planning_overview
-
     exact = user.has_perm("registry.view_household") and user.has_perm("returns.view_returnintention")
     rows = [row for row in planning_overview(user=user) if row.place.latitude is not None]
     if not exact:

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
-from yurd.disclosure.suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress
+from yurd.claims.models import ClaimStatus
+from yurd.disclosure.suppression import DEFAULT_THRESHOLD, TOTAL, SuppressedTable, suppress
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Sex, Wave
 
@@ -140,9 +141,6 @@ _ALL = frozenset(MEASURES)
 
 
 def _claim_status_choices() -> list[tuple[str, Any]]:
-    # Imported late: the claims app is optional for reports.
-    from yurd.claims.models import ClaimStatus
-
     return list(ClaimStatus.choices)
 
 
@@ -250,8 +248,6 @@ class StatisticsTable:
 
     def rows(self) -> list[dict[str, Any]]:
         """Template-friendly rows: label, shown cells (None when hidden), total."""
-        from yurd.disclosure.suppression import TOTAL
-
         return [
             {
                 "key": row,
@@ -322,8 +318,6 @@ def _ordered_keys(dimension: Dimension | None, keys: set[Any]) -> list[Any]:
 
 
 def _labels(dimension: Dimension | None, keys: list[Any]) -> dict[Any, str]:
-    from yurd.disclosure.suppression import TOTAL
-
     labels: dict[Any, str] = {TOTAL: str(_("Total")), UNKNOWN: str(_("not recorded"))}
     if dimension is not None:
         labels.update({key: label for key, label in dimension.labels(keys).items() if key != UNKNOWN})

@@ -18,6 +18,7 @@ from yurd.core.actors import actor_from_request
 from yurd.core.csvsafe import neutralise_row
 from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
+from yurd.reports.annual import annual_report_html, annual_report_pdf
 from yurd.reports.dashboard import cached_dashboard
 from yurd.reports.exports import (
     download_token,
@@ -194,8 +195,6 @@ def export_download(request: AuthenticatedHttpRequest, token: str) -> FileRespon
 @permission_required("reports.view_statistics", raise_exception=True)
 def annual_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The annual report as PDF (?format=html shows the same page in the browser)."""
-    from yurd.reports.annual import annual_report_html, annual_report_pdf
-
     if request.GET.get("format") == "html":
         return HttpResponse(annual_report_html())
     response = HttpResponse(annual_report_pdf(), content_type="application/pdf")

@@ -10,10 +10,12 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
+from yurd.claims.models import LossItem
 from yurd.core.permissions import require
 from yurd.disclosure.suppression import DEFAULT_THRESHOLD, suppress_one_dimensional
 from yurd.places.models import Place
 from yurd.registry.models import Household
+from yurd.registry.selectors import get_household_for_user
 from yurd.returns.models import Intention, ReturnCondition, ReturnIntention
 
 INTENTION_SCOPE = {"origin": "household__origin_place", "residence": "household__current_place"}
@@ -34,8 +36,6 @@ def household_intentions(household: Household) -> QuerySet[ReturnIntention]:
 
 def intentions_for_household(*, user: User | None, code: str) -> QuerySet[ReturnIntention]:
     """Every answer of the household `code` (latest first), or 404 when the user may not see it."""
-    from yurd.registry.selectors import get_household_for_user
-
     require(user, "returns.view_returnintention")
     return household_intentions(get_household_for_user(user=user, code=code))
 
@@ -158,8 +158,6 @@ def settlement_plan(*, user: User | None, place: Place) -> SettlementPlan:
     active claims of the households that would return: the claims app records no
     separate "destroyed" flag, so a claimed dwelling stands for one lost home.
     """
-    from yurd.claims.models import LossItem
-
     intentions = list(
         latest_intentions(user=user)
         .filter(preferred_place__path__startswith=place.path)

@@ -18,6 +18,7 @@ from yurd.core.actors import Actor
 from yurd.core.history import change_context
 from yurd.places.models import Place
 from yurd.registry.models import Household, Person
+from yurd.registry.selectors import get_household_for_user, household_queryset
 from yurd.returns.models import Intention, ReturnCondition, ReturnIntention, Timeline, check_preferred_place
 
 
@@ -40,8 +41,6 @@ def return_intention_record(
     settlement: the model's rule, checked by `full_clean` whatever path the answer came by."""
     user = actor.user
     if user is not None:
-        from yurd.registry.selectors import household_queryset
-
         if not user.has_perm("returns.add_returnintention"):
             raise PermissionDenied(_("You may not record return intentions."))
         if not household_queryset(user=user).filter(pk=household.pk).exists():
@@ -95,8 +94,6 @@ def return_intention_submit(
     """Record an answer given by codes (household HH-..., place code, person codes), as an API
     client sends it. Raises Http404 for a household the actor may not see, and
     ValidationError naming the field for anything else wrong."""
-    from yurd.registry.selectors import get_household_for_user
-
     household = get_household_for_user(user=actor.user, code=household_code)
     errors: dict[str, str] = {}
     if intention not in Intention.values:

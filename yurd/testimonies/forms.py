@@ -8,10 +8,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
+from yurd.accounts.scopes import scope_q
 from yurd.core.actors import Actor
 from yurd.core.partial_dates import PartialDate
 from yurd.evidence.models import EvidenceItem
+from yurd.evidence.selectors import evidence_list
+from yurd.heritage.selectors import sites_visible
 from yurd.places.models import Place
+from yurd.places.selectors import place_resolve
+from yurd.registry.models import Person
 from yurd.testimonies.models import AccessLevel, ConsentUse, Term, TermStatus, TestimonyLanguage, TranscriptKind
 
 
@@ -47,8 +52,6 @@ def _codes(text: str) -> list[str]:
 
 def _resolve_place(text: str) -> Place:
     """A place by its code or by a name in any script; a clear error when unknown or ambiguous."""
-    from yurd.places.selectors import place_resolve
-
     text = text.strip()
     found = Place.objects.filter(code=text).first() or place_resolve(text)
     if isinstance(found, list):
@@ -68,9 +71,6 @@ def linkable_people(user: User) -> Any:
     they type a code they were given, and the testimony page shows names only to roles
     that see names.
     """
-    from yurd.accounts.scopes import scope_q
-    from yurd.registry.models import Person
-
     return Person.objects.filter(scope_q(user, origin="household__origin_place", residence="household__current_place"))
 
 
@@ -130,7 +130,6 @@ class TestimonyForm(_UserForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
-        from yurd.evidence.selectors import evidence_list
 
         visible = evidence_list(actor=Actor(user=user)).order_by("-id")
         self.fields["recording"].queryset = visible.filter(  # type: ignore[attr-defined]
@@ -235,8 +234,6 @@ class SegmentForm(_UserForm):
         return [_resolve_place(line) for line in self.cleaned_data["places"].splitlines() if line.strip()]
 
     def clean_heritage_sites(self) -> list[Any]:
-        from yurd.heritage.selectors import sites_visible
-
         codes = _codes(self.cleaned_data["heritage_sites"])
         sites = list(sites_visible(user=self.user).filter(code__in=codes)) if codes else []
         missing = sorted(set(codes) - {site.code for site in sites})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
 import zlib
 
 from openpyxl import Workbook
@@ -80,7 +81,6 @@ def xlsx_bomb(inflated_mib: int = 1024, *, header: tuple[str, ...] = ("household
     workbook.active.append(list(header))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    import zipfile
 
     source = zipfile.ZipFile(buffer)
     members = []

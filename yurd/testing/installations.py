@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pytest
 from django.conf import settings
 
 YURD = str(Path(sys.executable).with_name("yurd"))
@@ -60,8 +62,6 @@ def pg_admin_conninfo() -> dict[str, Any] | None:
     else:
         info = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
     try:
-        import psycopg
-
         psycopg.connect(dbname="postgres", connect_timeout=3, **info).close()
     except Exception:
         return None
@@ -70,8 +70,6 @@ def pg_admin_conninfo() -> dict[str, Any] | None:
 
 def required_postgres() -> dict[str, Any]:
     """pg_admin_conninfo(), or the test skipped when PostgreSQL is unreachable; in CI (CI=true) it must be."""
-    import pytest
-
     info = pg_admin_conninfo()
     if info is None:
         if os.environ.get("CI") == "true":
@@ -83,8 +81,6 @@ def required_postgres() -> dict[str, Any]:
 @contextmanager
 def scratch_postgres_database(info: dict[str, Any], prefix: str) -> Iterator[str]:
     """A new, empty PostgreSQL database, dropped afterwards; yields its URL."""
-    import psycopg
-
     name = f"{prefix}{os.environ.get('YURD_TEST_DB_SUFFIX', '')}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(dbname="postgres", autocommit=True, **info) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -110,7 +106,6 @@ def table_counts(database_url: str) -> dict[str, int]:
             return {name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}  # noqa: S608
         finally:
             connection.close()
-    import psycopg
 
     with psycopg.connect(database_url) as postgres:
         names = [

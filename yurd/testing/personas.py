@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts.models import Scope, ScopeBasis, User
 from yurd.accounts.roles import Role, sync_role_groups
+from yurd.accounts.services import api_token_create
 from yurd.places.models import Place, PlaceKind
 
 PERSONA_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
@@ -124,6 +125,4 @@ def api_token_key(user: User, *, two_factor: bool = True) -> str:
     """The key of a new API token of `user`, as the profile page creates it after a log-in
     with both steps (`two_factor=False`: after the password alone, as for a user with no
     second factor)."""
-    from yurd.accounts.services import api_token_create
-
     return api_token_create(user=user, name="test", two_factor=two_factor)[1]

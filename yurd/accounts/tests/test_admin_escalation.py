@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from yurd.accounts.models import ApiToken, User
 from yurd.accounts.roles import Role
@@ -105,9 +107,6 @@ def test_the_admin_shows_no_totp_key_and_no_qr_code(client: Client, administrato
 
 
 def test_static_codes_and_api_tokens_have_no_admin_page(client: Client, administrator: User) -> None:
-    from django.contrib import admin
-    from django_otp.plugins.otp_static.models import StaticDevice
-
     key = api_token_key(administrator)
     assert not admin.site.is_registered(StaticDevice)
     assert not admin.site.is_registered(ApiToken)

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,10 @@ from rest_framework.test import APIClient
 
 from yurd.accounts.models import ApiToken, User
 from yurd.accounts.roles import Role
+from yurd.accounts.services import api_token_create
 from yurd.fieldwork.digest import ALGORITHMS, ha1
 from yurd.fieldwork.models import DeviceCredential
+from yurd.fieldwork.tests.test_digest import _authorization, _challenges
 from yurd.testing.personas import (
     PERSONA_PASSWORD,
     api_token_key,
@@ -106,10 +109,6 @@ def test_a_token_created_without_the_code_stops_working_when_the_role_requires_i
 
 
 def test_the_service_refuses_a_token_without_the_code_for_a_two_factor_role(reviewer: User) -> None:
-    from django.core.exceptions import ValidationError
-
-    from yurd.accounts.services import api_token_create
-
     with pytest.raises(ValidationError):
         api_token_create(user=reviewer, name="script", two_factor=False)
 
@@ -199,8 +198,6 @@ def _device_credential(user: User, password: str) -> None:
 def test_a_two_factor_role_cannot_use_a_device_password(
     client: Client, persona: str, request: pytest.FixtureRequest
 ) -> None:
-    from yurd.fieldwork.tests.test_digest import _authorization, _challenges
-
     user: User = request.getfixturevalue(persona)
     make_totp_device(user)
     _device_credential(user, "tablet-password-2025")

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from yurd.accounts.models import ApiToken, User
 from yurd.accounts.roles import Role
+from yurd.api.authentication import TokenAuthentication
 from yurd.api.tests.test_read import token_client
 from yurd.registry.selectors import person_queryset
 from yurd.reports.tests.data import populate
@@ -68,8 +69,6 @@ def test_a_directly_granted_permission_counts(gazetteer: Gazetteer) -> None:
 
 
 def test_the_token_and_user_are_read_whole(registrar: User) -> None:
-    from yurd.api.authentication import TokenAuthentication
-
     key = api_token_key(registrar)
     user, read = TokenAuthentication().authenticate_credentials(key)
     assert (user.pk, user.username, user.date_joined, user.last_login) == (

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from yurd.accounts.models import User
-from yurd.api.tests.test_read import token_client
+from yurd.api.serializers import ClaimSerializer, HeritageSiteSerializer
+from yurd.api.tests.test_read import _serialized, token_client
 from yurd.claims.models import Claim
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
+from yurd.heritage.models import Site
+from yurd.heritage.tests.conftest import make_site
 from yurd.reports.tests.data import populate
 from yurd.testing.personas import Gazetteer
 
@@ -54,14 +60,6 @@ def test_claim_and_site_lists_are_exactly_what_the_serializers_make(
     gazetteer: Gazetteer, assessor: User, heritage_researcher: User
 ) -> None:
     """Both lists are read as plain values for speed; they must match the serializers."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from yurd.api.serializers import ClaimSerializer, HeritageSiteSerializer
-    from yurd.api.tests.test_read import _serialized
-    from yurd.heritage.models import Site
-    from yurd.heritage.tests.conftest import make_site
-
     claims = make_claims(gazetteer)
     Claim.objects.filter(pk=claims[0].pk).update(
         total_value=Decimal("1234.5"), currency="AZN", decided_at=dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC)

@@ -14,6 +14,7 @@ from yurd.places.models import PlaceName
 from yurd.registry.models import Household, Kinship
 from yurd.reports.tests.data import all_names
 from yurd.returns.tests.conftest import register_household
+from yurd.testimonies import models as testimony_models
 from yurd.testimonies import services as testimony_services
 from yurd.testimonies.tests.conftest import make_testimony
 from yurd.testing.personas import Gazetteer
@@ -125,11 +126,9 @@ def test_analyst_receives_no_name_from_the_new_endpoints(
 
 
 def test_testimony_recorded_outside_the_scope_is_invisible(gazetteer: Gazetteer, registrar: User) -> None:
-    from yurd.testimonies.models import Testimony
-
     inside = make_testimony(gazetteer, title="Inside (synthetic)")
     outside = make_testimony(gazetteer, title="Outside (synthetic)")
-    Testimony.objects.filter(pk=outside.pk).update(place=gazetteer.settlement_b1)
+    testimony_models.Testimony.objects.filter(pk=outside.pk).update(place=gazetteer.settlement_b1)
     client = token_client(registrar)
     listed = client.get(reverse("api:testimony-list")).json()
     assert [item["code"] for item in listed["results"]] == [inside.code]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yurd.accounts.models import User
@@ -129,17 +132,12 @@ def test_outsider_may_not_read_observations(outsider: User) -> None:
 
 
 def _upload(name: str, content: bytes) -> object:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, content, content_type="image/jpeg")
 
 
 def test_list_takes_the_same_number_of_queries_for_more_observations(
     site: Site, heritage_researcher: User, gazetteer: Gazetteer
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = token_client(heritage_researcher)
     client.post(reverse("api:observation-list"), payload(site), format="json")
 

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.test import APIClient
+from rest_framework.request import Request
+from rest_framework.test import APIClient, APIRequestFactory
 
 from yurd.accounts.models import User
+from yurd.api.serializers import HouseholdSerializer, PersonSerializer
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
-from yurd.reports.tests.data import all_names, populate
+from yurd.registry.models import Household, Person
+from yurd.reports.tests.data import all_names, make_household, populate
 from yurd.testing.personas import Gazetteer, api_token_key
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +91,6 @@ def test_analyst_receives_no_name_from_any_endpoint(gazetteer: Gazetteer, analys
 
 
 def test_names_are_masked_for_users_without_the_names_permission(gazetteer: Gazetteer, assessor: User) -> None:
-    from django.contrib.auth.models import Permission
-
     populate(gazetteer)
     # An assessor stripped of the names permission (but still allowed to list people).
     names_permission = Permission.objects.get(codename="view_personal_names")
@@ -115,9 +120,6 @@ def test_docs_page_lists_the_endpoints(client: object, analyst: User) -> None:
 
 
 def _serialized(serializer: type, instances: object, user: User) -> list[dict[str, object]]:
-    from rest_framework.request import Request
-    from rest_framework.test import APIRequestFactory
-
     request = Request(APIRequestFactory().get("/"))
     request.user = user
     return [dict(item) for item in serializer(instances, many=True, context={"request": request}).data]
@@ -127,9 +129,6 @@ def _serialized(serializer: type, instances: object, user: User) -> list[dict[st
 def test_list_pages_are_exactly_what_the_serializers_make(gazetteer: Gazetteer, persona: str, request: object) -> None:
     """Lists are built from plain values for speed; they must match the serializers (and
     so the schema) field for field, names included only for those who may see them."""
-    from yurd.api.serializers import HouseholdSerializer, PersonSerializer
-    from yurd.registry.models import Household, Person
-
     user = request.getfixturevalue(persona)  # type: ignore[attr-defined]
     user.full_scope = True
     user.save()
@@ -150,9 +149,6 @@ def test_list_pages_are_exactly_what_the_serializers_make(gazetteer: Gazetteer, 
 
 
 def test_list_queries_do_not_grow_with_the_page(gazetteer: Gazetteer, registrar: User) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     populate(gazetteer)
     client = token_client(registrar)
     counts = []
@@ -168,10 +164,6 @@ def test_list_queries_do_not_grow_with_the_page(gazetteer: Gazetteer, registrar:
 def test_large_list_counts_are_kept_but_follow_new_records(
     gazetteer: Gazetteer, administrator: User, settings: object
 ) -> None:
-    from django.core.cache import cache
-
-    from yurd.reports.tests.data import make_household
-
     cache.clear()
     settings.YURD_API_CACHED_COUNT_FROM = 10  # type: ignore[attr-defined]
     populate(gazetteer)

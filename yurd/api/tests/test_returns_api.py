@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yurd.accounts.models import User
@@ -141,9 +143,6 @@ def test_analyst_gets_no_records_no_names_and_no_count_under_five(
 def test_lists_take_the_same_number_of_queries_for_more_rows(
     family: Household, gazetteer: Gazetteer, registrar: User
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = token_client(registrar)
     record(family, dt.date(2023, 1, 1), "undecided")
 

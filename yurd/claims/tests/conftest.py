@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
@@ -51,8 +52,6 @@ def import_table(text: str, name: str = "Reference prices", *, user: User | None
 
 def login(client: Client, user: User) -> Client:
     """Log in, passing two-factor for the privileged roles the way a verified session does."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     client.force_login(user)
     if user.requires_two_factor:
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.test import Client
@@ -20,14 +21,13 @@ from yurd.claims.services.cohorts import (
 )
 from yurd.claims.services.decisions import decision_verify
 from yurd.claims.services.quality import claim_clear_review_flag, qc_record
-from yurd.claims.tests.conftest import World, actor, advance, make_household, make_person, new_claim
+from yurd.claims.tests.conftest import World, actor, advance, login, make_household, make_person, new_claim
 
 
 def _cohort_files(world: World, count: int, assessor: User, reviewer: User) -> list:
     files = []
     for number in range(count):
         household = make_household(world.gazetteer.settlement_a1, world.wave)
-        from fractions import Fraction
 
         person = make_person(household, f"Person {number}")
         claim = new_claim(
@@ -158,8 +158,6 @@ def test_batch_needs_a_precedent_and_reasons(world: World, reviewer: User, regis
 
 
 def test_cohort_pages_apply_and_show_the_batch(world: World, reviewer: User, cohort_setup: dict) -> None:
-    from yurd.claims.tests.conftest import login
-
     client = login(Client(), reviewer)
     assert client.get(reverse("claims:cohort_list")).status_code == 200
     url = reverse("claims:cohort_detail", args=[cohort_setup["cohort"].code])

@@ -8,9 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
+from yurd.accounts.roles import Role
 from yurd.claims import selectors
 from yurd.claims.services.workflow import claim_annul, claim_withdraw
 from yurd.claims.tests.conftest import World, actor, advance, login, make_household, new_claim
+from yurd.testing.personas import make_user
 
 
 def test_annulled_and_withdrawn_files_never_count_as_progress(
@@ -85,9 +87,6 @@ def test_dashboard_query_count_does_not_grow_with_files(
 def test_a_registrar_without_any_scope_sees_empty_progress(client: Client, world: World) -> None:
     """Found by the URL walk (issue 15): a scope matching nothing made the category counts'
     hand-written statement fail to compile, and the page answered 500."""
-    from yurd.accounts.roles import Role
-    from yurd.testing.personas import make_user
-
     new_claim(world)
     nobody = make_user("registrar-nobody", Role.REGISTRAR, full_scope=False)
     assert selectors.progress_summary(user=nobody)["registered"] == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from fractions import Fraction
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -20,8 +23,6 @@ def _clear_cache() -> None:
 
 
 def _claim_with_secret(world: World) -> tuple[Claim, str]:
-    from fractions import Fraction
-
     return claim_create(
         actor=system_actor(), household=world.household_a, claimants=[ClaimantShare(world.head_a, Fraction(1))]
     )
@@ -51,7 +52,6 @@ def test_wrong_secret_reveals_nothing_not_even_that_the_case_exists(world: World
     assert "No claim matches this case number and secret code." in wrong
     assert "draft" not in wrong.lower().split("<main")[1]
     strip = lambda page: page.split("<main")[1].replace(claim.case_number, "X").replace("CL-2026-999999", "X")  # noqa: E731
-    import re
 
     token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert token.sub("", strip(wrong)) == token.sub("", strip(missing))

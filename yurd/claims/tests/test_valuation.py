@@ -6,12 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
 from yurd.accounts.models import User
-from yurd.claims.errors import ClaimError
+from yurd.claims.errors import ClaimError, ClaimPermissionError
 from yurd.claims.models import Claim, ClaimEvent, ClaimStatus, Decision, ImportStatus, ValuationTable
 from yurd.claims.services.assessment import claim_assess, claim_revalue
 from yurd.claims.services.decisions import claim_decide, decision_verify
@@ -88,8 +89,6 @@ def test_xlsx_import_becomes_the_next_version(world: World, administrator: User)
 
 
 def test_only_administrators_import_tables(world: World, assessor: User, reviewer: User) -> None:
-    from django.core.exceptions import PermissionDenied
-
     for person in (assessor, reviewer):
         with pytest.raises(PermissionDenied):
             valuation_import_stage(
@@ -188,7 +187,6 @@ def test_import_pages_stage_then_apply(world: World, administrator: User) -> Non
 
 def test_revaluation_needs_manage_permission(world: World, assessor: User, reviewer: User) -> None:
     claim = advance(new_claim(world), to="assessed", assessor=assessor, reviewer=reviewer)
-    from yurd.claims.errors import ClaimPermissionError
 
     with pytest.raises(ClaimPermissionError):
         claim_revalue(
@@ -209,8 +207,6 @@ def advance_from_assessed(claim: Claim, reviewer: User) -> Claim:
 def test_whoever_re_values_a_claim_cannot_approve_or_decide_it(
     world: World, assessor: User, reviewer: User, administrator: User, stage: str
 ) -> None:
-    from yurd.claims.errors import ClaimPermissionError
-
     claim = advance(new_claim(world), to=stage, assessor=assessor, reviewer=reviewer)
     new_table = import_table(TABLE_V2, "Raised prices")
     claim_revalue(

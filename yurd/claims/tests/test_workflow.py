@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from yurd.accounts.models import User
@@ -133,21 +135,15 @@ def test_a_claim_without_loss_items_cannot_be_submitted(world: World) -> None:
 
 
 def test_claimant_shares_must_sum_to_one(world: World) -> None:
-    from fractions import Fraction
-
     with pytest.raises(ClaimError, match="add up to 3/4"):
         new_claim(world, claimants=[(world.head_a, Fraction(1, 2)), (world.spouse_a, Fraction(1, 4))])
 
 
 def test_a_deceased_person_cannot_be_a_claimant(world: World) -> None:
-    from fractions import Fraction
-
     with pytest.raises(ClaimError, match="deceased"):
         new_claim(world, claimants=[(world.grandfather_a, Fraction(1))])
 
 
 def test_household_claim_needs_its_own_members_as_claimants(world: World) -> None:
-    from fractions import Fraction
-
     with pytest.raises(ClaimError, match="another household"):
         new_claim(world, claimants=[(world.head_b, Fraction(1))])

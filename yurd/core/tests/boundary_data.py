@@ -23,8 +23,32 @@ from django.utils import timezone
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
+from yurd.accounts.services import api_token_create
+from yurd.claims.models import Cohort, CohortBatch, LossCategory, ValuationImport
+from yurd.claims.services.cohorts import cohort_get_or_create
+from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
+from yurd.claims.tests.conftest import TABLE_V1, advance, import_table
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import Job
+from yurd.evidence.models import EvidenceKind, Sensitivity
+from yurd.evidence.services import evidence_ingest, evidence_link
+from yurd.evidence.tests.conftest import photo_bytes
+from yurd.fieldwork.matching import submissions_match
+from yurd.fieldwork.models import Assignment, Team
+from yurd.fieldwork.services import submission_receive
+from yurd.fieldwork.tests.conftest import build_submission
+from yurd.heritage.services import observation_record
+from yurd.heritage.tests.conftest import make_site
+from yurd.linkage.services import candidate_propose, person_merge
+from yurd.places.models import PlaceImport, PlaceName
+from yurd.registry.imports.services import import_create, import_validate
+from yurd.registry.models import IdentityDocument, KinshipKind, Person, PersonName, Wave
+from yurd.registry.services import heir_line_create, household_register, kinship_add
+from yurd.reports.exports import download_token
+from yurd.reports.models import ExportRequest
+from yurd.returns.services import return_intention_record
+from yurd.testimonies.models import Term
+from yurd.testimonies.services import segment_add, term_propose, testimony_create, transcript_add
 from yurd.testing.personas import Gazetteer, make_scoped_user, make_totp_device, make_user
 
 # Names of district B's people; none of them is allowed to reach the out-of-scope personas.
@@ -60,9 +84,6 @@ class Boundary:
 
 
 def _register(origin: Any, members: list[dict[str, Any]], *, current: Any = None) -> Any:
-    from yurd.registry.models import Wave
-    from yurd.registry.services import household_register
-
     wave, _created = Wave.objects.get_or_create(
         code="1987-1991", defaults={"name": "1987–1991", "year_from": 1987, "year_to": 1991}
     )
@@ -80,30 +101,6 @@ def _register(origin: Any, members: list[dict[str, Any]], *, current: Any = None
 
 
 def build(gazetteer: Gazetteer) -> Boundary:
-    from yurd.accounts.services import api_token_create
-    from yurd.claims.models import Cohort, CohortBatch, LossCategory, ValuationImport
-    from yurd.claims.services.cohorts import cohort_get_or_create
-    from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
-    from yurd.claims.tests.conftest import TABLE_V1, advance, import_table
-    from yurd.evidence.models import EvidenceKind, Sensitivity
-    from yurd.evidence.services import evidence_ingest, evidence_link
-    from yurd.evidence.tests.conftest import photo_bytes
-    from yurd.fieldwork.matching import submissions_match
-    from yurd.fieldwork.models import Assignment, Team
-    from yurd.fieldwork.services import submission_receive
-    from yurd.fieldwork.tests.conftest import build_submission
-    from yurd.heritage.tests.conftest import make_site
-    from yurd.linkage.services import candidate_propose, person_merge
-    from yurd.places.models import PlaceImport, PlaceName
-    from yurd.registry.imports.services import import_create, import_validate
-    from yurd.registry.models import IdentityDocument, KinshipKind, Person, PersonName
-    from yurd.registry.services import heir_line_create, kinship_add
-    from yurd.reports.exports import download_token
-    from yurd.reports.models import ExportRequest
-    from yurd.returns.services import return_intention_record
-    from yurd.testimonies.models import Term
-    from yurd.testimonies.services import segment_add, term_propose, testimony_create, transcript_add
-
     system = system_actor()
     registrar = make_scoped_user("registrar-rena", Role.REGISTRAR, gazetteer.district_a)
     other_registrar = make_scoped_user("registrar-bahar", Role.REGISTRAR, gazetteer.district_b)
@@ -272,8 +269,6 @@ def build(gazetteer: Gazetteer) -> Boundary:
     assert Term.objects.filter(pk=term.pk).exists()
 
     # --- Heritage -------------------------------------------------------------------
-    from yurd.heritage.services import observation_record
-
     site = make_site(researcher, gazetteer, name="Beta bridge (synthetic)", settlement=gazetteer.settlement_b1)
     hidden_site = make_site(
         researcher, gazetteer, name=HIDDEN_SITE, settlement=gazetteer.settlement_b1, published=False

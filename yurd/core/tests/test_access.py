@@ -4,8 +4,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse, HttpResponseNotFound
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from yurd.accounts.models import User
 from yurd.core.access import access_history, log_access, logs_record_view, target_of
@@ -133,9 +135,6 @@ def test_access_history_lists_one_records_entries_newest_first(registrar: User, 
 def test_the_plain_insert_writes_the_row_the_orm_would(registrar: User) -> None:
     """log_access writes its entry by one plain INSERT (issue 8 benchmark); the stored
     row must be what AccessLogEntry.objects.create stores, column for column."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     actor = Actor(registrar, Channel.API, "2001:db8::1")
     detail = {"filters": {"wave": "1988-1993", "deceased": False}, "from": datetime.date(1990, 1, 2)}
     with CaptureQueriesContext(connection) as queries:

@@ -16,9 +16,15 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
+from yurd.claims.services.filing import ClaimantShare, claim_create
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import AccessLogEntry
 from yurd.core.tests import urlwalk
+from yurd.evidence.models import EvidenceKind
+from yurd.evidence.services import evidence_ingest
+from yurd.evidence.tests.conftest import photo_bytes
+from yurd.registry.imports.services import import_create, import_validate
+from yurd.registry.tests.conftest import register
 from yurd.testing.personas import Gazetteer, login_verified
 
 pytestmark = pytest.mark.django_db
@@ -26,13 +32,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def records(gazetteer: Gazetteer, administrator: User, settings: Any, tmp_path: Any) -> dict[str, Any]:
-    from yurd.claims.services.filing import ClaimantShare, claim_create
-    from yurd.evidence.models import EvidenceKind
-    from yurd.evidence.services import evidence_ingest
-    from yurd.evidence.tests.conftest import photo_bytes
-    from yurd.registry.imports.services import import_create, import_validate
-    from yurd.registry.tests.conftest import register
-
     settings.MEDIA_ROOT = tmp_path
     household = register(
         origin=gazetteer.settlement_a1,

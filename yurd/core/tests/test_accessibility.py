@@ -2,6 +2,7 @@
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -66,8 +67,6 @@ def test_base_layout_has_a_skip_link_to_main_content(client: Client) -> None:
 
 
 def test_stylesheet_keeps_focus_visible() -> None:
-    from pathlib import Path
-
     css = (Path(__file__).resolve().parents[3] / "static" / "css" / "yurd.css").read_text(encoding="utf-8")
     assert ":focus-visible" in css
     assert "outline: none" not in css

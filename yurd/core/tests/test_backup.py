@@ -8,7 +8,9 @@ verify` run as subprocesses, as an operator would run them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import json
 import os
 import sqlite3
 import tarfile
@@ -16,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -164,7 +167,6 @@ def test_sqlite_backup_restores_into_postgresql(
 
     restored = restore_and_verify(archive, database_url=scratch_postgres, media=tmp_path / "media-pg")
     assert "(json)" in restored
-    import psycopg
 
     with psycopg.connect(scratch_postgres) as target:
         names = target.execute("SELECT given_name FROM registry_person ORDER BY given_name").fetchall()
@@ -294,9 +296,6 @@ def test_restore_refuses_a_path_traversal_archive_before_writing(tmp_path: Path)
 
 
 def test_restore_refuses_an_archive_whose_file_does_not_match_its_hash(tmp_path: Path) -> None:
-    import hashlib
-    import json
-
     manifest = {
         "format": "yurd-backup",
         "version": 1,

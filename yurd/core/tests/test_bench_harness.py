@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bench import SetupError, require_setup
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -81,8 +83,6 @@ def test_a_benchmark_whose_setup_staged_nothing_stops_at_once_with_the_reason(be
 
 
 def test_a_setup_that_produced_what_it_must_passes_the_check() -> None:
-    from bench import SetupError, require_setup
-
     assert require_setup(20000, "valid rows staged", expected=20000) == 20000
     with pytest.raises(SetupError, match="19,999 valid rows staged of 20,000 expected"):
         require_setup(19999, "valid rows staged", expected=20000)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.core.clientip import client_ip
 from yurd.core.models import AccessAction, AccessLogEntry
+from yurd.reports.tests.data import populate
 from yurd.testing.personas import PERSONA_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,6 @@ def test_the_client_is_read_from_the_right_past_the_trusted_proxies(
 
 
 def test_the_access_log_records_the_client_behind_the_proxy(settings: Any, registrar: User, gazetteer: Any) -> None:
-    from yurd.reports.tests.data import populate
-
     settings.YURD_TRUSTED_PROXIES = 1
     household = next(h for h in populate(gazetteer) if h.origin_place == gazetteer.settlement_a1)
     client = Client(**_through_proxy("198.51.100.7", spoofed="203.0.113.99"))

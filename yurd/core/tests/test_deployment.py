@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
@@ -152,8 +153,6 @@ def test_csp_nonce_is_fresh_per_request_and_reaches_templates() -> None:
     seen = []
 
     def view(request: Any) -> Any:
-        from django.http import HttpResponse
-
         seen.append(csp_nonce(request)["csp_nonce"])
         return HttpResponse("ok")
 

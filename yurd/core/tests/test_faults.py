@@ -26,11 +26,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from conftest import load_reference_data
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.core.jobs import job_start
@@ -156,8 +158,6 @@ def workers(tmp_path: Path) -> Iterator[Workers]:
 @contextmanager
 def locked(statement: str, *params: Any) -> Iterator[None]:
     """Hold a lock from another connection for the duration of the block."""
-    import psycopg
-
     with psycopg.connect(**_conninfo()) as holder:
         holder.execute(statement, params)
         yield
@@ -207,8 +207,6 @@ def own_media(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db: None) -> None:
     """Waves and the other data-migration rows, emptied by the flush after an earlier test."""
-    from conftest import load_reference_data
-
     load_reference_data()
 
 

@@ -10,10 +10,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
+from rest_framework.views import APIView
 
 from yurd.accounts.models import User
+from yurd.core.actors import Actor
+from yurd.heritage.services import observation_record
+from yurd.heritage.tests.conftest import make_site
 from yurd.testing.personas import login_verified
 
 SAMPLES = {
@@ -27,8 +31,6 @@ SAMPLES = {
 
 
 def _is_drf(view: Any) -> bool:
-    from rest_framework.views import APIView
-
     return isinstance(getattr(view, "cls", None), type) and issubclass(view.cls, APIView)
 
 
@@ -95,12 +97,6 @@ def test_reviewing_an_observation_never_redirects_off_site(
     client: Client, reviewer: User, heritage_researcher: User, gazetteer: Any, target: str
 ) -> None:
     """Found here: the review form followed any `next`, an open redirect for phishing."""
-    from django.urls import reverse
-
-    from yurd.core.actors import Actor
-    from yurd.heritage.services import observation_record
-    from yurd.heritage.tests.conftest import make_site
-
     site = make_site(heritage_researcher, gazetteer)
     observation = observation_record(
         actor=Actor(user=heritage_researcher),

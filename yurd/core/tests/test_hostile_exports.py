@@ -14,10 +14,17 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.core.csvsafe import neutralise
+from yurd.heritage.models import Site
+from yurd.heritage.tests.conftest import make_site
+from yurd.linkage.files import write_csv
+from yurd.registry.exports import export_xlsx, registry_export
+from yurd.registry.models import Wave
+from yurd.registry.services import household_register
 from yurd.testing.personas import Gazetteer
 
 FORMULAS = ['=HYPERLINK("http://127.0.0.1/x","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
@@ -40,9 +47,6 @@ def test_plain_numbers_in_text_stay_numbers(value: str) -> None:
 def test_heritage_sites_csv_neutralises_names_and_periods(
     client: Client, heritage_researcher: User, gazetteer: Gazetteer
 ) -> None:
-    from yurd.heritage.models import Site
-    from yurd.heritage.tests.conftest import make_site
-
     site = make_site(heritage_researcher, gazetteer)
     Site.objects.filter(pk=site.pk).update(name=FORMULAS[0], period=FORMULAS[1])
     client.force_login(heritage_researcher)
@@ -53,8 +57,6 @@ def test_heritage_sites_csv_neutralises_names_and_periods(
 
 
 def test_linkage_results_neutralise_record_ids_from_the_input(tmp_path: Path) -> None:
-    from yurd.linkage.files import write_csv
-
     output = tmp_path / "links.csv"
     write_csv(output, ["record_id_a", "record_id_b", "match_probability"], [[FORMULAS[0], "@x", 0.97], ["a", "-3", -1]])
     rows = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8"))))
@@ -63,12 +65,6 @@ def test_linkage_results_neutralise_record_ids_from_the_input(tmp_path: Path) ->
 
 
 def test_registry_xlsx_export_holds_no_formula(gazetteer: Gazetteer) -> None:
-    from openpyxl import load_workbook
-
-    from yurd.registry.exports import export_xlsx, registry_export
-    from yurd.registry.models import Wave
-    from yurd.registry.services import household_register
-
     household_register(
         actor=system_actor(),
         household={"origin_place": gazetteer.settlement_a1, "wave": Wave.objects.order_by("pk").first()},
@@ -83,12 +79,6 @@ def test_registry_xlsx_export_holds_no_formula(gazetteer: Gazetteer) -> None:
 
 def test_control_characters_in_names_do_not_break_the_xlsx_export(gazetteer: Gazetteer) -> None:
     """A name with a control character (an import from an old system can carry one) is exported, not a 500."""
-    from openpyxl import load_workbook
-
-    from yurd.registry.exports import export_xlsx, registry_export
-    from yurd.registry.models import Wave
-    from yurd.registry.services import household_register
-
     household_register(
         actor=system_actor(),
         household={"origin_place": gazetteer.settlement_a1, "wave": Wave.objects.order_by("pk").first()},

@@ -10,6 +10,9 @@ import re
 from typing import Any
 
 import pytest
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -155,10 +158,6 @@ def test_posts_without_a_csrf_token_are_refused(registrar: User) -> None:
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "..\\..\\boot.ini", "/abs/path.csv", "a/../../b.txt"])
 def test_uploaded_file_names_never_leave_the_storage(name: str, tmp_path: Any) -> None:
-    from django.core.exceptions import SuspiciousFileOperation
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import FileSystemStorage
-
     storage = FileSystemStorage(location=tmp_path / "media")
 
     try:

@@ -19,6 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yurd.accounts.models import User
+from yurd.claims.tests.conftest import new_claim, world
+from yurd.core.actors import Actor
+from yurd.evidence.tests.conftest import ingest_bytes
+from yurd.heritage.services import observation_record
+from yurd.heritage.tests.conftest import make_site
+from yurd.registry.search import highlight
+from yurd.reports.charts import bar_chart_svg
+from yurd.testimonies.tests.conftest import make_testimony
 from yurd.testing.personas import Gazetteer, login_verified
 
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>"
@@ -54,19 +62,11 @@ def _assert_escaped(client: Client, url: str) -> None:
 
 @pytest.fixture
 def poisoned(gazetteer: Gazetteer, heritage_researcher: User) -> dict[str, Any]:
-    from yurd.claims.tests.conftest import new_claim, world
-    from yurd.evidence.tests.conftest import ingest_bytes
-    from yurd.heritage.tests.conftest import make_site
-    from yurd.testimonies.tests.conftest import make_testimony
-
     planet = world.__wrapped__(gazetteer)  # type: ignore[attr-defined]
     claim = new_claim(planet)
     household = planet.household_a
     person = planet.head_a
     site = make_site(heritage_researcher, gazetteer)
-    from yurd.core.actors import Actor
-    from yurd.heritage.services import observation_record
-
     observation = observation_record(
         actor=Actor(user=heritage_researcher),
         site=site,
@@ -140,8 +140,6 @@ def test_every_bypass_of_auto_escaping_has_been_reviewed() -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=40), st.lists(st.text(min_size=1, max_size=8), max_size=3))
 def test_search_highlighting_escapes_everything_but_its_marks(text: str, tokens: list[str]) -> None:
-    from yurd.registry.search import highlight
-
     html, _ = highlight(text, tokens)
     assert "<" not in str(html).replace("<mark>", "").replace("</mark>", "")
 
@@ -149,7 +147,5 @@ def test_search_highlighting_escapes_everything_but_its_marks(text: str, tokens:
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.text(max_size=20), min_size=1, max_size=4), st.text(max_size=20))
 def test_chart_labels_and_titles_are_escaped(labels: list[str], title: str) -> None:
-    from yurd.reports.charts import bar_chart_svg
-
     svg = bar_chart_svg([*labels, "<script>x</script>"], [1] * (len(labels) + 1), title=title + "<b>")
     assert "<script" not in svg and "<b>" not in svg

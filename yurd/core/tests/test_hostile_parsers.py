@@ -12,9 +12,19 @@ import contextlib
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from rest_framework.test import APIClient
 
+from bench.fuzz_parsers import TARGETS, _target
+from yurd.accounts.roles import Role
+from yurd.core.actors import system_actor
 from yurd.fieldwork.submissions import SubmissionError, parse_export, parse_instance
+from yurd.heritage.forms import SiteForm
+from yurd.names.folding import fold_token, latin, search_key, search_tokens
+from yurd.places.importing import ImportFileError as PlaceFileError
+from yurd.places.services import place_import_stage
 from yurd.registry.imports.reading import ImportFileError, read_table
+from yurd.testing.hostile import TRAVERSAL_NAMES, xlsx_bomb, zip_with_member
+from yurd.testing.personas import make_user
 
 QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1251"]
@@ -95,8 +105,6 @@ def test_openrosa_instances_are_read_or_refused(data: bytes) -> None:
 @given(st.text(max_size=40))
 @example("OÜ")  # found by hypothesis: ü folds to u and made a new "ou"
 def test_name_normalisation_never_raises_and_is_idempotent(text: str) -> None:
-    from yurd.names.folding import fold_token, latin, search_key, search_tokens
-
     assert latin(latin(text)) == latin(text)
     assert search_key(search_key(text)) == search_key(text) or not search_key(text)
     for token in search_tokens(text):
@@ -106,9 +114,6 @@ def test_name_normalisation_never_raises_and_is_idempotent(text: str) -> None:
 
 def test_every_fuzz_target_runs_on_its_seeds() -> None:
     """The atheris harness's targets stay runnable in CI, on seeds that once found problems."""
-    from bench.fuzz_parsers import TARGETS, _target
-    from yurd.testing.hostile import TRAVERSAL_NAMES, xlsx_bomb, zip_with_member
-
     seeds = [
         b"",
         b"\x00",
@@ -134,8 +139,6 @@ GEOJSON_TEXT = st.text(max_size=60) | st.integers(min_value=1, max_value=200_000
 @given(GEOJSON_TEXT)
 def test_the_site_form_answers_any_geometry_text_with_a_form_error(text: str) -> None:
     """Found here: deeply nested JSON raised RecursionError out of the form (a 500)."""
-    from yurd.heritage.forms import SiteForm
-
     form = SiteForm(data={"name": "Site", "geometry": text})
     if not form.is_valid():
         assert form.errors
@@ -145,11 +148,6 @@ def test_the_site_form_answers_any_geometry_text_with_a_form_error(text: str) ->
 @pytest.mark.parametrize("path", ["/api/households/", "/api/observations/"])
 def test_the_api_answers_deeply_nested_json_with_400(path: str) -> None:
     """Found here: DRF's JSON parser let RecursionError through (a 500)."""
-    from rest_framework.test import APIClient
-
-    from yurd.accounts.roles import Role
-    from yurd.testing.personas import make_user
-
     client = APIClient()
     client.force_authenticate(make_user("registrar-rasim", Role.REGISTRAR, Role.HERITAGE_RESEARCHER))
     depth = 100_000
@@ -169,10 +167,6 @@ GAZETTEER = st.binary(max_size=300) | st.lists(st.lists(CELL, min_size=1, max_si
 @given(GAZETTEER, st.sampled_from(["csv", "geonames"]))
 def test_gazetteer_files_are_staged_or_refused_on_every_database(data: bytes, file_format: str) -> None:
     """Found here: a NUL byte reached PostgreSQL, which refuses it in text (a 500)."""
-    from yurd.core.actors import system_actor
-    from yurd.places.importing import ImportFileError as PlaceFileError
-    from yurd.places.services import place_import_stage
-
     try:
         place_import_stage(actor=system_actor(), data=data, file_name="places.csv", file_format=file_format)
     except PlaceFileError as error:

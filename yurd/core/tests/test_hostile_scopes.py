@@ -13,18 +13,20 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
+from yurd.accounts.roles import Role
+from yurd.claims.tests.conftest import new_claim, world
 from yurd.core.actors import system_actor
 from yurd.core.models import Job
-from yurd.testing.personas import Gazetteer
+from yurd.evidence.models import Sensitivity
+from yurd.evidence.tests.conftest import ingest_bytes
+from yurd.fieldwork.services import submission_receive
+from yurd.fieldwork.tests.conftest import build_submission
+from yurd.testing.personas import Gazetteer, make_scoped_user
 
 
 @pytest.fixture
 def elsewhere(gazetteer: Gazetteer, registrar: User) -> dict[str, Any]:
     """A household, its head and a claim in district B, and another registrar's export job."""
-    from yurd.accounts.roles import Role
-    from yurd.claims.tests.conftest import new_claim, world
-    from yurd.testing.personas import make_scoped_user
-
     planet = world.__wrapped__(gazetteer)  # type: ignore[attr-defined]
     claim = new_claim(planet, household=planet.household_b)
     other = make_scoped_user("registrar-bahar", Role.REGISTRAR, gazetteer.district_b)
@@ -92,9 +94,6 @@ def test_a_restricted_evidence_uuid_answers_404_to_those_who_may_not_see_it(
     client: Client, registrar: User, heritage_researcher: User, archivist: User, assessor: User
 ) -> None:
     """A role that may not see evidence at all gets 403 whatever the UUID: that reveals nothing."""
-    from yurd.evidence.models import Sensitivity
-    from yurd.evidence.tests.conftest import ingest_bytes
-
     item = ingest_bytes(b"synthetic restricted deed", name="deed.txt", sensitivity=Sensitivity.RESTRICTED)
     missing = "00000000-0000-4000-8000-000000000009"
     checked = 0
@@ -116,9 +115,6 @@ def test_a_restricted_evidence_uuid_answers_404_to_those_who_may_not_see_it(
 def test_a_registrar_cannot_open_a_field_submission_from_another_district(
     client: Client, registrar: User, gazetteer: Gazetteer
 ) -> None:
-    from yurd.fieldwork.services import submission_receive
-    from yurd.fieldwork.tests.conftest import build_submission
-
     xml = build_submission(
         household__origin_place=gazetteer.settlement_b1.name,
         household__displacement_date="11.1988",
@@ -142,9 +138,6 @@ def test_a_nul_in_an_address_is_a_400_on_every_database(client: Client, registra
 def test_a_registrar_opens_a_field_submission_from_her_own_district(
     client: Client, registrar: User, gazetteer: Gazetteer
 ) -> None:
-    from yurd.fieldwork.services import submission_receive
-    from yurd.fieldwork.tests.conftest import build_submission
-
     xml = build_submission(
         household__origin_place=gazetteer.settlement_a1.name,
         household__displacement_date="11.1988",

@@ -6,26 +6,40 @@ Each test here is a finding that was fixed, kept as a regression (docs/security.
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import bagit
 import pytest
 from django import forms
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from yurd.accounts.models import User
+from yurd.accounts.roles import Role
+from yurd.claims.errors import ClaimError
+from yurd.claims.valuation import valuation_import_stage
 from yurd.core.actors import system_actor
 from yurd.core.uploads import MaxUploadSize, UnsafeUploadError, check_zip, is_safe_member_name, safe_filename
+from yurd.evidence.packages import evidence_package
+from yurd.evidence.services import evidence_ingest
+from yurd.fieldwork.models import Submission, SubmissionAttachment, Team
+from yurd.fieldwork.submissions import SubmissionError, parse_export, parse_instance
+from yurd.fieldwork.tests.conftest import basic, build_submission, give_device_password
+from yurd.registry.imports.reading import ImportFileError, read_table
+from yurd.registry.models import ImportBatch
 from yurd.testing.hostile import TRAVERSAL_NAMES, xlsx_bomb, zip_with_member
-from yurd.testing.personas import Gazetteer, login_verified
+from yurd.testing.personas import Gazetteer, login_verified, make_scoped_user
 
 QUICK = settings(max_examples=100, deadline=None)
 TINY_LIMITS = {"import": 2048, "photo": 2048, "submission": 2048, "evidence": 4096}
@@ -55,24 +69,15 @@ def _refused_quickly(read: Any, expected: type[BaseException]) -> str:
 
 
 def test_an_xlsx_that_inflates_to_a_gigabyte_is_refused_by_the_registry_import(bomb: bytes) -> None:
-    from yurd.registry.imports.reading import ImportFileError, read_table
-
     message = _refused_quickly(lambda: read_table(bomb, "list.xlsx"), ImportFileError)
     assert "unpack to more than" in message
 
 
 def test_an_xlsx_bomb_is_refused_by_the_kobo_export_reader(bomb: bytes) -> None:
-    from yurd.fieldwork.submissions import SubmissionError, parse_export
-
     assert "unpack to more than" in _refused_quickly(lambda: parse_export(bomb, "kobo.xlsx"), SubmissionError)
 
 
 def test_an_xlsx_bomb_is_refused_by_the_valuation_import(bomb: bytes, db: None) -> None:
-    import io
-
-    from yurd.claims.errors import ClaimError
-    from yurd.claims.valuation import valuation_import_stage
-
     def stage() -> None:
         valuation_import_stage(
             actor=system_actor(), file=io.BytesIO(bomb), filename="rates.xlsx", name="bomb", currency="AZN"
@@ -84,8 +89,6 @@ def test_an_xlsx_bomb_is_refused_by_the_valuation_import(bomb: bytes, db: None) 
 def test_an_xlsx_bomb_uploaded_on_the_import_page_gets_a_clear_message(
     client: Client, registrar: User, bomb: bytes
 ) -> None:
-    from yurd.registry.models import ImportBatch
-
     client.force_login(registrar)
     upload = SimpleUploadedFile("list.xlsx", bomb)
     response = client.post(reverse("registry:import_new"), {"file": upload, "source": "bomb"})
@@ -101,13 +104,6 @@ def test_a_workbook_with_a_traversal_member_name_is_refused() -> None:
 
 @pytest.mark.parametrize("data", [b"PK\x03\x04junk", b"PK\x05\x06" + b"\x00" * 18, b"", b"\x00" * 64])
 def test_damaged_workbooks_are_refused_with_a_message_by_every_reader(data: bytes, db: None) -> None:
-    import io
-
-    from yurd.claims.errors import ClaimError
-    from yurd.claims.valuation import valuation_import_stage
-    from yurd.fieldwork.submissions import SubmissionError, parse_export
-    from yurd.registry.imports.reading import ImportFileError, read_table
-
     with pytest.raises(ImportFileError):
         read_table(data, "list.xlsx")
     with pytest.raises(SubmissionError):
@@ -179,8 +175,6 @@ def test_a_request_body_over_the_largest_limit_is_refused_before_it_is_stored(
 
 
 def test_an_oversized_openrosa_submission_is_answered_413(client: Client, gazetteer: Gazetteer, settings: Any) -> None:
-    from yurd.fieldwork.tests.conftest import basic
-
     settings.YURD_UPLOAD_LIMITS = {**TINY_LIMITS, "evidence": 1024 * 1024}
     _collector(gazetteer)
     upload = SimpleUploadedFile("submission.xml", b"<data/>" + b" " * 5000, content_type="text/xml")
@@ -192,11 +186,6 @@ def test_an_oversized_openrosa_submission_is_answered_413(client: Client, gazett
 
 
 def _collector(gazetteer: Gazetteer) -> User:
-    from yurd.accounts.roles import Role
-    from yurd.fieldwork.models import Team
-    from yurd.fieldwork.tests.conftest import give_device_password
-    from yurd.testing.personas import make_scoped_user
-
     user = give_device_password(make_scoped_user("enumerator-elvin", Role.REGISTRAR, gazetteer.region))
     Team.objects.create(name="North").members.add(user)
     return user
@@ -217,8 +206,6 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize("document", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD])
 def test_openrosa_xml_with_entities_is_refused_without_expanding_or_fetching(document: bytes) -> None:
-    from yurd.fieldwork.submissions import SubmissionError, parse_instance
-
     with pytest.raises(SubmissionError):
         parse_instance(document)
 
@@ -229,10 +216,6 @@ def _with_external_dtd(document: bytes) -> bytes:
 
 
 def test_a_real_submission_with_an_external_dtd_is_refused(client: Client, gazetteer: Gazetteer) -> None:
-    from yurd.fieldwork.models import Submission
-    from yurd.fieldwork.submissions import SubmissionError, parse_instance
-    from yurd.fieldwork.tests.conftest import basic, build_submission
-
     document = _with_external_dtd(build_submission(survey_kind="register"))
     assert b"<!DOCTYPE" in document
     with pytest.raises(SubmissionError, match="document type"):
@@ -247,9 +230,6 @@ def test_a_real_submission_with_an_external_dtd_is_refused(client: Client, gazet
 
 
 def test_an_entity_bomb_posted_by_a_device_is_answered_400(client: Client, gazetteer: Gazetteer) -> None:
-    from yurd.fieldwork.models import Submission
-    from yurd.fieldwork.tests.conftest import basic
-
     _collector(gazetteer)
     for document in (BILLION_LAUGHS, EXTERNAL_ENTITY):
         upload = SimpleUploadedFile("submission.xml", document, content_type="text/xml")
@@ -284,13 +264,6 @@ def test_archive_member_names_that_leave_the_folder_are_unsafe(name: str) -> Non
 
 @pytest.mark.parametrize("name", TRAVERSAL_NAMES)
 def test_an_evidence_package_keeps_every_original_inside_its_item_folder(name: str, tmp_path: Path, db: None) -> None:
-    import io
-
-    import bagit
-
-    from yurd.evidence.packages import evidence_package
-    from yurd.evidence.services import evidence_ingest
-
     content = f"synthetic evidence named {name!r}".encode()
     item = evidence_ingest(actor=system_actor(), stream=io.BytesIO(content), original_name=name).item
     output = tmp_path / "bag"
@@ -312,11 +285,6 @@ def test_an_evidence_package_keeps_every_original_inside_its_item_folder(name: s
 
 
 def test_an_openrosa_attachment_name_never_becomes_a_storage_path(client: Client, gazetteer: Gazetteer) -> None:
-    from django.conf import settings as django_settings
-
-    from yurd.fieldwork.models import SubmissionAttachment
-    from yurd.fieldwork.tests.conftest import basic, build_submission
-
     _collector(gazetteer)
     xml = build_submission(
         members=[{"surname": "Aliyeva", "given_name": "Leyla", "sex": "f", "birth_date": "1980", "role": "head"}],
@@ -337,8 +305,6 @@ def test_an_openrosa_attachment_name_never_becomes_a_storage_path(client: Client
 def test_a_registrar_upload_with_a_traversal_name_is_stored_under_a_generated_name(
     client: Client, registrar: User
 ) -> None:
-    from yurd.registry.models import ImportBatch
-
     client.force_login(registrar)
     upload = SimpleUploadedFile("../../../etc/cron.d/x.csv", b"household_ref,surname\n1,Aliyev\n")
     client.post(reverse("registry:import_new"), {"file": upload, "source": "names"})
@@ -360,10 +326,6 @@ def test_privileged_upload_pages_answer_for_administrators(client: Client, admin
 )
 def test_an_evidence_download_names_the_file_safely(client: Client, administrator: User, name: str) -> None:
     """Names come from uploads, the API and `yurd evidence ingest`: none may split or redirect the header."""
-    import io
-
-    from yurd.evidence.services import evidence_ingest
-
     item = evidence_ingest(
         actor=system_actor(), stream=io.BytesIO(b"synthetic " + name.encode()), original_name=name
     ).item
@@ -381,8 +343,6 @@ def test_nul_bytes_in_an_uploaded_export_are_refused_or_dropped_on_every_databas
     client: Client, registrar: User, suffix: str
 ) -> None:
     """PostgreSQL refuses NUL in text and JSON: a NUL from a file must never reach a save (a 500)."""
-    from yurd.fieldwork.models import Submission
-
     client.force_login(registrar)
     data = b"instanceID,household/surname,household/origin_place\nuuid:1,Ali\x00yev,Qarabulaq\n"
     upload = SimpleUploadedFile("kobo" + suffix, data)
@@ -392,10 +352,6 @@ def test_nul_bytes_in_an_uploaded_export_are_refused_or_dropped_on_every_databas
 
 
 def test_a_huge_cell_in_an_uploaded_kobo_workbook_gets_a_message(client: Client, registrar: User) -> None:
-    import io
-
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.active.append(["instanceID", "household/surname", "household/origin_place"])
     workbook.active.append(["uuid:2", "A" * 200_000, "Qarabulaq"])

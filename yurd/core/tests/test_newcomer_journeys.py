@@ -38,6 +38,7 @@ from django_otp.oath import totp
 
 from yurd.accounts.roles import Role, collected_role_permissions
 from yurd.core.context_processors import NavItem, _all_items
+from yurd.reports.views import public_links
 from yurd.testing.installations import (
     ON_POSTGRES,
     YURD,
@@ -398,8 +399,6 @@ def _parameterless_get_urls(patterns: list[Any], prefix: str = "") -> Iterator[s
 
 
 def test_the_public_pages_answer_logged_out(demo: DemoInstallation) -> None:
-    from yurd.reports.views import public_links
-
     visitor = demo.visitor()
     public = {
         reverse("core:home"),

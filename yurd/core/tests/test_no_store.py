@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from yurd.accounts.models import User
+from yurd.reports.tests.data import populate
 from yurd.testing.personas import api_token_key
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,6 @@ def _no_store(response: Any) -> bool:
 
 
 def test_household_and_person_pages_are_not_stored(client: Client, registrar: User, gazetteer: Any) -> None:
-    from yurd.reports.tests.data import populate
-
     household = next(h for h in populate(gazetteer) if h.origin_place == gazetteer.settlement_a1)
     person = household.members.first()
     assert person is not None

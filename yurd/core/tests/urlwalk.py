@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse, QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
@@ -263,8 +264,6 @@ def _admin_kwargs(boundary: Boundary, route: Route) -> list[Kwargs]:
         elif parameter in {"object_id", "id", "pk"}:
             kwargs[parameter] = boundary.other_registrar.pk
         elif parameter == "content_type_id":
-            from django.contrib.contenttypes.models import ContentType
-
             kwargs[parameter] = ContentType.objects.get_for_model(boundary.other_registrar).pk
         elif parameter == "app_label":
             kwargs[parameter] = "evidence"

@@ -9,7 +9,7 @@ from django.test import Client
 from yurd.accounts.models import User
 from yurd.core.models import AccessLogEntry
 from yurd.evidence.models import CustodyEntry, EvidenceItem
-from yurd.evidence.tests.conftest import photo_bytes
+from yurd.evidence.tests.conftest import ingest_bytes, photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +69,6 @@ def test_outsider_sees_no_evidence_anywhere(client: Client, outsider: User, publ
 
 
 def test_anonymous_gets_only_public_thumbnails(client: Client, db: None) -> None:
-    from yurd.evidence.tests.conftest import ingest_bytes
-
     public = ingest_bytes(photo_bytes("green"), name="p.jpg", sensitivity="public")
     restricted = ingest_bytes(photo_bytes("blue"), name="r.jpg", sensitivity="restricted")
     response = client.get(f"/evidence/items/{public.public_code}/thumbnail/")

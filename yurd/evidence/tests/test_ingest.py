@@ -14,7 +14,7 @@ from django.core.management import call_command
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
 from yurd.evidence.models import CustodyEntry, Derivative, DerivativeRole, EvidenceItem
-from yurd.evidence.services import evidence_ingest
+from yurd.evidence.services import derivative_add, evidence_ingest
 from yurd.evidence.storage import original_name
 from yurd.evidence.tests.conftest import ingest_bytes, photo_bytes
 
@@ -75,8 +75,6 @@ def test_cli_add_prints_each_sha256(tmp_path: Path) -> None:
 
 
 def test_redacted_copy_is_a_separate_file_and_the_original_is_untouched(archivist: User) -> None:
-    from yurd.evidence.services import derivative_add
-
     item = ingest_bytes(b"name: synthetic person; address: synthetic street", name="letter.txt")
     derivative = derivative_add(
         actor=Actor(user=archivist),

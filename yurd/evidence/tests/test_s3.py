@@ -23,6 +23,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from yurd.core.actors import system_actor
 from yurd.evidence.models import EvidenceItem
@@ -133,7 +134,6 @@ def _source_database_url(tmp_path: Path) -> str:
         db = settings.DATABASES["default"]
         password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
         return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    from django.db import connection
 
     path = tmp_path / "source.sqlite3"
     connection.ensure_connection()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -10,12 +11,15 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
+from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.evidence.chain import ChainEntry, walk
-from yurd.evidence.models import CustodyEntry, EvidenceItem
-from yurd.evidence.services import custody_append, evidence_record_view
+from yurd.evidence.models import CustodyEntry, CustodyHead, EvidenceItem, EvidenceLink
+from yurd.evidence.services import custody_append, evidence_change_sensitivity, evidence_link, evidence_record_view
 from yurd.evidence.tests.conftest import ingest_bytes
+from yurd.testing.personas import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +126,6 @@ def test_rewritten_history_fails_against_the_published_head(tmp_path: Path) -> N
     call_command("evidence", "head", "--output", str(head_file), stdout=io.StringIO())
     # Someone deletes the whole log and starts over with a consistent new chain.
     CustodyEntry.objects.all().delete()
-    from yurd.evidence.models import CustodyHead
 
     CustodyHead.objects.all().delete()
     for number in range(4):
@@ -133,8 +136,6 @@ def test_rewritten_history_fails_against_the_published_head(tmp_path: Path) -> N
 
 
 def test_chain_walk_without_database_names_every_kind_of_problem() -> None:
-    import datetime as dt
-
     at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     entries = []
     previous = "0" * 64
@@ -167,9 +168,6 @@ def test_a_title_changed_in_the_database_is_named(vault: list[EvidenceItem]) -> 
 
 
 def test_a_link_added_or_removed_in_the_database_is_named(vault: list[EvidenceItem]) -> None:
-    from yurd.evidence.models import EvidenceLink
-    from yurd.evidence.services import evidence_link
-
     linked = evidence_link(actor=system_actor(), item=vault[0], target_type="registry.household", target_code="HH-1")
     assert run_verify()[0]  # a link through the service is recorded
     EvidenceLink.objects.create(item=vault[1], target_type="registry.household", target_code="HH-2")
@@ -180,8 +178,6 @@ def test_a_link_added_or_removed_in_the_database_is_named(vault: list[EvidenceIt
 
 
 def test_changes_through_the_services_verify(vault: list[EvidenceItem]) -> None:
-    from yurd.evidence.services import evidence_change_sensitivity
-
     evidence_change_sensitivity(actor=system_actor(), item=vault[2], sensitivity="restricted", reason="consent")
     ok, output = run_verify()
     assert ok, output
@@ -196,12 +192,7 @@ def test_a_deleted_item_row_is_named(vault: list[EvidenceItem]) -> None:
 
 
 def test_the_admin_cannot_edit_evidence_metadata(client: object, vault: list[EvidenceItem]) -> None:
-    from django.urls import reverse
-
-    from yurd.accounts.models import User
-
     superuser = User.objects.create_superuser("root-rauf", password="a-long-superuser-passphrase")
-    from yurd.testing.personas import login_verified
 
     login_verified(client, superuser)  # type: ignore[arg-type]
     url = reverse("admin:evidence_evidenceitem_change", args=[vault[0].pk])

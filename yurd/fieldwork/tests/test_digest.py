@@ -6,12 +6,16 @@ import hashlib
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 
+from yurd.accounts.services import user_unlock
 from yurd.core.actors import Actor
 from yurd.fieldwork.models import DeviceCredential
 from yurd.fieldwork.services import device_password_set
+from yurd.fieldwork.tests.conftest import basic
+from yurd.testing.personas import PERSONA_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +83,6 @@ def test_wrong_device_password_fails(client, device_user):
 
 
 def test_account_password_is_not_a_device_password(client, device_user):
-    from yurd.testing.personas import PERSONA_PASSWORD
-
     url = reverse("fieldwork:form_list")
     challenge = _challenges(client.get(url)["WWW-Authenticate"])["SHA-256"]
     header = _authorization(challenge, username="collector-nigar", password=PERSONA_PASSWORD, method="GET", uri=url)
@@ -122,8 +124,6 @@ def test_only_digest_hashes_are_stored(device_user):
 
 @override_settings(YURD_OPENROSA_BASIC=False)
 def test_basic_can_be_switched_off(client, device_user):
-    from yurd.fieldwork.tests.conftest import basic
-
     url = reverse("fieldwork:form_list")
     response = client.get(url, **basic("collector-nigar"))
     assert response.status_code == 401
@@ -131,8 +131,6 @@ def test_basic_can_be_switched_off(client, device_user):
 
 
 def test_a_collector_may_not_set_another_users_device_password(teams):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         device_password_set(actor=Actor(user=teams["south_user"]), user=teams["north_user"], password=DEVICE_PASSWORD)
     assert device_password_set(actor=Actor(user=teams["south_user"]), user=teams["south_user"])
@@ -153,9 +151,6 @@ def test_digest_without_qop_is_refused_so_a_captured_request_cannot_be_replayed(
 
 
 def test_wrong_device_passwords_lock_the_device_user(client, device_user, teams, settings):
-    from yurd.accounts.services import user_unlock
-    from yurd.fieldwork.tests.conftest import basic
-
     url = reverse("fieldwork:form_list")
     for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         assert client.get(url, **basic("collector-nigar", "guessed-password")).status_code == 401
@@ -174,8 +169,6 @@ def test_wrong_device_passwords_lock_the_device_user(client, device_user, teams,
 
 
 def test_a_right_password_clears_earlier_mistakes(client, device_user, settings):
-    from yurd.fieldwork.tests.conftest import basic
-
     url = reverse("fieldwork:form_list")
     for _round in range(2):
         for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):

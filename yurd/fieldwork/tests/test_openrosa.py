@@ -4,9 +4,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from yurd.fieldwork.models import Submission, SubmissionMatch, SubmissionStatus
+from yurd.accounts.roles import Role
+from yurd.core.actors import Actor
+from yurd.fieldwork.models import Submission, SubmissionMatch, SubmissionStatus, Team
 from yurd.fieldwork.tests.conftest import basic, build_submission, give_device_password
+from yurd.linkage.models import MatchCandidate
+from yurd.registry.imports import import_commit
 from yurd.registry.models import ImportRow, ImportStatus, Person
+from yurd.returns.models import ReturnIntention
+from yurd.testing.personas import make_scoped_user
 
 pytestmark = pytest.mark.django_db
 
@@ -127,8 +133,6 @@ def test_return_survey_of_another_teams_household_is_rejected(client, teams):
 
 
 def test_return_survey_is_recorded_on_the_household_after_review(client, teams):
-    from yurd.returns.models import ReturnIntention
-
     household = teams["north_household"]
     xml = build_submission(
         survey_kind="return",
@@ -150,8 +154,6 @@ def test_return_survey_is_recorded_on_the_household_after_review(client, teams):
 
 def test_return_survey_without_a_settlement_is_refused_by_the_intention_rule(client, teams):
     """The form lets a collector skip the settlement; the returns service's rule refuses it on review."""
-    from yurd.returns.models import ReturnIntention
-
     household = teams["north_household"]
     xml = build_submission(survey_kind="return", household_code=household.code, return__intention="yes")
     assert _post(client, "collector-nigar", xml).status_code == 201
@@ -173,10 +175,6 @@ def test_malformed_or_foreign_submission_is_refused(client, teams):
 def test_committing_the_staged_submission_goes_through_the_registrys_matching(client, teams):
     """The registrar commits the batch on the import page: the import's own matching links or
     queues the members, exactly as the preview said."""
-    from yurd.core.actors import Actor
-    from yurd.linkage.models import MatchCandidate
-    from yurd.registry.imports import import_commit
-
     xml = build_submission(
         household__origin_place="Qarabulaq",
         members=[
@@ -225,11 +223,6 @@ def test_the_review_page_never_names_a_match_outside_the_reviewers_scope(client,
 
 
 def test_a_submission_is_matched_only_against_people_its_collector_may_see(client, teams, gazetteer):
-    from yurd.accounts.roles import Role
-    from yurd.fieldwork.models import Team
-    from yurd.fieldwork.tests.conftest import give_device_password
-    from yurd.testing.personas import make_scoped_user
-
     collector = give_device_password(make_scoped_user("collector-aysu", Role.REGISTRAR, gazetteer.district_a))
     Team.objects.get(name="North").members.add(collector)
     submission = _submit_quliyev(client, "collector-aysu")

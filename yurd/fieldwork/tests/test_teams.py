@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from yurd.accounts.roles import Role
@@ -122,9 +124,6 @@ def test_collector_sets_her_own_device_password(client, teams):
 
 
 def test_team_list_query_count_does_not_grow_with_teams(client, registrar, teams):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(registrar)
     url = reverse("fieldwork:team_list")
     client.get(url)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
@@ -13,8 +14,6 @@ from yurd.testing.personas import Gazetteer
 
 def login_verified(client: object, user: User) -> None:
     """Log in a privileged persona as if they had passed two-factor authentication."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     client.force_login(user)  # type: ignore[attr-defined]
     session = client.session  # type: ignore[attr-defined]

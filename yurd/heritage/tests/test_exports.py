@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
+import bagit
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from yurd.accounts.models import User
@@ -106,11 +109,6 @@ def test_linked_art_for_an_analyst_never_names_restricted_evidence(
 def test_site_bag_holds_the_evidence_of_its_observations(
     heritage_researcher: User, two_sites: list[Site], tmp_path: Path
 ) -> None:
-    import io
-
-    import bagit
-    from django.core.management import call_command
-
     photo = ingest_bytes(b"synthetic scene of the site", name="scene.tif")
     unrelated = ingest_bytes(b"another site's scene", name="other.tif")
     observation_record(

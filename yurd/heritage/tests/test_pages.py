@@ -8,7 +8,7 @@ from yurd.accounts.models import User
 from yurd.core.actors import Actor
 from yurd.evidence.models import EvidenceLink
 from yurd.evidence.tests.conftest import ingest_bytes, photo_bytes
-from yurd.heritage.models import Observation, ObservationStatus, Site
+from yurd.heritage.models import Observation, ObservationStatus, Site, SiteType
 from yurd.heritage.services import observation_record
 from yurd.heritage.tests.conftest import login_verified, make_site
 from yurd.testing.personas import Gazetteer
@@ -19,8 +19,6 @@ pytestmark = pytest.mark.django_db
 def test_researcher_creates_a_site_from_the_form(
     client: Client, heritage_researcher: User, gazetteer: Gazetteer
 ) -> None:
-    from yurd.heritage.models import SiteType
-
     client.force_login(heritage_researcher)
     response = client.post(
         "/heritage/sites/new/",
@@ -41,8 +39,6 @@ def test_researcher_creates_a_site_from_the_form(
 
 
 def test_site_form_refuses_an_invalid_geometry(client: Client, heritage_researcher: User, gazetteer: Gazetteer) -> None:
-    from yurd.heritage.models import SiteType
-
     client.force_login(heritage_researcher)
     response = client.post(
         "/heritage/sites/new/",

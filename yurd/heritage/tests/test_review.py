@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
 from yurd.heritage.models import ObservationStatus, Site
-from yurd.heritage.selectors import condition_of
+from yurd.heritage.selectors import condition_of, conditions_for
 from yurd.heritage.services import observation_approve, observation_record, observation_reject
 
 pytestmark = pytest.mark.django_db
@@ -96,8 +96,6 @@ def test_analyst_cannot_record_observations(analyst: User, site: Site) -> None:
 def test_stored_condition_always_equals_the_live_derivation(
     heritage_researcher: User, reviewer: User, site: Site
 ) -> None:
-    from yurd.heritage.selectors import conditions_for
-
     def stored() -> str:
         site.refresh_from_db()
         return site.condition_state

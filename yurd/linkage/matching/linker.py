@@ -6,7 +6,7 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from yurd.linkage.matching import model
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters
@@ -148,7 +148,7 @@ _FRAME_CHUNK = 20_000
 
 def _input_frame(table: list[NormalisedRecord], identifiers: tuple[str, ...] = ()) -> object:
     """The records as a column-wise frame (a list of row dicts would hold every value twice)."""
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - heavy; only a matching run needs it
 
     names = list(table[0].as_row(identifiers))
     columns: dict[str, list[object]] = {name: [] for name in names}
@@ -165,8 +165,8 @@ def _score(
 ) -> tuple[list[ScoredRow], bool]:
     """Score candidate pairs; only pairs from `floor` on ever leave DuckDB, and only the columns
     clustering and explanations need. `identifiers`: optional comparisons to add (identifiers_in)."""
-    import duckdb
-    from splink import DuckDBAPI, Linker
+    import duckdb  # noqa: PLC0415 - heavy; only a matching run needs it
+    from splink import DuckDBAPI, Linker  # noqa: PLC0415 - heavy; only a matching run needs it
 
     _quiet_splink()
     # DuckDB spills to disk beyond this, keeping a large registry within a few GB.
@@ -397,6 +397,4 @@ def link(
 
 
 def _prefixed(record: NormalisedRecord, prefix: str = "b:") -> NormalisedRecord:
-    from dataclasses import replace
-
     return replace(record, record_id=prefix + record.record_id)

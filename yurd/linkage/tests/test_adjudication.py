@@ -7,10 +7,12 @@ from django.urls import reverse
 
 from yurd.core.actors import Actor, system_actor
 from yurd.core.jobs import job_start
+from yurd.core.models import AccessLogEntry
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
 from yurd.linkage.services import candidate_decide, match_batch, merge_undo
 from yurd.linkage.tasks import DUPLICATE_SCAN, duplicate_scan
 from yurd.registry.models import Kinship, Person, PersonName
+from yurd.registry.services import kinship_add
 from yurd.registry.tests.conftest import register
 
 pytestmark = pytest.mark.django_db
@@ -135,9 +137,6 @@ def test_the_side_by_side_page_names_no_relative_outside_the_reviewers_scope(
     client, registrar, gazetteer, duplicate_pair
 ):
     """Issue 15: the pair is in district A; the man's daughter lives (and is registered) in B."""
-    from yurd.core.models import AccessLogEntry
-    from yurd.registry.services import kinship_add
-
     daughter_household = register(
         origin=gazetteer.settlement_b1,
         members=[{"surname": "Hidayatova", "given_name": "Sevda", "birth_date": "1979", "household_role": "head"}],

@@ -3,7 +3,8 @@
 import pytest
 
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters, different_given_names
-from yurd.linkage.matching.linker import dedupe
+from yurd.linkage.matching.linker import MAX_PRIOR, dedupe, prior_ceiling
+from yurd.linkage.matching.namesakes import ENOUGH_NAMESAKES, cap_by_namesakes, namesake_counts
 from yurd.linkage.matching.records import normalise_record
 from yurd.names.folding import search_key
 from yurd.names.personal import parse_name
@@ -147,8 +148,6 @@ def test_a_birth_town_on_a_passport_agrees_with_the_registrys_birth_place():
 
 
 def test_namesakes_of_one_village_cap_a_pair_that_only_names_and_year_join():
-    from yurd.linkage.matching.namesakes import cap_by_namesakes
-
     village = {"origin_place": "Qarabulaq", "birth_date": "1950"}
     rows = {
         # Two Məmməd Məmmədovs born in 1950 in one village, told apart in the registry by their fathers.
@@ -172,16 +171,12 @@ def test_namesakes_of_one_village_cap_a_pair_that_only_names_and_year_join():
 
 
 def test_the_prior_match_probability_falls_with_the_size_of_the_registry():
-    from yurd.linkage.matching.linker import MAX_PRIOR, prior_ceiling
-
     assert prior_ceiling(10) == MAX_PRIOR
     assert prior_ceiling(20_001) == 2 / 20_000
     assert prior_ceiling(400_001) == prior_ceiling(20_001) / 20
 
 
 def test_namesakes_are_counted_only_as_far_as_the_cap_needs():
-    from yurd.linkage.matching.namesakes import ENOUGH_NAMESAKES, namesake_counts
-
     fathers = ["Əli", "Həsən", "Rza", "Musa", "Qasım", "Kamil", "Tofiq", "Nadir", "Arif", "Zaur", "Oruc", "Samir"]
     records = [
         _record(str(number), source="registry", household_id=str(number), full_name=f"Məmmədov Məmməd {father} oğlu")

@@ -80,8 +80,6 @@ def test_linking_two_lists_finds_the_same_person():
 
 
 def test_exact_spellings_follow_columns_filled_the_wrong_way_round():
-    from yurd.linkage.matching.records import normalise_record
-
     swapped = normalise_record({"record_id": "1", "given_name": "İsmayılov", "surname": "Rəşid"})
     other = normalise_record({"record_id": "2", "given_name": "Cəfərov", "surname": "Rəşid"})
     assert (swapped.given_latin, swapped.surname_latin) == ("rəşid", "ismayılov")

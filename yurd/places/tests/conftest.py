@@ -4,9 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
+from yurd.places.demo import DATA_FILE
 from yurd.places.importing import CSV_FORMAT
 from yurd.places.services import place_file_read, place_rows_commit
 
@@ -28,15 +30,11 @@ def sample_places(db: None) -> None:
 @pytest.fixture
 def demo_places(db: None) -> None:
     """The synthetic demo gazetteer the application ships."""
-    from yurd.places.demo import DATA_FILE
-
     load_csv(DATA_FILE)
 
 
 def login_verified(client: Client, user: User) -> Client:
     """Log in past the two-factor gate that privileged roles meet."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     client.force_login(user)
     session = client.session

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from yurd.core.actors import system_actor
 from yurd.places.importing import CSV_FORMAT, GEONAMES_FORMAT, ImportFileError
@@ -204,7 +205,6 @@ def test_command_reads_geonames_with_alternate_names() -> None:
 
 
 def test_command_refuses_a_user_without_the_import_permission(analyst) -> None:  # type: ignore[no-untyped-def]
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="may not import"):
         call_command("places", "--as", analyst.username, "import", str(DATA / "good_places.csv"), "--commit")

@@ -12,13 +12,12 @@ from yurd.core.models import AccessLogEntry
 from yurd.places.models import NameKind, NameScript
 from yurd.places.services import place_name_add
 from yurd.places.tests.conftest import login_verified
+from yurd.registry.models import Household, Wave
 from yurd.testing.personas import Gazetteer
 
 
 @pytest.fixture
 def households(gazetteer: Gazetteer) -> None:
-    from yurd.registry.models import Household, Wave
-
     waves = list(Wave.objects.order_by("year_from"))
     Household.objects.create(code="HH-000001", origin_place=gazetteer.settlement_a1, wave=waves[-1])
     Household.objects.create(code="HH-000002", origin_place=gazetteer.settlement_a1, wave=waves[-1])

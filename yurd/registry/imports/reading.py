@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from yurd.core.uploads import UnsafeUploadError, check_zip
 
 COLUMNS = (
     "household_ref",
@@ -120,10 +123,6 @@ def read_table(data: bytes, file_name: str = "") -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    from yurd.core.uploads import UnsafeUploadError, check_zip
-
     try:
         check_zip(data)
     except UnsafeUploadError as error:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from yurd.core.actors import Actor
 from yurd.registry.codes import allocate_codes
+from yurd.registry.exports import neutralise
 from yurd.registry.imports.reading import COLUMNS, ImportFileError, read_table
 from yurd.registry.imports.validation import ParsedRow, RowValidator
 from yurd.registry.models import (
@@ -739,8 +740,6 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
 
 def rejected_rows_csv(batch: ImportBatch) -> str:
     """The rejected rows as CSV: their cells, then row number, column and reason per error."""
-    from yurd.registry.exports import neutralise
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["row", "column", "reason", *COLUMNS])

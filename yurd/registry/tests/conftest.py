@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor, system_actor
@@ -23,8 +25,6 @@ def register(
     wave: str = "1987-1991",
     consent: bool = False,
 ) -> Household:
-    import datetime as dt
-
     return household_register(
         actor=actor or system_actor(),
         household={
@@ -86,8 +86,6 @@ def other_district_household(gazetteer: Gazetteer) -> Household:
 def login(client: Any, user: User) -> None:
     """Log in, passing two-factor for the roles that need it."""
     if user.requires_two_factor:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         device = TOTPDevice.objects.create(user=user, confirmed=True)
         client.force_login(user)
         session = client.session

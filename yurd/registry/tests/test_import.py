@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
-from yurd.places.models import PlaceName
+from yurd.places.models import Place, PlaceName
 from yurd.registry.imports import (
     COLUMNS,
     ImportFileError,
@@ -140,8 +140,6 @@ def test_each_bad_cell_is_reported_with_row_and_column(places: Gazetteer, row: d
 
 
 def test_unknown_place_is_reported_not_invented(places: Gazetteer) -> None:
-    from yurd.places.models import Place
-
     before = Place.objects.count()
     batch = stage(make_csv([{"household_ref": "H", "surname": "X", "origin_place": "Atlantis"}]))
     assert "unknown place 'Atlantis'" in errors_of(batch)[2][0][1]

@@ -4,6 +4,7 @@ re-keyed it, and kept in step when people go."""
 from __future__ import annotations
 
 import importlib
+import io
 
 from django.apps import apps
 from django.core.management import call_command
@@ -60,8 +61,6 @@ def test_a_deleted_persons_tokens_go_with_them(mammadov_family: Household) -> No
 
 
 def _run(*args: str) -> str:
-    import io
-
     out = io.StringIO()
     call_command("registry", *args, stdout=out)
     return out.getvalue()

@@ -9,6 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
+from yurd.core.actors import Actor
+from yurd.heritage.models import PhysicalState
+from yurd.heritage.selectors import conditions_for
+from yurd.heritage.services import observation_record
+from yurd.heritage.tests.conftest import make_site
+from yurd.registry.models import Wave
 from yurd.reports.dashboard import build_dashboard
 from yurd.reports.tests.data import all_names, populate
 from yurd.testing.personas import Gazetteer
@@ -74,8 +80,6 @@ def test_outsider_cannot_open_the_dashboard(client: Client, outsider: User) -> N
 
 
 def test_bars_link_to_the_filtered_household_list(client: Client, gazetteer: Gazetteer, registrar: User) -> None:
-    from yurd.registry.models import Wave
-
     populate(gazetteer)
     by_wave = series(build_dashboard(user=registrar), "households_by_wave")
     wave = Wave.objects.get(code="1948-1953")
@@ -92,12 +96,6 @@ def test_heritage_figure_counts_each_sites_current_condition(
 ) -> None:
     """The figure groups the condition each site stores; it must agree with the condition
     derived from the published observations, including a later observation's change."""
-    from yurd.core.actors import Actor
-    from yurd.heritage.models import PhysicalState
-    from yurd.heritage.selectors import conditions_for
-    from yurd.heritage.services import observation_record
-    from yurd.heritage.tests.conftest import make_site
-
     sites = [make_site(heritage_researcher, gazetteer, name=f"Site {number}") for number in range(3)]
     for site, state in zip(sites[:2], ["moderately_damaged", "slightly_damaged"], strict=True):
         observation_record(

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -14,7 +15,10 @@ from openpyxl import load_workbook
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
 from yurd.core.models import AccessAction, AccessLogEntry, JobStatus
-from yurd.reports.exports import download_token, export_path, export_request
+from yurd.registry.exports import registry_export
+from yurd.registry.models import Person
+from yurd.registry.selectors import person_list
+from yurd.reports.exports import download_token, export_path, export_request, person_rows
 from yurd.reports.models import ExportRequest
 from yurd.reports.tests.data import all_names, populate
 from yurd.testing.personas import Gazetteer
@@ -74,8 +78,6 @@ def test_analyst_may_not_export_records(client: Client, gazetteer: Gazetteer, an
 
 
 def test_names_need_the_identified_export_permission(gazetteer: Gazetteer, assessor: User) -> None:
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         export_request(actor=Actor(user=assessor), kind="people", file_format="csv", purpose=PURPOSE, identified=True)
 
@@ -119,11 +121,6 @@ def test_people_rows_match_the_registry_export_cell_for_cell(
 ) -> None:
     """The background export reads plain tuples for speed; its rows must be exactly the
     registry export's (pseudonyms, years, dates, URLs, neutralised formulas)."""
-    from yurd.registry.exports import registry_export
-    from yurd.registry.models import Person
-    from yurd.registry.selectors import person_list
-    from yurd.reports.exports import person_rows
-
     populate(gazetteer)
     person = Person.objects.order_by("pk").first()
     assert person is not None

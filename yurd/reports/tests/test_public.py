@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.registry.models import Household, Person
+from yurd.reports.public import build_public_statistics
 from yurd.reports.tests.data import all_names, make_household, populate
 from yurd.testing.personas import Gazetteer
 
@@ -47,12 +48,9 @@ def test_public_statistics_are_cached_and_served_from_the_cache(
 ) -> None:
     """Found by the URL walk (test_url_scope.py): with the cache on, as deployed, the tables
     held lambdas that no cache can pickle, and the public page answered 500."""
-    from django.core.cache import cache
-
     settings.YURD_PUBLIC_CACHE_SECONDS = 600  # type: ignore[attr-defined]
     cache.clear()
     populate(gazetteer)
-    from yurd.reports.public import build_public_statistics
 
     assert client.get(reverse("reports:public")).status_code == 200
     cached = cache.get("reports:public:en")

@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from yurd.claims.models import Claim, LossCategory, LossItem
+from yurd.claims.services.properties import property_for
 from yurd.core.actors import system_actor
 from yurd.core.models import AccessLogEntry
-from yurd.returns.models import Intention
+from yurd.returns.models import Intention, ReturnIntention
 from yurd.returns.selectors import settlement_plan
 from yurd.returns.services import return_intention_record
 
@@ -54,9 +56,6 @@ def test_planning_respects_scope(registrar, intentions, gazetteer, quliyev_famil
 
 
 def test_dwelling_losses_come_from_claims(administrator, intentions, gazetteer, quliyev_family):
-    from yurd.claims.models import Claim, LossCategory, LossItem
-    from yurd.claims.services.properties import property_for
-
     claim = Claim.objects.create(case_number="CL-TEST-1", household=quliyev_family, secret_hash="x")
     dwelling = LossCategory.objects.get(code="dwelling")
     house = property_for(
@@ -87,8 +86,6 @@ def test_planning_pages_show_the_settlement_and_its_map(client, registrar, inten
 
 
 def test_planning_export_is_pseudonymised_logged_and_injection_safe(client, registrar, intentions, gazetteer):
-    from yurd.returns.models import ReturnIntention
-
     ReturnIntention.objects.update(timeline="=HYPERLINK(1)")
     client.force_login(registrar)
     response = client.post(

@@ -11,11 +11,12 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
+from yurd.accounts.roles import Role
 from yurd.core.actors import system_actor
 from yurd.returns.models import Intention
 from yurd.returns.services import return_intention_record
 from yurd.returns.tests.conftest import register_household
-from yurd.testing.personas import Gazetteer
+from yurd.testing.personas import Gazetteer, make_user
 
 
 def _answer(origin: Any, place: Any, intention: str, number: int) -> None:
@@ -73,9 +74,6 @@ def test_the_analyst_gets_no_count_of_one_to_four_households(client: Client, ana
 
 
 def test_who_may_open_the_households_sees_the_exact_counts(client: Client, registrar: User, answers: Gazetteer) -> None:
-    from yurd.accounts.roles import Role
-    from yurd.testing.personas import make_user
-
     client.force_login(make_user("registrar-everywhere", Role.REGISTRAR))
     rows = _api(client)
     assert rows[answers.settlement_b1.code]["households_returning"] == 3

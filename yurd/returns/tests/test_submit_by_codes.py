@@ -10,7 +10,7 @@ from django.http import Http404
 
 from yurd.core.actors import Actor
 from yurd.returns.selectors import intentions_for_household
-from yurd.returns.services import return_intention_submit
+from yurd.returns.services import return_intention_record, return_intention_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,6 @@ def test_household_outside_scope_is_not_found(registrar, demirci_family):
 
 
 def test_a_role_without_the_permission_is_refused(assessor, quliyev_family, gazetteer):
-    from yurd.returns.services import return_intention_record
-
     with pytest.raises(PermissionDenied):
         return_intention_record(
             actor=Actor(user=assessor),

@@ -7,10 +7,13 @@ import io
 import pytest
 from django.urls import reverse
 
-from yurd.core.actors import system_actor
+from yurd.core.actors import Actor, system_actor
 from yurd.evidence.services import evidence_ingest
+from yurd.returns.tests.conftest import register_household
 from yurd.testimonies import models as testimony_models
 from yurd.testimonies.models import ConsentEvent, Segment, Term, TermStatus
+from yurd.testimonies.selectors import testimony_search
+from yurd.testimonies.services import testimony_withdraw_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +69,6 @@ def test_archivist_records_a_testimony_of_an_anonymous_narrator(client, archivis
 
 
 def test_narrator_from_the_registry_is_linked_by_code(client, archivist, gazetteer):
-    from yurd.returns.tests.conftest import register_household
-
     household = register_household(gazetteer.settlement_a1, ("Quliyev", "Vüqar"))
     narrator = household.members.get()
     client.force_login(archivist)
@@ -162,8 +163,6 @@ def test_segment_end_before_start_is_refused(client, archivist, testimony):
 
 
 def test_transcript_added_then_corrected_is_searchable(client, archivist, testimony):
-    from yurd.testimonies.selectors import testimony_search
-
     client.force_login(archivist)
     client.post(
         reverse("testimonies:transcript_add", args=[testimony.code]),
@@ -197,9 +196,6 @@ def test_researcher_cannot_record_or_edit(client, heritage_researcher, testimony
 
 
 def test_withdrawn_testimony_cannot_be_edited(client, archivist, testimony):
-    from yurd.core.actors import Actor
-    from yurd.testimonies.services import testimony_withdraw_consent
-
     testimony_withdraw_consent(actor=Actor(user=archivist), testimony=testimony, reason="phoned")
     client.force_login(archivist)
     assert client.get(reverse("testimonies:testimony_edit", args=[testimony.code])).status_code == 404

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from yurd.testimonies.models import Segment
+from yurd.testimonies.tests.conftest import make_testimony
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,6 @@ def test_testimony_page_plays_the_recording_with_segment_anchors(client, archivi
 
 
 def test_segment_of_another_testimony_is_not_found(client, archivist, testimony, gazetteer):
-    from yurd.testimonies.tests.conftest import make_testimony
-
     other = make_testimony(gazetteer, title="Another account")
     client.force_login(archivist)
     segment = Segment.objects.filter(testimony=other).first()
