@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
+import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -325,9 +327,6 @@ def normalise_all(
     rows = rows if isinstance(rows, Sequence) else list(rows)
     if workers <= 1 or len(rows) < PARALLEL_FROM:
         return [normalise_record(row, gazetteer) for row in rows]
-    import gc
-    import multiprocessing
-
     # Forked workers read the rows and the gazetteer from this process's memory (nothing is sent
     # to them but index ranges); only the normalised records come back.
     _shared.update(rows=rows, gazetteer=gazetteer)
