@@ -11,11 +11,11 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yurd.core.fields import PartialDateField
+from yurd.core.languages import in_current_language
 from yurd.core.models import TimeStampedModel
 
 
@@ -50,8 +50,7 @@ class LossCategory(models.Model):
 
     @property
     def label(self) -> str:
-        language = (get_language() or "en")[:2]
-        return getattr(self, f"name_{language}", "") or self.name
+        return in_current_language(en=self.name, az=self.name_az, ru=self.name_ru)
 
 
 class Remedy(models.TextChoices):

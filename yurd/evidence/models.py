@@ -7,10 +7,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yurd.core.fields import PartialDateField
+from yurd.core.languages import in_current_language
 from yurd.core.models import TimeStampedModel
 
 
@@ -89,9 +89,7 @@ class EvidenceItem(TimeStampedModel):
     @property
     def title(self) -> str:
         """The title in the current language, falling back to any language given."""
-        language = (get_language() or "en")[:2]
-        preferred = {"az": self.title_az, "ru": self.title_ru}.get(language, self.title_en)
-        return preferred or self.title_en or self.title_az or self.title_ru
+        return in_current_language(en=self.title_en, az=self.title_az, ru=self.title_ru)
 
     @property
     def is_image(self) -> bool:

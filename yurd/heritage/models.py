@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yurd.core.fields import PartialDateField
+from yurd.core.languages import in_current_language
 from yurd.core.models import TimeStampedModel
 from yurd.core.partial_dates import PartialDate
 from yurd.places.models import NameScript
@@ -32,8 +32,7 @@ class SiteType(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        language = (get_language() or "en")[:2]
-        return {"az": self.name_az, "ru": self.name_ru}.get(language) or self.name_en
+        return in_current_language(en=self.name_en, az=self.name_az, ru=self.name_ru)
 
 
 class Site(TimeStampedModel):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yurd.core.fields import PartialDateField
+from yurd.core.languages import in_current_language
 from yurd.core.models import TimeStampedModel
 
 
@@ -69,8 +69,7 @@ class Term(TimeStampedModel):
 
     @property
     def label(self) -> str:
-        language = (get_language() or "en")[:2]
-        return {"az": self.label_az, "ru": self.label_ru}.get(language, "") or self.label_en
+        return in_current_language(en=self.label_en, az=self.label_az, ru=self.label_ru)
 
 
 class Testimony(TimeStampedModel):
