@@ -81,19 +81,40 @@ def site_create(
     return site
 
 
-def site_update(*, actor: Actor, site: Site, **changes: Any) -> Site:
+def site_update(
+    *,
+    actor: Actor,
+    site: Site,
+    name: str | None = None,
+    site_type: SiteType | None = None,
+    settlement: Place | None = None,
+    geometry: dict[str, Any] | None = None,
+    period: str | None = None,
+    description: str | None = None,
+    is_published: bool | None = None,
+    related_sites: Iterable[Site] | None = None,
+) -> Site:
+    """Change what is given; an argument left at None keeps the site's value."""
     require(actor, "heritage.change_site")
+    changes = {
+        "name": name,
+        "site_type": site_type,
+        "settlement": settlement,
+        "period": period,
+        "description": description,
+        "is_published": is_published,
+    }
     with transaction.atomic():
         locked = Site.objects.select_for_update().get(pk=site.pk)
-        related = changes.pop("related_sites", None)
-        if "geometry" in changes:
-            _apply_geometry(locked, changes.pop("geometry"))
+        if geometry is not None:
+            _apply_geometry(locked, geometry)
         for field, value in changes.items():
-            setattr(locked, field, value)
+            if value is not None:
+                setattr(locked, field, value)
         locked.full_clean()
         locked.save()
-        if related is not None:
-            locked.related_sites.set([other for other in related if other.pk != locked.pk])
+        if related_sites is not None:
+            locked.related_sites.set([other for other in related_sites if other.pk != locked.pk])
     return locked
 
 

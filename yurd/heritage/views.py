@@ -127,14 +127,19 @@ def site_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = SiteForm(request.POST or None, initial=initial, can_publish=request.user.has_perm("heritage.publish_site"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changes: dict[str, Any] = {
-            key: data[key]
-            for key in ("name", "site_type", "settlement", "geometry", "period", "description", "related_sites")
-        }
-        if "is_published" in data:
-            changes["is_published"] = data["is_published"]
         try:
-            services.site_update(actor=actor_from_request(request), site=site, **changes)
+            services.site_update(
+                actor=actor_from_request(request),
+                site=site,
+                name=data["name"],
+                site_type=data["site_type"],
+                settlement=data["settlement"],
+                geometry=data["geometry"],
+                period=data["period"],
+                description=data["description"],
+                related_sites=data["related_sites"],
+                is_published=data.get("is_published"),  # only for those who may publish
+            )
             services.site_replace_names(actor=actor_from_request(request), site=site, names=data["names"])
         except ValidationError as error:
             add_service_errors(form, error)

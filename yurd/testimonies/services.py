@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +20,11 @@ from yurd.core.permissions import require
 from yurd.evidence.models import CustodyAction, EvidenceItem
 from yurd.evidence.services import custody_append
 from yurd.names import search_key
+from yurd.places.models import Place
 from yurd.registry.codes import allocate_numbers
+from yurd.registry.models import Person
 from yurd.testimonies.models import (
+    AccessLevel,
     ConsentEvent,
     ConsentUse,
     MediaUnsealing,
@@ -48,13 +52,44 @@ def _consent_uses(uses: Iterable[str]) -> list[str]:
     return [use for use in ConsentUse.values if use in wanted]
 
 
-def testimony_create(*, actor: Actor, **fields: Any) -> Testimony:
+def testimony_create(
+    *,
+    actor: Actor,
+    title: str,
+    interviewer: str,
+    language: str,
+    narrator: Person | None = None,
+    narrator_description: str = "",
+    recorded_on: str = "",
+    place: Place | None = None,
+    media: EvidenceItem | None = None,
+    other_media: Iterable[EvidenceItem] = (),
+    consent_uses: Iterable[str] = (),
+    consent_restrictions: str = "",
+    consent_given_on: date | None = None,
+    access_level: str = AccessLevel.OPEN,
+) -> Testimony:
+    """Record a testimony with the consent given for it (a ConsentEvent "given")."""
     require(actor, "testimonies.add_testimony", message=REFUSED)
-    uses = _consent_uses(fields.pop("consent_uses", []))
-    other_media = list(fields.pop("other_media", []))
+    uses = _consent_uses(consent_uses)
+    other_media = list(other_media)
     with transaction.atomic(), change_context(user=actor.user, reason=_("Testimony recorded")):
         (number,) = allocate_numbers("testimony", 1)
-        testimony = Testimony(code=f"T-{number:06d}", consent_uses=uses, **fields)
+        testimony = Testimony(
+            code=f"T-{number:06d}",
+            title=title,
+            narrator=narrator,
+            narrator_description=narrator_description,
+            interviewer=interviewer,
+            recorded_on=recorded_on,
+            place=place,
+            language=language,
+            media=media,
+            consent_uses=uses,
+            consent_restrictions=consent_restrictions,
+            consent_given_on=consent_given_on,
+            access_level=access_level,
+        )
         testimony.full_clean()
         testimony.save()
         if other_media:
