@@ -282,6 +282,12 @@ BLOCKING_RULES = [
     "AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)",
     "substr(l.given_key, 1, 3) = substr(r.given_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
     "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
+    # The father's name where a list gives no date and no village it resolves (community lists).
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.patronymic_key = r.patronymic_key",
+    # A year off by one (or written by another calendar's rounding), the day and month as written or
+    # swapped (US forms): the full-date rules above miss these.
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.birth_md = r.birth_md",
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.birth_md = r.birth_md_swapped",
 ]
 
 # Added when the input has the field: a shared document number is a candidate pair whatever else
