@@ -76,7 +76,8 @@ _pre_commit_hooks: list[PreCommitHook] = []
 def register_pre_commit_hook(hook: PreCommitHook) -> None:
     """Run `hook(batch, rows)` inside the commit transaction, before anything is written.
 
-    The seam for record linkage (`match_batch`): a hook may inspect the valid rows
+    The seam for record linkage (`match_batch`): `batch.committing_actor` is the Actor committing.
+    A hook may inspect the valid rows
     (dicts of parsed values plus household_ref, father_ref, mother_ref, spouse_ref and
     birth_place_text), may return a PreCommitDecision, and raising aborts the whole commit.
     """
@@ -523,6 +524,8 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
     links: dict[str, int] = {}
     after_write: list[Callable[[dict[str, int]], None]] = []
     if _pre_commit_hooks:
+        # Who commits: a hook that acts (record linkage merging a row) acts as this user.
+        batch.committing_actor = actor  # type: ignore[attr-defined]
         rows = [_hook_row(row) for row in staged]
         for hook in _pre_commit_hooks:
             with _collecting():
