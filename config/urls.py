@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("places/", include("yurd.places.urls")),
     path("registry/", include("yurd.registry.urls")),
     path("linkage/", include("yurd.linkage.urls")),
+    path("casualties/", include("yurd.casualties.urls")),
     path("claims/", include("yurd.claims.urls")),
     path("evidence/", include("yurd.evidence.urls")),
     path("heritage/", include("yurd.heritage.urls")),

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "yurd.testimonies",
     "yurd.returns",
     "yurd.fieldwork",
+    "yurd.casualties",
     "yurd.reports",
     "yurd.api",
 ]

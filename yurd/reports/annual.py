@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from yurd.reports.charts import bar_chart_svg
-from yurd.reports.public import build_public_statistics
+from yurd.reports.public import build_public_statistics, public_register_figures
 from yurd.reports.selectors import StatisticsTable
 
 
@@ -31,6 +31,7 @@ def annual_context(*, year: int | None = None) -> dict[str, Any]:
         "households": first.table.grand_total.shown,
         "people": tables[1].table.grand_total.shown,
         "charts": charts,
+        "register": public_register_figures(),
         "suppressed_mark": "x",
     }
 

@@ -6,6 +6,8 @@ each cross-table suppressed (yurd.disclosure.suppression).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
@@ -24,6 +26,13 @@ PUBLIC_TABLES: list[tuple[str, str, str | None]] = [
 
 def public_threshold() -> int:
     return max(minimum_threshold(), int(getattr(settings, "YURD_PUBLIC_SUPPRESSION_THRESHOLD", 5)))
+
+
+def public_register_figures() -> dict[str, Any] | None:
+    """Documented and estimated deaths and injuries by wave, suppressed: counts only, never names."""
+    from yurd.casualties.figures import public_figures
+
+    return public_figures(public_threshold())
 
 
 def build_public_statistics() -> list[StatisticsTable]:

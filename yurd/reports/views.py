@@ -32,7 +32,7 @@ from yurd.reports.exports import (
 )
 from yurd.reports.forms import ExportRequestForm, StatisticsForm, minimum_threshold
 from yurd.reports.models import ExportRequest
-from yurd.reports.public import public_statistics
+from yurd.reports.public import public_register_figures, public_statistics
 from yurd.reports.selectors import DIMENSIONS, StatisticsTable, statistics_table
 
 SUPPRESSED_MARK = "x"
@@ -137,7 +137,12 @@ def public_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/public_statistics.html",
-        {"tables": public_statistics(), "links": public_links(), "suppressed_mark": SUPPRESSED_MARK},
+        {
+            "tables": public_statistics(),
+            "register": public_register_figures(),
+            "links": public_links(),
+            "suppressed_mark": SUPPRESSED_MARK,
+        },
     )
 
 

@@ -100,6 +100,63 @@ def _register(origin: Any, members: list[dict[str, Any]], *, current: Any = None
     )
 
 
+# The register of deaths and injuries names district B's ancestor (who died in 1990) on two
+# lists, once as the registry writes him and once in Cyrillic; a second record of him waits
+# in the review queue, and another registrar's staged list holds a rejected row.
+CASUALTY_NAMES = ("Гасымхан", "Sevdimalı", "Qəmərtac")
+
+
+def _casualties(gazetteer: Gazetteer, other_registrar: User, ancestor_b: Any) -> dict[str, Any]:
+    from yurd.casualties.models import CasualtyMatch, CasualtyPerson, ListEntry, SourceList
+    from yurd.casualties.services import list_import_stage
+    from yurd.registry.models import Wave
+
+    wave = Wave.objects.get(code="1987-1991")
+    official = SourceList.objects.create(
+        code="beta-official", name="Official report (synthetic)", kind="official_report"
+    )
+    community = SourceList.objects.create(
+        code="beta-community", name="Community list (synthetic)", kind="community_list"
+    )
+    place = gazetteer.settlement_b1
+    person = CasualtyPerson.objects.create(
+        code="CP-990001", person=ancestor_b, surname=B_NAMES["ancestor"][0], given_name=B_NAMES["ancestor"][1],
+        sex="m", birth_year=1925, event="death", event_date="1990", place=place, wave=wave,
+    )  # fmt: skip
+    twin = CasualtyPerson.objects.create(
+        code="CP-990002", surname=B_NAMES["ancestor"][0], given_name=CASUALTY_NAMES[1], event="injury",
+        place=place, wave=wave,
+    )  # fmt: skip
+    ListEntry.objects.create(
+        source_list=official, record_id="OF-1", person=person, surname=B_NAMES["ancestor"][0],
+        given_name=B_NAMES["ancestor"][1], event_date="1990", place=place, place_text=place.name, wave=wave,
+    )  # fmt: skip
+    ListEntry.objects.create(
+        source_list=community, record_id="CO-1", person=person, surname=B_OTHER_SCRIPT,
+        given_name=CASUALTY_NAMES[0], event_date="1990", place=place, place_text=place.name, wave=wave,
+    )  # fmt: skip
+    ListEntry.objects.create(
+        source_list=community, record_id="CO-2", person=twin, surname=B_NAMES["ancestor"][0],
+        given_name=CASUALTY_NAMES[1], event="injury", place=place, wave=wave,
+    )  # fmt: skip
+    match = CasualtyMatch.objects.create(left=person, right=twin, probability=0.6, explanation="synthetic")
+    rows = (
+        "record_id,surname,given_name,place,birth_date\n"
+        f"S-1,{B_SURNAME},{CASUALTY_NAMES[2]},{place.name},1950\n"
+        f"S-2,{B_SURNAME},{CASUALTY_NAMES[2]},{place.name},not-a-date\n"
+    ).encode()
+    batch = list_import_stage(
+        actor=Actor(user=other_registrar), source_list=community, data=rows, file_name="beta-community.csv"
+    )
+    return {
+        "source_list": official,
+        "casualty_person": person,
+        "casualty_people": [person, twin],
+        "casualty_match": match,
+        "casualty_import": batch,
+    }
+
+
 def build(gazetteer: Gazetteer) -> Boundary:
     system = system_actor()
     registrar = make_scoped_user("registrar-rena", Role.REGISTRAR, gazetteer.district_a)
@@ -336,6 +393,7 @@ def build(gazetteer: Gazetteer) -> Boundary:
         code="P-9900002", household=household_b, household_role="other", surname=B_SURNAME, given_name="Mehrinisa"
     )
     merge = person_merge(actor=system, survivor=head_b, absorbed=duplicate)
+    casualties = _casualties(gazetteer, other_registrar, ancestor_b)
     place_import = PlaceImport.objects.create(file_name="places.csv")
     place_name = PlaceName.objects.create(place=gazetteer.settlement_b1, text="Demirchi", language="az-Latn")
 
@@ -391,6 +449,7 @@ def build(gazetteer: Gazetteer) -> Boundary:
         export_token=download_token(export),
         device=device,
         api_token=token,
+        **casualties,
     )
 
     district_b_people = list(household_b.members.all())
@@ -410,6 +469,8 @@ def build(gazetteer: Gazetteer) -> Boundary:
         submission_b.instance_id,
         "Qovsarova",
         "Leylixanim",
+        *CASUALTY_NAMES,
+        *(person.code for person in casualties["casualty_people"]),
     }
     boundary.all_secrets = boundary.district_b_secrets | {
         household_a.code,

@@ -165,6 +165,14 @@ FILLERS: dict[str, Filler] = {
     "linkage:candidate_detail": lambda b: [{"candidate_id": _r(b, "candidate").pk}],
     "linkage:merge_detail": lambda b: [{"merge_id": _r(b, "merge").pk}],
     "linkage:merge_undo": lambda b: [{"merge_id": _r(b, "merge").pk}],
+    # register of deaths and injuries
+    "casualties:person_detail": lambda b: [{"code": _r(b, "casualty_person").code}],
+    "casualties:list_detail": lambda b: [{"code": _r(b, "source_list").code}],
+    "casualties:import_new": lambda b: [{"code": _r(b, "source_list").code}],
+    "casualties:import_detail": lambda b: [{"pk": _r(b, "casualty_import").pk}],
+    "casualties:import_commit": lambda b: [{"pk": _r(b, "casualty_import").pk}],
+    "casualties:import_rejected": lambda b: [{"pk": _r(b, "casualty_import").pk}],
+    "casualties:match_detail": lambda b: [{"pk": _r(b, "casualty_match").pk}],
     # claims
     "claims:valuation_import_detail": lambda b: [{"pk": _r(b, "valuation_import").pk}],
     "claims:valuation_detail": lambda b: [{"version": _r(b, "valuation_table").version}],

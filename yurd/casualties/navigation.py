@@ -1,0 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+
+from yurd.core.context_processors import NavItem
+
+NAVIGATION = [
+    NavItem(_("Deaths and injuries"), "casualties:home", "casualties.view_register_figures", order=27),
+]
