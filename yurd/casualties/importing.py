@@ -141,7 +141,7 @@ def _read_xlsx(data: bytes) -> Sheet:
         if cell is None:
             return ""
         if hasattr(cell, "strftime"):
-            return cell.strftime("%Y-%m-%d")  # type: ignore[attr-defined]
+            return cell.strftime("%Y-%m-%d")
         if isinstance(cell, float) and cell.is_integer():
             return str(int(cell))
         return str(cell)

@@ -12,11 +12,11 @@ from collections import Counter, defaultdict
 from itertools import combinations
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from yurd.casualties.models import CasualtyMatch, CasualtyPerson, ListEntry, ListImport, MatchStatus, SourceList
+from yurd.core.permissions import require
 
 NAMES = "casualties.view_casualtyperson"
 FIGURES = "casualties.view_register_figures"
@@ -24,11 +24,6 @@ FIGURES = "casualties.view_register_figures"
 
 def may_see_names(user: Any) -> bool:
     return user is None or user.has_perm(NAMES)
-
-
-def require(user: Any, permission: str) -> None:
-    if user is not None and not user.has_perm(permission):
-        raise PermissionDenied
 
 
 def people(*, user: Any) -> QuerySet[CasualtyPerson]:

@@ -29,6 +29,9 @@ from yurd.core.access import log_access
 from yurd.core.actors import Actor
 from yurd.core.models import AccessAction
 from yurd.core.partial_dates import PartialDate
+from yurd.core.permissions import require
+from yurd.linkage.matching.linker import REVIEW_THRESHOLD, dedupe
+from yurd.linkage.selectors import registry_gazetteer
 from yurd.places.models import Place
 from yurd.registry.codes import allocate_numbers
 from yurd.registry.models import Person, Wave
@@ -43,16 +46,11 @@ class ImportRefusedError(Exception):
     """The batch cannot be committed (wrong state, or nothing valid)."""
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if actor.user is not None and not actor.user.has_perm(permission):
-        raise PermissionDenied
-
-
 # --- Lists ------------------------------------------------------------------------------
 
 
 def source_list_create(*, actor: Actor, **fields: Any) -> SourceList:
-    _require(actor, "casualties.add_sourcelist")
+    require(actor, "casualties.add_sourcelist")
     source_list = SourceList(created_by=actor.user, **fields)
     source_list.full_clean()
     source_list.save()
@@ -99,7 +97,7 @@ def list_import_stage(*, actor: Actor, source_list: SourceList, data: bytes, fil
     """Read and check every row of the file and keep them with their reports; writes no entry.
 
     Raises ImportFileError when the file cannot be read at all."""
-    _require(actor, IMPORT)
+    require(actor, IMPORT)
     sheet = read_sheet(data, file_name)
     checker = _checker(actor)
     checked = [checker.check(number, row) for number, row in sheet.rows]
@@ -155,7 +153,7 @@ def list_import_commit(*, actor: Actor, batch: ListImport) -> ListImport:
 
     Rows whose record id the list already holds are left as they are, so a file imported
     twice adds nothing. Rejected rows are never written; the report keeps them."""
-    _require(actor, IMPORT)
+    require(actor, IMPORT)
     with transaction.atomic():
         batch = ListImport.objects.select_for_update().select_related("source_list").get(pk=batch.pk)
         if batch.status != ImportStatus.VALIDATED:
@@ -255,10 +253,7 @@ def register_link(*, actor: Actor) -> LinkOutcome:  # noqa: PLR0912 - one pass, 
     scored from the review threshold up without being clustered, goes to the register's
     review queue; a pair decided "different people" is never proposed again.
     """
-    from yurd.linkage.matching.linker import REVIEW_THRESHOLD, dedupe
-    from yurd.linkage.selectors import registry_gazetteer
-
-    _require(actor, IMPORT)
+    require(actor, IMPORT)
     with transaction.atomic():
         entries = list(ListEntry.objects.select_related("source_list", "person").order_by("pk"))
         if not entries:
@@ -320,7 +315,7 @@ def register_link(*, actor: Actor) -> LinkOutcome:  # noqa: PLR0912 - one pass, 
 def match_decide(*, actor: Actor, match: CasualtyMatch, status: str) -> CasualtyPerson | None:
     """Record a decision; "same person" moves the second person's entries to the first, whose
     record then stands for both (the second stays, marked as merged, so its address still leads there)."""
-    _require(actor, ADJUDICATE)
+    require(actor, ADJUDICATE)
     if status not in (MatchStatus.SAME, MatchStatus.DIFFERENT):
         raise ValueError(status)
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from yurd.casualties.figures import public_figures
 from yurd.reports.forms import minimum_threshold
 from yurd.reports.selectors import StatisticsTable, statistics_table
 
@@ -30,8 +31,6 @@ def public_threshold() -> int:
 
 def public_register_figures() -> dict[str, Any] | None:
     """Documented and estimated deaths and injuries by wave, suppressed: counts only, never names."""
-    from yurd.casualties.figures import public_figures
-
     return public_figures(public_threshold())
 
 

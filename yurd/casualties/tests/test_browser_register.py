@@ -10,7 +10,7 @@ import pytest
 from yurd.accounts.roles import Role
 from yurd.casualties.models import ListEntry
 from yurd.casualties.tests.conftest import CYRILLIC, LATIN
-from yurd.core.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
+from yurd.testing.personas import PERSONA_PASSWORD, make_gazetteer, make_scoped_user
 
 
 def _add_list(page: Any, url: str, code: str, name: str, *, kind: str, rows: str) -> None:

@@ -12,7 +12,7 @@ from yurd.accounts.models import User
 from yurd.casualties.capture import capture_tables
 from yurd.casualties.tests.conftest import CYRILLIC, LATIN, import_list, make_list
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from yurd.casualties.models import CasualtyPerson, ListEntry, ListImport
 from yurd.casualties.services import list_import_commit, list_import_stage
 from yurd.casualties.tests.conftest import CYRILLIC, LATIN, import_list, make_list
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer
+from yurd.testing.personas import Gazetteer
 
 pytestmark = pytest.mark.django_db
 

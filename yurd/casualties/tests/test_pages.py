@@ -10,7 +10,7 @@ from yurd.casualties.models import CasualtyPerson
 from yurd.casualties.tests.conftest import CYRILLIC, LATIN, import_list, make_list
 from yurd.core.actors import Actor
 from yurd.core.models import AccessLogEntry
-from yurd.core.testing.personas import Gazetteer, login_verified
+from yurd.testing.personas import Gazetteer, login_verified
 
 pytestmark = pytest.mark.django_db
 

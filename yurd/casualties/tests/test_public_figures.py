@@ -11,7 +11,7 @@ from yurd.accounts.models import User
 from yurd.casualties.figures import suppressed
 from yurd.casualties.tests.conftest import CYRILLIC, LATIN, import_list, make_list
 from yurd.core.actors import Actor
-from yurd.core.testing.personas import Gazetteer
+from yurd.testing.personas import Gazetteer
 
 
 def _row(label: str, documented: int) -> dict[str, Any]:
