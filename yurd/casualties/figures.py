@@ -29,6 +29,8 @@ SETTINGS: dict[str, Any] = {
     "level": 0.95,
 }
 
+KEEP_RUNS = 10
+
 # The estimation package's caveats, worded for the pages (its own text is English only).
 CAVEATS = {
     "minus_infinity": _("Some pairs of lists name nobody in common; the model treats them as never overlapping."),
@@ -107,6 +109,9 @@ def register_figures(stratify: Sequence[str] = ("wave",)) -> dict[str, Any]:
         run = EstimateRun.objects.create(
             fingerprint=fingerprint, stratify=",".join(stratify), result=_compute(tables, whole)
         )
+        # Older runs describe histories that no longer exist; a few are kept for the pages being read.
+        stale = EstimateRun.objects.order_by("-created_at", "-pk").values_list("pk", flat=True)[KEEP_RUNS:]
+        EstimateRun.objects.filter(pk__in=list(stale)).delete()
     return {"lists": lists, **run.result, "settings": SETTINGS}
 
 
