@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from yurd.core.partial_dates import PartialDate, PartialDateError
+from yurd.core.uploads import UnsafeUploadError, check_zip
 from yurd.names.sexes import parse_sex
 from yurd.registry.imports.reading import ImportFileError, detect_encoding
 
@@ -125,10 +127,6 @@ def read_sheet(data: bytes, file_name: str = "") -> Sheet:
 
 
 def _read_xlsx(data: bytes) -> Sheet:
-    from openpyxl import load_workbook
-
-    from yurd.core.uploads import UnsafeUploadError, check_zip
-
     try:
         check_zip(data)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -24,6 +24,8 @@ from django.utils import timezone
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
 from yurd.accounts.services import api_token_create
+from yurd.casualties.models import CasualtyMatch, CasualtyPerson, ListEntry, SourceList
+from yurd.casualties.services import list_import_stage
 from yurd.claims.models import Cohort, CohortBatch, LossCategory, ValuationImport
 from yurd.claims.services.cohorts import cohort_get_or_create
 from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
@@ -107,10 +109,6 @@ CASUALTY_NAMES = ("Гасымхан", "Sevdimalı", "Qəmərtac")
 
 
 def _casualties(gazetteer: Gazetteer, other_registrar: User, ancestor_b: Any) -> dict[str, Any]:
-    from yurd.casualties.models import CasualtyMatch, CasualtyPerson, ListEntry, SourceList
-    from yurd.casualties.services import list_import_stage
-    from yurd.registry.models import Wave
-
     wave = Wave.objects.get(code="1987-1991")
     official = SourceList.objects.create(
         code="beta-official", name="Official report (synthetic)", kind="official_report"
