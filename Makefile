@@ -13,6 +13,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 HOUSEHOLDS ?= 2000
 PYTEST_WORKERS ?= 2
+# axe-core for the browser tests' accessibility check, exactly as tests/js/package-lock.json
+# pins it (npm ci checks its hash); reinstalled when the lock changes.
+AXE_STAMP := tests/js/node_modules/.installed-$(shell sha1sum tests/js/package-lock.json | cut -c1-12)
 
 # uv reads no pip.conf: it follows pip's index (a mirror, where one is configured)
 # unless UV_DEFAULT_INDEX is set. Expanded only in the recipes that call uv.
@@ -24,7 +27,7 @@ UV_COMPILE = $(UV) pip compile --quiet --generate-hashes --python-version 3.11 -
 .PHONY: setup system-packages demo serve test test-sqlite test-postgres test-browser lint bench messages clean \
 	lock outdated
 
-setup: system-packages $(STAMP)
+setup: system-packages $(STAMP) $(AXE_STAMP)
 
 # Debian libraries and programs (scripts/system-packages lists them): installed as root, else named.
 system-packages:
@@ -40,6 +43,11 @@ $(STAMP): | system-packages
 	$(UV) pip install --quiet --no-deps --no-build-isolation --python $(BIN)/python -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
+
+$(AXE_STAMP): | system-packages
+	@if command -v npm >/dev/null; then \
+	  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error && rm -f tests/js/node_modules/.installed-* && touch $@; \
+	else echo "npm is missing: the browser tests' accessibility check will be skipped (apt-get install npm)."; fi
 
 # Refresh the lock after changing pyproject.toml: pins stay where the ranges allow.
 # `make lock UPGRADE=1` moves every package to its newest allowed release (then run make test).
@@ -95,4 +103,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache tests/js/node_modules .import_linter_cache

@@ -15,6 +15,12 @@ from yurd.accounts.services import normalise_token
 class LoginForm(AuthenticationForm):
     """Username and password; a wrong pair is reported next to the password field."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Django capitalises the model's "istifadəçi adı" with str.capitalize, giving a dotless
+        # "Istifadəçi" in Azerbaijani: the label is its own message instead.
+        self.fields["username"].label = _("Username")
+
     def clean(self) -> dict[str, Any]:
         try:
             return super().clean()
