@@ -18,3 +18,8 @@ class ClaimsConfig(AppConfig):
         register_documented_records("claims.claim", claims)
         # Loss items cite vault items by UUID or SHA-256 rather than by link.
         register_seal("claims", claim_evidence_q)
+        # A change of kinship flags the decisions made on the heirs it changes.
+        from yurd.claims.services.heirs import heirs_kinship_changed  # noqa: PLC0415 - models are not loaded when apps.py is
+        from yurd.registry.services import register_kinship_hook  # noqa: PLC0415 - models are not loaded when apps.py is
+
+        register_kinship_hook(heirs_kinship_changed)

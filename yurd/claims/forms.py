@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from yurd.claims.domain.shares import ShareError, parse_share
-from yurd.claims.models import LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
+from yurd.claims.models import LetterChannel, LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
 from yurd.claims.services.filing import ClaimantShare
 from yurd.core.partial_dates import PartialDate
 from yurd.core.uploads import MaxUploadSize
@@ -52,7 +52,10 @@ class ClaimantsField(forms.CharField):
     people: Any = None  # set by the form: the people its user may name
 
     def clean(self, value: Any) -> Any:
-        return parse_claimants(super().clean(value), self.people)
+        text = super().clean(value)
+        if not text.strip() and not self.required:
+            return None
+        return parse_claimants(text, self.people)
 
 
 class ClaimCreateForm(forms.Form):
@@ -68,7 +71,17 @@ class ClaimCreateForm(forms.Form):
     language = forms.ChoiceField(label=gettext_lazy("Language of letters"), choices=LetterLanguage.choices)
     claimants = ClaimantsField(
         label=gettext_lazy("Claimants and shares"),
-        help_text=gettext_lazy("One a line: person code and share, e.g. P-0000012 1/2."),
+        required=False,
+        help_text=gettext_lazy(
+            "One a line: person code and share, e.g. P-0000012 1/2. For an heir line, leave it empty: "
+            "every heir the registry derives claims, with the heirs' shares."
+        ),
+    )
+    share_override_reason = forms.CharField(
+        label=gettext_lazy("Why the shares differ from the heirs' shares"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Only when other shares are agreed; a second person reviews them."),
     )
     notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -95,6 +108,12 @@ class ClaimCreateForm(forms.Form):
             raise forms.ValidationError(_("No heir line with this code."))
         return line
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("claimants") is None and not data.get("heir_line") and "claimants" not in self.errors:
+            self.add_error("claimants", _("Name at least one claimant."))
+        return data
+
 
 class ClaimEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -103,6 +122,12 @@ class ClaimEditForm(forms.Form):
     claimants = ClaimantsField(
         label=gettext_lazy("Claimants and shares"),
         help_text=gettext_lazy("One a line: person code and share, e.g. P-0000012 1/2."),
+    )
+    share_override_reason = forms.CharField(
+        label=gettext_lazy("Why the shares differ from the heirs' shares"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Only when other shares are agreed; a second person reviews them."),
     )
     notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -185,6 +210,30 @@ class TransitionForm(forms.Form):
         required=False,
         choices=[("granted", gettext_lazy("granted")), ("rejected", gettext_lazy("rejected"))],
     )
+    evidence = forms.CharField(
+        label=gettext_lazy("Documents in the vault"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("An appeal's documents: their titles (or codes) in the evidence vault, one a line."),
+    )
+
+
+class LetterForm(forms.Form):
+    """A letter about a claim to preview or record as sent (the decision letter has its own page)."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=LetterLanguage.choices)
+    channel = forms.ChoiceField(label=gettext_lazy("Channel"), choices=LetterChannel.choices, required=False)
+    recipient = forms.CharField(label=gettext_lazy("To (name and address)"), max_length=300, required=False)
+    documents = forms.CharField(
+        label=gettext_lazy("Documents needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("One a line, e.g. title deed of the house, birth certificate of the heir."),
+    )
+    respond_by = forms.DateField(
+        label=gettext_lazy("Answer by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    appeal = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class RevalueForm(forms.Form):

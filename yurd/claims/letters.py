@@ -1,4 +1,9 @@
-"""The decision letter: a PDF in the claimant's language, with the valuation arithmetic.
+"""Letters to claimants, in their language: acknowledgement, request for documents, decision, appeal outcome.
+
+Every letter carries the organisation's letterhead, the claimants' names and address, and
+the date, all localised. The decision letter has the valuation arithmetic and the appeal
+rights with their deadline; the appeal outcome letter says what the review found and, if
+the decision changed, the new amount.
 
 Every word comes from the catalogue: the arithmetic is rebuilt from the decision's
 structured valuation (quantities, units, factors) rather than its English lines; a
@@ -11,6 +16,7 @@ exact HTML that was sent, so it can be reprinted as it was.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +27,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from yurd.claims.domain.valuation import decimal_text
-from yurd.claims.models import Decision, DecisionKind, LetterRecord, LossCategory, Unit
+from yurd.claims.errors import ClaimError
+from yurd.claims.models import Appeal, AppealOutcome, Claim, Decision, DecisionKind, LetterRecord, LossCategory, Unit
 from yurd.claims.services.appeals import appeal_deadline
 from yurd.claims.services.common import claim_event
 from yurd.core.actors import Actor
@@ -61,6 +68,93 @@ def arithmetic_lines(valuation: dict[str, Any], *, english_labels: bool) -> list
     return lines
 
 
+LETTER_KINDS = ("acknowledgement", "documents_request", "decision", "appeal_outcome")
+
+
+def recipient_address(claim: Claim) -> str:
+    """The first claimant's postal address from the registry, else the household's current settlement."""
+    first = claim.claimants.select_related("person__contact").order_by("id").first()
+    contact = getattr(first.person, "contact", None) if first is not None else None
+    if contact is not None and contact.address.strip():
+        return str(contact.address.strip())
+    household = claim.household
+    return household.current_place.name if household.current_place is not None else ""
+
+
+def letterhead(claim: Claim, language: str) -> dict[str, Any]:
+    """What every letter starts with: the organisation, the claimants and their address, today's date."""
+    names = [claimant.person.display_name for claimant in claim.claimants.select_related("person").order_by("id")]
+    return {
+        "claim": claim,
+        "language": language,
+        "organisation": settings.YURD_ORGANISATION_NAME,
+        "organisation_address": [
+            line.strip() for line in settings.YURD_ORGANISATION_ADDRESS.split("|") if line.strip()
+        ],
+        "recipient_names": names,
+        "recipient_address": recipient_address(claim),
+        "dated": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
+    }
+
+
+def _render(template: str, language: str, context: Any) -> str:
+    with translation.override(language):
+        return render_to_string(template, context())
+
+
+def acknowledgement_html(claim: Claim, *, language: str | None = None) -> str:
+    """The claim was received: its case number, the losses it names, and what happens next."""
+    language = language or claim.language
+
+    def context() -> dict[str, Any]:
+        items = claim.loss_items.select_related("category", "place").order_by("id")
+        return {
+            **letterhead(claim, language),
+            "items": [
+                {"category": item.category.label, "reference": item.reference, "place": item.place.name}
+                for item in items
+            ],
+            "filed_on": formats.date_format(timezone.localtime(claim.created_at).date(), "DATE_FORMAT"),
+        }
+
+    return _render("claims/letters/acknowledgement.html", language, context)
+
+
+def documents_request_html(claim: Claim, *, documents: list[str], respond_by: date, language: str | None = None) -> str:
+    """A request for the documents the claim still needs, with the date to answer by."""
+    language = language or claim.language
+
+    def context() -> dict[str, Any]:
+        return {
+            **letterhead(claim, language),
+            "documents": [line for line in documents if line.strip()],
+            "respond_by": formats.date_format(respond_by, "DATE_FORMAT"),
+        }
+
+    return _render("claims/letters/documents_request.html", language, context)
+
+
+def appeal_outcome_html(appeal: Appeal, *, language: str | None = None) -> str:
+    """What the review of an appeal found; a changed decision is named with its new total."""
+    claim = appeal.claim
+    language = language or claim.language
+
+    def context() -> dict[str, Any]:
+        new = appeal.new_decision
+        return {
+            **letterhead(claim, language),
+            "appeal": appeal,
+            "filed_on": formats.date_format(appeal.filed_on, "DATE_FORMAT"),
+            "appealed_number": appeal.decision.number,
+            "appealed_on": formats.date_format(timezone.localtime(appeal.decision.decided_at).date(), "DATE_FORMAT"),
+            "upheld": appeal.outcome == AppealOutcome.UPHELD,
+            "new_decision": new,
+            "new_total": _number(new.total, 2) if new is not None else "",
+        }
+
+    return _render("claims/letters/appeal_outcome.html", language, context)
+
+
 def letter_context(decision: Decision, language: str) -> dict[str, Any]:
     payload = decision.payload
     claim = decision.claim
@@ -90,10 +184,9 @@ def letter_context(decision: Decision, language: str) -> dict[str, Any]:
         }
         for claimant in payload["claimants"]
     ]
-    household = claim.household
-    address = household.current_place.name if household.current_place is not None else ""
     final = decision.kind == DecisionKind.APPEAL
     return {
+        **letterhead(claim, language),
         "decision": decision,
         "payload": payload,
         "items": items,
@@ -101,11 +194,6 @@ def letter_context(decision: Decision, language: str) -> dict[str, Any]:
         "language": language,
         "total": _number(payload["total"], 2),
         "decided_on": formats.date_format(timezone.localtime(decision.decided_at).date(), "DATE_FORMAT"),
-        "organisation": settings.YURD_ORGANISATION_NAME,
-        "organisation_address": [
-            line.strip() for line in settings.YURD_ORGANISATION_ADDRESS.split("|") if line.strip()
-        ],
-        "recipient_address": address,
         "appeal_deadline": None if final else formats.date_format(appeal_deadline(decision), "DATE_FORMAT"),
     }
 
@@ -126,16 +214,67 @@ def decision_letter_pdf(decision: Decision, *, language: str | None = None) -> b
     return html_to_pdf(decision_letter_html(decision, language=language))
 
 
+def letter_html(
+    kind: str,
+    *,
+    claim: Claim,
+    language: str,
+    decision: Decision | None = None,
+    appeal: Appeal | None = None,
+    documents: list[str] | None = None,
+    respond_by: date | None = None,
+) -> str:
+    if kind == "acknowledgement":
+        return acknowledgement_html(claim, language=language)
+    if kind == "documents_request":
+        assert respond_by is not None  # noqa: S101 - checked by letter_record_sent
+        return documents_request_html(claim, documents=documents or [], respond_by=respond_by, language=language)
+    if kind == "appeal_outcome":
+        assert appeal is not None  # noqa: S101 - checked by letter_record_sent
+        return appeal_outcome_html(appeal, language=language)
+    assert decision is not None  # noqa: S101 - checked by letter_record_sent
+    return decision_letter_html(decision, language=language)
+
+
 @transaction.atomic
 def letter_record_sent(
-    *, actor: Actor, decision: Decision, language: str, recipient: str, channel: str
+    *,
+    actor: Actor,
+    language: str,
+    recipient: str,
+    channel: str,
+    kind: str = "decision",
+    claim: Claim | None = None,
+    decision: Decision | None = None,
+    appeal: Appeal | None = None,
+    documents: list[str] | None = None,
+    respond_by: date | None = None,
 ) -> LetterRecord:
-    """Record a decision letter as sent: the exact HTML, to whom, how, when and by whom."""
-    html = decision_letter_html(decision, language=language)
-    record = LetterRecord.objects.create(
-        claim=decision.claim,
+    """Record a letter as sent: the exact HTML, what it was, to whom, how, when and by whom; reprinted from it."""
+    claim = claim or (decision.claim if decision is not None else appeal.claim if appeal is not None else None)
+    if claim is None or kind not in LETTER_KINDS:
+        raise ClaimError(_("Say which letter about which claim was sent."))
+    if kind == "decision" and decision is None:
+        raise ClaimError(_("A decision letter names its decision."))
+    if kind == "appeal_outcome" and (appeal is None or appeal.outcome == AppealOutcome.PENDING):
+        raise ClaimError(_("An appeal outcome letter is sent once the appeal was reviewed."))
+    if kind == "documents_request" and (not documents or respond_by is None):
+        raise ClaimError(_("A request for documents lists the documents and the date to answer by."))
+    if appeal is not None and decision is None:
+        decision = appeal.new_decision or appeal.decision
+    html = letter_html(
+        kind,
+        claim=claim,
+        language=language,
         decision=decision,
-        kind="decision",
+        appeal=appeal,
+        documents=documents,
+        respond_by=respond_by,
+    )
+    record = LetterRecord.objects.create(
+        claim=claim,
+        decision=decision,
+        kind=kind,
         language=language,
         recipient=recipient,
         channel=channel,
@@ -144,10 +283,12 @@ def letter_record_sent(
         html=html,
         sha256=hashlib.sha256(html.encode()).hexdigest(),
     )
-    claim_event(
-        decision.claim,
-        actor,
-        "letter_sent",
-        detail={"letter": record.pk, "decision": decision.number, "language": language, "channel": channel},
-    ).save()
+    detail: dict[str, Any] = {"letter": record.pk, "kind": kind, "language": language, "channel": channel}
+    if decision is not None:
+        detail["decision"] = decision.number
+    if appeal is not None:
+        detail["appeal"] = appeal.pk
+    if documents:
+        detail["documents"] = documents
+    claim_event(claim, actor, "letter_sent", detail=detail).save()
     return record

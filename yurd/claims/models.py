@@ -288,6 +288,18 @@ class Claim(TimeStampedModel):
     decided_week = models.DateField(_("week decided"), null=True, blank=True, db_index=True)
     # Set when a decision needs another look (a failed QC sample of its batch); cleared by a reviewer.
     review_flag = models.CharField(_("flagged for re-review"), max_length=300, blank=True)
+    # An heir line's claim: the heirs and shares the registry derived from kinship when the
+    # claimants were last checked (person code -> share), so a later change of kinship shows.
+    derived_heirs = models.JSONField(_("heirs derived from kinship"), default=dict, blank=True, editable=False)
+    # Shares other than the rule's (or not every derived heir claiming) need a reason and a second person.
+    share_override_reason = models.TextField(_("why the shares differ from the heirs' shares"), blank=True)
+    share_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    share_override_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    share_override_reviewed_at = models.DateTimeField(_("share override reviewed"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["secret_hash"])
 
     class Meta:
@@ -323,6 +335,10 @@ class Claim(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES
+
+    @property
+    def share_override_pending(self) -> bool:
+        return bool(self.share_override_reason) and self.share_override_reviewed_by_id is None
 
     def mark_decided(self, at: datetime.datetime) -> None:
         self.decided_at = at
@@ -611,6 +627,10 @@ class Appeal(models.Model):
     )
     grounds = models.TextField(_("grounds"))
     documents = models.TextField(_("documents"), blank=True)
+    # The appeal's documents as items of the evidence vault (filed there first, then linked here).
+    evidence = models.ManyToManyField(
+        "evidence.EvidenceItem", verbose_name=_("documents in the vault"), blank=True, related_name="+"
+    )
     filed_on = models.DateField(_("filed on"))
     deadline = models.DateField(_("deadline"))
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

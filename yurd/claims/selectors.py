@@ -10,12 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Lower, Replace, Trim
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
@@ -34,7 +35,7 @@ from yurd.claims.models import (
     PropertyDuplicate,
 )
 from yurd.evidence.models import EvidenceItem
-from yurd.evidence.selectors import visible_evidence_q
+from yurd.evidence.selectors import visible_evidence, visible_evidence_q
 from yurd.places.models import Place
 from yurd.registry.models import Household, Wave
 
@@ -73,6 +74,43 @@ def get_claim(*, user: User | None, case_number: str) -> Claim:
     if claim is None:
         raise Http404
     return claim
+
+
+def vault_items(*, user: User | None, lines: Sequence[str]) -> list[EvidenceItem]:
+    """Vault items named one a line by title (in any language), public code or SHA-256, as `user` may see them.
+
+    A line that names nothing visible (or several items by one title) is refused with the line quoted.
+    """
+    visible = visible_evidence(user)
+    found: list[EvidenceItem] = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        by_code = Q(sha256=line.lower()) | (Q(public_code=line) if _is_uuid(line) else Q(pk__in=[]))
+        matches = list(
+            visible.filter(by_code | Q(title_en__iexact=line) | Q(title_az__iexact=line) | Q(title_ru__iexact=line))[:2]
+        )
+        if len(matches) != 1:
+            raise ValidationError(
+                _("“%(line)s” names no document in the vault you may see, or more than one.") % {"line": line}
+            )
+        if matches[0] not in found:
+            found.append(matches[0])
+    return found
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def review_queue(*, user: User | None, limit: int = 500) -> QuerySet[Claim]:
+    """Claims within the user's scope flagged for re-review or with heirs' shares awaiting review."""
+    pending_override = ~Q(share_override_reason="") & Q(share_override_reviewed_by__isnull=True)
+    return claims_visible_to(user).filter(~Q(review_flag="") | pending_override).order_by("case_number")[:limit]
 
 
 def _int(value: Any) -> int | None:

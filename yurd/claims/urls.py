@@ -16,6 +16,7 @@ urlpatterns = [
     path("valuation/v<int:version>/", views.valuation_detail, name="valuation_detail"),
     path("properties/duplicates/", views.property_duplicates, name="property_duplicates"),
     path("properties/duplicates/<int:pk>/review/", views.property_duplicate_review, name="property_duplicate_review"),
+    path("review/", views.review_queue, name="review_queue"),
     path("cohorts/", views.cohort_list, name="cohort_list"),
     path("cohorts/open/", views.cohort_open, name="cohort_open"),
     path("cohorts/batches/<int:pk>/", views.batch_detail, name="batch_detail"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("<str:case_number>/items/new/", views.loss_item_create, name="loss_item_create"),
     path("<str:case_number>/items/<int:pk>/delete/", views.loss_item_delete, name="loss_item_delete"),
     path("<str:case_number>/steps/<str:name>/", views.claim_transition, name="claim_transition"),
+    path("<str:case_number>/shares/review/", views.share_override_review, name="share_override_review"),
     path("<str:case_number>/secret/", views.claim_secret, name="claim_secret"),
     path("<str:case_number>/appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path("<str:case_number>/revalue/", views.claim_revalue, name="claim_revalue"),
@@ -36,4 +38,5 @@ urlpatterns = [
         name="decision_letter_send",
     ),
     path("<str:case_number>/letters/<int:pk>.pdf", views.letter_reprint, name="letter_reprint"),
+    path("<str:case_number>/letters/<str:kind>/", views.claim_letter, name="claim_letter"),
 ]

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import caches
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +25,7 @@ from yurd.claims.forms import (
     ClaimEditForm,
     CohortApplyForm,
     ExportForm,
+    LetterForm,
     LossItemForm,
     PrecedentForm,
     RevalueForm,
@@ -31,7 +33,7 @@ from yurd.claims.forms import (
     TransitionForm,
     ValuationImportForm,
 )
-from yurd.claims.letters import decision_letter_pdf, html_to_pdf, letter_record_sent
+from yurd.claims.letters import decision_letter_pdf, html_to_pdf, letter_html, letter_record_sent, letterhead
 from yurd.claims.models import (
     ASSESSED_STATES,
     Claim,
@@ -56,6 +58,7 @@ from yurd.claims.services import (
     compensation,
     decisions,
     filing,
+    heirs,
     properties,
     quality,
     workflow,
@@ -158,6 +161,7 @@ def claim_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 household=data["household"],
                 heir_line=data["heir_line"],
                 claimants=data["claimants"],
+                share_override_reason=data["share_override_reason"],
                 remedy=data["remedy"],
                 language=data["language"],
                 notes=data["notes"],
@@ -199,7 +203,7 @@ def claim_detail(request: AuthenticatedHttpRequest, case_number: str) -> HttpRes
         "items": selectors.claim_loss_items_with_evidence(claim, user=user),
         "events": claim.events.all(),
         "decisions": claim.decisions.select_related("table"),
-        "appeals": claim.appeals.select_related("decision", "new_decision", "reviewed_by"),
+        "appeals": claim.appeals.select_related("decision", "new_decision", "reviewed_by").prefetch_related("evidence"),
         "can_decide_appeal": user.has_perm("claims.decide_claim"),
         "transitions": transitions,
         "conflicts": compensation.compensation_conflicts(claim)
@@ -210,6 +214,8 @@ def claim_detail(request: AuthenticatedHttpRequest, case_number: str) -> HttpRes
         else None,
         "accesses": access_history(claim, limit=20) if user.has_perm("core.view_access_log") else None,
         "sees_names": user.sees_names,
+        "letters": claim.letters.all(),
+        "letter_recipient": _letter_recipient(claim),
     }
     response = render(request, "claims/claim_detail.html", context)
     log_access(actor_from_request(request), AccessAction.VIEW, claim)
@@ -226,6 +232,7 @@ def claim_edit(request: AuthenticatedHttpRequest, case_number: str) -> HttpRespo
         "language": claim.language,
         "notes": claim.notes,
         "claimants": "\n".join(f"{c.person.code} {c.share}" for c in claim.claimants.select_related("person")),
+        "share_override_reason": claim.share_override_reason,
     }
     form = ClaimEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -239,6 +246,7 @@ def claim_edit(request: AuthenticatedHttpRequest, case_number: str) -> HttpRespo
                 language=data["language"],
                 notes=data["notes"],
                 claimants=data["claimants"],
+                share_override_reason=data["share_override_reason"],
             )
         except ClaimError as error:
             form.add_error(None, error.message)
@@ -325,6 +333,15 @@ def claim_transition(request: AuthenticatedHttpRequest, case_number: str, name: 
     }
     if name == "decide" and form.cleaned_data["outcome"]:
         kwargs["outcome"] = form.cleaned_data["outcome"]
+    if name == "appeal":
+        try:
+            kwargs["evidence"] = selectors.vault_items(
+                user=request.user,
+                lines=form.cleaned_data["evidence"].splitlines(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("claims:claim_detail", case_number=claim.case_number)
     try:
         workflow.TRANSITION_SERVICES[name](**kwargs)
     except ConcurrentEditError as error:
@@ -354,6 +371,39 @@ def appeal_decide(request: AuthenticatedHttpRequest, case_number: str, pk: int) 
     else:
         messages.success(request, _("The appeal's outcome is recorded."))
     return redirect("claims:claim_detail", case_number=claim.case_number)
+
+
+@login_required
+@require_POST
+@permission_required("claims.approve_claim", raise_exception=True)
+def share_override_review(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
+    claim = _claim(request, case_number)
+    try:
+        heirs.claim_review_share_override(
+            actor=actor_from_request(request),
+            claim=claim,
+            expected_version=int(request.POST.get("version", "0")),
+            reason=request.POST.get("reason", ""),
+        )
+    except ClaimError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The shares are reviewed."))
+    return redirect("claims:claim_detail", case_number=claim.case_number)
+
+
+@login_required
+@permission_required("claims.approve_claim", raise_exception=True)
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Claims waiting for a second look: decisions flagged for re-review, shares awaiting review."""
+    claims = list(selectors.review_queue(user=request.user))
+    log_access(
+        actor_from_request(request),
+        AccessAction.LIST,
+        Claim,
+        detail={"page": "review queue", "claims": [claim.case_number for claim in claims]},
+    )
+    return render(request, "claims/review_queue.html", {"claims": claims})
 
 
 @login_required
@@ -453,6 +503,66 @@ def decision_letter_send(request: AuthenticatedHttpRequest, case_number: str, nu
         )
         messages.success(request, _("The letter is recorded as sent."))
     return redirect("claims:decision_detail", case_number=decision.claim.case_number, number=decision.number)
+
+
+def _letter_recipient(claim: Claim) -> str:
+    """Prefilled "to": the claimants' names and address, as the letter prints them."""
+    head = letterhead(claim, claim.language)
+    return ", ".join([", ".join(head["recipient_names"]), head["recipient_address"]]).strip(", ")[:300]
+
+
+def _letter_arguments(claim: Claim, form: LetterForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    appeal = claim.appeals.filter(pk=data["appeal"]).first() if data.get("appeal") else None
+    return {
+        "claim": claim,
+        "language": data["language"],
+        "appeal": appeal,
+        "documents": [line.strip() for line in data["documents"].splitlines() if line.strip()],
+        "respond_by": data["respond_by"],
+    }
+
+
+@login_required
+@permission_required("claims.view_claim", raise_exception=True)
+def claim_letter(request: AuthenticatedHttpRequest, case_number: str, kind: str) -> HttpResponse:
+    """A letter about the claim as a PDF to check before sending (GET), or recorded as sent (POST)."""
+    if kind not in ("acknowledgement", "documents_request", "appeal_outcome"):
+        raise Http404
+    claim = _claim(request, case_number)
+    form = LetterForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Say to whom, in which language and how the letter was sent."))
+        return redirect("claims:claim_detail", case_number=claim.case_number)
+    arguments = _letter_arguments(claim, form)
+    if request.method == "POST":
+        if not request.user.has_perm("claims.change_claim"):
+            raise PermissionDenied
+        channel, recipient = form.cleaned_data["channel"], form.cleaned_data["recipient"].strip()
+        try:
+            if not channel or not recipient:
+                raise ClaimError(_("Say to whom, in which language and how the letter was sent."))
+            letter_record_sent(
+                actor=actor_from_request(request), kind=kind, channel=channel, recipient=recipient, **arguments
+            )
+        except ClaimError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The letter is recorded as sent."))
+        return redirect("claims:claim_detail", case_number=claim.case_number)
+    try:
+        if kind == "documents_request" and (not arguments["documents"] or arguments["respond_by"] is None):
+            raise ClaimError(_("A request for documents lists the documents and the date to answer by."))
+        if kind == "appeal_outcome" and (arguments["appeal"] is None or arguments["appeal"].outcome == "pending"):
+            raise ClaimError(_("An appeal outcome letter is sent once the appeal was reviewed."))
+        html = letter_html(kind, **arguments)
+    except ClaimError as error:
+        messages.error(request, error.message)
+        return redirect("claims:claim_detail", case_number=claim.case_number)
+    log_access(actor_from_request(request), AccessAction.DOWNLOAD, claim, detail={"letter": kind, "preview": True})
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{claim.case_number}-{kind}-{arguments["language"]}.pdf"'
+    return response
 
 
 @login_required

@@ -5,7 +5,7 @@ actor's permission and scope, and leaves a history record naming the actor and r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -246,6 +246,25 @@ def person_name_add(
     return name
 
 
+KinshipHook = Callable[[Actor, list[int]], object]
+_kinship_hooks: list[KinshipHook] = []
+
+
+def register_kinship_hook(hook: KinshipHook) -> None:
+    """Run `hook(actor, person_ids)` in the transaction that adds or removes a kinship edge.
+
+    The seam for claims: a decision made on heirs derived from kinship is flagged when the
+    family it was based on changes. Raising aborts the change.
+    """
+    if hook not in _kinship_hooks:
+        _kinship_hooks.append(hook)
+
+
+def _kinship_changed(actor: Actor, kinship: Kinship) -> None:
+    for hook in _kinship_hooks:
+        hook(actor, [kinship.from_person_id, kinship.to_person_id])
+
+
 @transaction.atomic
 def kinship_add(
     *,
@@ -272,6 +291,7 @@ def kinship_add(
         raise ValidationError(_("These two people are already recorded as spouses."))
     kinship = Kinship(from_person=from_person, to_person=to_person, kind=kind, source=source, certainty=certainty)
     _save(kinship, actor, reason or _("Kinship recorded"))
+    _kinship_changed(actor, kinship)
     return kinship
 
 
@@ -333,6 +353,7 @@ def kinship_remove(*, actor: Actor, kinship: Kinship, reason: str) -> None:
     _ensure_household_in_scope(actor, kinship.from_person.household)
     _ensure_household_in_scope(actor, kinship.to_person.household)
     _delete(kinship, actor, reason)
+    _kinship_changed(actor, kinship)
 
 
 def _assign(record: models.Model, values: dict[str, Any], allowed: Iterable[str]) -> None:

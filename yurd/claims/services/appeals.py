@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -32,8 +33,12 @@ def claim_appeal(
     reason: str,
     filed_on: date | None = None,
     documents: str = "",
+    evidence: Sequence[Any] = (),
 ) -> Claim:
-    """Record an appeal against the latest decision: its grounds (the reason), filing date and deadline."""
+    """Record an appeal against the latest decision: its grounds (the reason), filing date and deadline.
+
+    `evidence`: the appeal's documents as vault items (EvidenceItem), linked to the appeal.
+    """
     with transaction.atomic():
         locked = lock_claim(claim, expected_version)
         latest = locked.decisions.order_by("-number").first()
@@ -57,7 +62,13 @@ def claim_appeal(
                 deadline=appeal_deadline(latest),
                 filed_by=actor.user,
             )
-            return {"appeal": appeal.pk, "filed_on": filed_on.isoformat(), "deadline": appeal.deadline.isoformat()}
+            appeal.evidence.set(evidence)
+            return {
+                "appeal": appeal.pk,
+                "filed_on": filed_on.isoformat(),
+                "deadline": appeal.deadline.isoformat(),
+                "evidence": [str(item.public_code) for item in evidence],
+            }
 
         return transition(
             actor=actor, claim=locked, name="appeal", expected_version=None, reason=reason, prepare=prepare

@@ -28,6 +28,7 @@ from yurd.claims.models import (
 )
 from yurd.claims.services.common import check_transition, claim_event, four_eyes, lock_claim, save_claim
 from yurd.claims.services.compensation import sync_compensations
+from yurd.claims.services.heirs import check_share_override_reviewed
 from yurd.claims.valuation import TableLookup
 from yurd.claims.workflow import TRANSITIONS
 from yurd.core.actors import Actor
@@ -216,6 +217,7 @@ def claim_decide(
     with transaction.atomic():
         locked = lock_claim(claim, expected_version)
         four_eyes(locked, actor, _("decide"))
+        check_share_override_reviewed(locked)
         check_transition(locked, TRANSITIONS["decide"], actor, reason)
         now = timezone.now()
         assert locked.valuation_table is not None  # noqa: S101 - an approved claim was assessed

@@ -19,6 +19,7 @@ from yurd.claims.errors import ClaimError, IllegalTransitionError
 from yurd.claims.models import Claim, Claimant, EvidenceReference, FiledBy, LossCategory, LossItem, Remedy
 from yurd.claims.services.case_numbers import issue_case_number, new_secret, secret_digest
 from yurd.claims.services.common import claim_event, full_clean, lock_claim, require, save_claim
+from yurd.claims.services.heirs import check_heirs, heirs_derived, is_override
 from yurd.claims.services.properties import property_for
 from yurd.core.actors import Actor
 from yurd.registry.models import HeirLine, Household, Person
@@ -56,6 +57,42 @@ def _check_claimants(household: Household, heir_line: HeirLine | None, claimants
             )
 
 
+def _heir_claimants(heir_line: HeirLine | None, claimants: Sequence[ClaimantShare] | None) -> list[ClaimantShare]:
+    """The claimants given, or for an heir line without any: every derived heir with the rule's share."""
+    if claimants is not None:
+        return list(claimants)
+    if heir_line is None:
+        raise ClaimError(_("A household's claim names its claimants."))
+    return [ClaimantShare(heir.person, heir.share) for heir in heirs_derived(heir_line)]
+
+
+def _apply_heirs(
+    claim: Claim, actor: Actor, claimants: Sequence[ClaimantShare], override_reason: str
+) -> dict[str, object]:
+    """Check an heir line's claimants against the derived heirs; record the snapshot and any override."""
+    if claim.heir_line is None:
+        claim.derived_heirs, claim.share_override_reason, claim.share_override_by = {}, "", None
+        return {}
+    derived = check_heirs(claim.heir_line, [(c.person, c.share) for c in claimants], override_reason)
+    override = is_override(derived, [(c.person, c.share) for c in claimants])
+    reason = override_reason.strip() if override else ""
+    if reason != claim.share_override_reason or claim.derived_heirs != derived:
+        claim.share_override_reviewed_by, claim.share_override_reviewed_at = None, None
+    claim.derived_heirs = derived
+    claim.share_override_reason = reason
+    claim.share_override_by = actor.user if reason else None
+    return {"derived_heirs": derived, "share_override": reason}
+
+
+HEIR_FIELDS = [
+    "derived_heirs",
+    "share_override_reason",
+    "share_override_by",
+    "share_override_reviewed_by",
+    "share_override_reviewed_at",
+]
+
+
 def _set_claimants(claim: Claim, claimants: Sequence[ClaimantShare]) -> None:
     claim.claimants.all().delete()
     Claimant.objects.bulk_create(
@@ -81,15 +118,21 @@ def claim_create(
     *,
     actor: Actor,
     household: Household,
-    claimants: Sequence[ClaimantShare],
+    claimants: Sequence[ClaimantShare] | None = None,
     heir_line: HeirLine | None = None,
+    share_override_reason: str = "",
     remedy: str = Remedy.UNDECIDED,
     language: str = "az",
     notes: str = "",
     now: datetime | None = None,
 ) -> tuple[Claim, str]:
-    """A new draft claim and its status look-up secret (shown once, stored only as a hash)."""
+    """A new draft claim and its status look-up secret (shown once, stored only as a hash).
+
+    An heir line's claim without claimants is made by every heir the registry derives,
+    with the configured rule's shares.
+    """
     require(actor, "claims.add_claim")
+    claimants = _heir_claimants(heir_line, claimants)
     _check_claimants(household, heir_line, claimants)
     now = now or timezone.now()
     secret = new_secret()
@@ -106,11 +149,12 @@ def claim_create(
         status_changed_at=now,
         created_at=now,
     )
+    heirs = _apply_heirs(claim, actor, claimants, share_override_reason)
     full_clean(claim)
     claim._history_user = actor.user  # type: ignore[attr-defined]
     claim.save()
     _set_claimants(claim, claimants)
-    claim_event(claim, actor, "create", to_status=claim.status, at=now).save()
+    claim_event(claim, actor, "create", to_status=claim.status, detail=heirs, at=now).save()
     return claim, secret
 
 
@@ -124,6 +168,7 @@ def claim_update(
     language: str,
     notes: str,
     claimants: Sequence[ClaimantShare],
+    share_override_reason: str = "",
 ) -> Claim:
     require(actor, "claims.change_claim")
     locked = lock_claim(claim, expected_version)
@@ -135,14 +180,15 @@ def claim_update(
         if getattr(locked, field) != value
     }
     locked.remedy, locked.language, locked.notes = remedy, language, notes
+    heirs = _apply_heirs(locked, actor, claimants, share_override_reason)
     full_clean(locked)
     _set_claimants(locked, claimants)
-    save_claim(locked, actor, ["remedy", "language", "notes"])
+    save_claim(locked, actor, ["remedy", "language", "notes", *HEIR_FIELDS])
     claim_event(
         locked,
         actor,
         "edit",
-        detail={"changed": changed, "claimants": [f"{c.person.code} {c.share}" for c in claimants]},
+        detail={"changed": changed, "claimants": [f"{c.person.code} {c.share}" for c in claimants], **heirs},
     ).save()
     return locked
 

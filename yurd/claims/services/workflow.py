@@ -14,6 +14,7 @@ from yurd.claims.services.appeals import claim_appeal
 from yurd.claims.services.assessment import claim_assess
 from yurd.claims.services.common import four_eyes, lock_claim, require, transition
 from yurd.claims.services.decisions import claim_decide
+from yurd.claims.services.heirs import check_share_override_reviewed
 from yurd.claims.workflow import TRANSITIONS
 from yurd.core.actors import Actor
 
@@ -37,6 +38,7 @@ def claim_approve(*, actor: Actor, claim: Claim, expected_version: int | None, r
     with transaction.atomic():
         locked = lock_claim(claim, expected_version)
         four_eyes(locked, actor, _("approve"))
+        check_share_override_reviewed(locked)
 
         def prepare(target: Claim, now: datetime) -> dict[str, Any]:
             target.approved_by = actor.user

@@ -22,7 +22,7 @@ from yurd.claims.services.workflow import claim_approve, claim_submit, claim_ver
 from yurd.claims.valuation import valuation_import_apply, valuation_import_stage
 from yurd.core.actors import Actor
 from yurd.places.models import Place
-from yurd.registry.models import HeirLine, Household, Person, Wave
+from yurd.registry.models import HeirLine, Household, Kinship, KinshipKind, Person, Wave
 from yurd.testing.personas import Gazetteer, make_user
 
 TABLE_V1 = """record,category,region,year,unit,unit_value,currency,sequence,label,factor
@@ -99,6 +99,13 @@ def make_person(household: Household, given: str, *, role: str = "head", decease
     )
 
 
+def make_child(parent: Person, household: Household, given: str, *, deceased: bool = False) -> Person:
+    """A person recorded as `parent`'s child (kinship, as the registry keeps it)."""
+    child = make_person(household, given, role="child", deceased=deceased)
+    Kinship.objects.create(from_person=parent, to_person=child, kind=KinshipKind.PARENT_OF)
+    return child
+
+
 @pytest.fixture
 def world(gazetteer: Gazetteer) -> World:
     wave, _created = Wave.objects.get_or_create(
@@ -141,6 +148,7 @@ def new_claim(
     heir_line: HeirLine | None = None,
     items: list[dict[str, Any]] | None = None,
     user: User | None = None,
+    share_override_reason: str = "",
 ) -> Claim:
     household = household or world.household_a
     if claimants is None:
@@ -156,6 +164,7 @@ def new_claim(
         claimants=[ClaimantShare(person, share) for person, share in claimants],
         remedy="compensation",
         language="az",
+        share_override_reason=share_override_reason,
     )
     for item in items if items is not None else [{}]:
         add_item(world, claim, **item)

@@ -15,7 +15,7 @@ from yurd.claims.errors import DoubleCompensationError
 from yurd.claims.models import ClaimStatus, Compensation
 from yurd.claims.services.decisions import claim_decide
 from yurd.claims.services.workflow import claim_annul
-from yurd.claims.tests.conftest import World, actor, advance, login, make_person, new_claim
+from yurd.claims.tests.conftest import World, actor, advance, login, make_child, new_claim
 from yurd.registry.models import HeirLine
 
 
@@ -57,7 +57,7 @@ def test_heirs_cannot_be_paid_again_for_a_property_their_line_was_paid_for(
     line = HeirLine.objects.create(code="HL-T00001", ancestor=world.grandfather_a)
     item = {"original_owner": world.grandfather_a, "reference": "Orchard by the spring"}
     advance(new_claim(world, items=[item]), to="decided", assessor=assessor, reviewer=reviewer)
-    grandson = make_person(world.household_b, "Tural", role="grandchild")
+    grandson = make_child(world.grandfather_a, world.household_b, "Tural")
     heirs_claim = new_claim(world, claimants=[(grandson, Fraction(1))], heir_line=line, items=[item])
     heirs_claim = advance(heirs_claim, to="approved", assessor=assessor, reviewer=reviewer)
     with pytest.raises(DoubleCompensationError):

@@ -16,7 +16,7 @@ from yurd.claims.errors import DoubleCompensationError
 from yurd.claims.models import Compensation, DuplicateStatus, LossItem, Property, PropertyDuplicate
 from yurd.claims.services.decisions import claim_decide
 from yurd.claims.services.properties import property_duplicate_review
-from yurd.claims.tests.conftest import World, actor, advance, login, make_person, new_claim
+from yurd.claims.tests.conftest import World, actor, advance, login, make_child, new_claim
 from yurd.core.models import AccessAction, AccessLogEntry
 from yurd.registry.models import HeirLine
 
@@ -69,7 +69,7 @@ def test_an_heir_line_claim_meets_the_household_claim_on_the_same_property(
         reviewer=reviewer,
     )
     line = HeirLine.objects.create(code="HL-T00002", ancestor=world.grandfather_a)
-    grandson = make_person(world.household_b, "Tural", role="grandchild")
+    grandson = make_child(world.grandfather_a, world.household_b, "Tural")
     # The heir line's claim leaves the owner blank: the line's ancestor is the owner.
     heirs = new_claim(
         world, household=world.household_b, claimants=[(grandson, Fraction(1))], heir_line=line, items=[house(world)]
