@@ -187,6 +187,9 @@ FILLERS: dict[str, Filler] = {
     "claims:claim_revalue": _claim,
     "claims:decision_detail": lambda b: [{**_claim(b)[0], "number": _r(b, "decision").number}],
     "claims:decision_letter": lambda b: [{**_claim(b)[0], "number": _r(b, "decision").number}],
+    "claims:decision_letter_send": lambda b: [{**_claim(b)[0], "number": _r(b, "decision").number}],
+    "claims:share_override_review": _claim,
+    "claims:claim_letter": lambda b: [{**_claim(b)[0], "kind": "acknowledgement"}],
     # evidence
     "evidence:item_detail": _evidence,
     "evidence:item_download": _evidence,
@@ -254,7 +257,6 @@ _NEW_CLAIMS = "added by the claims change of 7 December (property register, appe
 NOT_COVERED: dict[str, str] = {
     "claims:property_duplicate_review": _NEW_CLAIMS,
     "claims:appeal_decide": _NEW_CLAIMS,
-    "claims:decision_letter_send": _NEW_CLAIMS,
     "claims:letter_reprint": _NEW_CLAIMS,
 }
 
