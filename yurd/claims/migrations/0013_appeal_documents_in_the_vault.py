@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0010_heirs_from_kinship'),
+        ('claims', '0012_heirs_from_kinship'),
         ('evidence', '0003_custody_action_metadata'),
     ]
 

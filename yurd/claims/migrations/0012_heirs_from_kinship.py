@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0009_letters_sent'),
+        ('claims', '0011_delete_casenumbersequence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
