@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from yurd.core.models import TimeStampedModel
 from yurd.fieldwork.definition import all_forms
+from yurd.linkage.explanations import reasons_of, render_reasons
 
 
 class Team(TimeStampedModel):
@@ -190,3 +191,8 @@ class SubmissionMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}#{self.member} ~ {self.person_id}"
+
+    @property
+    def explanation_display(self) -> str:
+        """The engine's reasons in the reader's language (the stored text is the engine's English)."""
+        return "; ".join(render_reasons(reasons_of(self.explanation)))

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import Channel
+from yurd.linkage.explanations import reasons_of
 from yurd.linkage.matching.linker import REVIEW_THRESHOLD
 from yurd.linkage.models import MatchCandidate, MatchStatus
 from yurd.linkage.selectors import scoped_people
@@ -175,6 +176,7 @@ def _link_as_merge(
         right=right,
         probability=match.probability,
         explanation=match.explanation,
+        reasons=reasons_of(match.explanation),
         origin=ORIGIN,
         status=MatchStatus.SAME,
         decided_by=actor.user,

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yurd.core.models import TimeStampedModel
+from yurd.linkage.explanations import render_reasons
 
 
 class MatchStatus(models.TextChoices):
@@ -28,7 +29,9 @@ class MatchCandidate(TimeStampedModel):
         "registry.Person", verbose_name=_("second person"), on_delete=models.CASCADE, related_name="+"
     )
     probability = models.FloatField(_("match probability"))
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)  # the engine's English, as written
+    # The same as codes with parameters (yurd.linkage.matching.reasons), shown in the reader's language.
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
     origin = models.CharField(_("found by"), max_length=32, blank=True)  # "scan", "import"
     status = models.CharField(_("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.PENDING)
     note = models.TextField(_("note"), blank=True)
@@ -49,6 +52,9 @@ class MatchCandidate(TimeStampedModel):
 
     @property
     def explanation_parts(self) -> list[str]:
+        """The reasons in the reader's language; a pair stored without reasons shows its text."""
+        if self.reasons:
+            return render_reasons(self.reasons)
         return [part.strip() for part in self.explanation.split(";") if part.strip()]
 
 

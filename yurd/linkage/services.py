@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from yurd.core.actors import Actor
 from yurd.core.history import change_context
 from yurd.core.permissions import require
+from yurd.linkage.explanations import reasons_of
 from yurd.linkage.matching.linker import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, dedupe, link
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
 from yurd.linkage.selectors import candidate_in_scope, person_record, registry_gazetteer, scoped_people
@@ -49,11 +50,17 @@ def candidate_propose(
     if existing is not None:
         if existing.status == MatchStatus.PENDING and probability > existing.probability:
             existing.probability, existing.explanation = probability, explanation
-            existing.save(update_fields=["probability", "explanation", "updated_at"])
+            existing.reasons = reasons_of(explanation)
+            existing.save(update_fields=["probability", "explanation", "reasons", "updated_at"])
         return None
     left, right = _ordered(first, second)
     return MatchCandidate.objects.create(
-        left=left, right=right, probability=probability, explanation=explanation, origin=origin
+        left=left,
+        right=right,
+        probability=probability,
+        explanation=explanation,
+        reasons=reasons_of(explanation),
+        origin=origin,
     )
 
 
