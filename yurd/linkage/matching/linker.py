@@ -357,7 +357,23 @@ def dedupe(
 ) -> LinkageResult:
     """Cluster the records of one list so that each cluster is one person. Without `with_pairs`
     only the clusters are returned: explaining every scored pair costs a tenth of a large run."""
-    normalised = normalise_all(rows, gazetteer, workers=workers)
+    return dedupe_records(
+        normalise_all(rows, gazetteer, workers=workers),
+        threshold=threshold,
+        review_threshold=review_threshold,
+        with_pairs=with_pairs,
+    )
+
+
+def dedupe_records(
+    normalised: list[NormalisedRecord],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+    with_pairs: bool = True,
+) -> LinkageResult:
+    """`dedupe` of records already normalised (the caller may then let go of the raw rows: at
+    400,000 records they hold 600 MB)."""
     records = {record.record_id: record for record in normalised}
     if len(normalised) < 2:
         return LinkageResult(clusters={record_id: record_id for record_id in records})
