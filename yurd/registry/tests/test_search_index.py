@@ -13,7 +13,7 @@ from django.db import connection
 from yurd.registry.models import Household, NameToken, Person, PersonNameToken
 from yurd.registry.search import registry_search
 
-rekey_migration = importlib.import_module("yurd.registry.migrations.0006_lighter_indexes")
+rekey_migration = importlib.import_module("yurd.registry.migrations.0008_fill_person_name_tokens")
 
 
 def tokens_of(person: Person) -> set[str]:
@@ -45,7 +45,7 @@ def test_the_rekeying_migration_rebuilds_every_persons_tokens(mammadov_family: H
     expected = {person.pk: tokens_of(person) for person in Person.objects.all()}
     PersonNameToken.objects.all().delete()
 
-    rekey_migration.rebuild_name_tokens(apps, connection.schema_editor())
+    rekey_migration.fill_name_tokens(apps, connection.schema_editor())
 
     assert {person.pk: tokens_of(person) for person in Person.objects.all()} == expected
     assert all(expected.values())
