@@ -22,7 +22,7 @@ from django.utils import timezone
 from yurd.core.actors import system_actor
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.codes import allocate_codes
-from yurd.registry.imports.services import _db_datetime, _insert_with_history, bulk_insert, reserve_ids
+from yurd.registry.imports.bulk import _db_datetime, _insert_with_history, bulk_insert, reserve_ids
 from yurd.registry.models import (
     Certainty,
     Consent,

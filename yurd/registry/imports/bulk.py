@@ -1,0 +1,226 @@
+"""Bulk writes of the import's commit: `bulk_insert` (COPY on PostgreSQL, executemany
+elsewhere), reserved ids, rows with their history rows, and the name-token index.
+The ORM's per-object cost would dominate a 250,000-person file."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from yurd.core.actors import Actor
+from yurd.registry.models import (
+    Person,
+    PersonName,
+    PersonNameToken,
+)
+from yurd.registry.search_index import token_ids
+
+CHUNK = 5000
+# How a row linked to an existing person is remembered (written by the linkage hook, see
+# yurd/linkage/importing.py): a PersonName of this kind whose source is "<source> #<ref>".
+SOURCE_SPELLING = "source spelling"
+_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+# --- Bulk writing -------------------------------------------------------------------------
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY (PostgreSQL) or executemany in chunks. `rows` may be a generator, but it must not
+    use the database connection: on PostgreSQL the open COPY holds it, and a query made
+    meanwhile waits for the COPY, which waits for the generator, forever."""
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor
+            # The raw psycopg cursor: its errors are turned into Django's (IntegrityError...) here.
+            with (
+                connection.wrap_database_errors,
+                raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 20_000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _index_people(person_tokens: list[tuple[int, list[str]]]) -> None:
+    """Name-token links for freshly created people (what `bulk_index_people` writes), through
+    `bulk_insert`: COPY on PostgreSQL, where executemany costs a round of the protocol per row."""
+    ids = token_ids({token for _person, tokens in person_tokens for token in tokens})
+    bulk_insert(
+        PersonNameToken._meta.db_table,
+        ["token_id", "person_id"],
+        ((ids[token], person_id) for person_id, tokens in person_tokens for token in tokens),
+    )
+
+
+@contextmanager
+def _checked_immediately() -> Iterator[None]:
+    """On PostgreSQL, check foreign keys as each bulk statement ends, not at COMMIT.
+
+    Django creates PostgreSQL foreign keys DEFERRABLE INITIALLY DEFERRED: every row a COPY
+    writes then queues one trigger event per foreign key, and COMMIT works through millions
+    of them one by one. IMMEDIATE runs the same checks at the end of each statement instead
+    (same guarantees: a missing row still fails the import, and the transaction rolls back).
+    Entered inside the import's atomic block; on success Django's default (DEFERRED) is set
+    back, in case that block is a savepoint of a longer transaction (a savepoint rolled back
+    restores the setting by itself)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def reserve_ids(model: type[Model], count: int) -> list[int]:
+    """Primary keys for `count` new rows, so history rows and links can be written with them.
+
+    Must run inside the transaction that inserts them. On SQLite that transaction already
+    holds the write lock (codes were allocated first), so MAX(id) cannot move under us.
+    """
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The sequence looked up once: pg_get_serial_sequence per generated row cost ten
+            # times the nextval calls themselves (3 s for the ids of a 250,000-person file).
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [table])
+            sequence = cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(%s::oid) FROM generate_series(1, %s)", [sequence, count])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        start = cursor.fetchone()[0] + 1
+    return list(range(start, start + count))
+
+
+def _db_datetime(value: Any) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _insert_with_history(model: type[Model], records: list[dict[str, Any]], *, actor: Actor, reason: str) -> None:
+    """Insert rows (dicts by column name) and one "created" history row for each."""
+    if not records:
+        return
+    columns = list(records[0])
+    _insert_rows_with_history(
+        model, columns, [tuple(record[column] for column in columns) for record in records], actor=actor, reason=reason
+    )
+
+
+def _insert_rows_with_history(
+    model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]], *, actor: Actor, reason: str
+) -> None:
+    """Insert rows (tuples in `columns` order) and one "created" history row for each, naming
+    who made the change and why (what django-simple-history's own bulk helper writes)."""
+    if not rows:
+        return
+    bulk_insert(model._meta.db_table, columns, rows)
+    history_model = model.history.model  # type: ignore[attr-defined]
+    extra = (
+        _db_datetime(timezone.now()),
+        reason,
+        "+",
+        actor.user.pk if actor.user is not None else None,
+    )
+    history_columns = [*columns, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    bulk_insert(history_model._meta.db_table, history_columns, (row + extra for row in rows))
+
+
+def source_people(source: str) -> dict[str, int]:
+    """source_ref -> person id for every record an earlier import of `source` brought in:
+    people created from it, and rows that were linked to a person already in the registry
+    (remembered as a "source spelling" name whose source is "<source> #<ref>")."""
+    prefix = f"{source} #"
+    found = {
+        key[len(prefix) :]: person_id
+        for key, person_id in PersonName.objects.filter(kind=SOURCE_SPELLING, source__startswith=prefix).values_list(
+            "source", "person_id"
+        )
+    }
+    found.update(Person.objects.filter(source=source).values_list("source_ref", "pk"))
+    return found
+
+
+# A staged valid row's parsed values, as ImportRow.values holds them (a JSON array) and the
+# commit holds them (a tuple with the row number first): string fields "" when empty,
+# place and wave ids None.
+STAGED_FIELDS = (
+    "number",
+    "source_ref",
+    "household_ref",
+    "father_ref",
+    "mother_ref",
+    "spouse_ref",
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_place_text",
+    "birth_place",
+    "death_date",
+    "household_role",
+    "origin_place",
+    "wave",
+    "displacement_date",
+    "current_place",
+)
+(
+    _NUMBER,
+    _REF,
+    _HOUSEHOLD,
+    _FATHER,
+    _MOTHER,
+    _SPOUSE,
+    _SURNAME,
+    _GIVEN,
+    _PATRONYMIC,
+    _SEX,
+    _BIRTH,
+    _BIRTH_PLACE_TEXT,
+    _BIRTH_PLACE,
+    _DEATH,
+    _ROLE,
+    _ORIGIN,
+    _WAVE,
+    _DISPLACEMENT,
+    _CURRENT,
+) = range(len(STAGED_FIELDS))
+_ID_FIELDS = frozenset({"birth_place", "origin_place", "wave", "current_place"})
+
+
+@contextmanager
+def _bulk_objects() -> Iterator[None]:
+    """Pause the cyclic garbage collector while hundreds of thousands of rows are built.
+
+    Rows are lists, dicts and tuples without cycles, freed by reference counting; the
+    collector would otherwise walk every one of them again and again as they accumulate
+    (a 250,000-row import spent a third of its time there)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

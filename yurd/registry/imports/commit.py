@@ -1,0 +1,443 @@
+"""Committing: households, people, name tokens, kinship and their history in ONE
+transaction; an error or a crash at any point leaves the registry exactly as it was.
+Rows already imported from the same source (same source record ids) are skipped, so
+re-importing a file changes nothing. Staged values are read back once, as compact
+tuples, and every per-value computation (dates, places, name tokens) is done once per
+distinct value. Pre-commit hooks (record linkage) see the valid rows first."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yurd.core.actors import Actor
+from yurd.registry.codes import allocate_codes
+from yurd.registry.imports.bulk import (
+    _BIRTH,
+    _BIRTH_PLACE,
+    _BIRTH_PLACE_TEXT,
+    _CURRENT,
+    _DEATH,
+    _DISPLACEMENT,
+    _FATHER,
+    _GIVEN,
+    _HOUSEHOLD,
+    _ID_FIELDS,
+    _MOTHER,
+    _NUMBER,
+    _ORIGIN,
+    _PATRONYMIC,
+    _REF,
+    _ROLE,
+    _SEX,
+    _SPOUSE,
+    _SURNAME,
+    _WAVE,
+    CHUNK,
+    STAGED_FIELDS,
+    _bulk_objects,
+    _checked_immediately,
+    _db_datetime,
+    _index_people,
+    _insert_rows_with_history,
+    reserve_ids,
+    source_people,
+)
+from yurd.registry.models import (
+    Certainty,
+    Household,
+    ImportBatch,
+    ImportRow,
+    ImportStatus,
+    Kinship,
+    KinshipKind,
+    Person,
+)
+from yurd.registry.search_index import name_forms_tokens
+
+
+@dataclass
+class PreCommitDecision:
+    """What a pre-commit hook may ask of the commit.
+
+    `links`: source_ref -> id of an existing person who IS that row: no person is created for
+    it, kinship from the file attaches to the existing person, and new members of its household
+    join the existing person's household. `after_write(person_ids)` runs in the same
+    transaction once everything is written, with source_ref -> person id for every row."""
+
+    links: dict[str, int] = field(default_factory=dict)
+    after_write: Callable[[dict[str, int]], None] | None = None
+
+
+PreCommitHook = Callable[[ImportBatch, list[dict[str, Any]]], PreCommitDecision | None]
+_pre_commit_hooks: list[PreCommitHook] = []
+
+
+def register_pre_commit_hook(hook: PreCommitHook) -> None:
+    """Run `hook(batch, rows)` inside the commit transaction, before anything is written.
+
+    The seam for record linkage (`match_batch`): `batch.committing_actor` is the Actor committing.
+    A hook may inspect the valid rows
+    (dicts of parsed values plus household_ref, father_ref, mother_ref, spouse_ref and
+    birth_place_text), may return a PreCommitDecision, and raising aborts the whole commit.
+    """
+    if hook not in _pre_commit_hooks:
+        _pre_commit_hooks.append(hook)
+
+
+def unregister_pre_commit_hook(hook: PreCommitHook) -> None:
+    if hook in _pre_commit_hooks:
+        _pre_commit_hooks.remove(hook)
+
+
+# --- Committing ------------------------------------------------------------------------------
+
+
+class ImportRefusedError(Exception):
+    """The batch cannot be committed (wrong state, or rejected rows with all-or-nothing)."""
+
+
+def _staged_valid_rows(batch: ImportBatch) -> list[tuple[Any, ...]]:
+    """The valid staged rows in file order, read once with one query (no ORM per row)."""
+    loads = json.loads
+    fields = [(name, None if name in _ID_FIELDS else "") for name in STAGED_FIELDS[1:]]
+    table = connection.ops.quote_name(ImportRow._meta.db_table)
+    found: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT number, {connection.ops.quote_name('values')} FROM {table} "  # noqa: S608 - names from model meta
+            "WHERE batch_id = %s AND is_valid = %s ORDER BY number",
+            [batch.pk, True],
+        )
+        while chunk := cursor.fetchmany(CHUNK):
+            for number, raw in chunk:
+                values = loads(raw) if isinstance(raw, str) else raw
+                if isinstance(values, dict):  # staged by an earlier version: values by name
+                    values = [values.get(name, empty) for name, empty in fields]
+                found.append((number, *values))
+    return found
+
+
+def staged_values(values: Any) -> dict[str, Any]:
+    """ImportRow.values of a valid row as a dict of its non-empty parsed values (by name), as
+    the commit hands them to its pre-commit hooks; staged as an array, or by name earlier."""
+    if isinstance(values, dict):
+        return values
+    return {name: value for name, value in zip(STAGED_FIELDS[1:], values, strict=True) if value not in ("", None)}
+
+
+def _hook_row(row: tuple[Any, ...]) -> dict[str, Any]:
+    cells = ("household_ref", "father_ref", "mother_ref", "spouse_ref", "birth_place_text")
+    found: dict[str, Any] = {"row": row[_NUMBER]}
+    found.update(
+        (name, value)
+        for name, value in zip(STAGED_FIELDS[1:], row[1:], strict=True)
+        if name in cells or value not in ("", None)
+    )
+    return found
+
+
+def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = False) -> ImportBatch:
+    """Write every valid row of a validated batch in one transaction, or nothing."""
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    if batch.status != ImportStatus.VALIDATED:
+        raise ImportRefusedError(_("Only a validated batch that is not yet committed can be committed."))
+    if all_or_nothing and batch.rejected_rows:
+        raise ImportRefusedError(
+            _("%(count)d rows were rejected; nothing was committed (all or nothing).") % {"count": batch.rejected_rows}
+        )
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
+    try:
+        with _bulk_objects(), _sqlite_bulk_cache(), transaction.atomic(), _checked_immediately():
+            counts = _commit_rows(actor, batch)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportStatus.COMMITTED, committed_at=timezone.now(), error="", **counts
+            )
+    except Exception as error:
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.VALIDATED, error=str(error)[:2000])
+        raise
+    batch.refresh_from_db()
+    return batch
+
+
+def _earlier_households(source: str, refs: list[str], household_refs: set[str]) -> dict[str, str]:
+    """ref -> household_ref of rows of earlier committed batches of `source` that stand for
+    one of `refs` and belong to one of `household_refs` (a household whose member an earlier
+    file linked to a person of another source)."""
+    found: dict[str, str] = {}
+    committed = ImportRow.objects.filter(
+        batch__source=source, batch__status=ImportStatus.COMMITTED, is_valid=True
+    ).order_by("-batch_id", "number")
+    for start in range(0, len(refs), 500):
+        chunk = refs[start : start + 500]
+        wanted = set(chunk)
+        for values in committed.filter(Q(values__0__in=chunk) | Q(values__source_ref__in=chunk)).values_list(
+            "values", flat=True
+        ):
+            if isinstance(values, dict):  # staged by an earlier version: values by name
+                ref, household_ref = values.get("source_ref"), values.get("household_ref")
+            else:
+                ref, household_ref = values[_REF - 1], values[_HOUSEHOLD - 1]
+            if ref in wanted and household_ref in household_refs:
+                found.setdefault(ref, household_ref)
+    return found
+
+
+@contextmanager
+def _collecting() -> Iterator[None]:
+    """The collector back on for code that is not ours (the hooks: record linkage)."""
+    disabled = not gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if disabled:
+            gc.disable()
+
+
+@contextmanager
+def _sqlite_bulk_cache() -> Iterator[None]:
+    """On SQLite, a page cache large enough for the indexes a big import grows (with the
+    default 2 MB, index pages of a 250,000-person file keep going out to the WAL and back);
+    restored afterwards. PostgreSQL needs nothing of the kind."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB at most, used only as needed
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
+def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: PLR0912, PLR0915 - one pass each
+    """Households first, then people in chunks, then kinship; every write in bulk."""
+    staged = _staged_valid_rows(batch)
+    links: dict[str, int] = {}
+    after_write: list[Callable[[dict[str, int]], None]] = []
+    if _pre_commit_hooks:
+        # Who commits: a hook that acts (record linkage merging a row) acts as this user.
+        batch.committing_actor = actor  # type: ignore[attr-defined]
+        rows = [_hook_row(row) for row in staged]
+        for hook in _pre_commit_hooks:
+            with _collecting():
+                decision = hook(batch, rows)
+            if decision is not None:
+                links.update(decision.links)
+                if decision.after_write is not None:
+                    after_write.append(decision.after_write)
+        del rows
+    source = batch.source
+    existing_people = source_people(source)  # created from this source, or linked by an earlier import
+    created_here = set(Person.objects.filter(source=source).values_list("source_ref", flat=True))
+    household_ids = dict(Household.objects.filter(source=source).values_list("source_ref", "pk"))
+    linked = {ref: person_id for ref, person_id in links.items() if ref not in existing_people}
+    # Rows standing for a person of another source (linked now or by an earlier import):
+    # new members of their household join that person's household.
+    elsewhere = {ref: person_id for ref, person_id in {**existing_people, **linked}.items() if ref not in created_here}
+    if elsewhere:
+        members: dict[str, str] = {}  # ref -> household_ref, for the rows standing for such a person
+        for row in staged:
+            if row[_REF] in elsewhere:
+                members.setdefault(row[_REF], row[_HOUSEHOLD])
+        unknown = {row[_HOUSEHOLD] for row in staged} - household_ids.keys() - set(members.values())
+        if unknown:
+            members.update(_earlier_households(source, [ref for ref in elsewhere if ref not in members], unknown))
+        person_ids_wanted = {elsewhere[ref] for ref in members}
+        households_of = dict(Person.objects.filter(pk__in=person_ids_wanted).values_list("pk", "household_id"))
+        for ref, household_ref in members.items():
+            if household_ref not in household_ids and elsewhere[ref] in households_of:
+                household_ids[household_ref] = households_of[elsewhere[ref]]
+    now = _db_datetime(timezone.now())
+    reason = _("Imported from %(file)s (batch %(batch)d)") % {"file": batch.file_name, "batch": batch.pk}
+
+    # Households: the first non-empty value of each household column wins (validation made
+    # sure the others agree).
+    household_values: dict[str, list[Any]] = {}
+    new_people = 0
+    for row in staged:
+        if row[_REF] in existing_people or row[_REF] in linked:
+            continue
+        new_people += 1
+        ref = row[_HOUSEHOLD]
+        if ref in household_ids:
+            continue
+        values = household_values.get(ref)
+        if values is None:
+            household_values[ref] = [row[_ORIGIN], row[_WAVE], row[_DISPLACEMENT], row[_CURRENT]]
+        elif not all(values):
+            for position, field_index in enumerate((_ORIGIN, _WAVE, _DISPLACEMENT, _CURRENT)):
+                if not values[position] and row[field_index]:
+                    values[position] = row[field_index]
+    codes = iter(allocate_codes("household", len(household_values)))
+    ids = iter(reserve_ids(Household, len(household_values)))
+    households = []
+    for ref, (origin, wave, displacement, current) in household_values.items():
+        household_ids[ref] = household_id = next(ids)
+        households.append(
+            (household_id, now, now, next(codes), origin, wave, displacement, None, current, source, ref, "")
+        )
+    _insert_rows_with_history(
+        Household,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "code",
+            "origin_place_id",
+            "wave_id",
+            "displacement_date",
+            "destination_place_id",
+            "current_place_id",
+            "source",
+            "source_ref",
+            "notes",
+        ],
+        households,
+        actor=actor,
+        reason=reason,
+    )
+    households_created = len(households)
+    del households, household_values
+
+    # People, written in chunks; relatives are remembered by ref for the end.
+    person_columns = [
+        "id",
+        "created_at",
+        "updated_at",
+        "code",
+        "household_id",
+        "household_role",
+        "surname",
+        "given_name",
+        "patronymic",
+        "sex",
+        "birth_date",
+        "birth_place_text",
+        "birth_place_id",
+        "is_deceased",
+        "death_date",
+        "search_text",
+        "source",
+        "source_ref",
+    ]
+    person_codes = iter(allocate_codes("person", new_people))
+    person_ids_new = iter(reserve_ids(Person, new_people))
+    person_ids = {**existing_people, **linked}
+    relatives: list[tuple[int, str, str, str]] = []
+    people: list[tuple[Any, ...]] = []
+    tokens: list[tuple[int, list[str]]] = []
+    tokens_of: dict[tuple[str, str, str], tuple[list[str], str]] = {}  # names repeat: fold each once
+    parts: dict[str, list[str]] = {}
+
+    def part_tokens(part: str) -> list[str]:
+        if part not in parts:
+            parts[part] = name_forms_tokens([(part, "", "")])
+        return parts[part]
+
+    unchanged = 0
+    for row in staged:
+        ref = row[_REF]
+        if ref in existing_people:
+            unchanged += 1
+            continue
+        if ref in linked:
+            person_id = linked[ref]
+        else:
+            person_ids[ref] = person_id = next(person_ids_new)
+            name = (row[_SURNAME], row[_GIVEN], row[_PATRONYMIC])
+            folded = tokens_of.get(name)
+            if folded is None:
+                # name_forms_tokens([name]), from each part's tokens (folding works word by
+                # word, and the parts repeat far more than whole names do).
+                person_tokens = list(dict.fromkeys(token for part in name if part for token in part_tokens(part)))
+                folded = tokens_of[name] = (person_tokens, " ".join(person_tokens))
+            tokens.append((person_id, folded[0]))
+            death = row[_DEATH]
+            people.append(
+                (
+                    person_id,
+                    now,
+                    now,
+                    next(person_codes),
+                    household_ids[row[_HOUSEHOLD]],
+                    row[_ROLE],
+                    row[_SURNAME],
+                    row[_GIVEN],
+                    row[_PATRONYMIC],
+                    row[_SEX],
+                    row[_BIRTH],
+                    row[_BIRTH_PLACE_TEXT],
+                    row[_BIRTH_PLACE],
+                    bool(death),
+                    death,
+                    folded[1],
+                    source,
+                    ref,
+                )
+            )
+        if row[_FATHER] or row[_MOTHER] or row[_SPOUSE]:
+            relatives.append((person_id, row[_FATHER], row[_MOTHER], row[_SPOUSE]))
+        if len(people) >= CHUNK * 4:
+            _insert_rows_with_history(Person, person_columns, people, actor=actor, reason=reason)
+            _index_people(tokens)
+            people, tokens = [], []
+    _insert_rows_with_history(Person, person_columns, people, actor=actor, reason=reason)
+    _index_people(tokens)
+    del people, tokens, tokens_of, staged
+
+    edges: dict[tuple[int, int, str], None] = {}
+    for person_id, father_ref, mother_ref, spouse_ref in relatives:
+        for ref in (father_ref, mother_ref):
+            if ref:
+                edges.setdefault((person_ids[ref], person_id, KinshipKind.PARENT_OF))
+        if spouse_ref:
+            other = person_ids[spouse_ref]
+            edges.setdefault((min(person_id, other), max(person_id, other), KinshipKind.SPOUSE_OF))
+    del relatives
+    earlier = set(existing_people.values()) | set(linked.values())
+    if earlier:
+        # Only an edge between two people who were already in the registry can exist already.
+        old = [edge for edge in edges if edge[0] in earlier and edge[1] in earlier]
+        present: set[tuple[int, int, str]] = set()
+        for start in range(0, len(old), 500):
+            chunk = old[start : start + 500]
+            present.update(
+                Kinship.objects.filter(from_person__in={edge[0] for edge in chunk}).values_list(
+                    "from_person", "to_person", "kind"
+                )
+            )
+        edges = {edge: None for edge in edges if edge not in present}
+    del earlier
+    kinship_ids = iter(reserve_ids(Kinship, len(edges)))
+    _insert_rows_with_history(
+        Kinship,
+        ["id", "created_at", "updated_at", "from_person_id", "to_person_id", "kind", "source", "certainty"],
+        [
+            (next(kinship_ids), now, now, from_id, to_id, str(kind), source, str(Certainty.HIGH))
+            for from_id, to_id, kind in edges
+        ],
+        actor=actor,
+        reason=reason,
+    )
+    with _collecting():
+        for callback in after_write:
+            callback(person_ids)
+    return {
+        "households_created": households_created,
+        "people_created": new_people,
+        "people_unchanged": unchanged,
+    }
