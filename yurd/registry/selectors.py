@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -408,7 +409,10 @@ def _position_q(rows: QuerySet[Any], order: tuple[str, ...], cursor: str, *, aft
     fields = [model._meta.get_field(name) for name in order]
     columns = [field.column for field in fields if isinstance(field, Field)]
     outer = ", ".join(f'"{table}"."{column}"' for column in columns)
-    key_sql, key_params = rows.order_by().filter(code=cursor).values(*order).query.sql_with_params()
+    try:
+        key_sql, key_params = rows.order_by().filter(code=cursor).values(*order).query.sql_with_params()
+    except EmptyResultSet:  # the reader may see no row at all (a registrar without a scope)
+        return Q(pk__in=[])
     # Table and column names come from model meta; the cursor and the scope are parameters.
     sql = f"({outer}) {operator} ({key_sql})"
     return Q(RawSQL(sql, key_params, output_field=BooleanField()))  # noqa: S611

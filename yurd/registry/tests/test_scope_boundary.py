@@ -10,13 +10,14 @@ from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
+from yurd.accounts.roles import Role
 from yurd.core.actors import system_actor
 from yurd.core.models import AccessLogEntry
 from yurd.registry import selectors
 from yurd.registry.models import Kinship, Person
 from yurd.registry.services import kinship_add
 from yurd.registry.tests.conftest import login, register
-from yurd.testing.personas import Gazetteer
+from yurd.testing.personas import Gazetteer, make_user
 
 
 def _one(origin: Any, surname: str, given_name: str = "Elçin", **member: Any) -> Person:
@@ -64,6 +65,20 @@ def test_a_cursor_outside_the_scope_reads_like_an_unknown_code_and_names_no_neig
         == _listed(client, households_url, **{direction: "HH-999999"})
         == _listed(client, households_url)
     )
+
+
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_a_cursor_given_to_a_registrar_without_any_scope_shows_an_empty_list(
+    client: Client, alphabet: dict[str, Person], direction: str
+) -> None:
+    # A registrar with no scope sees no rows: the cursor's subquery then had no SQL at all
+    # (EmptyResultSet) and the page answered 500 (found by the generated scope walk).
+    login(client, make_user("registrar-unscoped", Role.REGISTRAR, full_scope=False))
+    for url, code in (
+        (reverse("registry:person_list"), alphabet["hidden"].code),
+        (reverse("registry:household_list"), alphabet["hidden"].household.code),
+    ):
+        assert _listed(client, url, **{direction: code}) == ([], False, False)
 
 
 def test_a_cursor_within_the_scope_still_turns_the_page(
