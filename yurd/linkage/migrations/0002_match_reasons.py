@@ -2,22 +2,6 @@
 
 from django.db import migrations, models
 
-from yurd.linkage.matching.reasons import parse
-
-
-def reasons_from_text(apps, schema_editor):
-    """Pairs queued before reasons existed: their English explanation read back into reasons
-    (a phrase no template knows is kept verbatim), so they too show in the reader's language."""
-    candidate = apps.get_model("linkage", "MatchCandidate")
-    changed = []
-    for pair in candidate.objects.exclude(explanation="").only("pk", "explanation").iterator(chunk_size=2000):
-        pair.reasons = parse(pair.explanation)
-        changed.append(pair)
-        if len(changed) >= 2000:
-            candidate.objects.bulk_update(changed, ["reasons"])
-            changed = []
-    candidate.objects.bulk_update(changed, ["reasons"])
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -30,5 +14,4 @@ class Migration(migrations.Migration):
             name="reasons",
             field=models.JSONField(blank=True, default=list, verbose_name="reasons"),
         ),
-        migrations.RunPython(reasons_from_text, migrations.RunPython.noop),
     ]

@@ -105,7 +105,7 @@ def test_a_pair_stored_as_text_still_shows_and_the_migration_reads_it_into_reaso
     )
     assert old.reasons == []
     assert old.explanation_parts == ["same village", "sex differs"]  # the fallback
-    migration = importlib.import_module("yurd.linkage.migrations.0002_match_reasons")
+    migration = importlib.import_module("yurd.linkage.migrations.0003_match_reasons_from_text")
     migration.reasons_from_text(apps, None)
     old.refresh_from_db()
     assert old.reasons == [{"code": "place.same"}, {"code": "sex.differs"}]
