@@ -372,7 +372,9 @@ class Claimant(models.Model):
         return Fraction(self.share_numerator, self.share_denominator)
 
 
-class Certainty(models.TextChoices):
+class OwnershipProof(models.TextChoices):
+    """How a property's ownership is known: a kind of proof, not a level on core's Certainty scale."""
+
     DOCUMENTED = "documented", _("documented (title deed, register extract)")
     ATTESTED = "attested", _("attested (witnesses, neighbours)")
     CLAIMED = "claimed", _("as claimed, not yet checked")
@@ -406,7 +408,9 @@ class Property(TimeStampedModel):
         "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     sources = models.TextField(_("sources"), blank=True)
-    certainty = models.CharField(_("certainty"), max_length=12, choices=Certainty.choices, default=Certainty.CLAIMED)
+    certainty = models.CharField(
+        _("certainty"), max_length=12, choices=OwnershipProof.choices, default=OwnershipProof.CLAIMED
+    )
     # Folded, order-independent tokens of its names (domain.properties.address_key).
     address_key = models.CharField(max_length=300, db_index=True, editable=False)
     merged_into = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.certainty import Certainty
 from yurd.core.fields import PartialDateField
 from yurd.core.languages import in_current_language
 from yurd.core.models import TimeStampedModel
@@ -125,14 +126,6 @@ class Alteration(models.TextChoices):
     REATTRIBUTED = "reattributed", _("re-attributed (signage, registers, online maps)")
     REBUILT_ALTERED = "rebuilt_altered", _("rebuilt in altered form")
     ACCESS_RESTRICTED = "access_restricted", _("access restricted")
-
-
-class Certainty(models.TextChoices):
-    DEFINITE = "definite", _("definite")
-    HIGH = "high", _("high")
-    MEDIUM = "medium", _("medium")
-    LOW = "low", _("low")
-    NEGLIGIBLE = "negligible", _("negligible")
 
 
 class Method(models.TextChoices):

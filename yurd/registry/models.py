@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from yurd.accounts.scopes import scope_q
+from yurd.core.certainty import Certainty
 from yurd.core.fields import PartialDateField
 from yurd.core.models import TimeStampedModel
 
@@ -240,13 +241,6 @@ class PersonName(models.Model):
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.surname, self.given_name, self.patronymic) if part)
-
-
-class Certainty(models.TextChoices):
-    DEFINITE = "definite", _("definite")
-    HIGH = "high", _("high")
-    MEDIUM = "medium", _("medium")
-    LOW = "low", _("low")
 
 
 class KinshipKind(models.TextChoices):
