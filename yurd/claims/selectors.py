@@ -449,20 +449,22 @@ def loss_item_evidence(*, items: Sequence[LossItem], user: User | None) -> dict[
 
 def claim_evidence_q(user: User | None, public: bool) -> Q:
     """The seal claims put on the vault (registered in ClaimsConfig.ready): a scoped reader
-    sees no item that a loss item of a claim outside her scope cites by UUID or SHA-256.
+    sees no item that a loss item of a claim outside her scope cites by UUID or SHA-256, and a
+    reader without personal names none that any claim cites.
 
     References are kept as typed; both sides are compared as lower-case hexadecimal
     without hyphens, which is also how SQLite stores a UUID.
     """
-    if public or user is None or user.full_scope:
+    names = user is not None and user.has_perm("accounts.view_personal_names")
+    if public or user is None or (user.full_scope and names):
         return Q()
     key = Replace(Lower(Trim("reference")), Value("-"), Value(""))
     item_code = Replace(Cast(OuterRef("public_code"), CharField()), Value("-"), Value(""))
-    elsewhere = (
-        EvidenceReference.objects.exclude(loss_item__claim__in=claims_visible_to(user).values("pk"))
-        .annotate(key=key)
-        .filter(Q(key=OuterRef("sha256")) | Q(key=item_code))
-    )
+    # A reader without personal names (the analyst) sees no item that any claim cites.
+    references = EvidenceReference.objects.all()
+    if names:
+        references = references.exclude(loss_item__claim__in=claims_visible_to(user).values("pk"))
+    elsewhere = references.annotate(key=key).filter(Q(key=OuterRef("sha256")) | Q(key=item_code))
     return Q(~Exists(elsewhere))
 
 

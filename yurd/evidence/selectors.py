@@ -24,10 +24,16 @@ _NOTHING = Q(pk__in=[])
 #   hidden from that reader;
 # - seals: a condition on EvidenceItem that hides items whatever they are linked to (a
 #   testimony's recording once its consent is withdrawn, or from roles that may not read it).
+# - impersonal records: record types that name no one (heritage sites and observations).
+#   A reader who may not read personal names (the analyst) sees only items that document
+#   at least one record and only records of these types: an item's title and links name
+#   the people, households and claims it documents, and an item that documents nothing
+#   yet may name anyone.
 VisibleCodes = Callable[[User], QuerySet[Any]]
 Seal = Callable[[User | None, bool], Q]
 _DOCUMENTED: dict[str, VisibleCodes] = {}
 _SEALS: dict[str, Seal] = {}
+_IMPERSONAL: set[str] = set()
 
 
 def register_documented_records(target_type: str, visible_codes: VisibleCodes) -> None:
@@ -39,6 +45,16 @@ def register_documented_records(target_type: str, visible_codes: VisibleCodes) -
 def register_seal(name: str, seal: Seal) -> None:
     """`seal(user, public)` is a condition an item must meet to be shown (user None: the system)."""
     _SEALS[name] = seal
+
+
+def register_impersonal_records(target_type: str) -> None:
+    """Items that document only records of such types may be shown to readers without names."""
+    _IMPERSONAL.add(target_type)
+
+
+def _impersonal_q() -> Q:
+    links = EvidenceLink.objects.filter(item=OuterRef("pk"))
+    return Q(Exists(links)) & ~Q(Exists(links.exclude(target_type__in=sorted(_IMPERSONAL))))
 
 
 def _documented_q(user: User) -> Q:
@@ -70,7 +86,8 @@ def visible_evidence_q(user: User | None, *, public: bool = False) -> Q:
     """The one condition every read of the vault applies (pages, downloads, thumbnails, API,
     packages, exports): public pages see public items only; users see what their roles allow,
     within their scope by the item's place and by every record it documents; the system sees
-    all. Seals (a withdrawn or restricted testimony's media) apply to everyone."""
+    all. A reader without personal names sees only items about impersonal records (heritage).
+    Seals (a withdrawn or restricted testimony's media) apply to everyone."""
     if public:
         condition = Q(sensitivity=Sensitivity.PUBLIC)
     elif user is None:
@@ -83,6 +100,8 @@ def visible_evidence_q(user: User | None, *, public: bool = False) -> Q:
         condition = ~Q(sensitivity=Sensitivity.RESTRICTED)
     if user is not None and not public and not user.full_scope:
         condition &= _documented_q(user)
+    if user is not None and not public and not user.has_perm("accounts.view_personal_names"):
+        condition &= _impersonal_q()
     for seal in _SEALS.values():
         condition &= seal(user, public)
     return condition

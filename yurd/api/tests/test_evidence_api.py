@@ -12,8 +12,10 @@ from django.urls import reverse
 
 from yurd.accounts.models import User
 from yurd.api.tests.test_read import token_client
+from yurd.core.actors import system_actor
 from yurd.core.models import AccessAction, AccessLogEntry, Channel
 from yurd.evidence.models import CustodyAction, CustodyEntry, EvidenceItem, Sensitivity
+from yurd.evidence.services import evidence_link
 from yurd.evidence.tests.conftest import ingest_bytes
 from yurd.testing.personas import Gazetteer
 
@@ -130,7 +132,8 @@ def test_a_content_type_with_control_characters_is_not_stored(archivist: User) -
 def test_the_schema_allows_the_nulls_an_item_is_read_with(analyst: User) -> None:
     """An item without a place, read by a role without names: both are null, and the schema
     says they may be (schemathesis found each as a schema violation)."""
-    ingest_bytes(b"scan without a place (synthetic)", author="Collector (synthetic)")
+    item = ingest_bytes(b"scan without a place (synthetic)", author="Collector (synthetic)")
+    evidence_link(actor=system_actor(), item=item, target_type="heritage.site", target_code="HS-000001")
     client = token_client(analyst)
     (item,) = client.get(reverse("api:evidence-list")).json()["results"]
     assert item["place"] is None

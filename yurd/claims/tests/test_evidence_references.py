@@ -12,7 +12,10 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.claims.selectors import loss_item_evidence
 from yurd.claims.tests.conftest import World, login, new_claim
+from yurd.core.actors import system_actor
 from yurd.evidence.models import Sensitivity
+from yurd.evidence.selectors import visible_evidence
+from yurd.evidence.services import evidence_link
 from yurd.evidence.tests.conftest import ingest_bytes
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,17 @@ def test_evidence_cited_by_a_claim_outside_the_scope_is_hidden_in_the_vault(worl
     for item in (by_hash, by_code):
         assert client.get(reverse("evidence:item_detail", args=[item.public_code])).status_code == 404
     assert client.get(reverse("evidence:item_detail", args=[own.public_code])).status_code == 200
+
+
+def test_evidence_a_claim_cites_is_hidden_from_the_analyst(world: World, analyst: User) -> None:
+    """A photo of a heritage site that a loss item also cites may show the claimant's house:
+    the analyst, who reads no personal names, does not see it; the same photo uncited she does."""
+    cited = ingest_bytes(b"photo of the bridge by the house (synthetic)", name="bridge-house.jpg")
+    uncited = ingest_bytes(b"photo of the bridge (synthetic)", name="bridge.jpg")
+    for item in (cited, uncited):
+        evidence_link(actor=system_actor(), item=item, target_type="heritage.site", target_code="HS-000001")
+    new_claim(world, items=[{"evidence": [str(cited.public_code)]}])
+    assert set(visible_evidence(analyst)) == {uncited}
+    client = login(Client(), analyst)
+    assert client.get(reverse("evidence:item_detail", args=[cited.public_code])).status_code == 404
+    assert client.get(reverse("evidence:item_detail", args=[uncited.public_code])).status_code == 200
