@@ -320,6 +320,10 @@ def loss_item_delete(request: AuthenticatedHttpRequest, case_number: str, pk: in
 def claim_transition(request: AuthenticatedHttpRequest, case_number: str, name: str) -> HttpResponse:
     if name not in TRANSITIONS:
         raise Http404
+    # Refused before the claim is looked up, so that a role that may not take this step
+    # learns nothing of the case (not even that the number exists).
+    if not any(request.user.has_perm(permission) for permission in TRANSITIONS[name].permission.split("|")):
+        raise PermissionDenied
     claim = _claim(request, case_number)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -815,12 +819,20 @@ def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
     summary = selectors.progress_summary(user=request.user)
     return render(
-        request, "claims/progress.html", {"summary": summary, "can_drill": request.user.has_perm("claims.view_claim")}
+        request,
+        "claims/progress.html",
+        {
+            "summary": summary,
+            "can_drill": request.user.has_perm("claims.view_claim"),
+            "can_list_households": request.user.has_perm("registry.view_household"),
+        },
     )
 
 
 @login_required
 @permission_required("claims.view_progress", raise_exception=True)
+# The drill-down lists household records: a role that sees only aggregates (the analyst) is refused.
+@permission_required("registry.view_household", raise_exception=True)
 def progress_households(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in ("wave", "district", "assessed") if request.GET.get(key)}
     households = selectors.household_drilldown(user=request.user, filters=filters)

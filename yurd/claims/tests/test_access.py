@@ -104,3 +104,21 @@ def test_claim_list_query_count_does_not_grow_with_claims(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("claims:claim_list"))
     assert response.status_code == 200
+
+
+def test_a_step_the_role_may_not_take_is_refused_before_the_claim_is_looked_up(
+    world: World, analyst: User, registrar: User
+) -> None:
+    """The analyst's POST to a step is refused alike for a case that exists and one that does
+    not (no redirect to the claim); a registrar's step on a claim outside her scope is a 404."""
+    claim = new_claim(world, household=world.household_b)
+    analyst_client = login(Client(), analyst)
+    for case_number in (claim.case_number, "CL-2099-999999"):
+        response = analyst_client.post(reverse("claims:claim_transition", args=[case_number, "submit"]), {})
+        assert response.status_code == 403, case_number
+    response = login(Client(), registrar).post(
+        reverse("claims:claim_transition", args=[claim.case_number, "submit"]), {"version": claim.version}
+    )
+    assert response.status_code == 404
+    claim.refresh_from_db()
+    assert claim.status == "draft"

@@ -92,3 +92,14 @@ def test_a_registrar_without_any_scope_sees_empty_progress(client: Client, world
     assert selectors.progress_summary(user=nobody)["registered"] == 0
     login(client, nobody)
     assert client.get(reverse("claims:progress")).status_code == 200
+
+
+def test_the_analyst_sees_the_figures_but_not_the_households_behind_them(world: World, analyst: User) -> None:
+    """The drill-down lists household codes; the analyst reads aggregates only."""
+    new_claim(world)
+    client = login(Client(), analyst)
+    page = client.get(reverse("claims:progress")).content.decode()
+    assert reverse("claims:progress_households") not in page
+    response = client.get(reverse("claims:progress_households"), {"assessed": "no"})
+    assert response.status_code == 403
+    assert world.household_a.code not in response.content.decode()
