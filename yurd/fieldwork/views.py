@@ -319,8 +319,22 @@ def team_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("fieldwork:team_detail", pk=team.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    return _team_page(request, team, team_form=team_form)
+
+
+def _team_page(
+    request: AuthenticatedHttpRequest,
+    team: Team,
+    *,
+    team_form: TeamForm | None = None,
+    assignment_form: AssignmentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
     assignments = list(selectors.team_assignments(team, user=user))
     log_access(actor_from_request(request), AccessAction.LIST, "fieldwork.assignment", code=team.name)
+    if assignment_form is None and user.has_perm("fieldwork.add_assignment"):
+        assignment_form = AssignmentForm()
     return render(
         request,
         "fieldwork/team_detail.html",
@@ -329,10 +343,11 @@ def team_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "members": team.members.select_related("device_credential").order_by("username"),
             "assignments": assignments,
             "team_form": team_form,
-            "assignment_form": AssignmentForm() if user.has_perm("fieldwork.add_assignment") else None,
+            "assignment_form": assignment_form,
             "can_remove": user.has_perm("fieldwork.delete_assignment"),
             "can_set_passwords": user.has_perm("fieldwork.change_team"),
         },
+        status=status,
     )
 
 
@@ -342,31 +357,34 @@ def team_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def team_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team, pk=pk)
     form = AssignmentForm(request.POST)
+    # A refused assignment answers 400 with the reason on the team page, never a redirect:
+    # nothing was written, and the page shows only what the user may see of the team.
     if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-        return redirect("fieldwork:team_detail", pk=team.pk)
+        return _team_page(request, team, assignment_form=form, status=400)
     visible = household_queryset(user=request.user)
     codes = form.cleaned_data["households"]
     households = list(visible.filter(code__in=codes))
     unknown = sorted(set(codes) - {household.code for household in households})
     if unknown:
-        messages.error(request, _("Unknown or outside your scope: %(codes)s") % {"codes": ", ".join(unknown)})
-        return redirect("fieldwork:team_detail", pk=team.pk)
+        form.add_error("households", _("Unknown or outside your scope: %(codes)s") % {"codes": ", ".join(unknown)})
+        return _team_page(request, team, assignment_form=form, status=400)
     settlement_text = form.cleaned_data["settlement"]
     if settlement_text:
         place = Place.objects.filter(code=settlement_text).first() or place_resolve(
             settlement_text, kind=PlaceKind.SETTLEMENT
         )
         if not isinstance(place, Place):
-            messages.error(request, _("Settlement %(name)r is unknown or ambiguous.") % {"name": settlement_text})
-            return redirect("fieldwork:team_detail", pk=team.pk)
+            form.add_error("settlement", _("Settlement %(name)r is unknown or ambiguous.") % {"name": settlement_text})
+            return _team_page(request, team, assignment_form=form, status=400)
         households.extend(visible.filter(origin_place__path__startswith=place.path))
     try:
         created = services.assignments_add(actor=actor_from_request(request), team=team, households=households)
     except (ValidationError, PermissionDenied) as error:
-        _actor_error(request, error)
-    else:
-        messages.success(request, _("%(count)d households assigned.") % {"count": created})
+        form.add_error(
+            None, " ".join(error.messages) if isinstance(error, ValidationError) else str(error) or _("Not allowed.")
+        )
+        return _team_page(request, team, assignment_form=form, status=400)
+    messages.success(request, _("%(count)d households assigned.") % {"count": created})
     return redirect("fieldwork:team_detail", pk=team.pk)
 
 

@@ -14,7 +14,7 @@ from yurd.core.models import AccessAction
 from yurd.places.models import Place
 from yurd.registry.exports import neutralise, pseudonym
 from yurd.returns.models import ReturnIntention
-from yurd.returns.selectors import settlement_plan
+from yurd.returns.selectors import settlement_figures, settlement_plan
 
 COLUMNS = [
     "household",
@@ -35,6 +35,10 @@ def planning_csv(*, actor: Actor, place: Place, purpose: str) -> str:
         raise PermissionDenied(_("An export must state its purpose."))
     if user is not None and not user.has_perm("returns.export_returns"):
         raise PermissionDenied(_("You may not export return intentions."))
+    # A settlement whose figures the reader may not see is not exported to her either: the
+    # number of rows would be the withheld count.
+    if settlement_figures(user=user, place=place).withheld:
+        raise PermissionDenied(_("Fewer than five households stand behind this settlement's figures: not exported."))
     plan = settlement_plan(user=user, place=place)
     log_access(
         actor,

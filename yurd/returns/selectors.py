@@ -142,13 +142,55 @@ def _planning_rows(*, user: User | None) -> list[SettlementRow]:
 
 @dataclass
 class SettlementPlan:
+    """A settlement's figures. For readers who may not see exact counts (settlement_figures),
+    None marks a figure withheld, and `withheld` a settlement the overview leaves out."""
+
     place: Place
     intentions: list[ReturnIntention]
-    counts: dict[str, int]
-    households_returning: int
-    people_returning: int
-    conditions: list[tuple[str, int]]
-    dwelling_losses: int
+    counts: dict[str, int] | None
+    households_returning: int | None
+    people_returning: int | None
+    conditions: list[tuple[str, int | None]]
+    dwelling_losses: int | None
+    withheld: bool = False
+
+
+def _small(count: int | None) -> int | None:
+    return None if count is not None and 0 < count < DEFAULT_THRESHOLD else count
+
+
+def settlement_figures(*, user: User | None, place: Place) -> SettlementPlan:
+    """The settlement page's figures. Exact for who may open the households; for everyone
+    else (the analyst) as statistics publish them, like the overview and the API: a
+    settlement the overview leaves out (1 to 4 households, or hidden so that those cannot be
+    worked out from the totals), or a place whose figures add up more than its overview row,
+    is withheld whole; otherwise the row's households, people and answer counts are shown,
+    and each condition or dwelling-loss count of 1 to 4 is withheld. No household is listed."""
+    plan = settlement_plan(user=user, place=place)
+    if sees_exact_counts(user):
+        return plan
+    row = next((row for row in planning_overview(user=user) if row.place.pk == place.pk), None)
+    if row is None or row.households != plan.households_returning:
+        empty = not plan.intentions
+        return SettlementPlan(
+            place=place,
+            intentions=[],
+            counts=plan.counts if empty else None,
+            households_returning=0 if empty else None,
+            people_returning=0 if empty else None,
+            conditions=[(label, 0 if empty else None) for label, _count in plan.conditions],
+            dwelling_losses=0 if empty else None,
+            withheld=not empty,
+        )
+    return SettlementPlan(
+        place=place,
+        intentions=[],
+        counts=plan.counts if row.counts is not None else None,
+        households_returning=row.households,
+        people_returning=row.people,
+        conditions=[(label, _small(count)) for label, count in plan.conditions],
+        dwelling_losses=_small(plan.dwelling_losses),
+    )
 
 
 def settlement_plan(*, user: User | None, place: Place) -> SettlementPlan:

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -99,21 +99,33 @@ def planning(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("returns.plan_returns", raise_exception=True)
 def settlement_plan(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place, code=code)
-    plan = selectors.settlement_plan(user=request.user, place=place)
+    return _settlement_page(request, place)
+
+
+def _settlement_page(
+    request: AuthenticatedHttpRequest,
+    place: Place,
+    *,
+    export_form: PlanningExportForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    plan = selectors.settlement_figures(user=request.user, place=place)
     log_access(
         actor_from_request(request),
         AccessAction.LIST,
         "returns.returnintention",
         detail={"settlement": place.code, "count": len(plan.intentions)},
     )
-    row = selectors.SettlementRow(
-        place=place,
-        counts={key: value for key, value in plan.counts.items() if value},
-        households=plan.households_returning,
-        people=plan.people_returning,
-    )
-    point = row.as_map_point("")
-    located = [point] if point["lat"] is not None else []
+    located = []
+    if plan.households_returning is not None:
+        row = selectors.SettlementRow(
+            place=place,
+            counts=None if plan.counts is None else {key: value for key, value in plan.counts.items() if value},
+            households=plan.households_returning,
+            people=plan.people_returning,
+        )
+        point = row.as_map_point("")
+        located = [point] if point["lat"] is not None else []
     return render(
         request,
         "returns/settlement_plan.html",
@@ -122,10 +134,11 @@ def settlement_plan(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
             "place": place,
             "map_points": located,
             "map_data": _map_data(located),
-            "export_form": PlanningExportForm(),
-            "can_export": request.user.has_perm("returns.export_returns"),
+            "export_form": export_form or PlanningExportForm(),
+            "can_export": request.user.has_perm("returns.export_returns") and not plan.withheld,
             "can_open_households": request.user.has_perm("registry.view_household"),
         },
+        status=status,
     )
 
 
@@ -135,10 +148,14 @@ def settlement_plan(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
 def settlement_export(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = get_object_or_404(Place, code=code)
     form = PlanningExportForm(request.POST)
+    # A refused export answers on the plan page (400 or 403), never by a redirect.
     if not form.is_valid():
-        messages.error(request, _("State the purpose of the export."))
-        return redirect("returns:settlement_plan", code=place.code)
-    content = planning_csv(actor=actor_from_request(request), place=place, purpose=form.cleaned_data["purpose"])
+        return _settlement_page(request, place, export_form=form, status=400)
+    try:
+        content = planning_csv(actor=actor_from_request(request), place=place, purpose=form.cleaned_data["purpose"])
+    except PermissionDenied as error:
+        form.add_error(None, str(error) or _("Not allowed."))
+        return _settlement_page(request, place, export_form=form, status=403)
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="return-intentions-{place.code}.csv"'
     return response

@@ -154,3 +154,25 @@ def test_a_registrar_of_another_district_cannot_withdraw_an_assignment(client, r
     response = client.post(reverse("fieldwork:assignment_remove", args=[south.pk, assignment.pk]))
     assert response.status_code == 404
     assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_a_refused_assignment_is_answered_on_the_team_page_not_by_a_redirect(client, registrar, gazetteer, teams):
+    """Nothing assigned (no households, another district's, an unknown settlement): 400, the reason
+    on the page, no redirect that would look like a change was made; the other district's code is
+    echoed only as typed, and its assignment is not shown."""
+    outside = register_household(gazetteer.settlement_b1, "Kərimov", "Elçin")
+    south = Team.objects.get(name="South")
+    before = Assignment.objects.count()
+    client.force_login(registrar)
+    url = reverse("fieldwork:team_assign", args=[south.pk])
+    for data, reason in (
+        ({"reason": "probe"}, "Give household codes or a settlement."),
+        ({"households": outside.code}, "Unknown or outside your scope"),
+        ({"settlement": "Nowhere-at-all"}, "is unknown or ambiguous"),
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400, data
+        body = response.content.decode()
+        assert reason in body
+        assert teams["south_household"].code not in body
+    assert Assignment.objects.count() == before

@@ -105,5 +105,6 @@ def test_planning_export_is_pseudonymised_logged_and_injection_safe(client, regi
 def test_export_without_purpose_is_refused(client, registrar, intentions, gazetteer):
     client.force_login(registrar)
     response = client.post(reverse("returns:settlement_export", args=[gazetteer.settlement_a1.code]), {"purpose": ""})
-    assert response.status_code == 302
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
     assert not AccessLogEntry.objects.filter(action="export").exists()

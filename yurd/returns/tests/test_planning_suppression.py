@@ -78,3 +78,57 @@ def test_who_may_open_the_households_sees_the_exact_counts(client: Client, regis
     rows = _api(client)
     assert rows[answers.settlement_b1.code]["households_returning"] == 3
     assert rows[answers.settlement_a1.code]["counts"] == {"yes": 5, "conditional": 2}
+
+
+def _figures(page: Any) -> dict[str, str]:
+    html = page.content.decode()
+    figures = {}
+    for key in ("households-returning", "people-returning", "dwelling-losses"):
+        cell = html.split(f'id="{key}">', 1)[1].split("</dd>", 1)[0]
+        figures[key] = "withheld" if "withheld" in cell else cell.strip()
+    return figures
+
+
+def test_the_analysts_settlement_page_withholds_what_the_overview_withholds(
+    client: Client, analyst: User, answers: Gazetteer
+) -> None:
+    """Dəmirçi (3 households) and Ağbulaq (6, hidden so that Dəmirçi cannot be worked out)
+    are withheld whole, and cannot be exported; Qarabulaq shows the overview's 7 and 14, its
+    answers (5 and 2) withheld, and its one named condition (2 households) withheld."""
+    client.force_login(analyst)
+    for place in (answers.settlement_b1, answers.settlement_a2):
+        page = client.get(reverse("returns:settlement_plan", args=[place.code]))
+        assert page.status_code == 200
+        withheld = dict.fromkeys(("households-returning", "people-returning", "dwelling-losses"), "withheld")
+        assert _figures(page) == withheld
+        assert 'id="withheld"' in page.content.decode()
+        assert "Download CSV" not in page.content.decode()
+        export = client.post(reverse("returns:settlement_export", args=[place.code]), {"purpose": "planning"})
+        assert export.status_code == 403
+        assert "text/csv" not in export["Content-Type"]
+    page = client.get(reverse("returns:settlement_plan", args=[answers.settlement_a1.code]))
+    assert _figures(page) == {"households-returning": "7", "people-returning": "14", "dwelling-losses": "0"}
+    plan = page.context["plan"]
+    assert plan.counts is None
+    assert plan.intentions == []
+    assert dict(plan.conditions)["housing"] is None
+    export = client.post(reverse("returns:settlement_export", args=[answers.settlement_a1.code]), {"purpose": "plan"})
+    assert export.status_code == 200
+    assert len(export.content.decode().splitlines()) == 1 + 7
+
+
+def test_who_may_open_the_households_sees_the_settlements_exact_figures(client: Client, answers: Gazetteer) -> None:
+    from yurd.accounts.roles import Role
+    from yurd.core.testing.personas import make_user
+
+    client.force_login(make_user("registrar-everywhere", Role.REGISTRAR))
+    page = client.get(reverse("returns:settlement_plan", args=[answers.settlement_b1.code]))
+    assert _figures(page) == {"households-returning": "3", "people-returning": "6", "dwelling-losses": "0"}
+    assert page.context["plan"].counts["intends to return"] == 3
+
+
+def test_a_refused_export_answers_on_the_plan_page(client: Client, analyst: User, answers: Gazetteer) -> None:
+    client.force_login(analyst)
+    response = client.post(reverse("returns:settlement_export", args=[answers.settlement_a1.code]), {})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
