@@ -9,9 +9,8 @@ every pattern with path parameters must not contain a name or code of those reco
 A pattern with path parameters is covered when urlwalk.FILLERS names records for it; the
 coverage check fails on a new pattern without a filler.
 
-Exceptions are listed in KNOWN_LEAKS, each with its reason: findings of issue 15 that
-another change fixes. An entry that no longer leaks fails the test too, so that it is
-removed when its fix lands and the pattern is checked again from then on.
+Exceptions are listed in KNOWN_LEAKS, each with its reviewed reason. An entry that no
+longer leaks fails the test too, so that it is removed and the pattern checked from then on.
 """
 
 from __future__ import annotations
@@ -35,41 +34,12 @@ PERSONAS = ("registrar", "unscoped_registrar", "analyst", "anonymous")
 NOT_COVERED = urlwalk.NOT_COVERED
 
 # (pattern key, persona, method) -> why this response may still contain an out-of-scope
-# name or code, or be carried out, for now: reviewed, or reported to be fixed. The issue 15
-# findings 1, 2, 3 (for scoped readers), 5, 6, 12 and 14 were listed here until fixed.
-_ANALYST_EVIDENCE = (
-    "not in issue 15's list, reported to the lead: the analyst reads the evidence vault (list, page, API), "
-    "whose titles and links name people and households; finding 3's fix scoped it for registrars"
-)
-_F12 = (
-    "finding 12, reported to the lead: a registrar's POST to another district's team assignment form "
-    "is answered with a redirect to the team page (nothing is assigned without households)"
-)
+# name or code, or be carried out: reviewed exceptions only. The issue 15 findings 1, 2, 3,
+# 5, 6, 12 and 14, the analyst's evidence vault and claims drill-down, and the redirects
+# that answered refused POSTs (claim steps, team assignments, planning exports) were listed
+# here until fixed.
 _PEOPLE = ("registrar", "unscoped_registrar", "analyst")
 KNOWN_LEAKS: dict[tuple[str, str, str], str] = {
-    ("api:evidence-detail", "analyst", "GET"): _ANALYST_EVIDENCE,
-    ("api:evidence-list", "analyst", "GET"): _ANALYST_EVIDENCE,
-    ("api:evidence-list", "analyst", "GET ?q="): _ANALYST_EVIDENCE,
-    ("evidence:item_list", "analyst", "GET"): _ANALYST_EVIDENCE,
-    ("evidence:item_detail", "analyst", "GET"): _ANALYST_EVIDENCE,
-    ("evidence:item_detail", "analyst", "POST"): _ANALYST_EVIDENCE,
-    ("fieldwork:team_assign", "registrar", "POST"): _F12,
-    ("fieldwork:team_assign", "unscoped_registrar", "POST"): _F12,
-    ("claims:progress_households", "analyst", "GET"): (
-        "not in issue 15's list, reported to the lead: the claims progress drill-down gives the analyst "
-        "household codes (claims.view_progress), where the analyst should see only aggregates"
-    ),
-    ("claims:claim_transition", "analyst", "POST"): (
-        "not in issue 15's list, reported to the lead: an incomplete step form redirects the analyst to an "
-        "out-of-scope claim (no data, nothing changed; a 404 would not confirm the case number)"
-    ),
-    **{
-        ("returns:settlement_export", persona, "POST"): (
-            "finding 14 (scope): return planning by settlement; without a purpose the export redirects to the "
-            "plan with a message, with one it exports district B's settlement to anyone who plans returns"
-        )
-        for persona in _PEOPLE
-    },
     **{
         ("heritage:site_dossier_pdf", persona, "GET"): (
             "reviewed: heritage sites are not personal records and not scoped by district; roles that read "
@@ -137,11 +107,10 @@ class _Walk:
                 response = client.get(url, {key: value})
                 self.requests += 1
                 asked = f"{url}?{key}={value}"
-                self.note(
-                    (route.key, persona, f"GET ?{key}="),
-                    asked,
-                    _leaked(urlwalk.response_text(response), asked, secrets),
-                )
+                found = _leaked(urlwalk.response_text(response), asked, secrets)
+                if response.status_code >= 500:
+                    found.append(f"server error {response.status_code}")
+                self.note((route.key, persona, f"GET ?{key}="), asked, found)
 
     def post(self, persona: str, route: urlwalk.Route, kwargs: dict[str, Any], client: Client) -> None:
         url = urlwalk.build_url(route, kwargs)
