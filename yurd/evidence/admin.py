@@ -3,9 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 
+from yurd.core.access import log_access
+from yurd.core.actors import actor_from_request
+from yurd.core.models import AccessAction
 from yurd.evidence.models import CustodyEntry, EvidenceItem
+from yurd.evidence.selectors import visible_evidence_q
+from yurd.evidence.services import evidence_record_view
 
 
 @admin.register(EvidenceItem)
@@ -29,6 +35,34 @@ class EvidenceItemAdmin(admin.ModelAdmin):
         "exif",
         "ingested_by",
     ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceItem]:
+        # The vault's one rule of who sees which item applies in the admin too.
+        return super().get_queryset(request).filter(visible_evidence_q(request.user))  # type: ignore[arg-type]
+
+    # Titles name people: the admin's pages are logged like the vault's own.
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        log_access(actor_from_request(request), AccessAction.LIST, EvidenceItem, detail={"via": "admin"})
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        item = self.get_object(request, object_id)
+        if item is not None and response.status_code == 200:
+            evidence_record_view(actor=actor_from_request(request), item=item)
+        return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        item = self.get_object(request, object_id)
+        if item is not None and response.status_code == 200:
+            log_access(actor_from_request(request), AccessAction.VIEW, item, detail={"via": "admin history"})
+        return response
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -4,7 +4,8 @@ District A is the scope of the registrar persona (by origin); district B lies ou
 it. District B holds a household of every kind of record a URL can name (people,
 other names, documents, consents, kinship to district A, an heir line, a claim with a
 decision, evidence of each sensitivity, a restricted testimony with its recording,
-a return intention, a field submission, an import batch with rejected rows, a match
+an appeal, a sent letter and a proposed duplicate property, a return intention, a field
+submission, an import batch with rejected rows, a match
 candidate, a team assignment, another registrar's job and export), and district A a
 household whose head is the child of a district B person. Every name is synthetic and
 spelled so that it occurs nowhere else in the application's pages.
@@ -26,7 +27,9 @@ from yurd.accounts.roles import Role
 from yurd.accounts.services import api_token_create
 from yurd.casualties.models import CasualtyMatch, CasualtyPerson, ListEntry, SourceList
 from yurd.casualties.services import list_import_stage
-from yurd.claims.models import Cohort, CohortBatch, LossCategory, ValuationImport
+from yurd.claims.letters import letter_record_sent
+from yurd.claims.models import Claim, Cohort, CohortBatch, LossCategory, PropertyDuplicate, ValuationImport
+from yurd.claims.services.appeals import claim_appeal
 from yurd.claims.services.cohorts import cohort_get_or_create
 from yurd.claims.services.filing import ClaimantShare, claim_create, loss_item_add
 from yurd.claims.tests.conftest import TABLE_V1, advance, import_table
@@ -260,8 +263,29 @@ def build(gazetteer: Gazetteer) -> Boundary:
         price_year=1988,
         original_owner=None,
     )
+    # The same house again, with its original owner named: a second property of the same
+    # settlement and kind whose name folds alike, proposed for the duplicate review.
+    loss_item_add(
+        actor=system,
+        claim=claim_b,
+        expected_version=Claim.objects.get(pk=claim_b.pk).version,
+        category=dwelling,
+        place=gazetteer.settlement_b1,
+        reference="House of the Zulfuqarli family (synthetic)",
+        quantity=Decimal("120"),
+        unit="m2",
+        price_year=1988,
+        original_owner=ancestor_b,
+    )
+    property_duplicate = PropertyDuplicate.objects.get()
     claim_b = advance(claim_b, to="decided", assessor=assessor, reviewer=reviewer)
     decision = claim_b.decisions.order_by("number").first()
+    letter = letter_record_sent(
+        actor=system, decision=decision, language="az", recipient=f"{B_NAMES['head'][1]} {B_SURNAME}", channel="post"
+    )
+    claim_appeal(actor=system, claim=claim_b, expected_version=claim_b.version, reason="Synthetic appeal")
+    claim_b.refresh_from_db()
+    appeal = claim_b.appeals.get()
     cohort = cohort_get_or_create(origin=gazetteer.settlement_b1, wave=household_b.wave, category=dwelling)
     cohort_batch = CohortBatch.objects.create(
         cohort=cohort,
@@ -419,7 +443,10 @@ def build(gazetteer: Gazetteer) -> Boundary:
         heir_line=heir_line,
         claim_b=claim_b,
         decision=decision,
-        loss_item=claim_b.loss_items.first(),
+        letter=letter,
+        appeal=appeal,
+        property_duplicate=property_duplicate,
+        loss_item=claim_b.loss_items.order_by("pk").first(),
         cohort=cohort,
         cohort_batch=cohort_batch,
         evidence=evidence,

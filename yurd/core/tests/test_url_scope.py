@@ -123,7 +123,11 @@ class _Walk:
 
 
 def test_no_url_gives_out_of_scope_records_to_the_wrong_persona(
-    gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any
+    gazetteer: Gazetteer,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+    tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     started, cpu_started = time.monotonic(), time.process_time()
@@ -150,12 +154,14 @@ def test_no_url_gives_out_of_scope_records_to_the_wrong_persona(
                     if not kwargs.get(urlwalk.INSIDE):
                         walk.post(persona, route, kwargs, client)
 
-    print(
-        f"\nURL scope walk: {len(covered)} of {len(routes)} patterns covered "
-        f"({len(NOT_COVERED)} on the allow-list), {walk.requests} requests as {len(PERSONAS)} personas, "
-        f"dataset {built:.1f} s, total {time.monotonic() - started:.1f} s "
-        f"({time.process_time() - cpu_started:.1f} s of CPU)"
-    )
+    with capsys.disabled():  # the coverage figure shows in every run, not only with -s
+        print(
+            f"\nURL scope walk: {len(covered)} of {len(routes)} patterns covered "
+            f"({100 * len(covered) / len(routes):.1f} %; {len(NOT_COVERED)} on the allow-list), "
+            f"{walk.requests} requests as {len(PERSONAS)} personas, "
+            f"dataset {built:.1f} s, total {time.monotonic() - started:.1f} s "
+            f"({time.process_time() - cpu_started:.1f} s of CPU)"
+        )
     unexpected = {key: found for key, found in walk.leaks.items() if key not in KNOWN_LEAKS}
     fixed = sorted(key for key in KNOWN_LEAKS if key not in walk.leaks)
     assert not unexpected and not fixed, (

@@ -151,3 +151,23 @@ def test_a_player_gets_the_byte_range_it_asks_for_and_each_part_is_logged(
     assert sorted(entry.details.get("bytes", "whole") for entry in downloads) == sorted(
         ["whole", "10-19", f"{len(content) - 5}-{len(content) - 1}", f"{len(content) - 3}-{len(content) - 1}"]
     )
+
+
+def test_the_admins_evidence_pages_are_logged_like_the_vaults(client: Client, photo_item: EvidenceItem) -> None:
+    from yurd.accounts.roles import Role
+    from yurd.testing.personas import login_verified, make_user
+
+    administrator = make_user("admin-staff", Role.ADMINISTRATOR, is_staff=True)
+    login_verified(client, administrator)
+    base = f"/admin/evidence/evidenceitem/{photo_item.pk}"
+    for url, action in (
+        ("/admin/evidence/evidenceitem/", "list"),
+        (f"{base}/change/", "view"),
+        (f"{base}/history/", "view"),
+    ):
+        before = AccessLogEntry.objects.filter(username=administrator.username, action=action).count()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Mosque, north wall" in response.content.decode(), url
+        assert AccessLogEntry.objects.filter(username=administrator.username, action=action).count() == before + 1, url
+    assert CustodyEntry.objects.filter(item_sha256=photo_item.sha256, action="view", actor="admin-staff").exists()
