@@ -202,3 +202,36 @@ def test_the_admin_cannot_edit_evidence_metadata(client: object, vault: list[Evi
     client.post(url, {"title_en": "Changed in the admin", "kind": "other"})  # type: ignore[attr-defined]
     vault[0].refresh_from_db()
     assert vault[0].title_en != "Changed in the admin"
+
+
+def test_the_migration_records_the_state_of_items_ingested_before_states_were(vault: list[EvidenceItem]) -> None:
+    """Finding 15: an item whose ingest recorded no state was never checked; the back-fill
+    records its state as found, after which a change in the database is named."""
+    import importlib
+
+    from django.apps import apps
+
+    from yurd.evidence.models import CustodyAction, CustodyHead
+
+    backfill = importlib.import_module("yurd.evidence.migrations.0004_backfill_item_states").backfill_states
+    # The vault as it stood before states were recorded: each item's ingest entry, no state.
+    CustodyEntry.objects.all().delete()
+    CustodyHead.objects.filter(pk=1).update(seq=0, entry_hash="")
+    for item in vault:
+        custody_append(actor=system_actor(), action=CustodyAction.INGEST, item_sha256=item.sha256)
+    EvidenceItem.objects.filter(pk=vault[0].pk).update(title_en="Retitled before the back-fill")
+    assert run_verify()[0]  # unchecked: nothing recorded to compare with
+
+    backfill(apps, None)
+    ok, output = run_verify()
+    assert ok, output  # the chain is intact, and the states are those found
+    assert CustodyEntry.objects.filter(action=CustodyAction.METADATA, details__has_key="backfill").count() == 3
+    backfill(apps, None)
+    assert CustodyEntry.objects.count() == 6  # run again, it finds nothing to record
+
+    EvidenceItem.objects.filter(pk=vault[1].pk).update(sensitivity="public")
+    ok, output = run_verify()
+    assert not ok
+    assert (
+        f"{vault[1].sha256}: the item's metadata, sensitivity or links were changed without a custody entry" in output
+    )
