@@ -89,7 +89,11 @@ class ReturnIntentionInputSerializer(serializers.Serializer[dict[str, Any]]):
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
         codes = list(dict.fromkeys(attrs.get("returning_members") or []))
-        members = list(Person.objects.filter(household=household, is_deceased=False, code__in=codes))
+        members = list(
+            Person.objects.visible_to(self.context["user"]).filter(
+                household=household, is_deceased=False, code__in=codes
+            )
+        )
         unknown = sorted(set(codes) - {person.code for person in members})
         if unknown:
             raise serializers.ValidationError(

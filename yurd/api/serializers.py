@@ -177,7 +177,9 @@ def household_rows(keys: Any, *, order: tuple[str, ...] = ("code",)) -> list[dic
             "displacement_date": displaced or None,
             "current_place": current,
         }
-        for code, origin, wave, displaced, current in Household.objects.filter(pk__in=keys)
+        # `keys` come from the reader's scoped list (registry.household_list): one query reads the page.
+        for code, origin, wave, displaced, current in Household.objects.unscoped()
+        .filter(pk__in=keys)
         .order_by(*order)
         .values_list("code", "origin_place__code", "wave__code", _stored("displacement_date"), "current_place__code")
     ]
@@ -197,7 +199,8 @@ def person_rows(keys: Any, *, sees_names: bool, order: tuple[str, ...] = ("code"
         _stored("death_date"),
     )
     rows = []
-    for values in Person.objects.filter(pk__in=keys).order_by(*order).values_list(*fields, *names):
+    # `keys` come from the reader's scoped list (registry.person_list), as in household_rows.
+    for values in Person.objects.unscoped().filter(pk__in=keys).order_by(*order).values_list(*fields, *names):
         code, household, role, sex, born, deceased, died, *named = values
         surname, given_name, patronymic = named if sees_names else (None, None, None)
         rows.append(

@@ -22,7 +22,7 @@ EVIDENCE_REFERENCE = re.compile(r"^([0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f
 def parse_claimants(text: str, people: Any = None) -> list[ClaimantShare]:
     """One claimant a line: person code and share ("P-0000012 1/2"). `people`: the people
     the user may name (a code outside it reads like one that does not exist)."""
-    people = Person.objects.unscoped() if people is None else people
+    people = Person.objects.unscoped() if people is None else people  # None: the system; views pass a scope
     result = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -89,6 +89,7 @@ class ClaimCreateForm(forms.Form):
         """`households`, `people`: what the user may name (the views pass the user's scope);
         a code outside them is answered like a code that does not exist."""
         super().__init__(*args, **kwargs)
+        # None: the system (services, the command line); the views pass the user's scope.
         self.households = households if households is not None else Household.objects.unscoped()
         self.people = people if people is not None else Person.objects.unscoped()
         self.fields["claimants"].people = self.people  # type: ignore[attr-defined]
@@ -166,7 +167,7 @@ class LossItemForm(forms.Form):
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         """`people`: whom the user may name as the original owner (the views pass her scope)."""
         super().__init__(*args, **kwargs)
-        self.people = people if people is not None else Person.objects.unscoped()
+        self.people = people if people is not None else Person.objects.unscoped()  # None: the system
 
     def clean_original_owner(self) -> Person | None:
         code = self.cleaned_data.get("original_owner", "").strip().upper()

@@ -164,7 +164,10 @@ def letter_context(decision: Decision, language: str) -> dict[str, Any]:
     )
     people = {
         person.code: person.display_name
-        for person in Person.objects.filter(code__in=[claimant["person"] for claimant in payload["claimants"]])
+        # The claimants a decision names, printed on its letter for whoever may open the claim.
+        for person in Person.objects.unscoped().filter(
+            code__in=[claimant["person"] for claimant in payload["claimants"]]
+        )
     }
     items = [
         {

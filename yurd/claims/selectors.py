@@ -53,7 +53,7 @@ def claims_visible_to(user: User | None) -> QuerySet[Claim]:
 
 
 def households_visible_to(user: User | None) -> QuerySet[Household]:
-    return Household.objects.filter(scope_q(user, origin="origin_place", residence="current_place"))
+    return Household.objects.visible_to(user)
 
 
 def get_claim(*, user: User | None, case_number: str) -> Claim:

@@ -34,7 +34,9 @@ def load(*, households: int, stdout: TextIO) -> None:
     assigned = 0
     if district is not None:
         chosen = list(
-            Household.objects.filter(origin_place__path__startswith=district.path).order_by("code")[:ASSIGNED]
+            Household.objects.unscoped()  # demo data, made by the system
+            .filter(origin_place__path__startswith=district.path)
+            .order_by("code")[:ASSIGNED]
         )
         assigned = assignments_add(actor=actor, team=team, households=chosen)
     device_password_set(actor=actor, user=collector, password=DEVICE_PASSWORD)

@@ -15,12 +15,7 @@ from yurd.registry.models import Household
 def assigned_households(*, user: User) -> QuerySet[Household]:
     """Households assigned to the user's teams, and within the user's scope."""
     assigned = Assignment.objects.filter(team__members=user).values("household")
-    return (
-        Household.objects.filter(pk__in=assigned)
-        .filter(scope_q(user, origin="origin_place", residence="current_place"))
-        .select_related("origin_place")
-        .order_by("code")
-    )
+    return Household.objects.visible_to(user).filter(pk__in=assigned).select_related("origin_place").order_by("code")
 
 
 def forms_for(*, user: User) -> list[str]:

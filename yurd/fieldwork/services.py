@@ -163,7 +163,8 @@ def _places(values: Mapping[str, Any], resolve: Callable[[str, str | None], Any]
     they name exactly one settlement."""
     code = str(values.get("household_code") or "")
     if code:
-        household = Household.objects.filter(code=code).only("origin_place_id", "current_place_id").first()
+        # Only the places, to decide the submission's scope; nothing of it is shown.
+        household = Household.objects.unscoped().filter(code=code).only("origin_place_id", "current_place_id").first()
         if household is not None:
             return {"origin_place_id": household.origin_place_id, "current_place_id": household.current_place_id}
 

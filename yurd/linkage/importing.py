@@ -76,7 +76,8 @@ def _record(row: dict[str, Any], households: dict[str, dict[str, Any]]) -> dict[
 
 def match_import_batch(batch: ImportBatch, rows: list[dict[str, Any]]) -> PreCommitDecision | None:
     source = batch.source
-    already = set(Person.objects.filter(source=source).values_list("source_ref", flat=True))
+    # Import bookkeeping: which records of this source exist, in the whole registry.
+    already = set(Person.objects.unscoped().filter(source=source).values_list("source_ref", flat=True))
     previous_links = dict(
         PersonName.objects.filter(kind=SOURCE_SPELLING, source__startswith=source).values_list("source", "person_id")
     )
@@ -189,7 +190,7 @@ def _link_as_merge(
 def _queue(
     matches: list[BatchMatch], fresh: list[dict[str, Any]], person_ids: dict[str, int], *, linked: set[int]
 ) -> None:
-    people = Person.objects.in_bulk([person_ids[row["source_ref"]] for row in fresh])
+    people = Person.objects.unscoped().in_bulk([person_ids[row["source_ref"]] for row in fresh])  # rows just written
     for match in matches:
         person = people[person_ids[fresh[match.index]["source_ref"]]]
         # A certain match nobody may answer for goes to the queue like an uncertain one.

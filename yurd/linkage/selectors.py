@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from yurd.accounts.scopes import actor_scope_q, scope_q
+from yurd.accounts.scopes import scope_q
 from yurd.core.actors import Actor
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
 from yurd.names.places import Gazetteer
@@ -76,9 +76,7 @@ def person_context(person: Person, *, user: Any) -> dict[str, Any]:
 
 
 def scoped_people(*, actor: Actor) -> QuerySet[Person]:
-    return Person.objects.filter(
-        actor_scope_q(actor, origin="household__origin_place", residence="household__current_place")
-    ).select_related("household__origin_place")
+    return Person.objects.visible_to(actor.user).select_related("household__origin_place")
 
 
 def person_record(person: Person) -> dict[str, str]:

@@ -123,8 +123,9 @@ def person_merge(*, actor: Actor, survivor: Person, absorbed: Person, candidate:
     move to the survivor; the absorbed name becomes one of the survivor's names with its source.
     The snapshot lets `merge_undo` restore both records exactly."""
     require(actor, ADJUDICATE, message=REFUSED)
-    survivor = Person.objects.select_for_update().get(pk=survivor.pk)
-    absorbed = Person.objects.select_for_update().get(pk=absorbed.pk)
+    # A write on two people the caller resolved for the actor: locked whatever the scope.
+    survivor = Person.objects.unscoped().select_for_update().get(pk=survivor.pk)
+    absorbed = Person.objects.unscoped().select_for_update().get(pk=absorbed.pk)
     if survivor.pk == absorbed.pk:
         raise ValidationError(_("A record cannot be merged with itself."))
     if Merge.objects.filter(survivor=absorbed, undone_at__isnull=True).exists():
@@ -197,7 +198,7 @@ def merge_undo(*, actor: Actor, merge: Merge) -> Person:
     with change_context(user=actor.user, reason=f"Undid merge of {merge.absorbed_code}"):
         for item in serializers.deserialize("json", json.dumps(snapshot["person"])):
             item.save()
-        restored = Person.objects.get(code=merge.absorbed_code)
+        restored = Person.objects.unscoped().get(code=merge.absorbed_code)  # the undo restores it, a write
 
         for moved in snapshot["moved"]:
             model = apps.get_model(moved["model"])

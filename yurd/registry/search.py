@@ -257,14 +257,16 @@ def registry_search(*, user: User | None, query: str, limit: int = 25) -> Search
     scored = sorted(
         (
             (_score(search_text, query_tokens), surname, given_name, pk)
-            for pk, search_text, surname, given_name in Person.objects.filter(pk__in=candidate_ids).values_list(
-                "pk", "search_text", "surname", "given_name"
-            )
+            for pk, search_text, surname, given_name in Person.objects.visible_to(user)
+            .filter(pk__in=candidate_ids)
+            .values_list("pk", "search_text", "surname", "given_name")
         ),
         key=lambda item: (-item[0], item[1], item[2], item[3]),
     )[:limit]
     scores = {pk: score for score, _surname, _given, pk in scored}
-    people = Person.objects.filter(pk__in=scores).select_related("household", "household__origin_place")
+    people = (
+        Person.objects.visible_to(user).filter(pk__in=scores).select_related("household", "household__origin_place")
+    )
     other_names: dict[int, list[PersonName]] = {}
     for name in PersonName.objects.filter(person_id__in=scores).order_by("pk"):
         other_names.setdefault(name.person_id, []).append(name)

@@ -44,7 +44,7 @@ def reindex_person(person: Person) -> None:
     text = " ".join(tokens)
     if person.search_text != text:
         person.search_text = text
-        Person.objects.filter(pk=person.pk).update(search_text=text)
+        Person.objects.unscoped().filter(pk=person.pk).update(search_text=text)  # index upkeep, a write
     ids = token_ids(tokens)
     PersonNameToken.objects.filter(person=person).exclude(token_id__in=ids.values()).delete()
     existing = set(PersonNameToken.objects.filter(person=person).values_list("token_id", flat=True))
@@ -77,7 +77,8 @@ def reindex_all(*, chunk: int = 2000) -> tuple[int, int]:
     last = 0
     while True:
         people = list(
-            Person.objects.filter(pk__gt=last)
+            Person.objects.unscoped()  # the index of the whole registry, rebuilt by the system
+            .filter(pk__gt=last)
             .order_by("pk")
             .values_list("pk", "surname", "given_name", "patronymic", "search_text")[:chunk]
         )
@@ -105,7 +106,7 @@ def reindex_all(*, chunk: int = 2000) -> tuple[int, int]:
                     continue
                 changed += 1
                 if text != search_text:
-                    Person.objects.filter(pk=pk).update(search_text=text)
+                    Person.objects.unscoped().filter(pk=pk).update(search_text=text)  # index upkeep
                 if held[pk] - want:
                     PersonNameToken.objects.filter(person_id=pk, token_id__in=held[pk] - want).delete()
                 PersonNameToken.objects.bulk_create(

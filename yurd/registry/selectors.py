@@ -195,7 +195,8 @@ def _few_rows(filters: RegistryFilters) -> int:
 def _walk_in_order(condition: Q | None) -> bool:
     if condition is None:
         return False
-    qualifying = Household.objects.filter(condition).order_by().values("pk")[: FEW_HOUSEHOLDS + 1].count()
+    # `condition` carries the reader's scope (_household_conditions).
+    qualifying = Household.objects.unscoped().filter(condition).order_by().values("pk")[: FEW_HOUSEHOLDS + 1].count()
     return qualifying > FEW_HOUSEHOLDS
 
 
@@ -213,12 +214,16 @@ def _display_order(order: tuple[str, ...], *, fetch: bool) -> list[Any]:
 
 
 def _households(condition: Q | None, filters: RegistryFilters, *, walk: bool) -> QuerySet[Household]:
-    queryset = Household.objects.all()
+    # `condition` carries the reader's scope (_household_conditions); it is applied here in the
+    # form the planner reads fastest, which visible_to would not give.
+    queryset = Household.objects.unscoped()
     if condition is not None:
-        queryset = queryset.filter(_member_of("id", Household.objects.filter(condition)) if walk else condition)
+        within = Household.objects.unscoped().filter(condition)
+        queryset = queryset.filter(_member_of("id", within) if walk else condition)
     if filters.deceased is not None:
         queryset = queryset.filter(
-            Exists(Person.objects.filter(household=OuterRef("pk"), is_deceased=filters.deceased))
+            # members of the households already filtered
+            Exists(Person.objects.unscoped().filter(household=OuterRef("pk"), is_deceased=filters.deceased))
         )
     if filters.consent is not None:
         with_consent = Exists(Consent.objects.filter(person__household=OuterRef("pk"), withdrawn_on__isnull=True))
@@ -229,9 +234,10 @@ def _households(condition: Q | None, filters: RegistryFilters, *, walk: bool) ->
 
 
 def _people(condition: Q | None, filters: RegistryFilters, *, walk: bool) -> QuerySet[Person]:
-    queryset = Person.objects.all()
+    # `condition` carries the reader's scope (_household_conditions), as in _households.
+    queryset = Person.objects.unscoped()
     if condition is not None:
-        households = Household.objects.filter(condition)
+        households = Household.objects.unscoped().filter(condition)
         if walk:
             queryset = queryset.filter(_member_of("household_id", households))
         else:
@@ -508,7 +514,9 @@ def _to_items(nodes: list[heirs.TreeNode], people: dict[int, Person]) -> list[Tr
 def household_members(household: Household) -> list[Person]:
     """Members with `has_consent` and their heir line (if any) in the same query."""
     members = list(
-        Person.objects.filter(household=household)
+        # Members of a household the caller resolved for the reader (visibility is per household).
+        Person.objects.unscoped()
+        .filter(household=household)
         .select_related("heir_line")
         .annotate(has_consent=_active_consent())
         .order_by("birth_date", "code")
@@ -573,7 +581,7 @@ def descendant_tree(
         {person.pk} if person.is_deceased else set()
     )
     visible = _visible_ids(user, ids)
-    people = {p.pk: p for p in Person.objects.filter(pk__in=visible).select_related("household")}
+    people = {p.pk: p for p in Person.objects.visible_to(user).filter(pk__in=visible).select_related("household")}
     people[person.pk] = person
 
     def build(person_id: int, seen: frozenset[int]) -> TreeItem:
@@ -710,9 +718,7 @@ def place_households(*, place: Place, user: User, limit: int = 50) -> PlaceHouse
     another district sees nothing of this place's households: not even how many there are.
     Users who may not view households (analysts) get the counts only.
     """
-    visible = Household.objects.filter(origin_place__path__startswith=place.path).filter(
-        scope_q(user, origin="origin_place", residence="current_place")
-    )
+    visible = Household.objects.visible_to(user).filter(origin_place__path__startswith=place.path)
     by_wave: list[dict[str, Any]] = [
         dict(row)
         for row in visible.values("wave__code", "wave__name").annotate(count=Count("pk")).order_by("wave__year_from")

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from yurd.accounts.scopes import actor_scope_q
 from yurd.core.actors import Actor
 from yurd.core.permissions import require
 from yurd.places.models import Place
@@ -59,9 +58,7 @@ def place_in_scope(actor: Actor, *, origin_place: Place | None, current_place: P
 
 
 def _ensure_household_in_scope(actor: Actor, household: Household) -> None:
-    visible = Household.objects.filter(pk=household.pk).filter(
-        actor_scope_q(actor, origin="origin_place", residence="current_place")
-    )
+    visible = Household.objects.visible_to(actor.user).filter(pk=household.pk)
     if not visible.exists():
         raise PermissionDenied(_("This household is outside your scope."))
 
@@ -172,7 +169,7 @@ def household_update(*, actor: Actor, household: Household, reason: str, **chang
     require(actor, "registry.change_household")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you change this record.")})
-    household = Household.objects.select_for_update().get(pk=household.pk)
+    household = Household.objects.unscoped().select_for_update().get(pk=household.pk)  # a write: lock
     _ensure_household_in_scope(actor, household)
     for name, value in changes.items():
         if name not in HOUSEHOLD_FIELDS:
@@ -199,7 +196,7 @@ def person_update(*, actor: Actor, person: Person, reason: str, **changes: Any) 
     require(actor, "registry.change_person")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you change this record.")})
-    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
+    person = Person.objects.unscoped().select_for_update().select_related("household").get(pk=person.pk)  # write
     _ensure_household_in_scope(actor, person.household)
     for name, value in changes.items():
         if name not in PERSON_FIELDS:
@@ -370,7 +367,7 @@ def contact_update(*, actor: Actor, person: Person, reason: str, **values: Any) 
     """Create or change a person's contact details (a sensitive group)."""
     require(actor, "registry.view_sensitive", "registry.change_contactdetails")
     _require_reason(reason)
-    person = Person.objects.select_related("household").get(pk=person.pk)
+    person = Person.objects.unscoped().select_related("household").get(pk=person.pk)  # checked below
     _ensure_household_in_scope(actor, person.household)
     contact = ContactDetails.objects.select_for_update().filter(person=person).first()
     if contact is None:
@@ -385,7 +382,7 @@ def contact_update(*, actor: Actor, person: Person, reason: str, **values: Any) 
 def identity_document_add(*, actor: Actor, person: Person, reason: str, **values: Any) -> IdentityDocument:
     require(actor, "registry.view_sensitive", "registry.add_identitydocument")
     _require_reason(reason)
-    person = Person.objects.select_related("household").get(pk=person.pk)
+    person = Person.objects.unscoped().select_related("household").get(pk=person.pk)  # checked below
     _ensure_household_in_scope(actor, person.household)
     document = IdentityDocument(person=person)
     _assign(document, values, DOCUMENT_FIELDS)
@@ -459,7 +456,9 @@ def consent_withdraw(*, actor: Actor, consent: Consent, withdrawn_on: dt.date, r
 def heir_line_create(*, actor: Actor, ancestor: Person) -> HeirLine:
     """Open the heir line of a deceased person (claims refer to it)."""
     require(actor, "registry.add_heirline")
-    ancestor = Person.objects.select_for_update().select_related("household").get(pk=ancestor.pk)
+    ancestor = (  # a write: lock the ancestor the caller resolved for the actor
+        Person.objects.unscoped().select_for_update().select_related("household").get(pk=ancestor.pk)
+    )
     _ensure_household_in_scope(actor, ancestor.household)
     if not ancestor.is_deceased:
         raise ValidationError(_("Only a deceased person has heirs."))

@@ -23,7 +23,10 @@ def load(*, households: int, stdout: TextIO) -> None:
         stdout.write(f"Returns: demo intentions already present ({ReturnIntention.objects.count()}).\n")
         return
     candidates = list(
-        Household.objects.exclude(origin_place=None).order_by("code").prefetch_related("members")[: MAX_HOUSEHOLDS * 4]
+        Household.objects.unscoped()  # demo data, made by the system
+        .exclude(origin_place=None)
+        .order_by("code")
+        .prefetch_related("members")[: MAX_HOUSEHOLDS * 4]
     )
     rng = random.Random(75)  # noqa: S311 - synthetic demo data
     chosen = [household for household in candidates if rng.random() < SHARE][:MAX_HOUSEHOLDS]

@@ -39,7 +39,10 @@ class ReturnIntentionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["survey_date"].initial = timezone.localdate()
         members = self.fields["returning_members"]
-        members.queryset = Person.objects.filter(household=household, is_deceased=False).order_by("code")  # type: ignore[attr-defined]
+        # Members of a household the view resolved through get_household_for_user.
+        members.queryset = (  # type: ignore[attr-defined]
+            Person.objects.unscoped().filter(household=household, is_deceased=False).order_by("code")
+        )
         if household.origin_place_id:
             self.fields["preferred_place"].initial = household.origin_place_id
 

@@ -59,7 +59,7 @@ def return_intention_record(
     if intention == Intention.NO and members:
         raise ValidationError(_("A household that does not intend to return names no returning members."))
     with transaction.atomic(), change_context(user=actor.user, reason=_("Return intention recorded")):
-        Household.objects.select_for_update().filter(pk=household.pk).first()
+        Household.objects.unscoped().select_for_update().filter(pk=household.pk).first()  # a write: lock
         record = ReturnIntention(
             household=household,
             survey_date=survey_date,
@@ -111,7 +111,8 @@ def return_intention_submit(
         except ValidationError as error:
             errors.update({field: " ".join(messages) for field, messages in error.message_dict.items()})
     codes = list(dict.fromkeys(returning_member_codes))
-    members = list(Person.objects.filter(household=household, code__in=codes))
+    # Members of the household the caller resolved for the actor (a write).
+    members = list(Person.objects.unscoped().filter(household=household, code__in=codes))
     missing = sorted(set(codes) - {person.code for person in members})
     if missing:
         errors["returning_members"] = _("Not members of household %(household)s: %(codes)s") % {

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
-from yurd.accounts.scopes import scope_q
 from yurd.core.actors import Actor
 from yurd.core.partial_dates import PartialDate
 from yurd.evidence.models import EvidenceItem
@@ -71,7 +70,7 @@ def linkable_people(user: User) -> Any:
     they type a code they were given, and the testimony page shows names only to roles
     that see names.
     """
-    return Person.objects.filter(scope_q(user, origin="household__origin_place", residence="household__current_place"))
+    return Person.objects.visible_to(user)
 
 
 class _UserForm(forms.Form):

@@ -158,7 +158,8 @@ def source_people(source: str) -> dict[str, int]:
             "source", "person_id"
         )
     }
-    found.update(Person.objects.filter(source=source).values_list("source_ref", "pk"))
+    # Import bookkeeping: which records this source brought in, whoever imports now.
+    found.update(Person.objects.unscoped().filter(source=source).values_list("source_ref", "pk"))
     return found
 
 

@@ -242,8 +242,10 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         del rows
     source = batch.source
     existing_people = source_people(source)  # created from this source, or linked by an earlier import
-    created_here = set(Person.objects.filter(source=source).values_list("source_ref", flat=True))
-    household_ids = dict(Household.objects.filter(source=source).values_list("source_ref", "pk"))
+    # Import bookkeeping (records of this source, and below the households of people the
+    # matching linked within the importer's scope): not shown to anyone.
+    created_here = set(Person.objects.unscoped().filter(source=source).values_list("source_ref", flat=True))
+    household_ids = dict(Household.objects.unscoped().filter(source=source).values_list("source_ref", "pk"))
     linked = {ref: person_id for ref, person_id in links.items() if ref not in existing_people}
     # Rows standing for a person of another source (linked now or by an earlier import):
     # new members of their household join that person's household.
@@ -257,7 +259,9 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         if unknown:
             members.update(_earlier_households(source, [ref for ref in elsewhere if ref not in members], unknown))
         person_ids_wanted = {elsewhere[ref] for ref in members}
-        households_of = dict(Person.objects.filter(pk__in=person_ids_wanted).values_list("pk", "household_id"))
+        households_of = dict(  # bookkeeping, as above
+            Person.objects.unscoped().filter(pk__in=person_ids_wanted).values_list("pk", "household_id")
+        )
         for ref, household_ref in members.items():
             if household_ref not in household_ids and elsewhere[ref] in households_of:
                 household_ids[household_ref] = households_of[elsewhere[ref]]
