@@ -7,11 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from yurd.accounts.models import User
+from yurd.accounts.roles import Role
 from yurd.core.actors import system_actor
 from yurd.core.models import AccessLogEntry
 from yurd.evidence.models import CustodyEntry, EvidenceItem
 from yurd.evidence.services import evidence_link
 from yurd.evidence.tests.conftest import ingest_bytes, photo_bytes
+from yurd.testing.personas import login_verified, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -154,9 +156,6 @@ def test_a_player_gets_the_byte_range_it_asks_for_and_each_part_is_logged(
 
 
 def test_the_admins_evidence_pages_are_logged_like_the_vaults(client: Client, photo_item: EvidenceItem) -> None:
-    from yurd.accounts.roles import Role
-    from yurd.testing.personas import login_verified, make_user
-
     administrator = make_user("admin-staff", Role.ADMINISTRATOR, is_staff=True)
     login_verified(client, administrator)
     base = f"/admin/evidence/evidenceitem/{photo_item.pk}"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
 import os
@@ -8,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,7 +18,7 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.core.actors import system_actor
 from yurd.evidence.chain import ChainEntry, walk
-from yurd.evidence.models import CustodyEntry, CustodyHead, EvidenceItem, EvidenceLink
+from yurd.evidence.models import CustodyAction, CustodyEntry, CustodyHead, EvidenceItem, EvidenceLink
 from yurd.evidence.services import custody_append, evidence_change_sensitivity, evidence_link, evidence_record_view
 from yurd.evidence.tests.conftest import ingest_bytes
 from yurd.testing.personas import login_verified
@@ -207,12 +209,6 @@ def test_the_admin_cannot_edit_evidence_metadata(client: object, vault: list[Evi
 def test_the_migration_records_the_state_of_items_ingested_before_states_were(vault: list[EvidenceItem]) -> None:
     """Finding 15: an item whose ingest recorded no state was never checked; the back-fill
     records its state as found, after which a change in the database is named."""
-    import importlib
-
-    from django.apps import apps
-
-    from yurd.evidence.models import CustodyAction, CustodyHead
-
     backfill = importlib.import_module("yurd.evidence.migrations.0004_backfill_item_states").backfill_states
     # The vault as it stood before states were recorded: each item's ingest entry, no state.
     CustodyEntry.objects.all().delete()

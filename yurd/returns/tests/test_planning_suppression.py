@@ -118,9 +118,6 @@ def test_the_analysts_settlement_page_withholds_what_the_overview_withholds(
 
 
 def test_who_may_open_the_households_sees_the_settlements_exact_figures(client: Client, answers: Gazetteer) -> None:
-    from yurd.accounts.roles import Role
-    from yurd.testing.personas import make_user
-
     client.force_login(make_user("registrar-everywhere", Role.REGISTRAR))
     page = client.get(reverse("returns:settlement_plan", args=[answers.settlement_b1.code]))
     assert _figures(page) == {"households-returning": "3", "people-returning": "6", "dwelling-losses": "0"}
