@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from yurd.core.actors import system_actor
+from yurd.core.actors import Actor, system_actor
+from yurd.core.roles import Role
 from yurd.registry.imports import COLUMNS, PreCommitDecision, import_commit, import_create, import_validate
 from yurd.registry.imports.services import (
     CHUNK,
@@ -21,7 +22,7 @@ from yurd.registry.imports.services import (
 from yurd.registry.models import Household, ImportBatch, ImportRow, Kinship, Person, PersonName
 from yurd.registry.search_index import name_forms_tokens
 from yurd.registry.tests.conftest import register
-from yurd.testing.personas import Gazetteer
+from yurd.testing.personas import Gazetteer, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -147,10 +148,13 @@ def test_with_import_matching_a_later_file_refers_to_a_row_matched_to_an_existin
     son = {"household_ref": "M1", "person_ref": "M1-2", "surname": "Məmmədov", "given_name": "Rəşad",
            "patronymic": "Əli oğlu", "sex": "m", "birth_date": "1980", "role": "child",
            "father_ref": "M1-1"}  # fmt: skip
-    assert import_commit(actor=system_actor(), batch=stage(first, source="list-1993")).people_created == 0
+    # A certain match is linked only as the act of a user who may decide duplicates (issue 17);
+    # an import without one (the command line) queues the pair instead.
+    importer = Actor(user=make_user("registrar-import", Role.REGISTRAR))
+    assert import_commit(actor=importer, batch=stage(first, source="list-1993")).people_created == 0
     later = stage([son], source="list-1993")
     assert (later.valid_rows, errors_of(later)) == (1, [])
-    import_commit(actor=system_actor(), batch=later)
+    import_commit(actor=importer, batch=later)
     rashad = Person.objects.get(source="list-1993", source_ref="M1-2")
     assert rashad.household_id == ali.household_id
     assert Kinship.objects.filter(from_person=ali, to_person=rashad, kind="parent_of").exists()
