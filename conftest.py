@@ -27,6 +27,43 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# What marks a test as touching the database (closure of its fixtures).
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server"}
+_ENGINE_AWARE: dict[Path, bool] = {}
+
+
+def _engine_aware(item: pytest.Item) -> bool:
+    """The test's module names an engine (it may branch on it or build a scratch database)."""
+    path = Path(str(item.fspath))
+    if path not in _ENGINE_AWARE:
+        text = path.read_text(encoding="utf-8").lower()
+        _ENGINE_AWARE[path] = any(word in text for word in ("postgres", "connection.vendor", "database_url"))
+    return _ENGINE_AWARE[path]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The PostgreSQL run runs what touches a database; pure tests ran in the SQLite run.
+
+    make test runs the suite on SQLite, then on PostgreSQL: a test of the name folding or of
+    the estimation package gives the same answer on both, and running it twice cost minutes
+    of a CI run kept under 25. A test that uses the database, or whose module names an
+    engine, runs on both.
+    """
+    if not str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql"):
+        return
+    pure = [
+        item
+        for item in items
+        if item.get_closest_marker("django_db") is None
+        and not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and not _engine_aware(item)
+    ]
+    if pure:
+        chosen = set(map(id, pure))
+        config.hook.pytest_deselected(items=pure)
+        items[:] = [item for item in items if id(item) not in chosen]
+
+
 @pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Every test starts in the default language.
@@ -136,6 +173,15 @@ def _browser_test_reference_data(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("browser") is not None:
         request.getfixturevalue("transactional_db")
         load_reference_data()
+    elif "transactional_db" in request.fixturenames or _transactional(request.node.get_closest_marker("django_db")):
+        # The flush after an earlier transactional test of this worker emptied the tables the
+        # data migrations fill (loss categories, waves, site types, role groups).
+        request.getfixturevalue("transactional_db")
+        load_reference_data()
+
+
+def _transactional(marker: pytest.Mark | None) -> bool:
+    return marker is not None and bool(marker.kwargs.get("transaction", False))
 
 
 @pytest.fixture(scope="session")
