@@ -28,7 +28,17 @@ from django.utils.translation import gettext as _
 
 from yurd.claims.domain.valuation import decimal_text
 from yurd.claims.errors import ClaimError
-from yurd.claims.models import Appeal, AppealOutcome, Claim, Decision, DecisionKind, LetterRecord, LossCategory, Unit
+from yurd.claims.models import (
+    Appeal,
+    AppealOutcome,
+    Claim,
+    Decision,
+    DecisionKind,
+    LetterKind,
+    LetterRecord,
+    LossCategory,
+    Unit,
+)
 from yurd.claims.services.appeals import appeal_deadline
 from yurd.claims.services.common import claim_event
 from yurd.core.actors import Actor
@@ -68,7 +78,7 @@ def arithmetic_lines(valuation: dict[str, Any], *, english_labels: bool) -> list
     return lines
 
 
-LETTER_KINDS = ("acknowledgement", "documents_request", "decision", "appeal_outcome")
+LETTER_KINDS = tuple(LetterKind.values)
 
 
 def recipient_address(claim: Claim) -> str:

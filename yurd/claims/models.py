@@ -664,6 +664,13 @@ class LetterChannel(models.TextChoices):
     EMAIL = "email", _("e-mail")
 
 
+class LetterKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("acknowledgement of the claim")
+    DOCUMENTS_REQUEST = "documents_request", _("request for documents")
+    DECISION = "decision", _("decision letter")
+    APPEAL_OUTCOME = "appeal_outcome", _("appeal outcome")
+
+
 class LetterRecord(models.Model):
     """A letter sent about a claim: what (the exact HTML), when, to whom, how; reprinted from here."""
 
@@ -685,6 +692,11 @@ class LetterRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.kind} {self.sent_at:%Y-%m-%d}"
+
+    @property
+    def kind_label(self) -> str:
+        """What the letter was, in the reader's language (the stored code is kept as it was)."""
+        return str(LetterKind(self.kind).label) if self.kind in LetterKind.values else self.kind
 
 
 class ClaimEvent(models.Model):

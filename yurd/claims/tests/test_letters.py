@@ -14,8 +14,8 @@ from django.utils import formats, translation
 from django.utils.html import strip_tags
 
 from yurd.accounts.models import User
-from yurd.claims.letters import acknowledgement_html, appeal_outcome_html, documents_request_html
-from yurd.claims.models import Appeal, ClaimEvent, LetterRecord
+from yurd.claims.letters import acknowledgement_html, appeal_outcome_html, documents_request_html, letter_record_sent
+from yurd.claims.models import Appeal, ClaimEvent, LetterKind, LetterRecord
 from yurd.claims.services.appeals import appeal_decide, claim_appeal
 from yurd.claims.services.decisions import claim_decide
 from yurd.claims.tests.conftest import World, actor, advance, login, new_claim
@@ -131,3 +131,41 @@ def test_appeal_documents_are_links_to_vault_items(
     assert list(appeal.evidence.all()) == [deed]
     page = client.get(reverse("claims:claim_detail", args=[claim.case_number])).content.decode()
     assert reverse("evidence:item_detail", args=[deed.public_code]) in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "request for documents"), ("az", "sənəd sorğusu"), ("ru", "запрос документов")],
+)
+def test_the_letters_sent_are_listed_by_what_they_are_in_the_readers_language(
+    world: World, administrator: User, *, assessor: User, reviewer: User, language: str, expected: str
+) -> None:
+    claim = advance(new_claim(world), to="decided", assessor=assessor, reviewer=reviewer)
+    letter_record_sent(
+        actor=actor(administrator),
+        kind="documents_request",
+        claim=claim,
+        language="az",
+        recipient="Məmmədov Əli, Sumqayıt",
+        channel="post",
+        documents=["Title deed"],
+        respond_by=dt.date(2027, 3, 1),
+    )
+    letter_record_sent(
+        actor=actor(administrator),
+        decision=claim.decisions.get(number=1),
+        language="az",
+        recipient="Məmmədov Əli, Sumqayıt",
+        channel="post",
+    )
+    client = login(Client(), administrator)
+    client.cookies["django_language"] = language
+    claim_page = strip_tags(client.get(reverse("claims:claim_detail", args=[claim.case_number])).content.decode())
+    decision_page = strip_tags(
+        client.get(reverse("claims:decision_detail", args=[claim.case_number, 1])).content.decode()
+    )
+    assert expected in claim_page
+    assert "documents_request" not in claim_page and "— decision," not in claim_page
+    with translation.override(language):
+        decision_label = str(LetterKind.DECISION.label)
+    assert decision_label in decision_page and decision_label in claim_page
