@@ -198,6 +198,7 @@ def person_update(*, actor: Actor, person: Person, reason: str, **changes: Any) 
         raise ValidationError({"reason": _("Say why you change this record.")})
     person = Person.objects.unscoped().select_for_update().select_related("household").get(pk=person.pk)  # write
     _ensure_household_in_scope(actor, person.household)
+    was_deceased = person.is_deceased
     for name, value in changes.items():
         if name not in PERSON_FIELDS:
             raise TypeError(f"unknown person field {name!r}")
@@ -208,6 +209,9 @@ def person_update(*, actor: Actor, person: Person, reason: str, **changes: Any) 
         raise ValidationError({"surname": _("Give at least a surname or a given name.")})
     _save(person, actor, reason)
     reindex_person(person)
+    if person.is_deceased != was_deceased:
+        # A death (or one recorded in error) changes who inherits, as a kinship edge does.
+        _family_changed(actor, [person.pk])
     return person
 
 
@@ -248,18 +252,23 @@ _kinship_hooks: list[KinshipHook] = []
 
 
 def register_kinship_hook(hook: KinshipHook) -> None:
-    """Run `hook(actor, person_ids)` in the transaction that adds or removes a kinship edge.
+    """Run `hook(actor, person_ids)` in the transaction that adds or removes a kinship edge,
+    or records a person's death (or corrects one recorded in error).
 
-    The seam for claims: a decision made on heirs derived from kinship is flagged when the
+    The seam for claims: a claim made on heirs derived from kinship is flagged when the
     family it was based on changes. Raising aborts the change.
     """
     if hook not in _kinship_hooks:
         _kinship_hooks.append(hook)
 
 
-def _kinship_changed(actor: Actor, kinship: Kinship) -> None:
+def _family_changed(actor: Actor, person_ids: list[int]) -> None:
     for hook in _kinship_hooks:
-        hook(actor, [kinship.from_person_id, kinship.to_person_id])
+        hook(actor, person_ids)
+
+
+def _kinship_changed(actor: Actor, kinship: Kinship) -> None:
+    _family_changed(actor, [kinship.from_person_id, kinship.to_person_id])
 
 
 @transaction.atomic

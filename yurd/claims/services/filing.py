@@ -158,6 +158,15 @@ def claim_create(
     return claim, secret
 
 
+def _flagged_for_kinship_before_decision(claim: Claim) -> bool:
+    """Whether the claim's flag is a change of kinship noticed before any decision (cleared by naming the
+    claimants again); a flag on a decision waits for a reviewer."""
+    if not claim.review_flag or claim.decisions.exists():
+        return False
+    last = claim.events.filter(action__in=["kinship_changed", "qc_failed"]).order_by("-at", "-id").first()
+    return last is not None and last.action == "kinship_changed"
+
+
 @transaction.atomic
 def claim_update(
     *,
@@ -181,9 +190,13 @@ def claim_update(
     }
     locked.remedy, locked.language, locked.notes = remedy, language, notes
     heirs = _apply_heirs(locked, actor, claimants, share_override_reason)
+    if heirs and _flagged_for_kinship_before_decision(locked):
+        # The claimants were just checked against the heirs the registry derives now.
+        heirs["kinship_flag_cleared"] = locked.review_flag
+        locked.review_flag = ""
     full_clean(locked)
     _set_claimants(locked, claimants)
-    save_claim(locked, actor, ["remedy", "language", "notes", *HEIR_FIELDS])
+    save_claim(locked, actor, ["remedy", "language", "notes", "review_flag", *HEIR_FIELDS])
     claim_event(
         locked,
         actor,

@@ -5,8 +5,8 @@ descendant_tree: living descendants, a deceased child represented by their own).
 shares follow the configured rule (YURD_CLAIMS_SHARE_RULE: per_stirpes, or equal).
 Claimants who are not derived heirs are refused; other shares, or only some heirs
 claiming, are an override that needs a written reason and a second person's review
-before the claim is approved. A kinship change after a decision flags the decisions
-whose heirs it changes.
+before the claim is approved. A change of kinship (or a death recorded) flags the open
+claims whose heirs it changes, decided or not.
 """
 
 from __future__ import annotations
@@ -160,15 +160,17 @@ def _ancestors(person_ids: Iterable[int], *, limit: int = 12) -> set[int]:
 
 
 def heirs_kinship_changed(actor: Actor, person_ids: list[int]) -> list[Claim]:
-    """Flag the decided heir-line claims whose derived heirs the change altered (registry hook)."""
+    """Flag the open heir-line claims whose derived heirs the change altered (registry hook).
+
+    A kinship edge added or removed, or a death recorded: a decided claim is flagged for
+    re-review of its decision; an undecided one for a check of its claimants and shares
+    before it goes further. Both show on the claim's page and in the review queue.
+    """
     lines = list(HeirLine.objects.filter(ancestor_id__in=_ancestors(person_ids)).select_related("ancestor"))
     if not lines:
         return []
     claims = list(
-        Claim.objects.filter(heir_line__in=lines, decisions__isnull=False)
-        .exclude(status__in=CLOSED)
-        .select_related("heir_line__ancestor")
-        .distinct()
+        Claim.objects.filter(heir_line__in=lines).exclude(status__in=CLOSED).select_related("heir_line__ancestor")
     )
     flagged = []
     now = timezone.now()
@@ -178,12 +180,17 @@ def heirs_kinship_changed(actor: Actor, person_ids: list[int]) -> list[Claim]:
         if derived == claim.derived_heirs:
             continue
         latest = claim.decisions.order_by("-number").first()
-        assert latest is not None  # noqa: S101 - filtered on having decisions
         now_heirs = ", ".join(f"{code} {share}" for code, share in derived.items()) or "-"
-        flag = _("Kinship changed after decision %(number)s: the registry now derives the heirs %(heirs)s.") % {
-            "number": latest.number,
-            "heirs": now_heirs,
-        }
+        if latest is not None:
+            flag = _("Kinship changed after decision %(number)s: the registry now derives the heirs %(heirs)s.") % {
+                "number": latest.number,
+                "heirs": now_heirs,
+            }
+        else:
+            flag = _(
+                "Kinship changed since the claimants were named: the registry now derives the heirs %(heirs)s. "
+                "Check the claimants and their shares before the claim goes further."
+            ) % {"heirs": now_heirs}
         Claim.objects.filter(pk=claim.pk).update(review_flag=flag[:300], version=F("version") + 1)
         flagged.append(claim)
         claim_event(
@@ -191,7 +198,11 @@ def heirs_kinship_changed(actor: Actor, person_ids: list[int]) -> list[Claim]:
             actor,
             "kinship_changed",
             reason=flag,
-            detail={"decision": latest.number, "before": claim.derived_heirs, "now": derived},
+            detail={
+                "decision": latest.number if latest is not None else None,
+                "before": claim.derived_heirs,
+                "now": derived,
+            },
             at=now,
         ).save()
     return flagged

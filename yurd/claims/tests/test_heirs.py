@@ -11,13 +11,13 @@ from django.urls import reverse
 from yurd.accounts.models import User
 from yurd.claims.errors import ClaimError, ClaimPermissionError
 from yurd.claims.models import ClaimEvent
-from yurd.claims.services.filing import ClaimantShare, claim_create
+from yurd.claims.services.filing import ClaimantShare, claim_create, claim_update
 from yurd.claims.services.heirs import claim_review_share_override, heirs_derived
 from yurd.claims.services.workflow import claim_approve
 from yurd.claims.tests.conftest import World, actor, add_item, advance, login, make_child, make_person, new_claim
 from yurd.core.actors import system_actor
 from yurd.registry.models import HeirLine, KinshipKind
-from yurd.registry.services import kinship_add
+from yurd.registry.services import kinship_add, person_update
 
 
 @pytest.fixture
@@ -111,3 +111,58 @@ def test_a_change_of_kinship_after_a_decision_flags_it_on_the_claim_and_in_the_q
     assert "Kinship changed" in client.get(reverse("claims:claim_detail", args=[claim.case_number])).content.decode()
     queue = client.get(reverse("claims:review_queue")).content.decode()
     assert claim.case_number in queue and untouched.case_number not in queue
+
+
+def test_recording_a_death_flags_a_decided_heir_line_claim(
+    world: World, family: dict, assessor: User, reviewer: User, administrator: User
+) -> None:
+    claim, _secret = claim_create(actor=system_actor(), household=world.household_b, heir_line=family["line"])
+    add_item(world, claim, reference="Orchard by the spring")
+    claim = advance(claim, to="decided", assessor=assessor, reviewer=reviewer)
+    # The daughter dies without children: her half goes to her late brother's children.
+    person_update(
+        actor=actor(administrator),
+        person=family["daughter"],
+        reason="Death certificate seen",
+        is_deceased=True,
+        death_date="2025-03-01",
+    )
+    claim.refresh_from_db()
+    assert "Kinship changed after decision 1" in claim.review_flag
+    event = ClaimEvent.objects.get(claim=claim, action="kinship_changed")
+    assert event.detail["now"] == {family["grandson"].code: "1/2", family["granddaughter"].code: "1/2"}
+    assert family["daughter"].code in event.detail["before"]
+    # Correcting anything else about a person flags nothing.
+    person_update(actor=actor(administrator), person=family["grandson"], reason="Spelling", given_name="Turalə")
+    assert ClaimEvent.objects.filter(claim=claim, action="kinship_changed").count() == 1
+
+
+def test_a_change_of_kinship_flags_an_undecided_heir_line_claim_until_its_claimants_are_named_again(
+    world: World, family: dict, administrator: User
+) -> None:
+    claim, _secret = claim_create(actor=system_actor(), household=world.household_b, heir_line=family["line"])
+    late_found = make_person(world.household_b, "Sevda")
+    kinship_add(actor=system_actor(), from_person=world.grandfather_a, to_person=late_found, kind=KinshipKind.PARENT_OF)
+    claim.refresh_from_db()
+    assert (
+        "Kinship changed since the claimants were named" in claim.review_flag and late_found.code in claim.review_flag
+    )
+    client = login(Client(), administrator)
+    assert (
+        "Kinship changed since" in client.get(reverse("claims:claim_detail", args=[claim.case_number])).content.decode()
+    )
+    assert claim.case_number in client.get(reverse("claims:review_queue")).content.decode()
+    # The registrar names the heirs the registry derives now: the flag has done its work.
+    heirs = [ClaimantShare(heir.person, heir.share) for heir in heirs_derived(family["line"])]
+    claim_update(
+        actor=system_actor(),
+        claim=claim,
+        expected_version=claim.version,
+        remedy="compensation",
+        language="az",
+        notes="",
+        claimants=heirs,
+    )
+    claim.refresh_from_db()
+    assert claim.review_flag == "" and late_found.code in claim.derived_heirs
+    assert claim.case_number not in client.get(reverse("claims:review_queue")).content.decode()
