@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django import forms
@@ -10,73 +11,96 @@ from django.utils.translation import gettext_lazy
 
 from yurd.claims.domain.shares import ShareError, parse_share
 from yurd.claims.models import LetterChannel, LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
+from yurd.claims.selectors import Candidate
 from yurd.claims.services.filing import ClaimantShare
 from yurd.core.partial_dates import PartialDate
 from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import HeirLine, Household, Person
 
-EVIDENCE_REFERENCE = re.compile(r"^([0-9a-f]{64}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
 
+class ClaimantsPickerForm(forms.Form):
+    """Claimants ticked from the people offered, each with a share.
 
-def parse_claimants(text: str, people: Any = None) -> list[ClaimantShare]:
-    """One claimant a line: person code and share ("P-0000012 1/2"). `people`: the people
-    the user may name (a code outside it reads like one that does not exist)."""
-    people = Person.objects.unscoped() if people is None else people  # None: the system; views pass a scope
-    result = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        parts = line.split()
-        if len(parts) != 2:
-            raise forms.ValidationError(
-                _("Line %(number)s: write a person code and a share, e.g. P-0000012 1/2.") % {"number": number}
+    Only the candidates given can be named (none given: no one can). Shares left empty
+    are equal shares; an heir's box starts with the share the rule gives them.
+    """
+
+    claimants = forms.MultipleChoiceField(
+        label=gettext_lazy("Claimants"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        candidates: Sequence[Candidate] = (),
+        chosen: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`chosen`: person code -> share text of the claimants already named (an edit)."""
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        field = self.fields["claimants"]
+        field.choices = [(candidate.person.code, candidate.label) for candidate in self.candidates]  # type: ignore[attr-defined]
+        if chosen is None:
+            # A new heir-line claim names every heir with the rule's share; a household ticks by hand.
+            chosen = {c.person.code: str(c.share) for c in self.candidates if c.share is not None}
+        field.initial = list(chosen)
+        for candidate in self.candidates:
+            code = candidate.person.code
+            self.fields[self.share_name(code)] = forms.CharField(
+                label=gettext_lazy("Share"),
+                required=False,
+                max_length=20,
+                initial=chosen.get(code, str(candidate.share) if candidate.share is not None else ""),
+                widget=forms.TextInput(attrs={"inputmode": "text", "size": 6, "placeholder": "1/2"}),
             )
-        person = people.filter(code=parts[0].upper()).first()
-        if person is None:
-            raise forms.ValidationError(
-                _("Line %(number)s: no person %(code)s.") % {"number": number, "code": parts[0]}
-            )
-        try:
-            share = parse_share(parts[1])
-        except ShareError as error:
-            raise forms.ValidationError(_("Line %(number)s: %(error)s") % {"number": number, "error": error}) from error
-        result.append(ClaimantShare(person=person, share=share))
-    if not result:
-        raise forms.ValidationError(_("Name at least one claimant."))
-    return result
 
+    @staticmethod
+    def share_name(code: str) -> str:
+        return f"share_{code}"
 
-class ClaimantsField(forms.CharField):
-    widget = forms.Textarea(attrs={"rows": 4})
-    people: Any = None  # set by the form: the people its user may name
+    def rows(self) -> list[tuple[Any, Any, Candidate]]:
+        """(checkbox, share field, candidate) per person offered, for the template."""
+        boxes = list(self["claimants"])
+        return [
+            (box, self[self.share_name(candidate.person.code)], candidate)
+            for box, candidate in zip(boxes, self.candidates, strict=True)
+        ]
 
-    def clean(self, value: Any) -> Any:
-        text = super().clean(value)
-        if not text.strip() and not self.required:
-            return None
-        return parse_claimants(text, self.people)
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        codes = data.get("claimants") or []
+        if not codes:
+            if "claimants" not in self.errors:
+                self.add_error("claimants", _("Name at least one claimant."))
+            return data
+        people = {candidate.person.code: candidate.person for candidate in self.candidates}
+        texts = {code: (data.get(self.share_name(code)) or "").strip() for code in codes}
+        result: list[ClaimantShare] = []
+        if not any(texts.values()):
+            result = [ClaimantShare(person=people[code], share=Fraction(1, len(codes))) for code in codes]
+        else:
+            for code, text in texts.items():
+                if not text:
+                    self.add_error(
+                        self.share_name(code),
+                        _("Give the share of %(code)s, or leave every share empty for equal shares.") % {"code": code},
+                    )
+                    continue
+                try:
+                    result.append(ClaimantShare(person=people[code], share=parse_share(text)))
+                except ShareError as error:
+                    self.add_error(self.share_name(code), f"{code}: {error}")
+        data["result"] = result
+        return data
 
 
 class ClaimCreateForm(forms.Form):
-    household = forms.CharField(
-        label=gettext_lazy("Household code"), help_text=gettext_lazy("The displaced household, e.g. HH-004211.")
-    )
-    heir_line = forms.CharField(
-        label=gettext_lazy("Heir line code"),
-        required=False,
-        help_text=gettext_lazy("Only when heirs file for a deceased person, e.g. HL-000123."),
-    )
+    household = forms.CharField(widget=forms.HiddenInput)
+    heir_line = forms.CharField(required=False, widget=forms.HiddenInput)
     remedy = forms.ChoiceField(label=gettext_lazy("Remedy sought"), choices=Remedy.choices)
     language = forms.ChoiceField(label=gettext_lazy("Language of letters"), choices=LetterLanguage.choices)
-    claimants = ClaimantsField(
-        label=gettext_lazy("Claimants and shares"),
-        required=False,
-        help_text=gettext_lazy(
-            "One a line: person code and share, e.g. P-0000012 1/2. For an heir line, leave it empty: "
-            "every heir the registry derives claims, with the heirs' shares."
-        ),
-    )
     share_override_reason = forms.CharField(
         label=gettext_lazy("Why the shares differ from the heirs' shares"),
         required=False,
@@ -85,14 +109,12 @@ class ClaimCreateForm(forms.Form):
     )
     notes = forms.CharField(label=gettext_lazy("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, households: Any = None, people: Any = None, **kwargs: Any) -> None:
-        """`households`, `people`: what the user may name (the views pass the user's scope);
-        a code outside them is answered like a code that does not exist."""
+    def __init__(self, *args: Any, households: Any = None, heir_lines: Any = None, **kwargs: Any) -> None:
+        """`households`, `heir_lines`: what the user may name (the views pass the user's scope);
+        a code outside them is answered like a code that does not exist. None: nothing."""
         super().__init__(*args, **kwargs)
-        # None: the system (services, the command line); the views pass the user's scope.
-        self.households = households if households is not None else Household.objects.unscoped()
-        self.people = people if people is not None else Person.objects.unscoped()
-        self.fields["claimants"].people = self.people  # type: ignore[attr-defined]
+        self.households = households if households is not None else Household.objects.none()
+        self.heir_lines = heir_lines if heir_lines is not None else HeirLine.objects.none()
 
     def clean_household(self) -> Household:
         household = self.households.filter(code=self.cleaned_data["household"].strip().upper()).first()
@@ -104,26 +126,16 @@ class ClaimCreateForm(forms.Form):
         code = self.cleaned_data.get("heir_line", "").strip().upper()
         if not code:
             return None
-        line = HeirLine.objects.filter(code=code, ancestor__in=self.people).first()
+        line = self.heir_lines.filter(code=code).first()
         if line is None:
             raise forms.ValidationError(_("No heir line with this code."))
         return line
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("claimants") is None and not data.get("heir_line") and "claimants" not in self.errors:
-            self.add_error("claimants", _("Name at least one claimant."))
-        return data
 
 
 class ClaimEditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     remedy = forms.ChoiceField(label=gettext_lazy("Remedy sought"), choices=Remedy.choices)
     language = forms.ChoiceField(label=gettext_lazy("Language of letters"), choices=LetterLanguage.choices)
-    claimants = ClaimantsField(
-        label=gettext_lazy("Claimants and shares"),
-        help_text=gettext_lazy("One a line: person code and share, e.g. P-0000012 1/2."),
-    )
     share_override_reason = forms.CharField(
         label=gettext_lazy("Why the shares differ from the heirs' shares"),
         required=False,
@@ -158,16 +170,16 @@ class LossItemForm(forms.Form):
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     evidence = forms.CharField(
-        label=gettext_lazy("Evidence references"),
+        label=gettext_lazy("Documents in the vault"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Evidence UUIDs or SHA-256 hashes, one a line."),
+        help_text=gettext_lazy("Their titles (or codes) in the evidence vault, one a line; or find them below."),
     )
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
-        """`people`: whom the user may name as the original owner (the views pass her scope)."""
+        """`people`: whom the user may name as the original owner (the views pass her scope; None: no one)."""
         super().__init__(*args, **kwargs)
-        self.people = people if people is not None else Person.objects.unscoped()  # None: the system
+        self.people = people if people is not None else Person.objects.none()
 
     def clean_original_owner(self) -> Person | None:
         code = self.cleaned_data.get("original_owner", "").strip().upper()
@@ -194,13 +206,7 @@ class LossItemForm(forms.Form):
         return self._partial("period_end")
 
     def clean_evidence(self) -> list[str]:
-        references = [
-            line.strip().lower() for line in self.cleaned_data.get("evidence", "").splitlines() if line.strip()
-        ]
-        bad = [reference for reference in references if not EVIDENCE_REFERENCE.match(reference)]
-        if bad:
-            raise forms.ValidationError(_("Not an evidence UUID or SHA-256: %(values)s") % {"values": ", ".join(bad)})
-        return references
+        return [line.strip() for line in self.cleaned_data.get("evidence", "").splitlines() if line.strip()]
 
 
 class TransitionForm(forms.Form):

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -34,10 +35,12 @@ from yurd.claims.models import (
     LossItem,
     PropertyDuplicate,
 )
+from yurd.claims.services import heirs
 from yurd.evidence.models import EvidenceItem
 from yurd.evidence.selectors import visible_evidence, visible_evidence_q
 from yurd.places.models import Place
-from yurd.registry.models import Household, Wave
+from yurd.registry.models import HeirLine, Household, Person, Wave
+from yurd.registry.search import HouseholdHit, registry_search
 
 CLAIM_SCOPE = {"origin": "household__origin_place", "residence": "household__current_place"}
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
@@ -97,6 +100,103 @@ def vault_items(*, user: User | None, lines: Sequence[str]) -> list[EvidenceItem
         if matches[0] not in found:
             found.append(matches[0])
     return found
+
+
+# --- Filing: the pickers ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person the claim form offers as a claimant: a household member, or an heir the registry derives."""
+
+    person: Person
+    label: str
+    share: Fraction | None = None  # the heir's share under the rule; None for a household member
+
+
+def household_search(*, user: User | None, query: str, limit: int = 10) -> list[HouseholdHit]:
+    """Households within the user's scope by code or by a member's name (any script), best first."""
+    if not query.strip():
+        return []
+    hits = registry_search(user=user, query=query, limit=limit).households
+    exact = households_visible_to(user).filter(code=query.strip().upper()).first()
+    if exact is not None and all(hit.household.pk != exact.pk for hit in hits):
+        hits.insert(0, HouseholdHit(exact, 100.0))
+    return hits[:limit]
+
+
+def heir_lines_for_household(household: Household, *, user: User | None) -> QuerySet[HeirLine]:
+    """Heir lines a household may file through: those of its members and their recorded ancestors,
+    whose ancestor lies within the user's scope."""
+    members = Person.objects.visible_to(user).filter(household=household).values_list("pk", flat=True)
+    return (
+        HeirLine.objects.filter(ancestor_id__in=heirs.ancestors_of(list(members)))
+        .filter(ancestor__in=Person.objects.visible_to(user))
+        .select_related("ancestor")
+        .order_by("code")
+    )
+
+
+def heir_lines_visible_to(user: User | None) -> QuerySet[HeirLine]:
+    return HeirLine.objects.filter(ancestor__in=Person.objects.visible_to(user))
+
+
+def _person_label(person: Person, user: User | None) -> str:
+    shown = user is None or user.sees_names
+    return f"{person.display_name} ({person.code})" if shown else person.code
+
+
+def claimant_candidates(
+    *, user: User | None, household: Household, heir_line: HeirLine | None, current: Sequence[Person] = ()
+) -> list[Candidate]:
+    """Whom a claim may name, as the user may see them: the heirs the registry derives (with their
+    shares) for an heir line, else the household's living members; and whoever the claim names now."""
+    candidates: list[Candidate] = []
+    if heir_line is not None:
+        for heir in heirs.heirs_derived(heir_line, user=user):
+            label = _("%(person)s — heir's share %(share)s") % {
+                "person": _person_label(heir.person, user),
+                "share": heir.share,
+            }
+            candidates.append(Candidate(heir.person, label, heir.share))
+    else:
+        members = Person.objects.visible_to(user).filter(household=household, is_deceased=False).order_by("code")
+        candidates = [Candidate(person, _person_label(person, user)) for person in members]
+    offered = {candidate.person.pk for candidate in candidates}
+    visible = set(Person.objects.visible_to(user).filter(pk__in=[p.pk for p in current]).values_list("pk", flat=True))
+    candidates += [
+        Candidate(person, _person_label(person, user))
+        for person in current
+        if person.pk in visible and person.pk not in offered
+    ]
+    return candidates
+
+
+def vault_search(*, user: User | None, query: str, limit: int = 20) -> list[EvidenceItem]:
+    """Vault items the user may see, by title (any language), file name or code."""
+    text = query.strip()
+    if not text:
+        return []
+    condition = (
+        Q(title_en__icontains=text)
+        | Q(title_az__icontains=text)
+        | Q(title_ru__icontains=text)
+        | Q(original_name__icontains=text)
+    )
+    if _is_uuid(text):
+        condition |= Q(public_code=text)
+    return list(visible_evidence(user).filter(condition).order_by("-created_at", "-id")[:limit])
+
+
+def vault_items_by_code(*, user: User | None, codes: Sequence[str]) -> list[EvidenceItem]:
+    """The items ticked in the picker (public codes), as the user may see them; any other code is refused."""
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    valid = [code for code in wanted if _is_uuid(code)]
+    found = {str(item.public_code): item for item in visible_evidence(user).filter(public_code__in=valid)}
+    missing = [code for code in wanted if code not in found]
+    if missing:
+        raise ValidationError(_("A document ticked is not in the vault you may see; search for it again."))
+    return [found[code] for code in wanted]
 
 
 def _is_uuid(text: str) -> bool:

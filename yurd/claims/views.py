@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from yurd.claims import selectors
 from yurd.claims import valuation as valuation_services
 from yurd.claims.errors import ClaimError, ConcurrentEditError
 from yurd.claims.forms import (
+    ClaimantsPickerForm,
     ClaimCreateForm,
     ClaimEditForm,
     CohortApplyForm,
@@ -72,7 +74,7 @@ from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.core.permissions import has_permissions
 from yurd.places.models import Place
-from yurd.registry.models import Person, Wave
+from yurd.registry.models import HeirLine, Household, Person, Wave
 
 LOOKUP_LIMIT = 10
 LOOKUP_WINDOW_SECONDS = 15 * 60
@@ -143,24 +145,55 @@ def claim_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "claims/export.html", {"form": form, "filters": filters})
 
 
+def _picker(
+    request: AuthenticatedHttpRequest,
+    *,
+    household: Household,
+    heir_line: HeirLine | None,
+    current: Sequence[Person] = (),
+    chosen: dict[str, str] | None = None,
+) -> ClaimantsPickerForm:
+    candidates = selectors.claimant_candidates(
+        user=request.user, household=household, heir_line=heir_line, current=current
+    )
+    data = request.POST if request.method == "POST" else None
+    return ClaimantsPickerForm(data, candidates=candidates, chosen=chosen)
+
+
 @login_required
 @permission_required("claims.add_claim", raise_exception=True)
 def claim_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Filing, in two steps that work without script: find the household (by code or a member's
+    name, within the user's scope), then say who files (the household, or heirs of one of its
+    lines) and tick the claimants offered."""
+    source = request.POST if request.method == "POST" else request.GET
     households = selectors.households_visible_to(request.user)
+    household = households.filter(code=source.get("household", "").strip().upper()).first()
+    query = request.GET.get("find", "").strip()
+    if household is None:
+        hits = selectors.household_search(user=request.user, query=query)
+        if query:
+            log_access(actor_from_request(request), AccessAction.SEARCH, Household, detail={"query": query})
+        if request.method == "POST":
+            messages.error(request, _("No household with this code within your scope."))
+        return render(request, "claims/claim_household_picker.html", {"query": query, "hits": hits})
+    lines = selectors.heir_lines_for_household(household, user=request.user)
+    heir_line = lines.filter(code=source.get("heir_line", "").strip().upper()).first()
     form = ClaimCreateForm(
         request.POST or None,
         households=households,
-        people=Person.objects.visible_to(request.user),
-        initial={"household": request.GET.get("household", "")},
+        heir_lines=lines,
+        initial={"household": household.code, "heir_line": heir_line.code if heir_line else ""},
     )
-    if request.method == "POST" and form.is_valid():
+    picker = _picker(request, household=household, heir_line=heir_line)
+    if request.method == "POST" and form.is_valid() and picker.is_valid():
         data = form.cleaned_data
         try:
             claim, secret = filing.claim_create(
                 actor=actor_from_request(request),
                 household=data["household"],
                 heir_line=data["heir_line"],
-                claimants=data["claimants"],
+                claimants=picker.cleaned_data["result"],
                 share_override_reason=data["share_override_reason"],
                 remedy=data["remedy"],
                 language=data["language"],
@@ -171,11 +204,21 @@ def claim_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             _announce_secret(request, claim, secret)
             return redirect("claims:claim_detail", case_number=claim.case_number)
-    asked = households.filter(code=request.GET.get("household", "").strip().upper()).first()
-    if asked is not None:
-        # Opened from a household's page: the new claim names that household.
-        log_access(actor_from_request(request), AccessAction.VIEW, asked, detail={"page": "new claim"})
-    return render(request, "claims/claim_form.html", {"form": form, "title": _("New claim")})
+    if request.method == "GET":
+        # The household is shown with its members (and heirs): the view is logged.
+        log_access(actor_from_request(request), AccessAction.VIEW, household, detail={"page": "new claim"})
+    return render(
+        request,
+        "claims/claim_form.html",
+        {
+            "form": form,
+            "picker": picker,
+            "household": household,
+            "heir_line": heir_line,
+            "heir_lines": lines,
+            "title": _("New claim"),
+        },
+    )
 
 
 def _announce_secret(request: HttpRequest, claim: Claim, secret: str) -> None:
@@ -231,11 +274,18 @@ def claim_edit(request: AuthenticatedHttpRequest, case_number: str) -> HttpRespo
         "remedy": claim.remedy,
         "language": claim.language,
         "notes": claim.notes,
-        "claimants": "\n".join(f"{c.person.code} {c.share}" for c in claim.claimants.select_related("person")),
         "share_override_reason": claim.share_override_reason,
     }
     form = ClaimEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    current = list(claim.claimants.select_related("person"))
+    picker = _picker(
+        request,
+        household=claim.household,
+        heir_line=claim.heir_line,
+        current=[claimant.person for claimant in current],
+        chosen={claimant.person.code: str(claimant.share) for claimant in current},
+    )
+    if request.method == "POST" and form.is_valid() and picker.is_valid():
         data = form.cleaned_data
         try:
             filing.claim_update(
@@ -245,7 +295,7 @@ def claim_edit(request: AuthenticatedHttpRequest, case_number: str) -> HttpRespo
                 remedy=data["remedy"],
                 language=data["language"],
                 notes=data["notes"],
-                claimants=data["claimants"],
+                claimants=picker.cleaned_data["result"],
                 share_override_reason=data["share_override_reason"],
             )
         except ClaimError as error:
@@ -257,7 +307,14 @@ def claim_edit(request: AuthenticatedHttpRequest, case_number: str) -> HttpRespo
     return render(
         request,
         "claims/claim_form.html",
-        {"form": form, "claim": claim, "title": _("Edit claim %(case)s") % {"case": claim.case_number}},
+        {
+            "form": form,
+            "picker": picker,
+            "claim": claim,
+            "household": claim.household,
+            "heir_line": claim.heir_line,
+            "title": _("Edit claim %(case)s") % {"case": claim.case_number},
+        },
     )
 
 
@@ -269,32 +326,56 @@ def loss_item_create(request: AuthenticatedHttpRequest, case_number: str) -> Htt
         "version": claim.version,
         "place": claim.household.origin_place.code if claim.household.origin_place else None,
     }
-    form = LossItemForm(request.POST or None, initial=initial, people=Person.objects.visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
+    finding = request.method == "POST" and request.POST.get("action") == "find"
+    people = Person.objects.visible_to(request.user)
+    if finding:
+        # "Search the vault" without script: the form comes back as typed, with the documents found.
+        form = LossItemForm(initial={**initial, **request.POST.dict()}, people=people)
+    else:
+        form = LossItemForm(request.POST or None, initial=initial, people=people)
+    source = request.POST if request.method == "POST" else request.GET
+    query = source.get("vault_q", "").strip()
+    try:
+        ticked = selectors.vault_items_by_code(user=request.user, codes=source.getlist("vault_item"))
+    except ValidationError as error:
+        ticked = []
+        form.add_error(None, " ".join(error.messages))
+    found = [item for item in selectors.vault_search(user=request.user, query=query) if item not in ticked]
+    if request.method == "POST" and not finding and form.is_valid():
         data = form.cleaned_data
         try:
-            filing.loss_item_add(
-                actor=actor_from_request(request),
-                claim=claim,
-                expected_version=data["version"],
-                category=data["category"],
-                place=data["place"],
-                reference=data["reference"],
-                original_owner=data["original_owner"],
-                quantity=data["quantity"],
-                unit=data["unit"],
-                price_year=data["price_year"],
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                description=data["description"],
-                evidence=data["evidence"],
-            )
-        except ClaimError as error:
-            form.add_error(None, error.message)
+            named = selectors.vault_items(user=request.user, lines=data["evidence"])
+        except ValidationError as error:
+            form.add_error("evidence", error)
         else:
-            messages.success(request, _("Loss item added."))
-            return redirect("claims:claim_detail", case_number=claim.case_number)
-    return render(request, "claims/loss_item_form.html", {"form": form, "claim": claim})
+            evidence = [item.sha256 for item in dict.fromkeys([*ticked, *named])]
+            try:
+                filing.loss_item_add(
+                    actor=actor_from_request(request),
+                    claim=claim,
+                    expected_version=data["version"],
+                    category=data["category"],
+                    place=data["place"],
+                    reference=data["reference"],
+                    original_owner=data["original_owner"],
+                    quantity=data["quantity"],
+                    unit=data["unit"],
+                    price_year=data["price_year"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    description=data["description"],
+                    evidence=evidence,
+                )
+            except ClaimError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Loss item added."))
+                return redirect("claims:claim_detail", case_number=claim.case_number)
+    return render(
+        request,
+        "claims/loss_item_form.html",
+        {"form": form, "claim": claim, "vault_q": query, "ticked": ticked, "found": found},
+    )
 
 
 @login_required

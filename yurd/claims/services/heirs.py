@@ -142,7 +142,7 @@ def check_share_override_reviewed(claim: Claim) -> None:
 # --- A change of kinship after a decision ---------------------------------------------
 
 
-def _ancestors(person_ids: Iterable[int], *, limit: int = 12) -> set[int]:
+def ancestors_of(person_ids: Iterable[int], *, limit: int = 12) -> set[int]:
     """The people and all their recorded ancestors (one query per generation)."""
     found = set(person_ids)
     frontier = set(found)
@@ -166,7 +166,7 @@ def heirs_kinship_changed(actor: Actor, person_ids: list[int]) -> list[Claim]:
     re-review of its decision; an undecided one for a check of its claimants and shares
     before it goes further. Both show on the claim's page and in the review queue.
     """
-    lines = list(HeirLine.objects.filter(ancestor_id__in=_ancestors(person_ids)).select_related("ancestor"))
+    lines = list(HeirLine.objects.filter(ancestor_id__in=ancestors_of(person_ids)).select_related("ancestor"))
     if not lines:
         return []
     claims = list(

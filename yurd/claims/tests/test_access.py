@@ -28,7 +28,7 @@ def test_registrar_cannot_file_for_a_household_outside_her_scope(world: World, r
             "household": world.household_b.code,
             "remedy": "compensation",
             "language": "az",
-            "claimants": f"{world.head_b.code} 1",
+            "claimants": [world.head_b.code],
         },
     )
     assert "No household with this code within your scope." in response.content.decode()

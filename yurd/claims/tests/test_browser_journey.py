@@ -52,10 +52,12 @@ def test_claim_from_draft_to_decision_with_two_people_and_its_letter(page: Any, 
 
     first = _browser_session(page, live_server, administrator)
     first.goto(f"{live_server.url}/claims/new/")
-    first.fill("#id_household", household.code)
+    first.fill("#household-find", household.code)
+    first.click("button:has-text('Find')")
+    first.click("a.household-choice")
     first.select_option("#id_remedy", "compensation")
     first.select_option("#id_language", "en")
-    first.fill("#id_claimants", f"{head.code} 1")
+    first.check(f"input[name=claimants][value='{head.code}']")
     first.click("button:has-text('Save')")
     first.wait_for_selector("text=Secret code for the status look-up")
     case_number = first.locator("h1").inner_text().split()[1]

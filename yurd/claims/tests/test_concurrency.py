@@ -56,7 +56,13 @@ def test_edit_page_shows_the_conflict_notice(world: World, registrar: User) -> N
     claim = new_claim(world)
     client = login(Client(), registrar)
     url = reverse("claims:claim_edit", args=[claim.case_number])
-    form = {"remedy": "restitution", "language": "az", "notes": "", "claimants": f"{world.head_a.code} 1"}
+    form = {
+        "remedy": "restitution",
+        "language": "az",
+        "notes": "",
+        "claimants": [world.head_a.code],
+        f"share_{world.head_a.code}": "1",
+    }
     assert client.post(url, {**form, "version": claim.version}).status_code == 302
     response = client.post(url, {**form, "notes": "late", "version": claim.version})
     assert response.status_code == 200
