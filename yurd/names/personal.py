@@ -93,8 +93,10 @@ def _first_name_token(tokens: list[str]) -> str:
     return ""
 
 
-def _strip_titles(tokens: list[str]) -> list[str]:
-    tokens = [token for token in tokens if token not in HONORIFICS]
+def _strip_titles(tokens: list[str], *, honorifics: bool = True) -> list[str]:
+    """Drop honorifics (unless `honorifics` is False) and a leading Hacı before a longer name."""
+    if honorifics:
+        tokens = [token for token in tokens if token not in HONORIFICS]
     plain = [token for token in tokens if token not in MARKERS]
     if len(plain) >= 4 or (len(plain) >= 3 and not any(t in MARKERS for t in tokens)):
         for title in AMBIGUOUS_TITLES:
@@ -163,6 +165,9 @@ def _parse_split(
     *, given_name: str, surname: str, patronymic: str, full_name: str, script: Script, sex_hint: str
 ) -> ParsedName:
     given_tokens = _strip_titles(_fold_words(given_name))
+    if not given_tokens:
+        # Xanım, Bəy: an honorific after a name, and a name of its own when it stands alone.
+        given_tokens = _strip_titles(_fold_words(given_name), honorifics=False)
     surname_tokens = _fold_words(surname)
     patronymic_key = _parse_patronymic(patronymic)
     # A given-name cell sometimes carries the patronymic too ("Али Гасан оглы", "Али Гасанович").
@@ -193,7 +198,9 @@ def _parse_split(
     )
 
 
-def _parse_full(full_name: str, script: Script, sex_hint: str, patronymic: str) -> ParsedName:
+def _parse_full(
+    full_name: str, script: Script, sex_hint: str, patronymic: str, *, honorifics: bool = True
+) -> ParsedName:
     surname_first = False
     surname = ""
     surname_certain = False
@@ -203,9 +210,9 @@ def _parse_full(full_name: str, script: Script, sex_hint: str, patronymic: str) 
         if head:
             surname = head[0]
             surname_certain = True
-        tokens = _strip_titles(_fold_words(after))
+        tokens = _strip_titles(_fold_words(after), honorifics=honorifics)
     else:
-        tokens = _strip_titles(_fold_words(full_name))
+        tokens = _strip_titles(_fold_words(full_name), honorifics=honorifics)
     patronymic_key = _parse_patronymic(patronymic)
     # "Father oğlu" / "Father qızı": the token before a marker is the father's name.
     rest: list[str] = []
@@ -233,6 +240,9 @@ def _parse_full(full_name: str, script: Script, sex_hint: str, patronymic: str) 
             surname_first = script in (Script.CYRILLIC, Script.ARMENIAN)
             surname = rest.pop(0) if surname_first else rest.pop(1)
     given = rest[0] if rest else ""
+    if not given and honorifics and any(token in HONORIFICS for token in _fold_words(full_name)):
+        # "Hüseynova Xanım Musa qızı": Xanım (Bəy) is the name itself when nothing else can be.
+        return _parse_full(full_name, script, sex_hint, patronymic, honorifics=False)
     if len(rest) >= 2 and not patronymic_key:
         patronymic_key = rest[1]
     return ParsedName(

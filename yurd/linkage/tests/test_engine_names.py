@@ -73,3 +73,23 @@ def test_an_ov_surname_wins_over_a_given_name_ending_in_li():
     assert parse_name(full_name="Vali Babayev") == parse_name(full_name="BABAYEV, VALI")
     assert parse_name(full_name="Vali Huseynov").given == "vali"
     assert parse_name(full_name="Vali Mammadli").surname == "mamadli"
+
+
+@pytest.mark.parametrize(
+    ("full_name", "given_name", "surname"),
+    [
+        ("Hüseynova Xanım Musa qızı", "", ""),
+        ("Гусейнова Ханым Муса гызы", "", ""),
+        ("", "Xanım", "Hüseynova"),
+    ],
+)
+def test_xanim_standing_alone_is_the_given_name_not_a_title(full_name, given_name, surname):
+    # Before: Xanım was dropped as an honorific and the record had no given name at all, so the
+    # registry's and the household book's records of one woman were never compared.
+    name = parse_name(full_name=full_name, given_name=given_name, surname=surname)
+    assert (name.surname, name.given) == ("gusainov", "ganim")
+
+
+def test_xanim_after_a_name_is_still_a_title():
+    assert parse_name(full_name="Firuzə xanım Əliyeva").given == "firuza"
+    assert parse_name(full_name="Məşədi Əli Əliyev").given == "ali"
