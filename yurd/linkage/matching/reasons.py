@@ -68,6 +68,7 @@ CATALOGUE: dict[str, str] = {
     "address.some": "addresses partly agree",
     "address.differs": "different addresses",
     "household.support": "%(count)s other member(s) of their households also match",
+    "household.unsupported": "no other member of their households matches",
     "namesakes": "%(count)s namesakes share this evidence (no father's name or full date)",
     "apart.sex": "kept apart: different sex",
     "apart.household": "kept apart: listed as two members of one household",

@@ -3,7 +3,7 @@
 import pytest
 
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters, different_given_names
-from yurd.linkage.matching.linker import MAX_PRIOR, dedupe, prior_ceiling
+from yurd.linkage.matching.linker import MAX_PRIOR, _finish, dedupe, prior_ceiling
 from yurd.linkage.matching.namesakes import ENOUGH_NAMESAKES, cap_by_namesakes, namesake_counts
 from yurd.linkage.matching.records import normalise_record
 from yurd.names.folding import search_key
@@ -183,3 +183,33 @@ def test_namesakes_are_counted_only_as_far_as_the_cap_needs():
         for number, father in enumerate(fathers)
     ]
     assert namesake_counts(records, {("mamad", "mamad", "", "")}) == {("mamad", "mamad", "", ""): ENOUGH_NAMESAKES}
+
+
+def test_namesakes_listed_with_two_families_that_share_no_one_else_are_not_merged():
+    # Two Zaur Həsənovs of one village and year, each listed with his household: in one source
+    # with his father Zakir, in another with his wife. Nobody else of the two households matches,
+    # so the names and the year are a namesake's, not a second record of the same man.
+    village = {"origin_place": "Qarabulaq", "birth_date": "1958"}
+    rows = {
+        "a1": {"source": "registry", "household_id": "1", "full_name": "Həsənov Zaur", **village},
+        "a2": {"source": "registry", "household_id": "1", "full_name": "Həsənov Zakir", "birth_date": "1930"},
+        "b1": {"source": "list", "household_id": "9", "full_name": "Zaur Həsənov", **village},
+        "b2": {"source": "list", "household_id": "9", "full_name": "Gülnarə Həsənova", "birth_date": "1960"},
+    }
+    records = {record_id: _record(record_id, **row) for record_id, row in rows.items()}
+    scored = [("a1", "b1", 0.95)]
+    result = _finish(scored, records, threshold=0.8, review_threshold=0.5, trained=False, with_pairs=False)
+    assert result.clusters["a1"] != result.clusters["b1"]
+    # The same two families seen twice (the father matches too): one man.
+    scored = [("a1", "b1", 0.95), ("a2", "c2", 0.9)]
+    rows["c2"] = {"source": "list", "household_id": "9", "full_name": "Zakir Həsənov", "birth_date": "1930"}
+    records = {record_id: _record(record_id, **row) for record_id, row in rows.items()}
+    result = _finish(scored, records, threshold=0.8, review_threshold=0.5, trained=False, with_pairs=False)
+    assert result.clusters["a1"] == result.clusters["b1"]
+    # A record listed alone (no household, or no one else of it) keeps its probability.
+    del rows["b2"], rows["c2"]
+    records = {record_id: _record(record_id, **row) for record_id, row in rows.items()}
+    result = _finish(
+        [("a1", "b1", 0.95)], records, threshold=0.8, review_threshold=0.5, trained=False, with_pairs=False
+    )
+    assert result.clusters["a1"] == result.clusters["b1"]
