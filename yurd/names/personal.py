@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from yurd.names.folding import fold_token, latin
-from yurd.names.scripts import Script, detect_script
+from yurd.names.scripts import Script, detect_script, script_of, scripts_in
 
 # Honorifics that old lists put before a name; they are not part of it.
 HONORIFICS = {"garbalai", "masadi", "molla", "mola", "sagid", "sait", "galfa", "bai", "bag", "ganim", "ganum"}
@@ -75,6 +75,11 @@ _IOTATED_INITIALS = {"yu": "u", "ya": "a", "yo": "o", "ye": "a"}
 
 
 def _fold_words(text: str) -> list[str]:
+    return list(_folded_words(text))
+
+
+@lru_cache(maxsize=100_000)
+def _folded_words(text: str) -> tuple[str, ...]:
     tokens: list[str] = []
     for word in latin(text).split():
         if word in _IOTATED_INITIALS:
@@ -83,7 +88,7 @@ def _fold_words(text: str) -> list[str]:
             tokens.append(_IOTATED_INITIALS[word])
             continue
         tokens.extend(fold_token(word))
-    return tokens
+    return tuple(tokens)
 
 
 def _first_name_token(tokens: list[str]) -> str:
@@ -106,7 +111,6 @@ def _strip_titles(tokens: list[str], *, honorifics: bool = True) -> list[str]:
     return tokens
 
 
-@lru_cache(maxsize=300_000)
 def parse_name(
     *,
     full_name: str = "",
@@ -119,10 +123,18 @@ def parse_name(
     The split columns win when present; otherwise `full_name` is parsed whatever its
     order ("SURNAME, Given", "Given Surname", "Surname Given Father oğlu", "Гасанович").
     """
-    raw_words = re.split(r"[\s,.\-]+", " ".join([full_name, given_name, surname, patronymic]))
-    script = detect_script(" ".join(raw_words))
-    sex_hint = _sex_from_raw_words(raw_words)
-    if not sex_hint and any(len(word) >= 6 and _FEMALE_SURNAME_RAW.search(word.lower()) for word in raw_words):
+    # What each word says (its script, a sex it marks) is read once per distinct word: a list
+    # repeats the same few thousand names, but its full-name column is nearly unique per row.
+    scripts: set[Script] = set()
+    sex_hint = ""
+    female_surname = False
+    for word in _WORD_SEPARATORS.split(" ".join([full_name, given_name, surname, patronymic])):
+        word_scripts, word_sex, word_female_surname = _word_signals(word)
+        scripts |= word_scripts
+        sex_hint = sex_hint or word_sex
+        female_surname = female_surname or word_female_surname
+    script = script_of(frozenset(scripts))
+    if not sex_hint and female_surname:
         sex_hint = "f"
     if given_name.strip() or surname.strip():
         return _parse_split(
@@ -134,6 +146,17 @@ def parse_name(
             sex_hint=sex_hint,
         )
     return _parse_full(_armenian_full_name(full_name), script, sex_hint, patronymic)
+
+
+_WORD_SEPARATORS = re.compile(r"[\s,.\-]+")
+
+
+@lru_cache(maxsize=100_000)
+def _word_signals(word: str) -> tuple[frozenset[Script], str, bool]:
+    """One word of a name: the scripts of its letters, the sex it marks (oğlu, -ovna), and whether
+    it has a woman's surname ending (-ova)."""
+    female_surname = len(word) >= 6 and bool(_FEMALE_SURNAME_RAW.search(word.lower()))
+    return scripts_in(word), _sex_from_raw_words([word]), female_surname
 
 
 def _parse_patronymic(text: str) -> str:

@@ -27,15 +27,22 @@ _SCRIPT_LETTERS = (
 )
 
 
-def detect_script(text: str) -> Script:
-    """The script of the letters in `text`; MIXED when letters of several scripts occur."""
-    if not text:
-        return Script.NONE
+def scripts_in(text: str) -> frozenset[Script]:
+    """The scripts (Cyrillic, Armenian, Latin) whose letters occur in `text`."""
     # One regular-expression search per script: the import and linkage run this on every name of
     # hundreds of thousands of records, where a loop over the characters cost a quarter of the time.
-    seen = [script for script, letters in _SCRIPT_LETTERS if letters.search(text)]
-    if not seen:
+    return frozenset(script for script, letters in _SCRIPT_LETTERS if text and letters.search(text))
+
+
+def script_of(scripts: frozenset[Script]) -> Script:
+    """One script for the scripts a text's letters are in: MIXED for several, NONE for none."""
+    if not scripts:
         return Script.NONE
-    if len(seen) > 1:
+    if len(scripts) > 1:
         return Script.MIXED
-    return seen[0]
+    return next(iter(scripts))
+
+
+def detect_script(text: str) -> Script:
+    """The script of the letters in `text`; MIXED when letters of several scripts occur."""
+    return script_of(scripts_in(text))

@@ -173,7 +173,9 @@ def constrained_clusters(
 
     A soft conflict between two records blocks a join through a third one unless the model itself
     rates the two at least even odds of being one person."""
-    direct = {(left, right): probability for left, right, probability in edges}
+    # Only edges from the override up can lift a soft conflict, and only those from the threshold
+    # up join: a large run's other million edges are not sorted or kept.
+    direct = {(left, right): probability for left, right, probability in edges if probability >= SOFT_CONFLICT_OVERRIDE}
 
     def soft_blocks(a: str, b: str) -> bool:
         if max(direct.get((a, b), 0.0), direct.get((b, a), 0.0)) >= SOFT_CONFLICT_OVERRIDE:
@@ -189,9 +191,8 @@ def constrained_clusters(
             node = parent[node]
         return node
 
-    for left, right, probability in sorted(edges, key=lambda edge: -edge[2]):
-        if probability < threshold:
-            break
+    joining = [edge for edge in edges if edge[2] >= threshold]
+    for left, right, probability in sorted(joining, key=lambda edge: -edge[2]):
         root_left, root_right = find(left), find(right)
         if root_left == root_right:
             continue

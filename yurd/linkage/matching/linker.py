@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import math
-import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,7 +14,7 @@ from yurd.linkage.matching import model
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters
 from yurd.linkage.matching.explain import explain_pair
 from yurd.linkage.matching.namesakes import cap_by_namesakes
-from yurd.linkage.matching.records import NormalisedRecord, normalise_record
+from yurd.linkage.matching.records import INTEGER_COLUMNS, NormalisedRecord, model_columns, normalise_record
 from yurd.names.places import Gazetteer
 
 # Below this many records the data cannot support estimation; the model's starting values are used.
@@ -28,7 +28,11 @@ REVIEW_THRESHOLD = 0.5
 MATCHES_PER_RECORD = 2.0
 # Pairs are scored down to this probability so that household context can still lift them.
 SCORING_FLOOR = 0.02
-DUCKDB_MEMORY_LIMIT = "1500MB"
+# DuckDB spills to disk beyond its limit: with the normalised records beside it (about 600 MB at
+# 438,000 records) a 50,000-household run peaked at 2.1 GB with 1,500 MB; 1,000 MB keeps it under 2 GB.
+DUCKDB_MEMORY_LIMIT = "1000MB"
+# Both cores of the reference machine (DuckDB's own default is every core it sees).
+DUCKDB_THREADS = max(1, min(2, os.cpu_count() or 1))
 # Another pair of members counts as household support from this probability on.
 HOUSEHOLD_SUPPORT_THRESHOLD = 0.3
 # Two records each listed with at least one other member of its household, where no other member
@@ -152,21 +156,17 @@ MATCH_WEIGHTS = GAMMAS + len(_COMPARISONS)  # without optional comparisons
 ScoredRow = tuple  # (left, right, probability, *gammas, *match weights)
 
 
-_FRAME_CHUNK = 20_000
+def _input_table(table: list[NormalisedRecord], identifiers: tuple[str, ...] = ()) -> object:
+    """The records as an Arrow table, built column by column: DuckDB reads it without a copy per
+    value, and it holds each value once (a pandas frame of Python objects cost 9 s and 300 MB
+    at 438,000 records)."""
+    import pyarrow as pa  # noqa: PLC0415 - heavy; only a matching run needs it
 
-
-def _input_frame(table: list[NormalisedRecord], identifiers: tuple[str, ...] = ()) -> object:
-    """The records as a column-wise frame (a list of row dicts would hold every value twice)."""
-    import pandas as pd  # noqa: PLC0415 - heavy; only a matching run needs it
-
-    names = list(table[0].as_row(identifiers))
-    columns: dict[str, list[object]] = {name: [] for name in names}
-    # A few thousand rows at a time, transposed in C (appending value by value cost 15 s at 400,000).
-    for start in range(0, len(table), _FRAME_CHUNK):
-        rows = [tuple(record.as_row(identifiers).values()) for record in table[start : start + _FRAME_CHUNK]]
-        for name, values in zip(names, zip(*rows, strict=True), strict=True):
-            columns[name].extend(values)
-    return pd.DataFrame(columns)
+    columns = {}
+    for name, value in model_columns(identifiers):
+        kind = pa.int64() if name in INTEGER_COLUMNS else pa.string()
+        columns[name] = pa.array([value(record) for record in table], type=kind)
+    return pa.table(columns)
 
 
 def _score(
@@ -184,11 +184,11 @@ def _score(
 
     _quiet_splink()
     # DuckDB spills to disk beyond this, keeping a large registry within a few GB.
-    connection = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+    connection = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT, "threads": DUCKDB_THREADS})
     db_api = DuckDBAPI(connection=connection)
     frames = []
     for index, table in enumerate(tables):
-        frame = _input_frame(table, identifiers)
+        frame = _input_table(table, identifiers)
         connection.register(f"input_{index}", frame)
         connection.execute(f"CREATE TABLE records_{index} AS SELECT * FROM input_{index}")  # noqa: S608
         connection.unregister(f"input_{index}")
@@ -344,37 +344,19 @@ def _float(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-# Normalising is pure Python (a quarter of a large run's time): from this many records it is
-# split between processes when the caller allows more than one.
-PARALLEL_FROM = 50_000
-_PARALLEL_CHUNK = 25_000
-_shared: dict[str, object] = {}
-
-
-def _normalise_chunk(bounds: tuple[int, int]) -> list[NormalisedRecord]:
-    rows = _shared["rows"]
-    gazetteer = _shared["gazetteer"]
-    return [normalise_record(row, gazetteer) for row in rows[bounds[0] : bounds[1]]]  # type: ignore[index,arg-type]
-
-
-def normalise_all(
-    rows: Iterable[Mapping[str, str]], gazetteer: Gazetteer | None, *, workers: int = 1
-) -> list[NormalisedRecord]:
+def normalise_all(rows: Iterable[Mapping[str, str]], gazetteer: Gazetteer | None) -> list[NormalisedRecord]:
+    """Every row normalised. Names, dates and places are folded once per distinct value (the
+    caches in yurd.names and records.py): at 438,000 rows this took 27 s of CPU where two forked
+    processes folding every row took 36 s, and 51 s of wall clock to send the records back."""
     gazetteer = gazetteer or Gazetteer()
-    rows = rows if isinstance(rows, Sequence) else list(rows)
-    if workers <= 1 or len(rows) < PARALLEL_FROM:
-        return [normalise_record(row, gazetteer) for row in rows]
-    # Forked workers read the rows and the gazetteer from this process's memory (nothing is sent
-    # to them but index ranges); only the normalised records come back.
-    _shared.update(rows=rows, gazetteer=gazetteer)
-    gc.freeze()  # the workers' reference counting would otherwise copy every page the collector walks
+    # The cyclic collector would walk the growing list again and again; records hold no cycles.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            bounds = [(start, start + _PARALLEL_CHUNK) for start in range(0, len(rows), _PARALLEL_CHUNK)]
-            return [record for chunk in pool.imap(_normalise_chunk, bounds) for record in chunk]
+        return [normalise_record(row, gazetteer) for row in rows]
     finally:
-        gc.unfreeze()
-        _shared.clear()
+        if collecting:
+            gc.enable()
 
 
 def dedupe(
@@ -384,12 +366,11 @@ def dedupe(
     threshold: float = DEFAULT_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
     with_pairs: bool = True,
-    workers: int = 1,
 ) -> LinkageResult:
     """Cluster the records of one list so that each cluster is one person. Without `with_pairs`
     only the clusters are returned: explaining every scored pair costs a tenth of a large run."""
     return dedupe_records(
-        normalise_all(rows, gazetteer, workers=workers),
+        normalise_all(rows, gazetteer),
         threshold=threshold,
         review_threshold=review_threshold,
         with_pairs=with_pairs,

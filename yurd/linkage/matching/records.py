@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 
 from yurd.names.dates import BirthDate, parse_birth_date
 from yurd.names.documents import address_tokens, document_authority_key, document_key
@@ -62,34 +64,45 @@ class NormalisedRecord:
     def as_row(self, identifiers: tuple[str, ...] = ()) -> dict[str, object]:
         """The row the Splink model reads; empty values become NULL. `identifiers` names the
         optional comparisons in use (model.IDENTIFIER_COMPARISONS): only their columns are added."""
-        row = self._base_row()
-        if "document" in identifiers:
-            row["document_key"] = self.document_key or None
-            row["document_authority"] = self.document_authority or None
-        if "address" in identifiers:
-            row["address_key"] = self.address_key or None
-        return row
+        return {name: value(self) for name, value in model_columns(identifiers)}
 
-    def _base_row(self) -> dict[str, object]:
-        return {
-            "unique_id": self.record_id,
-            "source": self.source or None,
-            "given_key": self.given_key or None,
-            "surname_key": self.surname_key or None,
-            "surname_stem": self.surname_stem or None,
-            "patronymic_key": self.patronymic_key or None,
-            "given_latin": self.given_latin or None,
-            "surname_latin": self.surname_latin or None,
-            "sex": self.sex or None,
-            "birth_year": self.birth.year,
-            "birth_md": self.birth.month_day,
-            "birth_md_swapped": self.birth.month_day_swapped,
-            "birth_date_key": self.birth.display() if self.birth.month_day else None,
-            "birth_digits": self.birth_digits or None,
-            "place_key": self.place_key or None,
-            "place_alt": self.birth_place_key or None,
-            "household": self.household or None,
-        }
+
+def _or_none(attribute: str) -> Callable[[NormalisedRecord], object]:
+    getter = attrgetter(attribute)
+    return lambda record: getter(record) or None
+
+
+# The columns of the model's input: name -> value of a record (empty values are NULL).
+_BASE_COLUMNS: tuple[tuple[str, Callable[[NormalisedRecord], object]], ...] = (
+    ("unique_id", attrgetter("record_id")),
+    ("source", _or_none("source")),
+    ("given_key", _or_none("given_key")),
+    ("surname_key", _or_none("surname_key")),
+    ("surname_stem", _or_none("surname_stem")),
+    ("patronymic_key", _or_none("patronymic_key")),
+    ("given_latin", _or_none("given_latin")),
+    ("surname_latin", _or_none("surname_latin")),
+    ("sex", _or_none("sex")),
+    ("birth_year", lambda record: record.birth.year),
+    ("birth_md", lambda record: record.birth.month_day),
+    ("birth_md_swapped", lambda record: record.birth.month_day_swapped),
+    ("birth_date_key", lambda record: record.birth.display() if record.birth.month_day else None),
+    ("birth_digits", _or_none("birth_digits")),
+    ("place_key", _or_none("place_key")),
+    ("place_alt", _or_none("birth_place_key")),
+    ("household", _or_none("household")),
+)
+_IDENTIFIER_COLUMNS = {
+    "document": (("document_key", _or_none("document_key")), ("document_authority", _or_none("document_authority"))),
+    "address": (("address_key", _or_none("address_key")),),
+}
+INTEGER_COLUMNS = frozenset({"birth_year"})
+
+
+def model_columns(identifiers: tuple[str, ...] = ()) -> tuple[tuple[str, Callable[[NormalisedRecord], object]], ...]:
+    """The input columns (name, value of a record), with those of the optional comparisons named."""
+    extra = [column for name in ("document", "address") if name in identifiers for column in _IDENTIFIER_COLUMNS[name]]
+    return (*_BASE_COLUMNS, *extra)
 
 
 _NO_GAZETTEER = Gazetteer()
@@ -101,6 +114,7 @@ def _display(record: Mapping[str, str]) -> str:
     return split or (record.get("full_name") or "").strip()
 
 
+@lru_cache(maxsize=100_000)
 def _latin_spelling(key: str, *columns: str | None) -> str:
     """The exact Latin spelling of the column the parser took this part of the name from (columns
     filled the wrong way round are swapped back), so that spellings compare like with like."""
@@ -112,6 +126,13 @@ def _latin_spelling(key: str, *columns: str | None) -> str:
         if tokens and tokens[0] == key:
             return spelled
     return ""
+
+
+@lru_cache(maxsize=100_000)
+def _birth(text: str | None) -> tuple[BirthDate, str]:
+    """A written birth date parsed, and its digits when it has a day (a list repeats its dates)."""
+    birth = parse_birth_date(text)
+    return birth, birth.display().replace("-", "") if birth.month_day else ""
 
 
 def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = None) -> NormalisedRecord:
@@ -130,7 +151,7 @@ def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = No
         birth_place_key = "" if birth_place_key == place_key else birth_place_key
     source = (record.get("source") or "").strip()
     household = (record.get("household_id") or "").strip()
-    birth = parse_birth_date(record.get("birth_date"))
+    birth, birth_digits = _birth(record.get("birth_date"))
     return NormalisedRecord(
         record_id=str(record["record_id"]).strip(),
         source=source,
@@ -142,7 +163,7 @@ def normalise_record(record: Mapping[str, str], gazetteer: Gazetteer | None = No
         surname_latin=_latin_spelling(name.surname, record.get("surname"), record.get("given_name")),
         sex=sex,
         birth=birth,
-        birth_digits=birth.display().replace("-", "") if birth.month_day else "",
+        birth_digits=birth_digits,
         place_key=place_key,
         household=f"{source}/{household}" if household else "",
         display_name=_display(record),

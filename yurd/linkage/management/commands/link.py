@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from argparse import ArgumentParser
 from typing import Any
@@ -62,7 +61,7 @@ class Command(BaseCommand):
         table = read_records(options["input"], max_rows=options["max_rows"])
         self._report_encoding(options["input"], table.encoding)
         record_ids = [row["record_id"] for row in table.rows]
-        normalised = normalise_all(table.rows, gazetteer, workers=min(2, os.cpu_count() or 1))
+        normalised = normalise_all(table.rows, gazetteer)
         del table  # the raw rows are not needed again: 600 MB less at the peak of a 50k-household run
         result = dedupe_records(normalised, threshold=options["threshold"], with_pairs=bool(options["pairs"]))
         del normalised
