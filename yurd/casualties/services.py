@@ -49,9 +49,32 @@ class ImportRefusedError(Exception):
 # --- Lists ------------------------------------------------------------------------------
 
 
-def source_list_create(*, actor: Actor, **fields: Any) -> SourceList:
+def source_list_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    compiler: str = "",
+    compiled_on: PartialDate | str | None = None,
+    period_from: PartialDate | str | None = None,
+    period_to: PartialDate | str | None = None,
+    area: Place | None = None,
+    notes: str = "",
+) -> SourceList:
     require(actor, "casualties.add_sourcelist")
-    source_list = SourceList(created_by=actor.user, **fields)
+    source_list = SourceList(
+        created_by=actor.user,
+        code=code,
+        name=name,
+        kind=kind,
+        compiler=compiler,
+        compiled_on=compiled_on,
+        period_from=period_from,
+        period_to=period_to,
+        area=area,
+        notes=notes,
+    )
     source_list.full_clean()
     source_list.save()
     return source_list

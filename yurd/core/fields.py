@@ -12,6 +12,11 @@ from yurd.core.partial_dates import PartialDate, PartialDateError
 class PartialDateField(models.CharField):
     """A PartialDate stored as sortable EDTF-style text; see yurd.core.partial_dates."""
 
+    # What django-stubs' plugin gives the attribute: a PartialDate (or None) read back,
+    # and a PartialDate or its text written.
+    _pyi_private_set_type: PartialDate | str | None  # type: ignore[assignment]  # narrower than CharField
+    _pyi_private_get_type: PartialDate | None  # type: ignore[assignment]  # what from_db_value gives
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 12)
         kwargs.setdefault("blank", True)

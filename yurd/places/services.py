@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,8 +41,29 @@ from yurd.places.models import (
 )
 from yurd.places.models import folded_search_key as search_key
 
-_PLACE_FIELDS = ("name", "kind", "latitude", "longitude", "coordinate_precision", "geonames_id", "source")
-_NAME_FIELDS = ("kind", "year_from", "year_to", "source")
+
+class PlaceChanges(TypedDict, total=False):
+    """What an editor may change on a place; only the keys given are changed."""
+
+    name: str
+    kind: str
+    latitude: Decimal | float | str | None
+    longitude: Decimal | float | str | None
+    coordinate_precision: str
+    geonames_id: int | None
+    source: str
+
+
+class PlaceNameChanges(TypedDict, total=False):
+    text: str
+    language: str
+    kind: str
+    year_from: int | None
+    year_to: int | None
+    source: str
+
+
+_PLACE_FIELDS = tuple(PlaceChanges.__annotations__)
 
 
 @contextmanager
@@ -110,7 +131,7 @@ def place_create(
     return place
 
 
-def place_update(*, actor: Actor, place: Place, reason: str = "", **changes: Any) -> bool:
+def place_update(*, actor: Actor, place: Place, reason: str = "", **changes: Unpack[PlaceChanges]) -> bool:
     """Change the given fields; returns False (and writes nothing) when nothing changed."""
     unknown = set(changes) - set(_PLACE_FIELDS)
     if unknown:
@@ -124,10 +145,11 @@ def place_update(*, actor: Actor, place: Place, reason: str = "", **changes: Any
         changed = {field: value for field, value in changes.items() if getattr(place, field) != value}
         if not changed:
             return False
-        if "kind" in changed:
-            _check_parent(kind=changed["kind"], parent=place.parent)
+        new_kind = changes.get("kind")
+        if "kind" in changed and new_kind is not None:
+            _check_parent(kind=new_kind, parent=place.parent)
             for child in place.children.all():
-                _check_parent(kind=child.kind, parent=Place(kind=changed["kind"]))
+                _check_parent(kind=child.kind, parent=Place(kind=new_kind))
         for field, value in changed.items():
             setattr(place, field, value)
         place.full_clean(exclude=["path"])
@@ -194,8 +216,8 @@ def _check_years(year_from: int | None, year_to: int | None) -> None:
         raise ValidationError({"year_to": _("The last year of use comes before the first.")})
 
 
-def place_name_update(*, actor: Actor, name: PlaceName, reason: str = "", **changes: Any) -> bool:
-    unknown = set(changes) - {"text", "language", *_NAME_FIELDS}
+def place_name_update(*, actor: Actor, name: PlaceName, reason: str = "", **changes: Unpack[PlaceNameChanges]) -> bool:
+    unknown = set(changes) - set(PlaceNameChanges.__annotations__)
     if unknown:
         raise TypeError(f"place_name_update cannot change {sorted(unknown)}")
     with transaction.atomic():
@@ -414,7 +436,7 @@ def _names_commit(
                     search_key=search_key(text)[:200],
                 )
                 continue
-            wanted = {"kind": entry.kind, "year_from": entry.year_from, "year_to": entry.year_to}
+            wanted = PlaceNameChanges(kind=entry.kind, year_from=entry.year_from, year_to=entry.year_to)
             if source:
                 wanted["source"] = source
             if any(getattr(current, field) != value for field, value in wanted.items()) and place_name_update(

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from yurd.core.actors import Actor
+from yurd.core.partial_dates import PartialDate
 from yurd.core.permissions import require
 from yurd.places.models import Place
 from yurd.registry.codes import allocate_code, allocate_codes
@@ -28,22 +29,73 @@ from yurd.registry.models import (
     KinshipKind,
     Person,
     PersonName,
+    Wave,
 )
 from yurd.registry.search_index import reindex_person
 
-HOUSEHOLD_FIELDS = ("origin_place", "wave", "displacement_date", "destination_place", "current_place", "notes")
-PERSON_FIELDS = (
-    "household_role",
-    "surname",
-    "given_name",
-    "patronymic",
-    "sex",
-    "birth_date",
-    "birth_place",
-    "birth_place_text",
-    "is_deceased",
-    "death_date",
-)
+
+class HouseholdChanges(TypedDict, total=False):
+    """The household fields a registrar may change; only the keys given are changed."""
+
+    origin_place: Place | None
+    wave: Wave | None
+    displacement_date: PartialDate | str | None
+    destination_place: Place | None
+    current_place: Place | None
+    notes: str
+
+
+class PersonChanges(TypedDict, total=False):
+    """The person fields a registrar may change; only the keys given are changed."""
+
+    household_role: str
+    surname: str
+    given_name: str
+    patronymic: str
+    sex: str
+    birth_date: PartialDate | str | None
+    birth_place: Place | None
+    birth_place_text: str
+    is_deceased: bool
+    death_date: PartialDate | str | None
+
+
+class NewPerson(PersonChanges, total=False):
+    """A new member: the editable fields, and where the record came from."""
+
+    source: str
+    source_ref: str
+
+
+class PersonNameChanges(TypedDict, total=False):
+    surname: str
+    given_name: str
+    patronymic: str
+    script: str
+    kind: str
+    source: str
+
+
+class ContactChanges(TypedDict, total=False):
+    phone: str
+    email: str
+    address: str
+
+
+class DocumentChanges(TypedDict, total=False):
+    kind: str
+    number: str
+    issued_by: str
+    issued_on: PartialDate | str | dt.date | None
+
+
+# The typed change sets above are the one list of editable fields: the services check
+# names at run time too, since forms pass their cleaned data through as a dict.
+HOUSEHOLD_FIELDS = tuple(HouseholdChanges.__annotations__)
+PERSON_FIELDS = tuple(PersonChanges.__annotations__)
+PERSON_NAME_FIELDS = tuple(PersonNameChanges.__annotations__)
+CONTACT_FIELDS = tuple(ContactChanges.__annotations__)
+DOCUMENT_FIELDS = tuple(DocumentChanges.__annotations__)
 
 
 def place_in_scope(actor: Actor, *, origin_place: Place | None, current_place: Place | None) -> bool:
@@ -165,7 +217,9 @@ def _kinship_from_roles(actor: Actor, people: list[Person], *, source: str) -> N
 
 
 @transaction.atomic
-def household_update(*, actor: Actor, household: Household, reason: str, **changes: Any) -> Household:
+def household_update(
+    *, actor: Actor, household: Household, reason: str, **changes: Unpack[HouseholdChanges]
+) -> Household:
     require(actor, "registry.change_household")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you change this record.")})
@@ -182,7 +236,7 @@ def household_update(*, actor: Actor, household: Household, reason: str, **chang
 
 
 @transaction.atomic
-def person_add(*, actor: Actor, household: Household, reason: str = "", **values: Any) -> Person:
+def person_add(*, actor: Actor, household: Household, reason: str = "", **values: Unpack[NewPerson]) -> Person:
     require(actor, "registry.add_person")
     _ensure_household_in_scope(actor, household)
     person = _new_person(household, values)
@@ -192,7 +246,7 @@ def person_add(*, actor: Actor, household: Household, reason: str = "", **values
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, reason: str, **changes: Any) -> Person:
+def person_update(*, actor: Actor, person: Person, reason: str, **changes: Unpack[PersonChanges]) -> Person:
     require(actor, "registry.change_person")
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you change this record.")})
@@ -301,11 +355,6 @@ def kinship_add(
     return kinship
 
 
-PERSON_NAME_FIELDS = ("surname", "given_name", "patronymic", "script", "kind", "source")
-CONTACT_FIELDS = ("phone", "email", "address")
-DOCUMENT_FIELDS = ("kind", "number", "issued_by", "issued_on")
-
-
 def _require_reason(reason: str) -> None:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you change this record.")})
@@ -319,7 +368,9 @@ def _delete(instance: models.Model, actor: Actor, reason: str) -> None:
 
 
 @transaction.atomic
-def person_name_update(*, actor: Actor, name: PersonName, reason: str, **changes: Any) -> PersonName:
+def person_name_update(
+    *, actor: Actor, name: PersonName, reason: str, **changes: Unpack[PersonNameChanges]
+) -> PersonName:
     require(actor, "registry.change_personname")
     _require_reason(reason)
     name = PersonName.objects.select_for_update().select_related("person__household").get(pk=name.pk)
@@ -362,7 +413,7 @@ def kinship_remove(*, actor: Actor, kinship: Kinship, reason: str) -> None:
     _kinship_changed(actor, kinship)
 
 
-def _assign(record: models.Model, values: dict[str, Any], allowed: Iterable[str]) -> None:
+def _assign(record: models.Model, values: Mapping[str, object], allowed: Iterable[str]) -> None:
     """Set the editable fields a form sent; any other name is a programming error."""
     unknown = set(values) - set(allowed)
     if unknown:
@@ -372,7 +423,7 @@ def _assign(record: models.Model, values: dict[str, Any], allowed: Iterable[str]
 
 
 @transaction.atomic
-def contact_update(*, actor: Actor, person: Person, reason: str, **values: Any) -> ContactDetails:
+def contact_update(*, actor: Actor, person: Person, reason: str, **values: Unpack[ContactChanges]) -> ContactDetails:
     """Create or change a person's contact details (a sensitive group)."""
     require(actor, "registry.view_sensitive", "registry.change_contactdetails")
     _require_reason(reason)
@@ -388,7 +439,9 @@ def contact_update(*, actor: Actor, person: Person, reason: str, **values: Any) 
 
 
 @transaction.atomic
-def identity_document_add(*, actor: Actor, person: Person, reason: str, **values: Any) -> IdentityDocument:
+def identity_document_add(
+    *, actor: Actor, person: Person, reason: str, **values: Unpack[DocumentChanges]
+) -> IdentityDocument:
     require(actor, "registry.view_sensitive", "registry.add_identitydocument")
     _require_reason(reason)
     person = Person.objects.unscoped().select_related("household").get(pk=person.pk)  # checked below
@@ -401,7 +454,7 @@ def identity_document_add(*, actor: Actor, person: Person, reason: str, **values
 
 @transaction.atomic
 def identity_document_update(
-    *, actor: Actor, document: IdentityDocument, reason: str, **changes: Any
+    *, actor: Actor, document: IdentityDocument, reason: str, **changes: Unpack[DocumentChanges]
 ) -> IdentityDocument:
     require(actor, "registry.view_sensitive", "registry.change_identitydocument")
     _require_reason(reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +16,7 @@ from yurd.core.access import log_access
 from yurd.core.actors import Actor
 from yurd.core.history import change_context, delete_with_reason, save_with_reason
 from yurd.core.models import AccessAction
+from yurd.core.partial_dates import PartialDate
 from yurd.core.permissions import require
 from yurd.evidence.models import CustodyAction, EvidenceItem
 from yurd.evidence.services import custody_append
@@ -98,23 +99,32 @@ def testimony_create(
     return testimony
 
 
-# Consent is recorded as given, changed or withdrawn (ConsentEvent); these fields make it up.
+class TestimonyChanges(TypedDict, total=False):
+    """What may change on a testimony; only the keys given are changed."""
+
+    title: str
+    narrator: Person | None
+    narrator_description: str
+    interviewer: str
+    recorded_on: PartialDate | str | None
+    place: Place | None
+    language: str
+    media: EvidenceItem | None
+    other_media: Iterable[EvidenceItem]
+    # Consent is recorded as given, changed or withdrawn (ConsentEvent); these fields make it up.
+    consent_uses: Iterable[str]
+    consent_restrictions: str
+    consent_given_on: date | None
+    access_level: str
+
+
 CONSENT_FIELDS = ("consent_uses", "consent_restrictions", "consent_given_on", "access_level")
-TESTIMONY_FIELDS = (
-    "title",
-    "narrator",
-    "narrator_description",
-    "interviewer",
-    "recorded_on",
-    "place",
-    "language",
-    "media",
-    "other_media",
-    *CONSENT_FIELDS,
-)
+TESTIMONY_FIELDS = tuple(TestimonyChanges.__annotations__)
 
 
-def testimony_update(*, actor: Actor, testimony: Testimony, reason: str = "", **changes: Any) -> Testimony:
+def testimony_update(
+    *, actor: Actor, testimony: Testimony, reason: str = "", **changes: Unpack[TestimonyChanges]
+) -> Testimony:
     """Change a testimony's description or consent; a consent change is logged as a consent act."""
     require(actor, "testimonies.change_testimony", message=REFUSED)
     stray = set(changes) - set(TESTIMONY_FIELDS)
