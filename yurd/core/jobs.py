@@ -86,7 +86,7 @@ class JobContext:
         return Job.objects.get(pk=self.job_id)
 
 
-def _short(message: Any) -> str:
+def short_message(message: Any) -> str:
     text = " ".join(str(message or "").split())
     return text if len(text) <= _MESSAGE_LENGTH else text[: _MESSAGE_LENGTH - 1] + "…"
 
@@ -96,7 +96,7 @@ def job_create(*, kind: str, owner: Any = None) -> Job:
     return Job.objects.create(
         kind=kind,
         owner=owner if owner is not None and owner.is_authenticated else None,
-        message=_short(_("Waiting for the worker…")),
+        message=short_message(_("Waiting for the worker…")),
         language=(translation.get_language() or "en")[:10],
     )
 
@@ -126,7 +126,7 @@ def job_progress(job_id: Any, done: int, total: int | None = None, message: str 
     if total is not None:
         changes["total"] = max(0, int(total))
     if message:
-        changes["message"] = _short(message)
+        changes["message"] = short_message(message)
     Job.objects.filter(pk=job_id).update(**changes)
 
 
@@ -134,7 +134,7 @@ def job_mark_running(job_id: Any) -> None:
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.RUNNING,
         started_at=timezone.now(),
-        message=_short(_("Working…")),
+        message=short_message(_("Working…")),
     )
 
 
@@ -145,7 +145,7 @@ def job_finish(job_id: Any, *, result: dict[str, Any] | None = None, message: st
     job.finished_at = timezone.now()
     if job.total:
         job.done = job.total
-    job.message = _short(message or _("Finished."))
+    job.message = short_message(message or _("Finished."))
     job.result = result or {}
     if result_file:
         job.result_file = result_file
@@ -157,7 +157,7 @@ def job_fail(job_id: Any, message: str, *, error: str = "") -> None:
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.FAILED,
         finished_at=timezone.now(),
-        message=_short(message),
+        message=short_message(message),
         error=error,
     )
 

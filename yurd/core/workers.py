@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
 from yurd.core.job_kinds import job_retries_after_worker_loss
-from yurd.core.jobs import _short
+from yurd.core.jobs import short_message
 from yurd.core.models import Job, JobStatus, WorkerHeartbeat
 
 logger = logging.getLogger("yurd.worker")
@@ -137,13 +137,13 @@ def _recover(pk: Any, worker_id: str) -> Recovered | None:
                         "The worker running this job stopped before it finished; nothing it had not finished "
                         "was kept. The job was queued again (attempt %(attempt)d of %(limit)d)."
                     ) % {"attempt": attempts + 1, "limit": retries + 1}
-                    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, message=_short(message))
+                    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, message=short_message(message))
                 else:
                     message = worker_lost_message()
                     Job.objects.filter(pk=job.pk).update(
                         status=JobStatus.FAILED,
                         finished_at=timezone.now(),
-                        message=_short(message),
+                        message=short_message(message),
                         error=result.traceback or f"Worker {worker_id} was lost; queued again.",
                     )
         if handler is not None:

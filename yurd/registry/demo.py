@@ -22,7 +22,7 @@ from django.utils import timezone
 from yurd.core.actors import system_actor
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.codes import allocate_codes
-from yurd.registry.imports.bulk import _db_datetime, _insert_with_history, bulk_insert, reserve_ids
+from yurd.registry.imports.bulk import bulk_insert, db_datetime, insert_with_history, reserve_ids
 from yurd.registry.models import (
     Certainty,
     Consent,
@@ -196,7 +196,7 @@ def _families(refs: list[str], waves: dict[str, Wave]) -> list[Family]:
 def _generate(refs: list[str], origins: list[int], residences: list[int], waves: dict[str, Wave]) -> int:
     """Create the households; returns how many were registered twice."""
     actor = system_actor()
-    now = _db_datetime(timezone.now())
+    now = db_datetime(timezone.now())
     reason = "synthetic demo data"
     families = _families(refs, waves)
     household_codes = iter(allocate_codes("household", len(families)))
@@ -266,8 +266,8 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
         if "spouse" in ids:
             edges.append((ids["head"], ids["spouse"], KinshipKind.SPOUSE_OF))
 
-    _insert_with_history(Household, households, actor=actor, reason=reason)
-    _insert_with_history(Person, people, actor=actor, reason=reason)
+    insert_with_history(Household, households, actor=actor, reason=reason)
+    insert_with_history(Person, people, actor=actor, reason=reason)
     bulk_index_people(tokens)
     bulk_insert(
         PersonName._meta.db_table,
@@ -275,7 +275,7 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
         names,
     )
     kinship_ids = iter(reserve_ids(Kinship, len(edges)))
-    _insert_with_history(
+    insert_with_history(
         Kinship,
         [
             {"id": next(kinship_ids), "created_at": now, "updated_at": now, "from_person_id": from_id,
@@ -292,7 +292,7 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
     )
     line_codes = iter(allocate_codes("heir_line", len(ancestors)))
     line_ids = iter(reserve_ids(HeirLine, len(ancestors)))
-    _insert_with_history(
+    insert_with_history(
         HeirLine,
         [
             {"id": next(line_ids), "created_at": now, "updated_at": now, "code": next(line_codes), "ancestor_id": pk}

@@ -114,11 +114,11 @@ def reserve_ids(model: type[Model], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _db_datetime(value: Any) -> Any:
+def db_datetime(value: Any) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _insert_with_history(model: type[Model], records: list[dict[str, Any]], *, actor: Actor, reason: str) -> None:
+def insert_with_history(model: type[Model], records: list[dict[str, Any]], *, actor: Actor, reason: str) -> None:
     """Insert rows (dicts by column name) and one "created" history row for each."""
     if not records:
         return
@@ -138,7 +138,7 @@ def _insert_rows_with_history(
     bulk_insert(model._meta.db_table, columns, rows)
     history_model = model.history.model  # type: ignore[attr-defined]
     extra = (
-        _db_datetime(timezone.now()),
+        db_datetime(timezone.now()),
         reason,
         "+",
         actor.user.pk if actor.user is not None else None,

@@ -46,9 +46,9 @@ from yurd.registry.imports.bulk import (
     STAGED_FIELDS,
     _bulk_objects,
     _checked_immediately,
-    _db_datetime,
     _index_people,
     _insert_rows_with_history,
+    db_datetime,
     reserve_ids,
     source_people,
 )
@@ -265,7 +265,7 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         for ref, household_ref in members.items():
             if household_ref not in household_ids and elsewhere[ref] in households_of:
                 household_ids[household_ref] = households_of[elsewhere[ref]]
-    now = _db_datetime(timezone.now())
+    now = db_datetime(timezone.now())
     reason = _("Imported from %(file)s (batch %(batch)d)") % {"file": batch.file_name, "batch": batch.pk}
 
     # Households: the first non-empty value of each household column wins (validation made
