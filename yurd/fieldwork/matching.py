@@ -11,7 +11,7 @@ from yurd.accounts.models import User
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import Channel
 from yurd.fieldwork.models import MatchOutcome, Submission, SubmissionMatch
-from yurd.linkage.importing import CERTAIN_THRESHOLD, _record
+from yurd.linkage.importing import CERTAIN_THRESHOLD, linkage_record
 from yurd.linkage.services import match_batch
 from yurd.registry.imports.services import staged_values
 from yurd.registry.models import ImportBatch, ImportRow
@@ -71,7 +71,9 @@ def submissions_match(*, submissions: list[Submission]) -> int:
             if row.get("origin_place") and "origin_place" not in values:
                 values["origin_place"] = row["origin_place"]
         results = match_batch(
-            [_record(row, households) for _submission, _member, row in staged], actor=actor, threshold=CERTAIN_THRESHOLD
+            [linkage_record(row, households) for _submission, _member, row in staged],
+            actor=actor,
+            threshold=CERTAIN_THRESHOLD,
         )
         matches.extend(
             SubmissionMatch(

@@ -57,7 +57,7 @@ def provenance_source(source: str, ref: str) -> str:
     return f"{source} #{ref}"[:200]
 
 
-def _record(row: dict[str, Any], households: dict[str, dict[str, Any]]) -> dict[str, str]:
+def linkage_record(row: dict[str, Any], households: dict[str, dict[str, Any]]) -> dict[str, str]:
     household = households.get(row.get("household_ref", ""), {})
     origin = household.get("origin_place")
     sex = row.get("sex", "")
@@ -103,7 +103,9 @@ def match_import_batch(batch: ImportBatch, rows: list[dict[str, Any]]) -> PreCom
     # linked to (nor counted as) someone outside her scope. A batch without an importer
     # (the command line) matches against the whole registry, as the system.
     importer = Actor(user=batch.created_by, channel=Channel.TASK) if batch.created_by else system_actor()
-    matches = match_batch([_record(row, households) for row in fresh], actor=importer, threshold=CERTAIN_THRESHOLD)
+    matches = match_batch(
+        [linkage_record(row, households) for row in fresh], actor=importer, threshold=CERTAIN_THRESHOLD
+    )
     committer: Actor | None = getattr(batch, "committing_actor", None)
     automatic: list[tuple[BatchMatch, dict[str, Any]]] = []
     for match in matches:

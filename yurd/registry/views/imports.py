@@ -20,7 +20,7 @@ from yurd.registry.imports import ImportFileError, ImportRefusedError, rejected_
 from yurd.registry.imports.services import import_create, staged_errors
 from yurd.registry.models import ImportBatch
 from yurd.registry.tasks import import_check_start, import_commit_start
-from yurd.registry.views.records import _page
+from yurd.registry.views.records import page_of
 
 # --- Imports ----------------------------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("registry.change_importbatch"):
         batches = batches.filter(created_by_id=request.user.pk)
     form = ImportUploadForm()
-    return render(request, "registry/import_list.html", {"page": _page(request, batches), "form": form})
+    return render(request, "registry/import_list.html", {"page": page_of(request, batches), "form": form})
 
 
 @login_required

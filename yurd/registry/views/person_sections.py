@@ -36,7 +36,7 @@ from yurd.registry.models import ContactDetails, IdentityDocument, KinshipKind, 
 # and an error shows the form on a page of its own.
 
 
-def _names_context(person: Person, form: PersonNameForm | None = None) -> dict[str, Any]:
+def names_context(person: Person, form: PersonNameForm | None = None) -> dict[str, Any]:
     return {
         "person": person,
         "other_names": list(person.other_names.order_by("pk")),
@@ -44,7 +44,7 @@ def _names_context(person: Person, form: PersonNameForm | None = None) -> dict[s
     }
 
 
-def _log_relatives_shown(request: HttpRequest, person: Person, relatives: set[Person]) -> None:
+def log_relatives_shown(request: HttpRequest, person: Person, relatives: set[Person]) -> None:
     """Each relative a person's page names is a record seen: logged against that relative."""
     actor = actor_from_request(request)
     for relative in sorted(relatives, key=lambda other: other.code):
@@ -57,14 +57,14 @@ def _htmx(request: HttpRequest) -> bool:
     return bool(request.headers.get("HX-Request"))
 
 
-def _kinship_context(
+def kinship_context(
     request: AuthenticatedHttpRequest, person: Person, form: KinshipForm | None = None, *, log: bool = False
 ) -> dict[str, Any]:
     """The kinship section; with `log`, each relative it names is logged (the section sent
     alone by htmx; the person page logs everyone it shows at once)."""
     relatives = selectors.person_relatives(person, user=request.user)
     if log:
-        _log_relatives_shown(request, person, {relative.person for relative in relatives if relative.person})
+        log_relatives_shown(request, person, {relative.person for relative in relatives if relative.person})
     return {
         "person": person,
         "relatives": relatives,
@@ -72,7 +72,7 @@ def _kinship_context(
     }
 
 
-def _sensitive_context(
+def sensitive_context(
     request: HttpRequest,
     person: Person,
     *,
@@ -164,8 +164,8 @@ def person_name_add(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     person = _person(request, code)
     form = PersonNameForm(request.POST, prefix="name")
     if form.is_valid() and _saved(request, form, services.person_name_add, person=person):
-        return _done(request, person, "registry/_person_names.html", _names_context(person), _("Name form added."))
-    context = _names_context(person, form)
+        return _done(request, person, "registry/_person_names.html", names_context(person), _("Name form added."))
+    context = names_context(person, form)
     return _section(request, person, "registry/_person_names.html", context, page_title=_("Add a name form"), form=form)
 
 
@@ -195,8 +195,8 @@ def person_name_remove(request: AuthenticatedHttpRequest, code: str, pk: int) ->
     form = RemoveForm(request.POST, prefix=f"remove-name-{pk}")
     if form.is_valid():
         services.person_name_remove(actor=actor_from_request(request), name=name, reason=form.cleaned_data["reason"])
-        return _done(request, person, "registry/_person_names.html", _names_context(person), _("Name form removed."))
-    context = {**_names_context(person), "remove_errors": {pk: form.errors}}
+        return _done(request, person, "registry/_person_names.html", names_context(person), _("Name form removed."))
+    context = {**names_context(person), "remove_errors": {pk: form.errors}}
     return _section(
         request, person, "registry/_person_names.html", context, page_title=_("Remove a name form"), form=form
     )
@@ -237,9 +237,9 @@ def kinship_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error("other_person", str(error))
         else:
-            context = _kinship_context(request, person, log=_htmx(request))
+            context = kinship_context(request, person, log=_htmx(request))
             return _done(request, person, "registry/_person_kinship.html", context, _("Kinship recorded."))
-    context = _kinship_context(request, person, form, log=_htmx(request))
+    context = kinship_context(request, person, form, log=_htmx(request))
     return _section(
         request, person, "registry/_person_kinship.html", context, page_title=_("Record kinship"), form=form
     )
@@ -258,9 +258,9 @@ def kinship_remove(request: AuthenticatedHttpRequest, code: str, pk: int) -> Htt
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            context = _kinship_context(request, person, log=_htmx(request))
+            context = kinship_context(request, person, log=_htmx(request))
             return _done(request, person, "registry/_person_kinship.html", context, _("Kinship removed."))
-    context = {**_kinship_context(request, person, log=_htmx(request)), "remove_errors": {pk: form.errors}}
+    context = {**kinship_context(request, person, log=_htmx(request)), "remove_errors": {pk: form.errors}}
     return _section(
         request, person, "registry/_person_kinship.html", context, page_title=_("Remove kinship"), form=form
     )
@@ -292,9 +292,9 @@ def document_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     person = _person(request, code)
     form = IdentityDocumentForm(request.POST, prefix="document")
     if form.is_valid() and _saved(request, form, services.identity_document_add, person=person):
-        context = _sensitive_context(request, person)
+        context = sensitive_context(request, person)
         return _done(request, person, "registry/_person_sensitive.html", context, _("Identity document added."))
-    context = _sensitive_context(request, person, document_form=form)
+    context = sensitive_context(request, person, document_form=form)
     return _section(
         request, person, "registry/_person_sensitive.html", context, page_title=_("Add an identity document"), form=form
     )
@@ -330,9 +330,9 @@ def document_remove(request: AuthenticatedHttpRequest, code: str, pk: int) -> Ht
         services.identity_document_remove(
             actor=actor_from_request(request), document=document, reason=form.cleaned_data["reason"]
         )
-        context = _sensitive_context(request, person)
+        context = sensitive_context(request, person)
         return _done(request, person, "registry/_person_sensitive.html", context, _("Identity document removed."))
-    context = {**_sensitive_context(request, person), "remove_errors": {pk: form.errors}}
+    context = {**sensitive_context(request, person), "remove_errors": {pk: form.errors}}
     return _section(
         request,
         person,

@@ -30,16 +30,16 @@ from yurd.registry.models import Person
 from yurd.registry.search import registry_search
 from yurd.registry.views.person_sections import (
     SENSITIVE_GROUPS,
-    _kinship_context,
-    _log_relatives_shown,
-    _names_context,
-    _sensitive_context,
+    kinship_context,
+    log_relatives_shown,
+    names_context,
+    sensitive_context,
 )
 
 PAGE_SIZE = 50
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
+def page_of(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -114,11 +114,11 @@ def household_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
 def person_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     person = selectors.get_person_for_user(user=request.user, code=code)
     descendants, heir_generations = selectors.descendant_tree(person, user=request.user)
-    kinship = _kinship_context(request, person)
+    kinship = kinship_context(request, person)
     shown = {relative.person for relative in kinship["relatives"] if relative.person is not None}
     shown.update(selectors.tree_people(descendants))
     shown.update(heir for generation in heir_generations for heir in generation)
-    _log_relatives_shown(request, person, shown)
+    log_relatives_shown(request, person, shown)
     context: dict[str, Any] = {
         "person": person,
         "consents": person.consents.order_by("-given_on"),
@@ -127,9 +127,9 @@ def person_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "heir_line": getattr(person, "heir_line", None) if person.is_deceased else None,
         "consent_form": ConsentForm(initial={"given_on": timezone.localdate()}),
         "accesses": access_history(person, limit=20),
-        **_names_context(person),
+        **names_context(person),
         **kinship,
-        **_sensitive_context(request, person),
+        **sensitive_context(request, person),
     }
     return render(request, "registry/person_detail.html", context)
 
