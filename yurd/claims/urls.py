@@ -27,6 +27,7 @@ urlpatterns = [
     path("<str:case_number>/items/<int:pk>/delete/", views.loss_item_delete, name="loss_item_delete"),
     path("<str:case_number>/steps/<str:name>/", views.claim_transition, name="claim_transition"),
     path("<str:case_number>/shares/review/", views.share_override_review, name="share_override_review"),
+    path("<str:case_number>/flag/clear/", views.review_flag_clear, name="review_flag_clear"),
     path("<str:case_number>/secret/", views.claim_secret, name="claim_secret"),
     path("<str:case_number>/appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
     path("<str:case_number>/revalue/", views.claim_revalue, name="claim_revalue"),

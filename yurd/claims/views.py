@@ -478,6 +478,26 @@ def share_override_review(request: AuthenticatedHttpRequest, case_number: str) -
 
 
 @login_required
+@require_POST
+@permission_required("claims.approve_claim", raise_exception=True)
+def review_flag_clear(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
+    """A reviewer has looked again at a flagged claim (a change of kinship, a failed quality check)."""
+    claim = _claim(request, case_number)
+    try:
+        quality.claim_clear_review_flag(
+            actor=actor_from_request(request),
+            claim=claim,
+            expected_version=int(request.POST.get("version", "0")),
+            reason=request.POST.get("reason", ""),
+        )
+    except ClaimError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The flag is cleared; the re-review is in the claim's history."))
+    return redirect("claims:claim_detail", case_number=claim.case_number)
+
+
+@login_required
 @permission_required("claims.approve_claim", raise_exception=True)
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Claims waiting for a second look: decisions flagged for re-review, shares awaiting review."""

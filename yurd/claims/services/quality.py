@@ -61,9 +61,11 @@ def _flag_batch_for_review(batch: CohortBatch, actor: Actor, notes: str) -> None
 
 @transaction.atomic
 def claim_clear_review_flag(*, actor: Actor, claim: Claim, expected_version: int | None, reason: str) -> Claim:
-    """A reviewer (not the batch's applier) confirms a flagged decision after re-review."""
+    """A reviewer (not the batch's applier) confirms a flagged claim after re-review."""
     require(actor, "claims.approve_claim")
     locked = lock_claim(claim, expected_version)
+    if not locked.review_flag:
+        raise ClaimError(_("Claim %(case)s is not flagged for re-review.") % {"case": locked.case_number})
     if not reason.strip():
         raise ClaimError(_("Say what the re-review found; it is recorded in the claim's history."))
     batch_appliers = set(locked.decisions.exclude(batch=None).values_list("batch__applied_by", flat=True))

@@ -166,3 +166,29 @@ def test_a_change_of_kinship_flags_an_undecided_heir_line_claim_until_its_claima
     claim.refresh_from_db()
     assert claim.review_flag == "" and late_found.code in claim.derived_heirs
     assert claim.case_number not in client.get(reverse("claims:review_queue")).content.decode()
+
+
+def test_a_reviewer_clears_a_kinship_flag_from_the_claim_page_with_the_reasons(
+    world: World, family: dict, *, assessor: User, reviewer: User, administrator: User, registrar: User
+) -> None:
+    claim, _secret = claim_create(actor=system_actor(), household=world.household_b, heir_line=family["line"])
+    add_item(world, claim, reference="Orchard by the spring")
+    claim = advance(claim, to="decided", assessor=assessor, reviewer=reviewer)
+    late_found = make_person(world.household_b, "Sevda")
+    kinship_add(actor=system_actor(), from_person=world.grandfather_a, to_person=late_found, kind=KinshipKind.PARENT_OF)
+    claim.refresh_from_db()
+    client = login(Client(), administrator)
+    page = client.get(reverse("claims:claim_detail", args=[claim.case_number])).content.decode()
+    url = reverse("claims:review_flag_clear", args=[claim.case_number])
+    assert f'action="{url}"' in page
+    client.post(url, {"version": claim.version, "reason": ""})  # refused: no reasons
+    claim.refresh_from_db()
+    assert claim.review_flag
+    client.post(url, {"version": claim.version, "reason": "Sevda renounced her share before a notary"})
+    claim.refresh_from_db()
+    assert claim.review_flag == ""
+    event = ClaimEvent.objects.get(claim=claim, action="review_flag_cleared")
+    assert event.reason.startswith("Sevda renounced") and "Kinship changed" in event.detail["flag"]
+    assert claim.case_number not in client.get(reverse("claims:review_queue")).content.decode()
+    # A registrar (who may not approve) sees the flag but not the form, and cannot post it.
+    assert login(Client(), registrar).post(url, {"version": claim.version, "reason": "x"}).status_code == 403

@@ -189,6 +189,7 @@ FILLERS: dict[str, Filler] = {
     "claims:decision_letter": lambda b: [{**_claim(b)[0], "number": _r(b, "decision").number}],
     "claims:decision_letter_send": lambda b: [{**_claim(b)[0], "number": _r(b, "decision").number}],
     "claims:share_override_review": _claim,
+    "claims:review_flag_clear": _claim,
     "claims:claim_letter": lambda b: [{**_claim(b)[0], "kind": "acknowledgement"}],
     "claims:letter_reprint": lambda b: [{**_claim(b)[0], "pk": _r(b, "letter").pk}],
     "claims:appeal_decide": lambda b: [{**_claim(b)[0], "pk": _r(b, "appeal").pk}],
