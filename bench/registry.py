@@ -357,14 +357,17 @@ def _timed(label, function):  # type: ignore[no-untyped-def]
     return run
 
 
-def _profile_commit(services) -> None:  # type: ignore[no-untyped-def]
+def _profile_commit() -> None:
     """--profile: time each bulk write by table, the other commit phases and the COMMIT itself
     (deferred constraint checks run there), reported on stderr."""
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    services.bulk_insert = _timed(lambda table, *args, **kwargs: f"bulk_insert {table}", services.bulk_insert)
+    from yurd.registry.imports import bulk, commit
+
+    bulk.bulk_insert = _timed(lambda table, *args, **kwargs: f"bulk_insert {table}", bulk.bulk_insert)
     for name in ("_index_people", "_staged_valid_rows", "reserve_ids", "allocate_codes", "source_people"):
-        setattr(services, name, _timed(name, getattr(services, name)))
+        if hasattr(commit, name):
+            setattr(commit, name, _timed(name, getattr(commit, name)))
     BaseDatabaseWrapper.commit = _timed("COMMIT", BaseDatabaseWrapper.commit)
 
 
@@ -372,15 +375,15 @@ def import_child(database: str, *, matching: bool, profile: bool = False) -> Non
     """Run the import alone and print its figures as one JSON line."""
     _django(database)
     from yurd.core.actors import system_actor
-    from yurd.registry.imports import services
+    from yurd.registry.imports import commit, services
 
     # Linux carries the peak RSS of the forking process over exec: reset it, so the figure
     # is this process's own (`VmHWM`; getrusage's maxrss keeps the inherited value).
     with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
     rss_start = peak_rss_mb()
-    hooks = list(services._pre_commit_hooks)
-    services._pre_commit_hooks.clear()
+    hooks = list(commit._pre_commit_hooks)
+    commit._pre_commit_hooks.clear()
     spent = [0.0]
     if matching:
 
@@ -405,7 +408,7 @@ def import_child(database: str, *, matching: bool, profile: bool = False) -> Non
         for hook in hooks:
             services.register_pre_commit_hook(timed(hook))
     if profile:
-        _profile_commit(services)
+        _profile_commit()
     data = CSV_PATH.read_bytes()
     started = time.perf_counter()
     batch = services.import_create(actor=system_actor(), data=data, file_name=CSV_PATH.name, source="bench")
