@@ -1,5 +1,6 @@
-"""Bulk writes of the import's commit: `bulk_insert` (COPY on PostgreSQL, executemany
-elsewhere), reserved ids, rows with their history rows, and the name-token index.
+"""Bulk writes of the import's commit and the demo: `bulk_insert` (COPY on PostgreSQL,
+executemany elsewhere), reserved ids, `BulkWriter` (rows of a model with their history rows,
+columns derived from the model: the one way to bulk-write a model), and the name-token index.
 The ORM's per-object cost would dominate a 250,000-person file."""
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ import gc
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
@@ -118,33 +121,83 @@ def db_datetime(value: Any) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
+class BulkWriter:
+    """The one way to write many rows of a model at once, each with its "created" history row
+    (what django-simple-history's own bulk helper writes, naming who made the change and why).
+
+    Columns come from the model, not from the caller: `given` names the columns the caller
+    supplies in each row tuple (in that order); every other concrete column of the model is
+    written with its field's default, and the history rows' columns are derived from
+    simple-history's historical model. So a field added to the model is written by every bulk
+    path (the import's commit, the demo) without touching them, and one that cannot be
+    defaulted (NOT NULL without a default, or a per-row default such as a callable) stops the
+    writer at construction with its name, instead of diverging silently.
+    Rows go through `bulk_insert` (COPY on PostgreSQL, executemany elsewhere)."""
+
+    def __init__(self, model: type[Model], given: Sequence[str], *, actor: Actor, reason: str) -> None:
+        self.model = model
+        self.actor = actor
+        self.reason = reason
+        fields: dict[str, Any] = {field.column: field for field in model._meta.concrete_fields if field.column}
+        unknown = [column for column in given if column not in fields]
+        if unknown:
+            raise ImproperlyConfigured(f"{model.__name__} has no column {', '.join(unknown)}")
+        defaulted = [column for column in fields if column not in given]
+        self.defaults = tuple(_column_default(model, fields[column]) for column in defaulted)
+        self.columns = [*given, *defaulted]
+        history_model = model.history.model  # type: ignore[attr-defined]  # added by simple-history
+        history_fields = [field for field in history_model._meta.concrete_fields if not field.primary_key]
+        history_columns = {field.column for field in history_fields if field.column}
+        missing = [column for column in self.columns if column not in history_columns]
+        if missing:  # fields excluded from history: not handled, say so
+            raise ImproperlyConfigured(f"{model.__name__}: history has no column {', '.join(missing)}")
+        extra = [column for column in history_columns if column not in fields]
+        if sorted(extra) != sorted(_HISTORY_COLUMNS):
+            raise ImproperlyConfigured(f"{model.__name__}: unexpected history columns {sorted(extra)}")
+        self.history_table = history_model._meta.db_table
+        self.history_columns = [*self.columns, *_HISTORY_COLUMNS]
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert rows (tuples in `given` order) and one "created" history row for each."""
+        if not rows:
+            return
+        if self.defaults:
+            defaults = self.defaults
+            rows = [row + defaults for row in rows]
+        bulk_insert(self.model._meta.db_table, self.columns, rows)
+        extra = (
+            db_datetime(timezone.now()),
+            self.reason,
+            "+",
+            self.actor.user.pk if self.actor.user is not None else None,
+        )
+        bulk_insert(self.history_table, self.history_columns, (row + extra for row in rows))
+
+
+# What a "created" history row adds to the model's columns, in BulkWriter.write's order.
+_HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
+
+
+def _column_default(model: type[Model], field: Any) -> Any:
+    """A column's default as the database takes it, the same for every row."""
+    if field.has_default() and callable(field.default):
+        raise ImproperlyConfigured(f"{model.__name__}.{field.name}: a per-row default; give the column")
+    value = field.get_default()
+    if value is None and not field.null:
+        raise ImproperlyConfigured(f"{model.__name__}.{field.name}: not null and no default; give the column")
+    if isinstance(value, Enum):
+        value = value.value
+    return field.get_db_prep_save(value, connection)
+
+
 def insert_with_history(model: type[Model], records: list[dict[str, Any]], *, actor: Actor, reason: str) -> None:
     """Insert rows (dicts by column name) and one "created" history row for each."""
     if not records:
         return
     columns = list(records[0])
-    _insert_rows_with_history(
-        model, columns, [tuple(record[column] for column in columns) for record in records], actor=actor, reason=reason
+    BulkWriter(model, columns, actor=actor, reason=reason).write(
+        [tuple(record[column] for column in columns) for record in records]
     )
-
-
-def _insert_rows_with_history(
-    model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]], *, actor: Actor, reason: str
-) -> None:
-    """Insert rows (tuples in `columns` order) and one "created" history row for each, naming
-    who made the change and why (what django-simple-history's own bulk helper writes)."""
-    if not rows:
-        return
-    bulk_insert(model._meta.db_table, columns, rows)
-    history_model = model.history.model  # type: ignore[attr-defined]
-    extra = (
-        db_datetime(timezone.now()),
-        reason,
-        "+",
-        actor.user.pk if actor.user is not None else None,
-    )
-    history_columns = [*columns, "history_date", "history_change_reason", "history_type", "history_user_id"]
-    bulk_insert(history_model._meta.db_table, history_columns, (row + extra for row in rows))
 
 
 def source_people(source: str) -> dict[str, int]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,10 +44,10 @@ from yurd.registry.imports.bulk import (
     _WAVE,
     CHUNK,
     STAGED_FIELDS,
+    BulkWriter,
     _bulk_objects,
     _checked_immediately,
     _index_people,
-    _insert_rows_with_history,
     db_datetime,
     reserve_ids,
     source_people,
@@ -223,56 +223,107 @@ def _sqlite_bulk_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {previous}")
 
 
-def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: PLR0912, PLR0915 - one pass each
+@dataclass
+class _Commit:
+    """What the steps of one commit share: the batch's valid rows, the people they stand for,
+    and the writers' actor, reason and time."""
+
+    actor: Actor
+    batch: ImportBatch
+    staged: list[tuple[Any, ...]]
+    now: Any
+    reason: str
+    links: dict[str, int] = field(default_factory=dict)  # from the hooks: ref -> existing person
+    after_write: list[Callable[[dict[str, int]], None]] = field(default_factory=list)
+    existing_people: dict[str, int] = field(default_factory=dict)  # brought in by earlier imports
+    linked: dict[str, int] = field(default_factory=dict)  # linked now, not by an earlier import
+    household_ids: dict[str, int] = field(default_factory=dict)  # household_ref -> id
+    person_ids: dict[str, int] = field(default_factory=dict)  # source_ref -> id, every row
+
+    def writer(self, model: type[Model], given: list[str]) -> BulkWriter:
+        return BulkWriter(model, given, actor=self.actor, reason=self.reason)
+
+
+def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:
     """Households first, then people in chunks, then kinship; every write in bulk."""
-    staged = _staged_valid_rows(batch)
-    links: dict[str, int] = {}
-    after_write: list[Callable[[dict[str, int]], None]] = []
-    if _pre_commit_hooks:
-        # Who commits: a hook that acts (record linkage merging a row) acts as this user.
-        batch.committing_actor = actor  # type: ignore[attr-defined]
-        rows = [_hook_row(row) for row in staged]
-        for hook in _pre_commit_hooks:
-            with _collecting():
-                decision = hook(batch, rows)
-            if decision is not None:
-                links.update(decision.links)
-                if decision.after_write is not None:
-                    after_write.append(decision.after_write)
-        del rows
-    source = batch.source
-    existing_people = source_people(source)  # created from this source, or linked by an earlier import
+    commit = _Commit(
+        actor=actor,
+        batch=batch,
+        staged=_staged_valid_rows(batch),
+        now=db_datetime(timezone.now()),
+        reason=_("Imported from %(file)s (batch %(batch)d)") % {"file": batch.file_name, "batch": batch.pk},
+    )
+    _run_hooks(commit)
+    _known_households(commit)
+    households_created, new_people = _write_households(commit)
+    relatives, unchanged = _write_people(commit, new_people)
+    _write_kinship(commit, relatives)
+    with _collecting():
+        for callback in commit.after_write:
+            callback(commit.person_ids)
+    return {
+        "households_created": households_created,
+        "people_created": new_people,
+        "people_unchanged": unchanged,
+    }
+
+
+def _run_hooks(commit: _Commit) -> None:
+    """The pre-commit hooks (record linkage) see the valid rows before anything is written."""
+    if not _pre_commit_hooks:
+        return
+    # Who commits: a hook that acts (record linkage merging a row) acts as this user.
+    commit.batch.committing_actor = commit.actor  # type: ignore[attr-defined]
+    rows = [_hook_row(row) for row in commit.staged]
+    for hook in _pre_commit_hooks:
+        with _collecting():
+            decision = hook(commit.batch, rows)
+        if decision is not None:
+            commit.links.update(decision.links)
+            if decision.after_write is not None:
+                commit.after_write.append(decision.after_write)
+
+
+def _known_households(commit: _Commit) -> None:
+    """People and households the registry has already: of this source, and the households of
+    people of another source that rows stand for (new members of such a household join it)."""
+    source, staged = commit.batch.source, commit.staged
+    commit.existing_people = existing_people = source_people(source)
     # Import bookkeeping (records of this source, and below the households of people the
     # matching linked within the importer's scope): not shown to anyone.
     created_here = set(Person.objects.unscoped().filter(source=source).values_list("source_ref", flat=True))
     household_ids = dict(Household.objects.unscoped().filter(source=source).values_list("source_ref", "pk"))
-    linked = {ref: person_id for ref, person_id in links.items() if ref not in existing_people}
-    # Rows standing for a person of another source (linked now or by an earlier import):
-    # new members of their household join that person's household.
+    commit.household_ids = household_ids
+    commit.linked = linked = {ref: pk for ref, pk in commit.links.items() if ref not in existing_people}
+    # Rows standing for a person of another source (linked now or by an earlier import).
     elsewhere = {ref: person_id for ref, person_id in {**existing_people, **linked}.items() if ref not in created_here}
-    if elsewhere:
-        members: dict[str, str] = {}  # ref -> household_ref, for the rows standing for such a person
-        for row in staged:
-            if row[_REF] in elsewhere:
-                members.setdefault(row[_REF], row[_HOUSEHOLD])
-        unknown = {row[_HOUSEHOLD] for row in staged} - household_ids.keys() - set(members.values())
-        if unknown:
-            members.update(_earlier_households(source, [ref for ref in elsewhere if ref not in members], unknown))
-        person_ids_wanted = {elsewhere[ref] for ref in members}
-        households_of = dict(  # bookkeeping, as above
-            Person.objects.unscoped().filter(pk__in=person_ids_wanted).values_list("pk", "household_id")
-        )
-        for ref, household_ref in members.items():
-            if household_ref not in household_ids and elsewhere[ref] in households_of:
-                household_ids[household_ref] = households_of[elsewhere[ref]]
-    now = db_datetime(timezone.now())
-    reason = _("Imported from %(file)s (batch %(batch)d)") % {"file": batch.file_name, "batch": batch.pk}
+    if not elsewhere:
+        return
+    members: dict[str, str] = {}  # ref -> household_ref, for the rows standing for such a person
+    for row in staged:
+        if row[_REF] in elsewhere:
+            members.setdefault(row[_REF], row[_HOUSEHOLD])
+    unknown = {row[_HOUSEHOLD] for row in staged} - household_ids.keys() - set(members.values())
+    if unknown:
+        members.update(_earlier_households(source, [ref for ref in elsewhere if ref not in members], unknown))
+    person_ids_wanted = {elsewhere[ref] for ref in members}
+    households_of = dict(  # bookkeeping, as above
+        Person.objects.unscoped().filter(pk__in=person_ids_wanted).values_list("pk", "household_id")
+    )
+    for ref, household_ref in members.items():
+        if household_ref not in household_ids and elsewhere[ref] in households_of:
+            household_ids[household_ref] = households_of[elsewhere[ref]]
 
-    # Households: the first non-empty value of each household column wins (validation made
-    # sure the others agree).
+
+def _write_households(commit: _Commit) -> tuple[int, int]:
+    """The new households; returns how many, and how many people the file adds.
+
+    The first non-empty value of each household column wins (validation made sure the
+    others agree)."""
+    household_ids, existing_people, linked = commit.household_ids, commit.existing_people, commit.linked
     household_values: dict[str, list[Any]] = {}
     new_people = 0
-    for row in staged:
+    for row in commit.staged:
         if row[_REF] in existing_people or row[_REF] in linked:
             continue
         new_people += 1
@@ -288,59 +339,58 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
                     values[position] = row[field_index]
     codes = iter(allocate_codes("household", len(household_values)))
     ids = iter(reserve_ids(Household, len(household_values)))
+    now, source = commit.now, commit.batch.source
     households = []
     for ref, (origin, wave, displacement, current) in household_values.items():
         household_ids[ref] = household_id = next(ids)
-        households.append(
-            (household_id, now, now, next(codes), origin, wave, displacement, None, current, source, ref, "")
-        )
-    _insert_rows_with_history(
-        Household,
-        [
-            "id",
-            "created_at",
-            "updated_at",
-            "code",
-            "origin_place_id",
-            "wave_id",
-            "displacement_date",
-            "destination_place_id",
-            "current_place_id",
-            "source",
-            "source_ref",
-            "notes",
-        ],
-        households,
-        actor=actor,
-        reason=reason,
-    )
-    households_created = len(households)
-    del households, household_values
+        households.append((household_id, now, now, next(codes), origin, wave, displacement, current, source, ref))
+    commit.writer(Household, _HOUSEHOLD_COLUMNS).write(households)
+    return len(households), new_people
 
-    # People, written in chunks; relatives are remembered by ref for the end.
-    person_columns = [
-        "id",
-        "created_at",
-        "updated_at",
-        "code",
-        "household_id",
-        "household_role",
-        "surname",
-        "given_name",
-        "patronymic",
-        "sex",
-        "birth_date",
-        "birth_place_text",
-        "birth_place_id",
-        "is_deceased",
-        "death_date",
-        "search_text",
-        "source",
-        "source_ref",
-    ]
+
+_HOUSEHOLD_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "code",
+    "origin_place_id",
+    "wave_id",
+    "displacement_date",
+    "current_place_id",
+    "source",
+    "source_ref",
+]
+_PERSON_COLUMNS = [
+    "id",
+    "created_at",
+    "updated_at",
+    "code",
+    "household_id",
+    "household_role",
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_place_text",
+    "birth_place_id",
+    "is_deceased",
+    "death_date",
+    "search_text",
+    "source",
+    "source_ref",
+]
+
+
+def _write_people(commit: _Commit, new_people: int) -> tuple[list[tuple[int, str, str, str]], int]:
+    """People in chunks, with their name tokens; returns the relatives named by each row
+    (person id, father, mother and spouse refs) and how many rows were imported before."""
+    existing_people, linked, household_ids = commit.existing_people, commit.linked, commit.household_ids
+    now, source = commit.now, commit.batch.source
+    writer = commit.writer(Person, _PERSON_COLUMNS)
     person_codes = iter(allocate_codes("person", new_people))
     person_ids_new = iter(reserve_ids(Person, new_people))
-    person_ids = {**existing_people, **linked}
+    commit.person_ids = person_ids = {**existing_people, **linked}
     relatives: list[tuple[int, str, str, str]] = []
     people: list[tuple[Any, ...]] = []
     tokens: list[tuple[int, list[str]]] = []
@@ -353,7 +403,7 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         return parts[part]
 
     unchanged = 0
-    for row in staged:
+    for row in commit.staged:
         ref = row[_REF]
         if ref in existing_people:
             unchanged += 1
@@ -396,13 +446,18 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         if row[_FATHER] or row[_MOTHER] or row[_SPOUSE]:
             relatives.append((person_id, row[_FATHER], row[_MOTHER], row[_SPOUSE]))
         if len(people) >= CHUNK * 4:
-            _insert_rows_with_history(Person, person_columns, people, actor=actor, reason=reason)
+            writer.write(people)
             _index_people(tokens)
             people, tokens = [], []
-    _insert_rows_with_history(Person, person_columns, people, actor=actor, reason=reason)
+    writer.write(people)
     _index_people(tokens)
-    del people, tokens, tokens_of, staged
+    commit.staged = []  # read once; freed before kinship
+    return relatives, unchanged
 
+
+def _write_kinship(commit: _Commit, relatives: list[tuple[int, str, str, str]]) -> None:
+    """Parent and spouse edges named by the rows, less those the registry has already."""
+    person_ids = commit.person_ids
     edges: dict[tuple[int, int, str], None] = {}
     for person_id, father_ref, mother_ref, spouse_ref in relatives:
         for ref in (father_ref, mother_ref):
@@ -411,8 +466,8 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
         if spouse_ref:
             other = person_ids[spouse_ref]
             edges.setdefault((min(person_id, other), max(person_id, other), KinshipKind.SPOUSE_OF))
-    del relatives
-    earlier = set(existing_people.values()) | set(linked.values())
+    relatives.clear()
+    earlier = set(commit.existing_people.values()) | set(commit.linked.values())
     if earlier:
         # Only an edge between two people who were already in the registry can exist already.
         old = [edge for edge in edges if edge[0] in earlier and edge[1] in earlier]
@@ -425,23 +480,8 @@ def _commit_rows(actor: Actor, batch: ImportBatch) -> dict[str, int]:  # noqa: P
                 )
             )
         edges = {edge: None for edge in edges if edge not in present}
-    del earlier
     kinship_ids = iter(reserve_ids(Kinship, len(edges)))
-    _insert_rows_with_history(
-        Kinship,
-        ["id", "created_at", "updated_at", "from_person_id", "to_person_id", "kind", "source", "certainty"],
-        [
-            (next(kinship_ids), now, now, from_id, to_id, str(kind), source, str(Certainty.HIGH))
-            for from_id, to_id, kind in edges
-        ],
-        actor=actor,
-        reason=reason,
-    )
-    with _collecting():
-        for callback in after_write:
-            callback(person_ids)
-    return {
-        "households_created": households_created,
-        "people_created": new_people,
-        "people_unchanged": unchanged,
-    }
+    now, source, high = commit.now, commit.batch.source, str(Certainty.HIGH)
+    commit.writer(
+        Kinship, ["id", "created_at", "updated_at", "from_person_id", "to_person_id", "kind", "source", "certainty"]
+    ).write([(next(kinship_ids), now, now, from_id, to_id, str(kind), source, high) for from_id, to_id, kind in edges])
