@@ -272,7 +272,17 @@ class CasualtyMatch(TimeStampedModel):
     """
 
     left = models.ForeignKey(CasualtyPerson, on_delete=models.CASCADE, related_name="+")
-    right = models.ForeignKey(CasualtyPerson, on_delete=models.CASCADE, related_name="+")
+    # The other side: another person of the register, or a person the registry records as
+    # deceased (then "same person" links the register's person to the registry's).
+    right = models.ForeignKey(CasualtyPerson, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    registry_person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("person in the registry"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="casualty_matches",
+    )
     probability = models.FloatField(_("match probability"))
     explanation = models.TextField(_("explanation"), blank=True)
     status = models.CharField(_("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.PENDING)
@@ -280,16 +290,37 @@ class CasualtyMatch(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Who ran the linking that proposed the pair (None: a command-line or task run without a user).
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("possible match in the register")
         verbose_name_plural = _("possible matches in the register")
         ordering = ["-probability", "pk"]
         permissions = [("adjudicate_casualtymatch", _("Can decide whether two register records are one person"))]
-        constraints = [models.UniqueConstraint(fields=["left", "right"], name="unique_casualty_match_pair")]
+        constraints = [
+            models.UniqueConstraint(fields=["left", "right"], name="unique_casualty_match_pair"),
+            models.UniqueConstraint(
+                fields=["left", "registry_person"],
+                condition=models.Q(registry_person__isnull=False),
+                name="unique_casualty_registry_pair",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(right__isnull=False, registry_person__isnull=True)
+                | models.Q(right__isnull=True, registry_person__isnull=False),
+                name="casualty_match_one_counterpart",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.left_id} ~ {self.right_id}"
+        return f"{self.left_id} ~ {self.right_id or f'registry {self.registry_person_id}'}"
 
     @property
     def explanation_parts(self) -> list[str]:

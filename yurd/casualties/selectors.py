@@ -17,6 +17,7 @@ from django.http import Http404
 
 from yurd.casualties.models import CasualtyMatch, CasualtyPerson, ListEntry, ListImport, MatchStatus, SourceList
 from yurd.core.permissions import require
+from yurd.registry.models import Person
 
 NAMES = "casualties.view_casualtyperson"
 FIGURES = "casualties.view_register_figures"
@@ -151,18 +152,23 @@ def import_for_user(*, user: Any, pk: int) -> ListImport:
 
 def match_queue(*, user: Any) -> QuerySet[CasualtyMatch]:
     require(user, "casualties.adjudicate_casualtymatch")
-    visible = CasualtyPerson.objects.visible_to(user).values("pk")
-    return CasualtyMatch.objects.filter(status=MatchStatus.PENDING, left__in=visible, right__in=visible).select_related(
-        "left", "right"
+    return CasualtyMatch.objects.filter(_visible_pair(user), status=MatchStatus.PENDING).select_related(
+        "left", "right", "registry_person"
     )
+
+
+def _visible_pair(user: Any) -> Q:
+    """Both sides within the reader's scope: the register's people, and the registry's."""
+    visible = CasualtyPerson.objects.visible_to(user).values("pk")
+    registry = Person.objects.visible_to(user).values("pk")
+    return Q(left__in=visible) & (Q(right__in=visible) | Q(right__isnull=True, registry_person__in=registry))
 
 
 def get_match(*, user: Any, pk: int) -> CasualtyMatch:
     require(user, "casualties.adjudicate_casualtymatch")
-    visible = CasualtyPerson.objects.visible_to(user).values("pk")
     match = (
-        CasualtyMatch.objects.filter(pk=pk, left__in=visible, right__in=visible)
-        .select_related("left", "right")
+        CasualtyMatch.objects.filter(_visible_pair(user), pk=pk)
+        .select_related("left", "right", "registry_person__household")
         .prefetch_related("left__entries__source_list", "right__entries__source_list")
         .first()
     )

@@ -30,8 +30,8 @@ from yurd.core.actors import Actor
 from yurd.core.models import AccessAction
 from yurd.core.partial_dates import PartialDate
 from yurd.core.permissions import require
-from yurd.linkage.matching.linker import REVIEW_THRESHOLD, dedupe
-from yurd.linkage.selectors import registry_gazetteer
+from yurd.linkage.matching.linker import REVIEW_THRESHOLD, dedupe, link
+from yurd.linkage.selectors import person_record, registry_gazetteer
 from yurd.places.models import Place
 from yurd.registry.codes import allocate_numbers
 from yurd.registry.models import Person, Wave
@@ -253,7 +253,7 @@ def _fill(person: CasualtyPerson, entries: Iterable[ListEntry]) -> None:
         person.person_id = person.person_id or entry.registry_person_id
 
 
-def _propose(first: CasualtyPerson, second: CasualtyPerson, probability: float, explanation: str) -> bool:
+def _propose(actor: Actor, first: CasualtyPerson, second: CasualtyPerson, probability: float, explanation: str) -> bool:
     if first.pk == second.pk:
         return False
     left, right = (first, second) if first.pk < second.pk else (second, first)
@@ -263,8 +263,71 @@ def _propose(first: CasualtyPerson, second: CasualtyPerson, probability: float, 
             known.probability, known.explanation = probability, explanation
             known.save(update_fields=["probability", "explanation", "updated_at"])
         return False
-    CasualtyMatch.objects.create(left=left, right=right, probability=probability, explanation=explanation)
+    CasualtyMatch.objects.create(
+        left=left, right=right, probability=probability, explanation=explanation, proposed_by=actor.user
+    )
     return True
+
+
+def _register_record(person: CasualtyPerson, places: dict[int, str]) -> dict[str, str]:
+    return {
+        "record_id": person.code,
+        "source": "register",
+        "surname": person.surname,
+        "given_name": person.given_name,
+        "patronymic": person.patronymic,
+        "sex": person.sex if person.sex in ("m", "f") else "",
+        "birth_date": str(person.birth_year or ""),
+        "origin_place": places.get(person.place_id or 0, "") or person.place_text,
+    }
+
+
+def _propose_registry_matches(actor: Actor, places: dict[int, str]) -> int:
+    """Pairs of a register person not yet linked to the registry and a registry person
+    recorded as deceased (within the linker's scope) that the engine scores from the review
+    threshold up: proposed in the review queue, never linked without a decision."""
+    unlinked = list(CasualtyPerson.objects.filter(person__isnull=True, merged_into__isnull=True).order_by("pk"))
+    deceased = list(
+        Person.objects.visible_to(actor.user)
+        .filter(is_deceased=True, casualty_records__isnull=True)
+        .select_related("household__origin_place")
+        .order_by("pk")
+    )
+    if not unlinked or not deceased:
+        return 0
+    places.update(
+        Place.objects.filter(pk__in={p.place_id for p in unlinked if p.place_id} - places.keys()).values_list(
+            "pk", "name"
+        )
+    )
+    result = link(
+        [_register_record(person, places) for person in unlinked],
+        [person_record(person) for person in deceased],
+        gazetteer=registry_gazetteer(),
+    )
+    register = {f"a:{person.code}": person for person in unlinked}
+    registry = {f"b:{person.code}": person for person in deceased}
+    queued = 0
+    for pair in result.pairs:
+        if pair.probability < REVIEW_THRESHOLD:
+            continue
+        ours, theirs = register.get(pair.left), registry.get(pair.right)
+        if ours is None or theirs is None:
+            ours, theirs = register.get(pair.right), registry.get(pair.left)
+        if ours is None or theirs is None:
+            continue
+        known = CasualtyMatch.objects.filter(left=ours, registry_person=theirs).first()
+        if known is not None:
+            continue
+        CasualtyMatch.objects.create(
+            left=ours,
+            registry_person=theirs,
+            probability=pair.probability,
+            explanation=pair.explanation,
+            proposed_by=actor.user,
+        )
+        queued += 1
+    return queued
 
 
 def register_link(*, actor: Actor) -> LinkOutcome:  # noqa: PLR0912 - one pass, each step commented
@@ -299,7 +362,7 @@ def register_link(*, actor: Actor) -> LinkOutcome:  # noqa: PLR0912 - one pass, 
             people = sorted({entry.person for entry in members if entry.person is not None}, key=lambda p: p.pk)
             waiting = [entry for entry in members if entry.person is None]
             for other in people[1:]:
-                queued += _propose(people[0], other, 0.99, _("the linkage engine puts their entries together"))
+                queued += _propose(actor, people[0], other, 0.99, _("the linkage engine puts their entries together"))
             if not waiting:
                 continue
             if people:
@@ -330,8 +393,14 @@ def register_link(*, actor: Actor) -> LinkOutcome:  # noqa: PLR0912 - one pass, 
                 continue
             first, second = by_record[pair.left].person, by_record[pair.right].person
             if first is not None and second is not None and first.pk != second.pk:
-                queued += _propose(first, second, pair.probability, pair.explanation)
-        log_access(actor, AccessAction.CHANGE, ListEntry, detail={"linked": linked, "people_created": len(created)})
+                queued += _propose(actor, first, second, pair.probability, pair.explanation)
+        queued += _propose_registry_matches(actor, places)
+        log_access(
+            actor,
+            AccessAction.CHANGE,
+            ListEntry,
+            detail={"linked": linked, "people_created": len(created), "pairs_queued": queued},
+        )
     return LinkOutcome(linked, len(created), queued)
 
 
@@ -349,7 +418,20 @@ def match_decide(*, actor: Actor, match: CasualtyMatch, status: str) -> Casualty
         match.save()
         if status == MatchStatus.DIFFERENT:
             return None
+        if match.registry_person_id is not None:
+            # The register's person is the registry's deceased person: linked, nothing merged.
+            person = match.left
+            person.person_id = match.registry_person_id
+            person.save(update_fields=["person", "updated_at"])
+            CasualtyMatch.objects.filter(
+                Q(left=person) | Q(registry_person_id=match.registry_person_id),
+                registry_person__isnull=False,
+                status=MatchStatus.PENDING,
+            ).delete()
+            return person
         survivor, absorbed = match.left, match.right
+        if absorbed is None:
+            raise ImportRefusedError(_("This pair has no second record of the register."))
         entries = list(absorbed.entries.all())
         ListEntry.objects.filter(person=absorbed).update(person=survivor)
         absorbed.merged_into = survivor

@@ -237,7 +237,10 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(error))
             else:
                 if survivor is not None:
-                    messages.success(request, _("The two records are now one person."))
+                    if match.registry_person_id is not None:
+                        messages.success(request, _("The register's person is linked to the registry's record."))
+                    else:
+                        messages.success(request, _("The two records are now one person."))
                     return redirect("casualties:person_detail", code=survivor.code)
                 messages.success(request, _("Recorded: different people."))
                 return redirect("casualties:review_queue")
