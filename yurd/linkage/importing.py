@@ -34,7 +34,6 @@ from django.utils import timezone
 
 from yurd.core.actors import Actor, system_actor
 from yurd.core.models import Channel
-from yurd.linkage.explanations import reasons_of
 from yurd.linkage.matching.linker import REVIEW_THRESHOLD
 from yurd.linkage.models import MatchCandidate, MatchStatus
 from yurd.linkage.selectors import scoped_people
@@ -179,7 +178,7 @@ def _link_as_merge(
         right=right,
         probability=match.probability,
         explanation=match.explanation,
-        reasons=reasons_of(match.explanation),
+        reasons=list(match.reasons),
         origin=ORIGIN,
         status=MatchStatus.SAME,
         decided_by=actor.user,
@@ -201,7 +200,7 @@ def _queue(
                 first=person,
                 second=match.person,
                 probability=match.probability,
-                explanation=match.explanation,
+                reasons=match.reasons,
                 origin=ORIGIN,
             )
         if match.same_as_index is not None:
@@ -211,6 +210,6 @@ def _queue(
                     first=person,
                     second=other,
                     probability=CERTAIN_THRESHOLD,
-                    explanation="the same person twice in one import batch",
+                    reasons=[{"code": "batch.twice"}],
                     origin=ORIGIN,
                 )

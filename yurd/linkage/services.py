@@ -21,6 +21,7 @@ from yurd.core.history import change_context
 from yurd.core.permissions import require
 from yurd.linkage.explanations import reasons_of
 from yurd.linkage.matching.linker import DEFAULT_THRESHOLD, REVIEW_THRESHOLD, dedupe, link
+from yurd.linkage.matching.reasons import Reason, render_english
 from yurd.linkage.models import MatchCandidate, MatchStatus, Merge
 from yurd.linkage.selectors import candidate_in_scope, person_record, registry_gazetteer, scoped_people
 from yurd.registry.models import Kinship, Person, PersonName
@@ -40,27 +41,31 @@ def _known_pair(first: Person, second: Person) -> MatchCandidate | None:
 
 
 def candidate_propose(
-    *, first: Person, second: Person, probability: float, explanation: str, origin: str
+    *,
+    first: Person,
+    second: Person,
+    probability: float,
+    origin: str,
+    reasons: Sequence[Reason] | None = None,
+    explanation: str = "",
 ) -> MatchCandidate | None:
     """Queue a pair for a decision, unless it is already queued or was decided before
-    ("different people" is remembered for good)."""
+    ("different people" is remembered for good). `reasons` are the engine's codes (ScoredPair.reasons),
+    stored as they are and rendered in the reader's language; `explanation` is for text from
+    elsewhere (read into reasons where it is the engine's English)."""
     if first.pk == second.pk:
         return None
+    stored = list(reasons) if reasons is not None else reasons_of(explanation)
+    text = render_english(stored) if reasons is not None else explanation
     existing = _known_pair(first, second)
     if existing is not None:
         if existing.status == MatchStatus.PENDING and probability > existing.probability:
-            existing.probability, existing.explanation = probability, explanation
-            existing.reasons = reasons_of(explanation)
+            existing.probability, existing.explanation, existing.reasons = probability, text, stored
             existing.save(update_fields=["probability", "explanation", "reasons", "updated_at"])
         return None
     left, right = _ordered(first, second)
     return MatchCandidate.objects.create(
-        left=left,
-        right=right,
-        probability=probability,
-        explanation=explanation,
-        reasons=reasons_of(explanation),
-        origin=origin,
+        left=left, right=right, probability=probability, explanation=text, reasons=stored, origin=origin
     )
 
 
@@ -229,8 +234,12 @@ class BatchMatch:
     outcome: str  # "existing" (certain match), "review" (uncertain), "new"
     person: Person | None  # the existing person for "existing" and "review"
     probability: float
-    explanation: str
+    reasons: tuple[Reason, ...]  # the engine's codes (ScoredPair.reasons)
     same_as_index: int | None = None  # an earlier record of the same batch that is this person
+
+    @property
+    def explanation(self) -> str:
+        return render_english(list(self.reasons))
 
 
 def match_batch(
@@ -253,14 +262,14 @@ def match_batch(
     result = (
         link(incoming, existing_rows, gazetteer=registry_gazetteer(), threshold=threshold) if existing_rows else None
     )
-    best: dict[int, tuple[float, str, Person, bool]] = {}
+    best: dict[int, tuple[float, tuple[Reason, ...], Person, bool]] = {}
     for pair in result.pairs if result else []:
         index = int(pair.left[3:])
         person = by_code[pair.right[2:]]
         if pair.probability < REVIEW_THRESHOLD:
             continue
         if index not in best or pair.probability > best[index][0]:
-            best[index] = (pair.probability, pair.explanation, person, pair.same_cluster)
+            best[index] = (pair.probability, pair.reasons, person, pair.same_cluster)
 
     within = dedupe(incoming, gazetteer=registry_gazetteer(), threshold=threshold).clusters if len(incoming) > 1 else {}
     first_of_cluster: dict[str, int] = {}
@@ -272,9 +281,9 @@ def match_batch(
             same_as = first_of_cluster.setdefault(cluster, index)
             same_as = None if same_as == index else same_as
         if index in best:
-            probability, explanation, person, certain = best[index]
+            probability, reasons, person, certain = best[index]
             outcome = "existing" if certain and probability >= threshold else "review"
-            matches.append(BatchMatch(index, outcome, person, probability, explanation, same_as))
+            matches.append(BatchMatch(index, outcome, person, probability, reasons, same_as))
         else:
-            matches.append(BatchMatch(index, "new", None, 0.0, "", same_as))
+            matches.append(BatchMatch(index, "new", None, 0.0, (), same_as))
     return matches

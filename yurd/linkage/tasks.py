@@ -35,7 +35,7 @@ def duplicate_scan(job: JobContext, *, username: str | None = None) -> dict[str,
             first=people[pair.left],
             second=people[pair.right],
             probability=pair.probability,
-            explanation=pair.explanation,
+            reasons=pair.reasons,
             origin="scan",
         )
         proposed += created is not None

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 
 from yurd.linkage.matching import model
 from yurd.linkage.matching.clustering import cannot_link, constrained_clusters
-from yurd.linkage.matching.explain import explain_pair
+from yurd.linkage.matching.explain import apart_reason, explain_pair
 from yurd.linkage.matching.namesakes import cap_by_namesakes
+from yurd.linkage.matching.reasons import Reason, render_english
 from yurd.linkage.matching.records import INTEGER_COLUMNS, NormalisedRecord, model_columns, normalise_record
 from yurd.names.places import Gazetteer
 
@@ -50,8 +51,14 @@ class ScoredPair:
     left: str
     right: str
     probability: float
-    explanation: str
+    # Why: codes with parameters (reasons.CATALOGUE), rendered in the reader's language at display.
+    reasons: tuple[Reason, ...] = ()
     same_cluster: bool = False
+
+    @property
+    def explanation(self) -> str:
+        """The reasons in English, as `yurd link --pairs` writes them."""
+        return render_english(list(self.reasons))
 
 
 @dataclass
@@ -320,18 +327,16 @@ def _finish(
             name: levels_by_gamma[name].get(int(row[GAMMAS + index]), "unknown") for index, name in enumerate(names)
         }
         weights = {name: _float(row[weights_at + index]) for index, name in enumerate(names)}
-        explanation = explain_pair(records[left], records[right], levels, weights)
+        reasons = explain_pair(records[left], records[right], levels, weights)
         members = support.get((left, right), 0)
         if members:
-            explanation += f"; {members} other member(s) of their households also match"
-        if (left, right) in unsupported:
-            explanation += "; no other member of their households matches"
+            reasons.append({"code": "household.support", "count": str(members)})
         if (left, right) in namesakes:
-            explanation += f"; {namesakes[(left, right)]} namesakes share this evidence (no father's name or full date)"
+            reasons.append({"code": "namesakes", "count": str(namesakes[(left, right)])})
         conflict = cannot_link(records[left], records[right])
         if conflict:
-            explanation += f"; kept apart: {conflict}"
-        pairs.append(ScoredPair(left, right, round(probability, 6), explanation, clusters[left] == clusters[right]))
+            reasons.append(apart_reason(conflict))
+        pairs.append(ScoredPair(left, right, round(probability, 6), tuple(reasons), clusters[left] == clusters[right]))
     pairs.sort(key=lambda pair: -pair.probability)
     return LinkageResult(clusters=clusters, pairs=pairs, trained=trained)
 

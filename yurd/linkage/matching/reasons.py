@@ -1,14 +1,15 @@
 """A pair's explanation as structured reasons: codes with parameters, rendered in any language.
 
-The engine writes its explanation in English for the command line ("surname agrees (strong
-evidence); birth years differ (1915 and 1904); kept apart: different fathers"). What the registry
-stores is the list of reasons behind it, `[{"code": "surname.agrees", "strength": "for"},
-{"code": "date.years_differ", "first": "1915", "second": "1904"}, …]`, so that a registrar
-reads them in Azerbaijani, Russian or English at display time (yurd.linkage.explanations).
+The engine gives reasons, not sentences (explain.explain_pair, ScoredPair.reasons):
+`[{"code": "surname.agrees", "strength": "for"}, {"code": "date.years_differ", "first": "1915",
+"second": "1904"}, …]`. The registry stores them as they are, and a registrar reads them in
+Azerbaijani, Russian or English at display time (yurd.linkage.explanations); `yurd link` writes
+them in English (render_english).
 
-Every phrase the engine writes is a template of CATALOGUE; `parse` turns an explanation back
-into reasons (also for explanations stored before reasons existed). A phrase no template knows
-is kept as it was written (code "text"), never lost.
+Every code's English is a template of CATALOGUE (the msgid its translations use). `parse` reads
+English back into reasons: only for explanations stored as text before reasons existed (migration
+0003) and for text from outside the engine. A phrase no template knows is kept as written (code
+"text"), never lost.
 """
 
 from __future__ import annotations
