@@ -50,8 +50,10 @@ def test_the_engine_gives_reasons_as_known_codes_and_no_sentence():
         assert parse(pair.explanation) == list(pair.reasons)
     # Parameters are the records' own values, not words: names as written, years, counts.
     by_code = {reason["code"]: reason for pair in pairs for reason in pair.reasons}
-    assert by_code["date.years_differ"] == {"code": "date.years_differ", "first": "1951", "second": "1962"} or (
-        by_code["date.years_differ"] == {"code": "date.years_differ", "first": "1962", "second": "1951"}
+    years = {key: value for key, value in by_code["date.years_differ"].items() if key != "strength"}
+    assert years in (
+        {"code": "date.years_differ", "first": "1951", "second": "1962"},
+        {"code": "date.years_differ", "first": "1962", "second": "1951"},
     )
     assert {"code": "document.same", "strength": "for"} in [r for pair in pairs for r in pair.reasons]
 
