@@ -264,9 +264,6 @@ LOGGING = {
 # --- Claims -------------------------------------------------------------------------------
 # Days a claimant has to appeal a decision, counted from the decision's date.
 YURD_CLAIMS_APPEAL_DAYS = env_int("YURD_CLAIMS_APPEAL_DAYS", default=60, minimum=1)
-# The progress dashboard's denominator: "<number>|<what it is and its source>", e.g.
-# "50000|estimate, source: State Committee for Refugees and IDPs, 2025". Empty: registered households only.
-YURD_CLAIMS_DENOMINATOR = env_str("YURD_CLAIMS_DENOMINATOR", "")
 # How an heir line's claim divides between the heirs derived from kinship: per_stirpes or equal.
 YURD_CLAIMS_SHARE_RULE = env_str("YURD_CLAIMS_SHARE_RULE", "per_stirpes")
 # The decision letter's letterhead: the organisation's name and postal address (lines separated by "|").

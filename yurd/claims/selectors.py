@@ -10,7 +10,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value
@@ -39,8 +38,9 @@ from yurd.claims.services import heirs
 from yurd.evidence.models import EvidenceItem
 from yurd.evidence.selectors import visible_evidence, visible_evidence_q
 from yurd.places.models import Place
-from yurd.registry.models import HeirLine, Household, Person, Wave
+from yurd.registry.models import FigureKind, HeirLine, Household, Person, Wave
 from yurd.registry.search import HouseholdHit, registry_search
+from yurd.registry.selectors import population_figure
 
 CLAIM_SCOPE = {"origin": "household__origin_place", "residence": "household__current_place"}
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
@@ -415,26 +415,47 @@ def progress_summary(*, user: User | None, weeks: int = 12) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Denominator:
+    """The families progress is measured against (registry.PopulationFigure), with its source."""
+
     families: int
+    kind: str  # "count" or "estimate"
+    kind_label: str
     source: str
     assessed: int
+    interval: tuple[int, int] | None = None
+    estimate_code: str = ""
 
     @property
     def percent(self) -> int:
         return round(100 * self.assessed / self.families) if self.families else 0
 
 
+def assessed_households(*, user: User | None) -> int:
+    """Households within the user's scopes with at least one claim in an assessed state."""
+    assessed = claims_visible_to(user).filter(status__in=ASSESSED_STATES).values("household_id")
+    return households_visible_to(user).filter(pk__in=assessed).count()
+
+
 def progress_denominator(assessed: int) -> Denominator | None:
-    """The configured estimate of all families (YURD_CLAIMS_DENOMINATOR "50000|estimate, source: …"), if any."""
-    raw = getattr(settings, "YURD_CLAIMS_DENOMINATOR", "") or ""
-    number, _sep, source = raw.partition("|")
-    try:
-        families = int(number.replace(",", "").replace(" ", "").strip())
-    except ValueError:
+    """The figure an administrator set for all displaced families (the registry's population
+    figure page), if any; the interval is the figure's own or that of the estimate it cites."""
+    figure = population_figure()
+    if figure is None:
         return None
-    if families <= 0 or not source.strip():
-        return None
-    return Denominator(families=families, source=source.strip(), assessed=assessed)
+    interval: tuple[int, int] | None = None
+    if figure.interval_low is not None and figure.interval_high is not None:
+        interval = (figure.interval_low, figure.interval_high)
+    elif figure.estimate is not None and figure.estimate.interval_low is not None:
+        interval = (round(figure.estimate.interval_low), round(figure.estimate.interval_high or 0))
+    return Denominator(
+        families=figure.families,
+        kind=figure.kind,
+        kind_label=str(FigureKind(figure.kind).label),
+        source=figure.source,
+        assessed=assessed,
+        interval=interval,
+        estimate_code=figure.estimate.public_code if figure.estimate is not None else "",
+    )
 
 
 def _category_counts(items: QuerySet[LossItem]) -> dict[int, tuple[int, int]]:

@@ -926,6 +926,7 @@ def progress(request: AuthenticatedHttpRequest) -> HttpResponse:
             "summary": summary,
             "can_drill": request.user.has_perm("claims.view_claim"),
             "can_list_households": request.user.has_perm("registry.view_household"),
+            "can_set_denominator": request.user.has_perm("registry.change_populationfigure"),
         },
     )
 

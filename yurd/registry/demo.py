@@ -5,6 +5,12 @@ a Russian (Cyrillic) form of the same name as a second name form, the way they a
 in Soviet-era documents. Written with the import's bulk path, so 2,000 households load
 in seconds. Idempotent: households DEMO-000001..N are created only if missing.
 
+Three synthetic registration lists (a 1992 ministry register, a 2005 community list, a
+2024 field survey) each name a random share of the first registrations' heads, independently,
+as linked import rows ("source spelling" names): the families' capture histories over those
+lists let `Families in all` (/registry/population/) and `yurd estimate --registry` estimate
+how many families exist, and the demo's true number (the families loaded) is known.
+
 Some families were registered a second time from a Soviet-era list written in Russian
 (household DEMO-000001-R and so on): the same head and spouse in Cyrillic, a birth date
 sometimes known to the year only. They are the likely duplicates the duplicate scan finds,
@@ -148,7 +154,12 @@ def load(*, households: int, stdout: Any) -> None:
     wanted = [f"DEMO-{number:06d}" for number in range(1, households + 1)]
     missing = [ref for ref in wanted if ref not in existing]
     if not missing:
-        stdout.write(f"Registry demo: {len(existing)} synthetic households already present.\n")
+        with transaction.atomic():
+            named = _registration_lists()
+        stdout.write(
+            f"Registry demo: {len(existing)} synthetic households already present"
+            + (f"; {named} heads named on the synthetic registration lists.\n" if named else ".\n")
+        )
         return
     origins = list(Place.objects.filter(kind=PlaceKind.SETTLEMENT, code__startswith="AM-").values_list("pk", flat=True))
     residences = (
@@ -163,10 +174,43 @@ def load(*, households: int, stdout: Any) -> None:
         return
     with transaction.atomic():
         again = _generate(missing, origins, residences, waves)
+        named = _registration_lists()
     stdout.write(
         f"Registry demo: {len(missing)} synthetic households added ({households} wanted); "
-        f"{again} of them registered a second time from a Russian-language list.\n"
+        f"{again} of them registered a second time from a Russian-language list; "
+        f"{named} heads named on the three synthetic registration lists.\n"
     )
+
+
+# The synthetic registration lists and the chance that each names a family, independently.
+REGISTRATION_LISTS = (
+    ("Ministry register 1992 (synthetic)", 0.55),
+    ("Community list 2005 (synthetic)", 0.45),
+    ("Field survey 2024 (synthetic)", 0.35),
+)
+
+
+def _registration_lists() -> int:
+    """Name the heads of first registrations on the synthetic lists (once per head): a linked
+    row's provenance, "<list> #<row>", as record linkage writes it at import."""
+    done = PersonName.objects.filter(kind="source spelling", source__contains="(synthetic) #").values("person_id")
+    heads = (
+        # demo data, made by the system
+        Person.objects.unscoped()
+        .filter(source=SOURCE, household_role=HouseholdRole.HEAD)
+        .exclude(source_ref__contains=SECOND_REGISTRATION + "-")
+        .exclude(pk__in=done)
+        .values_list("pk", "surname", "given_name", "patronymic", "source_ref")
+    )
+    names = []
+    for pk, surname, given_name, patronymic, ref in heads:
+        rng = random.Random(ref + "/lists")  # noqa: S311 - synthetic data; the same head, the same lists
+        for number, (name, chance) in enumerate(REGISTRATION_LISTS, 1):
+            if rng.random() < chance:
+                names.append((pk, surname, given_name, patronymic, "", "source spelling", f"{name} #{number}-{ref}"))
+    columns = ["person_id", "surname", "given_name", "patronymic", "script", "kind", "source"]
+    bulk_insert(PersonName._meta.db_table, columns, names)
+    return len({row[0] for row in names})
 
 
 Family = tuple[str, random.Random, Wave, int, list[dict[str, Any]]]

@@ -14,11 +14,13 @@ from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import (
     Certainty,
     ContactDetails,
+    FigureKind,
     Household,
     HouseholdRole,
     IdentityDocument,
     Person,
     PersonName,
+    PopulationEstimate,
     Sex,
     Wave,
 )
@@ -354,3 +356,56 @@ class IdentityDocumentForm(forms.ModelForm, ReasonMixin):
 
 class RemoveForm(ReasonMixin):
     """Removing a record needs only the reason, kept in the history."""
+
+
+class PopulationFigureForm(forms.Form):
+    """The number of displaced families progress is measured against, with its source and a reason."""
+
+    families = forms.IntegerField(label=_("Families"), min_value=1)
+    kind = forms.ChoiceField(label=_("Kind"), choices=FigureKind.choices)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who gives the figure, in what document, and when."),
+    )
+    interval_low = forms.IntegerField(label=_("Interval from"), min_value=0, required=False)
+    interval_high = forms.IntegerField(label=_("Interval to"), min_value=0, required=False)
+    estimate = forms.ModelChoiceField(
+        label=_("Estimate cited"),
+        queryset=PopulationEstimate.objects.order_by("-computed_at", "-pk"),
+        required=False,
+        to_field_name="pk",
+    )
+    reason = forms.CharField(label=_("Reason for the change"), max_length=100)
+
+
+class PopulationEstimateForm(forms.Form):
+    """Which registration lists to estimate the number of families from, and how."""
+
+    lists = forms.MultipleChoiceField(
+        label=_("Registration lists"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least two. A family is on a list when the list named it or any of its members."),
+    )
+    method = forms.ChoiceField(
+        label=_("Model chosen by"),
+        choices=[
+            ("stepwise", _("stepwise selection (p-value threshold 0.02)")),
+            ("bic", _("lowest BIC")),
+            ("fixed", _("main effects only (independent lists)")),
+        ],
+        initial="stepwise",
+    )
+    bootstrap = forms.IntegerField(label=_("Bootstrap samples"), min_value=0, max_value=5000, initial=500)
+    seed = forms.IntegerField(label=_("Seed"), initial=1, required=False)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, lists: list[tuple[str, int]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["lists"]
+        assert isinstance(field, forms.MultipleChoiceField)  # noqa: S101 - declared above
+        field.choices = [
+            (name, _("%(list)s (%(families)s families)") % {"list": name, "families": families})
+            for name, families in lists
+        ]

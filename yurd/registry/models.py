@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -490,3 +491,104 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}#{self.number}"
+
+
+# ---------------------------------------------------------------- how many families in all
+
+
+class PopulationEstimate(models.Model):
+    """How many displaced families exist, estimated from how the registration lists overlap.
+
+    Multiple systems estimation (yurd.estimation) over the registry's own sources: each
+    household is on every list (import source) that named it or any of its members,
+    directly or through a record linked into them. Kept as computed, never edited, so a
+    figure that cites it can always show where it came from (docs/estimation.md).
+    """
+
+    # The lists used, in the order of the capture table's columns (L1, L2, ...).
+    lists = models.JSONField(_("lists"), default=list, blank=True)
+    method = models.CharField(_("method"), max_length=16)
+    pthresh = models.FloatField(_("p-value threshold"), null=True, blank=True)
+    interactions = models.JSONField(_("interactions kept"), default=list, blank=True)  # pairs of list names
+    observed = models.PositiveIntegerField(_("families on at least one list"))
+    estimate = models.FloatField(_("estimate"))
+    interval_low = models.FloatField(_("interval from"), null=True, blank=True)
+    interval_high = models.FloatField(_("interval to"), null=True, blank=True)
+    level = models.FloatField(_("coverage of the interval"), default=0.95)
+    interval_method = models.CharField(_("interval method"), max_length=16, blank=True)
+    bootstrap_samples = models.PositiveIntegerField(_("bootstrap samples"), default=0)
+    seed = models.IntegerField(_("seed"), null=True, blank=True)
+    counts = models.JSONField(_("capture table"), default=list, blank=True)  # [[pattern, count], ...]
+    caveats = models.JSONField(_("caveats"), default=list, blank=True)  # caveat codes of yurd.estimation
+    result = models.JSONField(_("result"), default=dict, blank=True)  # Estimate.as_dict(), columns L1..Lk
+    note = models.TextField(_("note"), blank=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("population estimate")
+        verbose_name_plural = _("population estimates")
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.estimate:.0f} ({self.computed_at:%Y-%m-%d})"
+
+    @property
+    def public_code(self) -> str:
+        return f"E-{self.pk}"
+
+
+class FigureKind(models.TextChoices):
+    COUNT = "count", _("count")
+    ESTIMATE = "estimate", _("estimate")
+
+
+class PopulationFigure(TimeStampedModel):
+    """The number of displaced families the organisation cites, with its source.
+
+    Claims progress ("assessed N of M families") and the dashboard show it beside the
+    registered count. One row, changed by administrators only; every change is in its
+    history with who, when and why.
+    """
+
+    families = models.PositiveIntegerField(_("families"))
+    kind = models.CharField(_("kind"), max_length=16, choices=FigureKind.choices, default=FigureKind.ESTIMATE)
+    source = models.TextField(_("source"), help_text=_("Who gives the figure, in what document, and when."))
+    interval_low = models.PositiveIntegerField(_("interval from"), null=True, blank=True)
+    interval_high = models.PositiveIntegerField(_("interval to"), null=True, blank=True)
+    estimate = models.ForeignKey(
+        PopulationEstimate,
+        verbose_name=_("estimate cited"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("population figure")
+        verbose_name_plural = _("population figures")
+
+    def __str__(self) -> str:
+        return f"{self.families} ({self.kind})"
+
+    def clean(self) -> None:
+        low, high = self.interval_low, self.interval_high
+        if (low is None) != (high is None):
+            raise ValidationError({"interval_high": _("Give both ends of the interval, or neither.")})
+        if low is not None and high is not None and not low <= (self.families or 0) <= high:
+            raise ValidationError({"interval_low": _("The interval must contain the number of families.")})
+        if self.source is not None and not self.source.strip():
+            raise ValidationError({"source": _("Say who gives the figure, in what document, and when.")})
+
+    @property
+    def public_code(self) -> str:
+        return f"F-{self.pk}"

@@ -8,4 +8,7 @@ NAVIGATION = [
     NavItem(_("Search"), "registry:search", "registry.view_person", order=22, group="registry"),
     NavItem(_("Register a household"), "registry:register", "registry.add_household", order=23, group="registry"),
     NavItem(_("Imports"), "registry:import_list", "registry.add_importbatch", order=24, group="registry"),
+    NavItem(
+        _("Families in all"), "registry:population", "registry.change_populationfigure", order=25, group="registry"
+    ),
 ]

@@ -53,6 +53,11 @@ _ADMINISTER = [
     "registry.add_wave",
     "registry.change_wave",
     "registry.delete_wave",
+    # How many families in all: the figure progress is measured against, and its estimates.
+    "registry.view_populationfigure",
+    "registry.change_populationfigure",
+    "registry.view_populationestimate",
+    "registry.add_populationestimate",
 ]
 
 # Analysts get no person-level view at all: they work with aggregates (reports app).

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
@@ -43,6 +44,8 @@ from yurd.registry.models import (
     KinshipKind,
     Person,
     PersonName,
+    PopulationEstimate,
+    PopulationFigure,
     Wave,
 )
 
@@ -728,3 +731,45 @@ def place_households(*, place: Place, user: User, limit: int = 50) -> PlaceHouse
     if user.has_perm("registry.view_household"):
         households = list(visible.select_related("wave", "origin_place").order_by("code")[:limit])
     return PlaceHouseholds(total=total, by_wave=by_wave, households=households)
+
+
+def population_figure() -> PopulationFigure | None:
+    """The number of displaced families progress is measured against, if one was set.
+
+    A figure about everyone, not about records: every reader of a progress page sees it."""
+    return PopulationFigure.objects.select_related("estimate").order_by("pk").first()
+
+
+def population_estimates(limit: int = 20) -> list[PopulationEstimate]:
+    """The latest stored estimates of how many families exist, newest first."""
+    return list(PopulationEstimate.objects.select_related("computed_by").order_by("-computed_at", "-pk")[:limit])
+
+
+def population_estimate(pk: str) -> PopulationEstimate | None:
+    """A stored estimate by its number (the `?cite=` of the population page), or None."""
+    return PopulationEstimate.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+
+
+def estimate_citation(estimate: PopulationEstimate) -> str:
+    """The source line a figure citing this estimate starts from, in the reader's language."""
+    interval = ""
+    if estimate.interval_low is not None and estimate.interval_high is not None:
+        interval = _(", %(level)s %% interval %(low)s to %(high)s (%(method)s, %(samples)s bootstrap samples)") % {
+            "level": round(estimate.level * 100),
+            "low": f"{estimate.interval_low:,.0f}",
+            "high": f"{estimate.interval_high:,.0f}",
+            "method": estimate.interval_method,
+            "samples": estimate.bootstrap_samples,
+        }
+    return _(
+        "Multiple systems estimate %(code)s from %(count)s registration lists (%(lists)s), model chosen by "
+        "%(method)s%(interval)s, computed by %(user)s on %(date)s"
+    ) % {
+        "code": estimate.public_code,
+        "count": len(estimate.lists),
+        "lists": "; ".join(estimate.lists),
+        "method": estimate.method,
+        "interval": interval,
+        "user": estimate.computed_by.username if estimate.computed_by else _("the system"),
+        "date": estimate.computed_at.date().isoformat(),
+    }

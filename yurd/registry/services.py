@@ -5,7 +5,7 @@ actor's permission and scope, and leaves a history record naming the actor and r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,9 +13,13 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from yurd.core.actors import Actor
+from yurd.core.history import clean_reason
 from yurd.core.partial_dates import PartialDate
 from yurd.core.permissions import require
+from yurd.estimation import NoEstimateError, estimate
+from yurd.estimation.loglinear import NOT_IDENTIFIABLE
 from yurd.places.models import Place
+from yurd.registry.capture import column_labels, family_histories, family_tables, registration_lists
 from yurd.registry.codes import allocate_code, allocate_codes
 from yurd.registry.models import (
     Certainty,
@@ -29,6 +33,8 @@ from yurd.registry.models import (
     KinshipKind,
     Person,
     PersonName,
+    PopulationEstimate,
+    PopulationFigure,
     Wave,
 )
 from yurd.registry.search_index import reindex_person
@@ -549,4 +555,126 @@ __all__ = [
     "person_name_remove",
     "person_name_update",
     "person_update",
+    "population_estimate_compute",
+    "population_figure_set",
 ]
+
+
+# ---------------------------------------------------------------- how many families in all
+
+SET_POPULATION_FIGURE = "registry.change_populationfigure"
+
+
+@transaction.atomic
+def population_figure_set(
+    *,
+    actor: Actor,
+    families: int,
+    kind: str,
+    source: str,
+    reason: str,
+    interval_low: int | None = None,
+    interval_high: int | None = None,
+    estimate: PopulationEstimate | None = None,
+) -> PopulationFigure:
+    """Set the number of displaced families that progress is measured against (one row).
+
+    Administrators only; the history row names who, when and why. An estimate cited must
+    be a stored one (the figure then shows its interval unless another is given)."""
+    require(actor, SET_POPULATION_FIGURE, message=_("Only an administrator may change the number of families."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the figure changes.")})
+    figure = PopulationFigure.objects.select_for_update().order_by("pk").first() or PopulationFigure()
+    figure.families = families
+    figure.kind = kind
+    figure.source = source.strip()
+    figure.interval_low = interval_low
+    figure.interval_high = interval_high
+    figure.estimate = estimate
+    _save(figure, actor, clean_reason(reason))
+    return figure
+
+
+ESTIMATE_POPULATION = "registry.add_populationestimate"
+ESTIMATION_METHODS = ("stepwise", "bic", "fixed")
+MAX_BOOTSTRAP = 5000
+
+
+def _refusal(error: NoEstimateError) -> str:
+    if error.status & NOT_IDENTIFIABLE:
+        return str(
+            _(
+                "No estimate from these lists: the model cannot be identified from them "
+                "(for example two lists with nobody in common and no third list)."
+            )
+        )
+    return str(_("No estimate from these lists: the estimate does not exist for these overlaps (it lies at infinity)."))
+
+
+@transaction.atomic
+def population_estimate_compute(
+    *,
+    actor: Actor,
+    lists: Sequence[str],
+    method: str = "stepwise",
+    pthresh: float = 0.02,
+    bootstrap: int = 500,
+    seed: int | None = 1,
+    note: str = "",
+) -> PopulationEstimate:
+    """Estimate how many displaced families exist from how the chosen registration lists
+    overlap (multiple systems estimation over the families' capture histories) and keep it.
+
+    The bootstrap draws the estimated population (resample "population": the question is the
+    actual number of families) and repeats the choice of model. Refused, with nothing kept,
+    for fewer than two lists, a list that names no family, or no identifiable estimate."""
+    require(actor, ESTIMATE_POPULATION, message=_("Only an administrator may estimate the number of families."))
+    chosen = list(dict.fromkeys(name for name in lists if name))
+    if len(chosen) < 2:
+        raise ValidationError({"lists": _("Choose at least two registration lists: one list alone estimates nothing.")})
+    if method not in ESTIMATION_METHODS:
+        raise ValidationError({"method": _("Unknown method.")})
+    if not 0 <= bootstrap <= MAX_BOOTSTRAP:
+        raise ValidationError({"bootstrap": _("Between 0 and %(most)s bootstrap samples.") % {"most": MAX_BOOTSTRAP}})
+    found = family_histories()
+    named = dict(registration_lists(found))
+    empty = [name for name in chosen if not named.get(name)]
+    if empty:
+        raise ValidationError({"lists": _("No family is on the list %(list)s.") % {"list": empty[0]}})
+    table = family_tables(chosen, (), found)["all"]
+    try:
+        result = estimate(
+            table,
+            method=method,
+            pthresh=pthresh,
+            bootstrap=bootstrap,
+            seed=seed,
+            resample="population",
+            interval="bca",
+            level=0.95,
+        )
+    except NoEstimateError as error:
+        raise ValidationError(_refusal(error)) from None
+    names = dict(zip(column_labels(chosen), chosen, strict=True))
+    computed = PopulationEstimate(
+        lists=chosen,
+        method=method,
+        pthresh=pthresh if method == "stepwise" else None,
+        interactions=[[names[part] for part in term.split(":")] for term in result.interactions],
+        observed=result.observed,
+        estimate=result.estimate,
+        interval_low=result.interval[0] if result.interval else None,
+        interval_high=result.interval[1] if result.interval else None,
+        level=result.level,
+        interval_method=result.interval_method,
+        bootstrap_samples=result.bootstrap_samples,
+        seed=seed,
+        counts=[[[int(bit) for bit in pattern], int(count)] for pattern, count in table.patterns()],
+        caveats=[caveat.code for caveat in result.caveats],
+        result=result.as_dict(),
+        note=note.strip(),
+        computed_by=actor.user,
+    )
+    computed.full_clean()
+    computed.save()
+    return computed

@@ -35,4 +35,6 @@ urlpatterns = [
     path("imports/<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("imports/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
     path("export/", views.export, name="export"),
+    path("population/", views.population, name="population"),
+    path("population/estimate/", views.population_estimate, name="population_estimate"),
 ]

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
+from yurd.claims import selectors as claims
 from yurd.disclosure.suppression import suppress_one_dimensional
 from yurd.heritage import selectors as heritage
 from yurd.heritage.models import PhysicalState
@@ -83,6 +84,8 @@ class Dashboard:
     series: list[Series]
     settlements: list[dict[str, Any]]
     suppressed: bool
+    # "Assessed N of M families": the population figure an administrator set, for claims readers.
+    denominator: claims.Denominator | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -228,8 +231,11 @@ def build_dashboard(*, user: User) -> Dashboard:
     )
 
     optional = _available_models("claims.claim", "heritage.site", "returns.returnintention")
+    denominator = None
     if "claims.claim" in optional:
         series.append(_claims_series(user=user, exact=exact))
+        if user.has_perm("claims.view_progress"):
+            denominator = claims.progress_denominator(claims.assessed_households(user=user))
     if "heritage.site" in optional and user.has_perm("heritage.view_site"):
         series.append(_heritage_series(user=user))
     if "returns.returnintention" in optional and user.has_perm("returns.plan_returns"):
@@ -241,6 +247,7 @@ def build_dashboard(*, user: User) -> Dashboard:
         series=series,
         settlements=_settlements(households_by_settlement, places, exact=exact),
         suppressed=not exact,
+        denominator=denominator,
     )
 
 

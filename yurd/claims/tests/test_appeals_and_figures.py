@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from yurd.claims.services.appeals import appeal_decide, claim_appeal
 from yurd.claims.services.decisions import claim_decide, decision_verify
 from yurd.claims.services.workflow import claim_annul
 from yurd.claims.tests.conftest import World, actor, advance, login, new_claim
+from yurd.registry.services import population_figure_set
 
 
 def _decided_totals(user: User) -> dict[str, Decimal]:
@@ -91,7 +92,6 @@ def test_an_upheld_appeal_keeps_the_award(world: World, assessor: User, reviewer
     assert ClaimEvent.objects.filter(claim=claim, action="appeal_decided").exists()
 
 
-@override_settings(YURD_CLAIMS_DENOMINATOR="50000|estimate, source: synthetic test figure")
 def test_the_dashboard_decided_value_is_the_sum_of_compensation_rows_per_currency(
     world: World, assessor: User, reviewer: User, administrator: User
 ) -> None:
@@ -112,11 +112,21 @@ def test_the_dashboard_decided_value_is_the_sum_of_compensation_rows_per_currenc
         reviewer=reviewer,
     )
     claim_annul(actor=actor(administrator), claim=annulled, expected_version=annulled.version, reason="Dup")
+    population_figure_set(
+        actor=actor(administrator),
+        families=50000,
+        kind="estimate",
+        source="synthetic test figure",
+        interval_low=45000,
+        interval_high=56000,
+        reason="Test figure",
+    )
     summary = selectors.progress_summary(user=administrator)
     assert dict(summary["decided_totals"]) == _compensation_sums() == {"AZN": Decimal("8874.00")}
     assert summary["rejected"] == 1
     assert granted.compensations.count() == 1
     assert summary["denominator"].families == 50000
     page = login(Client(), administrator).get(reverse("claims:progress")).content.decode()
-    assert "of 50,000 families" in page and "synthetic test figure" in page
+    assert "of 50,000 families" in page and "estimate, source: synthetic test figure" in page
+    assert "interval 45,000 to 56,000" in page
     assert "8,874.00 AZN" in page

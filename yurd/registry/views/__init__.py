@@ -26,6 +26,7 @@ from yurd.registry.views.person_sections import (
     person_name_edit,
     person_name_remove,
 )
+from yurd.registry.views.population import population, population_estimate
 from yurd.registry.views.records import (
     consent_add,
     consent_withdraw,
@@ -73,6 +74,8 @@ __all__ = [
     "person_name_add",
     "person_name_edit",
     "person_name_remove",
+    "population",
+    "population_estimate",
     "register",
     "register_cancel",
     "search",

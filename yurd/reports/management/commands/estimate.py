@@ -4,7 +4,9 @@ Reads a capture table (one 0/1 column per list, a `count` column), chooses a mod
 (fixed, stepwise or BIC), and prints the estimate with its interval, or with --json
 one object. Works on files and touches no database. `--register` takes the capture
 histories from the linked register instead, once an app has registered them as a
-source (yurd.estimation.sources).
+source (yurd.estimation.sources); `--registry` takes them from the registry's own
+registration lists (families, yurd.registry.capture), over the lists named by `--list`
+or all of them. Counts only: no name is printed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from yurd.estimation import (
     read_counts,
     sources,
 )
+from yurd.registry.capture import column_labels, family_histories, family_tables, registration_lists
 
 BAD_INPUT = 2
 NO_ESTIMATE = 1
@@ -62,19 +65,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--register", action="store_true", help="Use the capture histories of the linked register, not a file."
         )
-        parser.add_argument("--stratify", default="", help="With --register: fields to estimate by, as wave,district.")
+        parser.add_argument(
+            "--registry",
+            action="store_true",
+            help="Estimate the number of displaced families from the registry's registration lists.",
+        )
+        parser.add_argument(
+            "--list",
+            action="append",
+            default=[],
+            dest="lists",
+            metavar="LIST",
+            help="With --registry: a registration list (source) to use; repeat it. Default: every list.",
+        )
+        parser.add_argument(
+            "--stratify", default="", help="With --register or --registry: fields to estimate by, as wave,district."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["register"] == bool(options["counts"]):
-            raise CommandError("Give either a COUNTS.csv file or --register.", returncode=BAD_INPUT)
-        if options["stratify"] and not options["register"]:
-            raise CommandError("--stratify goes with --register.", returncode=BAD_INPUT)
-        if not 0 <= options["pthresh"] <= 1:
-            raise CommandError("--pthresh must lie between 0 and 1.", returncode=BAD_INPUT)
-        if options["bootstrap"] < 0:
-            raise CommandError("--bootstrap cannot be negative.", returncode=BAD_INPUT)
-        if not 0 < options["level"] < 1:
-            raise CommandError("--level must lie between 0 and 1, as 0.95.", returncode=BAD_INPUT)
+        self._check(options)
+        self.list_names: dict[str, str] = {}
         interactions = [name.strip() for name in options["interactions"].split(",") if name.strip()]
         settings = {
             "method": options["method"],
@@ -87,20 +97,40 @@ class Command(BaseCommand):
             "level": options["level"],
         }
         try:
-            if options["register"]:
+            if options["registry"]:
+                result = self._from_registry(options["lists"], options["stratify"], settings)
+            elif options["register"]:
                 result = self._from_register(options["stratify"], settings)
             else:
                 result = estimate(self._read(options["counts"]), **settings)
         except TableError as error:
-            raise CommandError(f"{options['counts']}: {error}", returncode=BAD_INPUT) from None
+            raise CommandError(f"{options['counts'] or 'registry'}: {error}", returncode=BAD_INPUT) from None
         except NoEstimateError as refusal:
             raise CommandError(f"No estimate: {refusal}.", returncode=NO_ESTIMATE) from None
         except ValueError as error:
             raise CommandError(str(error), returncode=BAD_INPUT) from None
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
+            output = result.as_dict()
+            if self.list_names:
+                output["list_names"] = self.list_names
+            self.stdout.write(json.dumps(output, ensure_ascii=False))
         else:
             self._print(result)
+
+    @staticmethod
+    def _check(options: dict[str, Any]) -> None:
+        if [bool(options["counts"]), options["register"], options["registry"]].count(True) != 1:
+            raise CommandError("Give either a COUNTS.csv file, --register or --registry.", returncode=BAD_INPUT)
+        if options["stratify"] and not (options["register"] or options["registry"]):
+            raise CommandError("--stratify goes with --register or --registry.", returncode=BAD_INPUT)
+        if options["lists"] and not options["registry"]:
+            raise CommandError("--list goes with --registry.", returncode=BAD_INPUT)
+        if not 0 <= options["pthresh"] <= 1:
+            raise CommandError("--pthresh must lie between 0 and 1.", returncode=BAD_INPUT)
+        if options["bootstrap"] < 0:
+            raise CommandError("--bootstrap cannot be negative.", returncode=BAD_INPUT)
+        if not 0 < options["level"] < 1:
+            raise CommandError("--level must lie between 0 and 1, as 0.95.", returncode=BAD_INPUT)
 
     def _read(self, path: str) -> Any:
         try:
@@ -119,6 +149,31 @@ class Command(BaseCommand):
         tables = source(fields)
         if not fields and len(tables) == 1:
             return estimate(next(iter(tables.values())), **settings)
+        return estimate_strata(tables, **settings)
+
+    def _from_registry(self, lists: list[str], stratify: str, settings: dict[str, Any]) -> Estimate:
+        """Families by the registration lists that named them; columns L1..Lk stand for the lists."""
+        found = family_histories()
+        available = [name for name, _families in registration_lists(found)]
+        chosen = list(dict.fromkeys(lists)) or available
+        unknown = [name for name in chosen if name not in available]
+        if unknown:
+            raise CommandError(
+                f"No family is on the list {unknown[0]!r}; the registry's lists are: {'; '.join(available) or 'none'}.",
+                returncode=BAD_INPUT,
+            )
+        if len(chosen) < 2:
+            raise CommandError(
+                f"At least two registration lists are needed to estimate anything; the registry has {len(available)}.",
+                returncode=BAD_INPUT,
+            )
+        fields = [name.strip() for name in stratify.split(",") if name.strip()]
+        tables = family_tables(chosen, fields, found)
+        self.list_names = dict(zip(column_labels(chosen), chosen, strict=True))
+        for label, name in self.list_names.items():
+            self.stderr.write(f"{label}: {name}")
+        if not fields:
+            return estimate(tables["all"], **settings)
         return estimate_strata(tables, **settings)
 
     def _print(self, result: Estimate, indent: str = "") -> None:
