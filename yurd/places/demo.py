@@ -9,7 +9,7 @@ from typing import Any
 
 from yurd.core.actors import system_actor
 from yurd.places.importing import CSV_FORMAT
-from yurd.places.services import place_file_read, place_rows_commit
+from yurd.places.services import place_file_read, place_rows_commit, residences_load
 
 ORDER = 10
 DATA_FILE = Path(__file__).resolve().parent / "data" / "synthetic_gazetteer.csv"
@@ -24,4 +24,8 @@ def load(*, households: int, stdout: Any) -> None:
     stdout.write(
         f"Places: {summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged "
         f"(synthetic gazetteer, {len(valid)} places).\n"
+    )
+    residences = residences_load(actor=system_actor())
+    stdout.write(
+        f"Current residences: {residences.created} created, {residences.unchanged} unchanged (reference gazetteer).\n"
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from rapidfuzz import fuzz, process
@@ -347,3 +348,54 @@ def place_editable_by(user: User, place: Place | None) -> bool:
     if place is None:
         return False
     return any(place.path.startswith(scope.place.path) for scope in user.scopes.select_related("place"))
+
+
+# --- Current residences -------------------------------------------------------------------
+
+
+def residence_country() -> Place | None:
+    """The country where most displaced households live now (setting YURD_RESIDENCE_COUNTRY,
+    "AZ" by default), when the gazetteer has it: `yurd places residences` loads it."""
+    code = getattr(settings, "YURD_RESIDENCE_COUNTRY", "AZ")
+    return Place.objects.filter(code=code, kind=PlaceKind.COUNTRY).first() if code else None
+
+
+def residence_places(*, keep: int | None = None) -> QuerySet[Place]:
+    """The places offered as a current residence: the residence country and everything in
+    it, and every other country (abroad). Without that country in the gazetteer, every
+    place, as before it was loaded. `keep` (a place already chosen) stays offered."""
+    home = residence_country()
+    places = Place.objects.select_related("parent")
+    if home is None:
+        return places.order_by("name")
+    wanted = Q(path__startswith=home.path) | Q(kind=PlaceKind.COUNTRY, parent__isnull=True)
+    if keep is not None:
+        wanted |= Q(pk=keep)
+    return places.filter(wanted).order_by("name")
+
+
+def place_choice_labels(places: Iterable[Place], kind_labels: dict[str, str]) -> dict[int, str]:
+    """A label for each place in a list of choices: its name, and for names that several
+    places share, what tells them apart: the place they lie in ("Ağbulaq (Vedi)"), else
+    their kind ("Şəki (district)", "Şəki (settlement)"), else their code."""
+    by_name: dict[str, list[Place]] = defaultdict(list)
+    for place in places:
+        by_name[place.name].append(place)
+    labels: dict[int, str] = {}
+    for name, group in by_name.items():
+        if len(group) == 1:
+            labels[group[0].pk] = name
+            continue
+        parents = [place.parent.name if place.parent is not None else "" for place in group]
+        kinds = [kind_labels.get(place.kind, place.kind) for place in group]
+        if all(parents) and len(set(parents)) == len(group):
+            qualifiers = parents
+        elif len(set(kinds)) == len(group):
+            qualifiers = kinds
+        else:
+            qualifiers = [
+                ", ".join(filter(None, [parent, place.code])) for parent, place in zip(parents, group, strict=True)
+            ]
+        for place, qualifier in zip(group, qualifiers, strict=True):
+            labels[place.pk] = f"{name} ({qualifier})"
+    return labels

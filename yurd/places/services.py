@@ -40,6 +40,7 @@ from yurd.places.models import (
     PlaceName,
 )
 from yurd.places.models import folded_search_key as search_key
+from yurd.places.reference import RESIDENCES_FILE
 
 
 class PlaceChanges(TypedDict, total=False):
@@ -505,3 +506,12 @@ def place_import_commit(*, actor: Actor, place_import: PlaceImport) -> ImportSum
         place_import.report = {**_report(parsed, valid), "summary": summary.as_dict()}
         place_import.save(update_fields=["status", "report", "updated_at"])
     return summary
+
+
+def residences_load(*, actor: Actor) -> ImportSummary:
+    """Load the reference gazetteer of current residences (yurd/places/reference.py)."""
+    parsed, valid = place_file_read(data=RESIDENCES_FILE.read_bytes(), file_format=CSV_FORMAT)
+    if parsed.errors:
+        problems = "; ".join(f"row {error.row_number} {error.column}: {error.message}" for error in parsed.errors)
+        raise ValidationError(f"The reference gazetteer has errors: {problems}")
+    return place_rows_commit(actor=actor, rows=valid, reason="reference gazetteer of current residences")

@@ -164,7 +164,11 @@ def load(*, households: int, stdout: Any) -> None:
     origins = list(Place.objects.filter(kind=PlaceKind.SETTLEMENT, code__startswith="AM-").values_list("pk", flat=True))
     residences = (
         list(
-            Place.objects.filter(kind=PlaceKind.SETTLEMENT).exclude(code__startswith="AM-").values_list("pk", flat=True)
+            # Where displaced households live now: Azerbaijan's districts and cities (the
+            # reference gazetteer of current residences).
+            Place.objects.filter(kind__in=[PlaceKind.DISTRICT, PlaceKind.SETTLEMENT], code__startswith="AZ-")
+            .order_by("code")
+            .values_list("pk", flat=True)
         )
         or origins
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind
+from yurd.places.selectors import place_choice_labels, residence_country, residence_places
 from yurd.registry.models import (
     Certainty,
     ContactDetails,
@@ -33,9 +34,41 @@ def _settlements() -> Any:
     return Place.objects.filter(kind=PlaceKind.SETTLEMENT).order_by("name")
 
 
+class PlaceChoiceIterator(forms.models.ModelChoiceIterator):
+    """The places of a choice field, with what tells apart places of one name beside it
+    ("Ağbulaq (Vedi)"); a residence field groups them into the residence country and abroad."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        places = list(self.queryset.select_related("parent"))
+        labels = place_choice_labels(places, {str(value): str(label) for value, label in PlaceKind.choices})
+        choices = [(self.choice(place)[0], labels[place.pk]) for place in places]
+        home = residence_country() if getattr(self.field, "residence", False) else None
+        if home is None:
+            yield from choices
+            return
+        inside = [choice for choice, place in zip(choices, places, strict=True) if place.path.startswith(home.path)]
+        abroad = [choice for choice, place in zip(choices, places, strict=True) if not place.path.startswith(home.path)]
+        yield (home.name, inside)
+        if abroad:
+            yield (str(_("Abroad")), abroad)
+
+
 class PlaceChoiceField(forms.ModelChoiceField):
+    iterator = PlaceChoiceIterator
+
+    def __init__(self, *args: Any, residence: bool = False, **kwargs: Any) -> None:
+        self.residence = residence
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
+
+
+def offer_residences(field: forms.Field, *, keep: int | None) -> None:
+    """Offer Azerbaijan's places and the countries abroad in a current-residence field."""
+    field.queryset = residence_places(keep=keep)  # type: ignore[attr-defined]
 
 
 class PlainSelect(forms.Select):
@@ -112,7 +145,7 @@ class ReasonMixin(forms.Form):
 class HouseholdEditForm(forms.ModelForm, ReasonMixin):
     origin_place = PlaceChoiceField(label=_("Origin settlement"), queryset=_settlements(), required=False)
     current_place = PlaceChoiceField(
-        label=_("Current residence"), queryset=Place.objects.order_by("name"), required=False
+        label=_("Current residence"), queryset=Place.objects.order_by("name"), required=False, residence=True
     )
     destination_place = PlaceChoiceField(
         label=_("First destination"), queryset=Place.objects.order_by("name"), required=False
@@ -121,6 +154,10 @@ class HouseholdEditForm(forms.ModelForm, ReasonMixin):
     class Meta:
         model = Household
         fields = ["origin_place", "wave", "displacement_date", "destination_place", "current_place", "notes"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_residences(self.fields["current_place"], keep=self.instance.current_place_id)
 
 
 class PersonEditForm(forms.ModelForm, ReasonMixin):
@@ -247,7 +284,13 @@ class WizardOriginForm(forms.Form):
 
 
 class WizardResidenceForm(forms.Form):
-    current_place = PlaceChoiceField(label=_("Current residence"), queryset=Place.objects.order_by("name"))
+    current_place = PlaceChoiceField(
+        label=_("Current residence"), queryset=Place.objects.order_by("name"), residence=True
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_residences(self.fields["current_place"], keep=None)
 
 
 class WizardConsentForm(forms.Form):

@@ -3,6 +3,7 @@
     yurd places import FILE [--format csv|geonames] [--alternate-names FILE] [--commit]
     yurd places export --output FILE
     yurd places reindex
+    yurd places residences
 
 `import` validates every row and prints the problems (row, column, message); with
 --commit it writes the valid rows in one transaction. Exit status: 0 every row valid,
@@ -23,7 +24,7 @@ from django.core.management.base import CommandError
 from yurd.core.management.base import YurdCommand
 from yurd.places.exporting import write_linkage_csv
 from yurd.places.importing import CSV_FORMAT, GEONAMES_FORMAT, ImportFileError
-from yurd.places.services import place_file_read, place_rows_commit, places_reindex
+from yurd.places.services import place_file_read, place_rows_commit, places_reindex, residences_load
 
 
 class Command(YurdCommand):
@@ -46,7 +47,10 @@ class Command(YurdCommand):
         reindexer = actions.add_parser(
             "reindex", help="Recompute every name's search key after the folding rules change."
         )
-        for subparser in (importer, exporter, reindexer):
+        residences = actions.add_parser(
+            "residences", help="Load the reference gazetteer of current residences (Azerbaijan and abroad)."
+        )
+        for subparser in (importer, exporter, reindexer, residences):
             # Also accepted after the action; SUPPRESS keeps an earlier --as from being reset.
             subparser.add_argument("--as", dest="as_user", metavar="USERNAME", default=argparse.SUPPRESS)
 
@@ -61,6 +65,14 @@ class Command(YurdCommand):
         elif action == "reindex":
             changed = places_reindex()
             self.stdout.write(f"Recomputed search keys: {changed} changed.")
+        elif action == "residences":
+            if not self.actor.is_system and not self.actor.user.has_perm("places.import_places"):  # type: ignore[union-attr]
+                raise CommandError(f"{self.actor.username} may not import places.")
+            summary = residences_load(actor=self.actor)
+            self.stdout.write(
+                f"Current residences: {summary.created} places created, {summary.updated} updated, "
+                f"{summary.unchanged} unchanged; {summary.names_added} names added."
+            )
 
     def import_file(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
