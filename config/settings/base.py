@@ -267,5 +267,11 @@ YURD_CLAIMS_APPEAL_DAYS = env_int("YURD_CLAIMS_APPEAL_DAYS", default=60, minimum
 # How an heir line's claim divides between the heirs derived from kinship: per_stirpes or equal.
 YURD_CLAIMS_SHARE_RULE = env_str("YURD_CLAIMS_SHARE_RULE", "per_stirpes")
 # The decision letter's letterhead: the organisation's name and postal address (lines separated by "|").
+# Maps: without a tile server (the default) they draw the offline base map shipped under
+# static/maps/ (docs/maps.md); an online deployment may name one, e.g.
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png", with the attribution its policy asks.
+YURD_MAP_TILES = env_str("YURD_MAP_TILES", "")
+YURD_MAP_TILES_ATTRIBUTION = env_str("YURD_MAP_TILES_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+
 YURD_ORGANISATION_NAME = env_str("YURD_ORGANISATION_NAME", "Yurd")
 YURD_ORGANISATION_ADDRESS = env_str("YURD_ORGANISATION_ADDRESS", "")

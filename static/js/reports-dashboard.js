@@ -43,8 +43,7 @@
   var mapElement = document.getElementById("settlement-map");
   if (mapElement && typeof L !== "undefined") {
     var map = L.map(mapElement, { attributionControl: true });
-    var tileUrl = mapElement.dataset.tileUrl;
-    if (tileUrl) { L.tileLayer(tileUrl, { maxZoom: 18 }).addTo(map); }
+    YurdMap.base(map);
     // Origins are one layer among several: reports-map-layers.js adds the others.
     var origins = L.layerGroup().addTo(map);
     mapElement.yurdMap = { map: map, origins: origins };

@@ -29,12 +29,17 @@
     return box;
   }
 
-  function legendItem(list, colour, label, square) {
+  function legendItem(list, colour, label, square, shape) {
     var item = document.createElement("li");
-    var swatch = document.createElement("span");
-    swatch.className = "swatch";
-    swatch.style.background = colour;
-    if (square) { swatch.style.borderRadius = "0"; }
+    var swatch;
+    if (shape) {
+      swatch = YurdMap.swatch(colour, shape);
+    } else {
+      swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.background = colour;
+      if (square) { swatch.style.borderRadius = "0"; }
+    }
     item.appendChild(swatch);
     item.appendChild(document.createTextNode(" " + label));
     list.appendChild(item);
@@ -54,13 +59,17 @@
     if (heritage) {
       var colours = {};
       var labels = {};
-      heritage.legend.forEach(function (entry) { colours[entry.state] = entry.colour; labels[entry.state] = entry.label; });
+      var shapes = {};
+      heritage.legend.forEach(function (entry) {
+        colours[entry.state] = entry.colour; labels[entry.state] = entry.label; shapes[entry.state] = entry.shape;
+      });
       var sites = L.layerGroup();
       heritage.sites.forEach(function (row) {
         var code = row[0], name = row[1], longitude = row[2], latitude = row[3], state = row[4];
         var colour = colours[state] || colours.unknown;
-        L.circleMarker([latitude, longitude], {
-          renderer: renderer, radius: 5, color: "#222", weight: 1, fillColor: colour, fillOpacity: 0.9
+        YurdMap.marker([latitude, longitude], {
+          renderer: renderer, radius: 6, color: "#222", weight: 1, fillColor: colour, fillOpacity: 0.9,
+          shape: shapes[state] || shapes.unknown
         }).bindPopup(popup(name + " (" + code + ")", [labels[state] || state], heritage.url, code, data.open_label))
           .addTo(sites);
         bounds.push([latitude, longitude]);
@@ -70,7 +79,7 @@
       var heading = document.createElement("li");
       heading.appendChild(text("strong", heritage.title + ":"));
       legend.appendChild(heading);
-      heritage.legend.forEach(function (entry) { legendItem(legend, entry.colour, entry.label); });
+      heritage.legend.forEach(function (entry) { legendItem(legend, entry.colour, entry.label, false, entry.shape); });
     }
 
     var intentions = data.layers.intentions;

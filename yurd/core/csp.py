@@ -7,7 +7,8 @@ and sends the policy with it; a template that cannot avoid an inline <script> or
 finds it. Production settings enable both (config/settings/production.py).
 
 Inline event handlers (onclick=…) and `javascript:` links never run under it. Map
-tiles are allowed from the origin of YURD_MAP_TILES (OpenStreetMap by default).
+tiles are allowed from the origin of YURD_MAP_TILES, when it names a tile server (by
+default none: maps draw the base map shipped under static/maps/).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "Content-Security-Policy"
-DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 def _origin(url: str) -> str:
@@ -30,7 +30,7 @@ def _origin(url: str) -> str:
 
 
 def policy(nonce: str) -> str:
-    tiles = _origin(getattr(settings, "YURD_MAP_TILES", DEFAULT_TILES))
+    tiles = _origin(getattr(settings, "YURD_MAP_TILES", ""))
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", f"'nonce-{nonce}'"],

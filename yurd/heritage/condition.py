@@ -38,16 +38,27 @@ def lowers(state: str, grave_state: str) -> bool:
     return grave_state in GRAVE_STATES and state in SEVERITY and SEVERITY[state] < SEVERITY[grave_state]
 
 
-# Map colours by state (colour-blind-safe enough when paired with the legend's text).
+# Map colours by state: the Okabe–Ito palette, told apart with any colour vision, and a
+# shape for each state (static/js/yurd-map.js draws them), so that colour is never alone.
 COLOURS = {
-    "no_visible_change": "#1a7f37",
-    "possibly_damaged": "#bf8700",
-    "slightly_damaged": "#e09b3d",
-    "moderately_damaged": "#d4661f",
-    "severely_damaged": "#c2410c",
-    "destroyed": "#8b0000",
-    NOT_ASSESSABLE: "#6e7781",
-    UNKNOWN: "#a0a7b0",
+    "no_visible_change": "#009E73",  # bluish green
+    "possibly_damaged": "#56B4E9",  # sky blue
+    "slightly_damaged": "#F0E442",  # yellow
+    "moderately_damaged": "#E69F00",  # orange
+    "severely_damaged": "#D55E00",  # vermilion
+    "destroyed": "#000000",  # black
+    NOT_ASSESSABLE: "#CC79A7",  # reddish purple
+    UNKNOWN: "#FFFFFF",  # white: nothing published
+}
+SHAPES = {
+    "no_visible_change": "circle",
+    "possibly_damaged": "diamond",
+    "slightly_damaged": "triangle",
+    "moderately_damaged": "square",
+    "severely_damaged": "triangle-down",
+    "destroyed": "cross",
+    NOT_ASSESSABLE: "pentagon",
+    UNKNOWN: "hexagon",
 }
 
 

@@ -34,7 +34,8 @@ def _legend() -> list[dict[str, str]]:
     labels: dict[str, Any] = dict(PhysicalState.choices)
     labels["unknown"] = _("no published observation")
     return [
-        {"state": state, "label": str(labels[state]), "colour": colour} for state, colour in conditions.COLOURS.items()
+        {"state": state, "label": str(labels[state]), "colour": colour, "shape": conditions.SHAPES[state]}
+        for state, colour in conditions.COLOURS.items()
     ]
 
 
@@ -74,6 +75,7 @@ def _map_data(rows: list[list[Any]], url_template: str) -> JsonResponse:
             "columns": ["code", "name", "longitude", "latitude", "condition"],
             "sites": rows,
             "colours": conditions.COLOURS,
+            "shapes": conditions.SHAPES,
             "url": url_template,
         },
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},

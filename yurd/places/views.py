@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,10 +36,6 @@ from yurd.places.services import (
     place_name_update,
     place_update,
 )
-
-# OpenStreetMap's tiles by default; an organisation working offline or under a tile
-# policy sets YURD_MAP_TILES to its own server, or to "" for a map without a base layer.
-DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 def _place_or_404(code: str) -> Place:
@@ -94,7 +89,6 @@ def place_detail_view(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
             "lon": float(place.longitude) if place.longitude is not None else None,
             "name": place.name,
             "children": markers,
-            "tiles": getattr(settings, "YURD_MAP_TILES", DEFAULT_TILES),
         },
         "history": place.history.select_related("history_user")[:20],
     }

@@ -45,7 +45,12 @@ def heritage_layer(*, user: User) -> dict[str, Any] | None:
         "columns": ["code", "name", "longitude", "latitude", "condition"],
         "sites": map_rows(user=user),
         "legend": [
-            {"state": state, "label": str(labels.get(state, state)), "colour": colour}
+            {
+                "state": state,
+                "label": str(labels.get(state, state)),
+                "colour": colour,
+                "shape": conditions.SHAPES[state],
+            }
             for state, colour in conditions.COLOURS.items()
         ],
         "url": _url_template("heritage:site_detail"),

@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -48,7 +47,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "dashboard": figures,
             "figures": figures.as_json(),
-            "tile_url": getattr(settings, "YURD_MAP_TILE_URL", ""),
         },
     )
 

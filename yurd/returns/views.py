@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,14 +24,10 @@ from yurd.returns.exports import planning_csv
 from yurd.returns.forms import PlanningExportForm, ReturnIntentionForm
 from yurd.returns.services import return_intention_record
 
-# The gazetteer's tile setting, so an organisation working offline configures one server.
-DEFAULT_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-
 
 def _map_data(points: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "points": points,
-        "tiles": getattr(settings, "YURD_MAP_TILES", DEFAULT_TILES),
         "households_label": _("Households that would return"),
         "people_label": _("People who would return"),
     }

@@ -4,7 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from yurd.heritage.condition import Condition
+from yurd.core.templatetags.yurd_maps import map_swatch
+from yurd.heritage.condition import SHAPES, UNKNOWN, Condition
 from yurd.heritage.models import PhysicalState
 
 register = template.Library()
@@ -21,11 +22,11 @@ def condition_badge(condition: Condition) -> str:
     label = condition_label(condition.state)
     if condition.is_disputed:
         label = _("%(state)s (disputed)") % {"state": label}
+    # The map's symbol (colour and shape), so a badge reads the same as the map.
     return format_html(
-        '<span class="condition-badge condition-{}"><span class="swatch" style="background: {}" aria-hidden="true">'
-        "</span> {}</span>",
+        '<span class="condition-badge condition-{}">{} {}</span>',
         condition.state,
-        condition.colour,
+        map_swatch(condition.colour, SHAPES.get(condition.state, SHAPES[UNKNOWN])),
         label,
     )
 

@@ -14,7 +14,7 @@ from yurd.places.tests.conftest import DATA, load_csv
 def test_search_as_you_type_in_cyrillic_opens_the_village_with_its_map(
     page: Any, live_server: Any, transactional_db: None, assessor: Any, settings: Any
 ) -> None:
-    settings.YURD_MAP_TILES = ""  # no network in tests: the map draws markers without a base layer
+    settings.YURD_MAP_TILES = ""  # no network in tests: the offline base map
     load_csv(DATA / "good_places.csv")
     client = Client()
     client.force_login(assessor)
@@ -34,7 +34,7 @@ def test_search_as_you_type_in_cyrillic_opens_the_village_with_its_map(
     result.click()
     page.get_by_role("heading", name="Sarıbulaq").wait_for()
     # The map script runs after the heading is shown: wait for Leaflet, then count.
-    page.locator("#place-map.leaflet-container .leaflet-marker-icon").first.wait_for()
+    page.locator("#place-map.leaflet-container path.leaflet-interactive").first.wait_for()
     assert page.locator("#place-map.leaflet-container").count() == 1
-    assert page.locator(".leaflet-marker-icon").count() == 1
+    assert page.locator("#place-map path.leaflet-interactive").count() == 1
     assert "Deghnaghbyur" in page.locator(".place-timeline").inner_text()

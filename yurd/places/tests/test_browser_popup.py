@@ -34,7 +34,7 @@ def test_a_place_name_with_markup_is_shown_as_text_in_the_map_popup(
         ]
     )
     page.goto(f"{live_server.url}/places/{place.code}/")
-    marker = page.locator("#place-map .leaflet-marker-icon").first
+    marker = page.locator("#place-map path.leaflet-interactive").first
     marker.wait_for()
     marker.click()
     popup = page.locator(".leaflet-popup-content")

@@ -1,5 +1,5 @@
-/* Heritage map: sites as circle markers coloured by their derived condition.
-   Data: {columns, sites: [[code, name, longitude, latitude, condition]], colours, url}.
+/* Heritage map: sites as markers whose colour and shape say their derived condition.
+   Data: {columns, sites: [[code, name, longitude, latitude, condition]], colours, shapes, url}.
    Up to a thousand sites are drawn as SVG (each marker a DOM element with its colour);
    more are drawn on one canvas, which stays fast with tens of thousands. */
 (function () {
@@ -7,10 +7,7 @@
   var element = document.getElementById("site-map");
   if (!element || typeof L === "undefined") { return; }
   var map = L.map(element).setView([40.2, 45.0], 7);
-  L.tileLayer(element.dataset.tiles || "https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 18,
-    attribution: "&copy; OpenStreetMap contributors"
-  }).addTo(map);
+  YurdMap.base(map);
   var status = document.getElementById("site-map-status");
 
   function popupFor(site, url) {
@@ -38,12 +35,13 @@
         var lat = site[3], lng = site[2];
         if (lat < south) { south = lat; } if (lat > north) { north = lat; }
         if (lng < west) { west = lng; } if (lng > east) { east = lng; }
-        L.circleMarker([lat, lng], {
+        YurdMap.marker([lat, lng], {
           renderer: renderer,
           radius: 7,
           color: "#1b1f23",
           weight: 1,
           fillColor: data.colours[site[4]] || data.colours.unknown,
+          shape: data.shapes[site[4]] || data.shapes.unknown,
           fillOpacity: 0.9,
           className: "site-marker site-" + site[0] + " condition-" + site[4]
         }).bindPopup(popupFor(site, data.url)).addTo(map);

@@ -6,15 +6,15 @@
   if (!element || !source || !window.L) { return; }
   var data = JSON.parse(source.textContent);
   var map = L.map(element, { scrollWheelZoom: false });
-  if (data.tiles) {
-    L.tileLayer(data.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap contributors" }).addTo(map);
-  }
+  YurdMap.base(map);
   var points = [];
   if (data.lat !== null) {
     // A string given to bindPopup is HTML: the name goes in as text.
     var label = document.createElement("span");
     label.textContent = data.name;
-    L.marker([data.lat, data.lon], { title: data.name, alt: data.name }).addTo(map).bindPopup(label);
+    YurdMap.marker([data.lat, data.lon], {
+      shape: "diamond", radius: 8, color: "#1b1f23", weight: 1, fillColor: "#1d5f8a", fillOpacity: 1
+    }).addTo(map).bindPopup(label);
     points.push([data.lat, data.lon]);
   }
   data.children.forEach(function (child) {
@@ -25,7 +25,7 @@
     points.push([child.lat, child.lon]);
   });
   if (points.length === 1) {
-    map.setView(points[0], 12);
+    map.setView(points[0], 9);
   } else {
     map.fitBounds(points, { padding: [20, 20] });
   }

@@ -6,9 +6,7 @@
   if (!element || !source || !window.L) { return; }
   var data = JSON.parse(source.textContent);
   var map = L.map(element, { scrollWheelZoom: false });
-  if (data.tiles) {
-    L.tileLayer(data.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap contributors" }).addTo(map);
-  }
+  YurdMap.base(map);
   var bounds = [];
   data.points.forEach(function (point) {
     var popup = document.createElement("div");
