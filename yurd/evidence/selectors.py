@@ -12,7 +12,7 @@ from django.http import Http404
 from yurd.accounts.models import User
 from yurd.accounts.scopes import scope_q
 from yurd.core.actors import Actor
-from yurd.evidence.models import EvidenceItem, EvidenceLink, Sensitivity
+from yurd.evidence.models import CustodyEntry, EvidenceItem, EvidenceLink, Sensitivity
 
 _NOTHING = Q(pk__in=[])
 
@@ -164,3 +164,8 @@ def links_for_targets(
         .prefetch_related("item__derivatives")
         .order_by("target_code", "id")
     )
+
+
+def custody_log(item: EvidenceItem, *, limit: int = 200) -> list[CustodyEntry]:
+    """The custody chain's entries about one item (ingest, views, downloads, transfers…), newest first."""
+    return list(CustodyEntry.objects.filter(item_sha256=item.sha256).order_by("-seq")[:limit])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from yurd.core.access import log_access
@@ -20,7 +21,7 @@ from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.evidence.forms import EvidenceFilterForm, EvidenceUploadForm
 from yurd.evidence.models import DerivativeRole, EvidenceItem, Sensitivity
-from yurd.evidence.selectors import evidence_get, evidence_list, visible_evidence
+from yurd.evidence.selectors import custody_log, evidence_get, evidence_list, visible_evidence
 from yurd.evidence.services import evidence_ingest, evidence_record_download, evidence_record_view
 from yurd.evidence.storage import StorageFullError
 
@@ -63,6 +64,36 @@ def item_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "evidence/item_upload.html", {"form": form})
 
 
+# What the item page says of a custody entry's details; digests (checked by `yurd evidence
+# verify`) are left out, and the original file name only for those who see personal names.
+CUSTODY_DETAILS = {
+    "linked": gettext_lazy("record"),
+    "relation": gettext_lazy("relation"),
+    "recipient": gettext_lazy("recipient"),
+    "note": gettext_lazy("note"),
+    "from": gettext_lazy("from"),
+    "to": gettext_lazy("to"),
+    "reason": gettext_lazy("reason"),
+    "derivative": gettext_lazy("working copy"),
+    "bytes": gettext_lazy("bytes"),
+    "size": gettext_lazy("size in bytes"),
+    "original_name": gettext_lazy("original file name"),
+}
+
+
+def _custody_rows(request: AuthenticatedHttpRequest, item: EvidenceItem) -> list[dict[str, Any]]:
+    personal = request.user.has_perm("accounts.view_personal_names")
+    rows = []
+    for entry in custody_log(item):
+        details = [
+            (CUSTODY_DETAILS[key], value)
+            for key, value in entry.details.items()
+            if key in CUSTODY_DETAILS and value not in ("", None) and (personal or key != "original_name")
+        ]
+        rows.append({"entry": entry, "details": details})
+    return rows
+
+
 @login_required
 def item_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     actor = actor_from_request(request)
@@ -76,6 +107,7 @@ def item_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "links": item.links.all(),
             "derivatives": item.derivatives.all(),
             "can_download": request.user.has_perm("evidence.download_evidence"),
+            "custody": _custody_rows(request, item),
         },
     )
 

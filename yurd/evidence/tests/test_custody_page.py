@@ -1,0 +1,42 @@
+"""The item page shows its custody log: every access, in the chain's order, newest first."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from yurd.accounts.models import User
+from yurd.core.actors import Actor
+from yurd.evidence.models import EvidenceItem
+from yurd.evidence.services import evidence_record_transfer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_item_page_lists_its_custody_entries_with_their_details(
+    client: Client, archivist: User, restricted_item: EvidenceItem
+) -> None:
+    evidence_record_transfer(
+        actor=Actor(user=archivist), item=restricted_item, recipient="Court registry", note="sealed envelope 4"
+    )
+    client.force_login(archivist)
+    client.get(f"/evidence/items/{restricted_item.public_code}/download/").close()
+
+    page = client.get(f"/evidence/items/{restricted_item.public_code}/").content.decode()
+
+    log = page[page.index('id="custody-heading"') :]
+    log = log[: log.index("</table>")]
+    rows = log.split("<tr>")[2:]  # past the header row
+    assert [row.split("data-label")[3].split("</td>")[0].split(">")[-1] for row in rows] == [
+        "viewed", "downloaded", "transferred", "ingested",
+    ]  # fmt: skip
+    assert "recipient: Court registry; note: sealed envelope 4" in log
+    assert archivist.username in log
+    assert restricted_item.sha512 not in log  # digests are for `yurd evidence verify`, not for reading
+
+
+def test_the_custody_log_is_translated(client: Client, archivist: User, restricted_item: EvidenceItem) -> None:
+    client.force_login(archivist)
+    page = client.get(f"/evidence/items/{restricted_item.public_code}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "Журнал хранения" in page and ">Кто<" in page
