@@ -72,13 +72,45 @@ def recent_changes(*, user: Any, model_label: str = "", username: str = "", limi
                 records = records.filter(history_user__isnull=True)
             else:
                 records = records.filter(Q(history_user__username__iexact=username))
-        streams.append([_change_row(record, model) for record in records[:limit]])
+        fetched = list(records[:limit])
+        parents = _parent_codes(model, fetched)
+        streams.append([_change_row(record, model, parents) for record in fetched])
     rows = merge(*streams, key=lambda row: row.at, reverse=True)
     return [row for _index, row in zip(range(limit), rows, strict=False)]
 
 
-def _change_row(record: Any, model: Any) -> HistoryRow:
-    code = getattr(record, "code", None) or getattr(record, "public_code", None) or getattr(record, "id", "")
+# Fields that hold a record's public code (households, people, places: code; claims: case_number).
+_CODE_FIELDS = ("code", "case_number", "public_code")
+
+
+def _own_code(record: Any) -> str:
+    return next((str(value) for name in _CODE_FIELDS if (value := getattr(record, name, None))), "")
+
+
+def _parent_codes(model: Any, records: list[Any]) -> dict[int, str]:
+    """For records without a code of their own (a claim's loss item), the code of the record they
+    belong to, by history id: one query per model, whatever the number of rows."""
+    if not records or _own_code(records[0]):
+        return {}
+    for field in model._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        names = {related.name for related in field.related_model._meta.concrete_fields}
+        code_field = next((name for name in _CODE_FIELDS if name in names), None)
+        if code_field is None:
+            continue
+        keys = {getattr(record, field.attname) for record in records} - {None}
+        codes = dict(field.related_model._default_manager.filter(pk__in=keys).values_list("pk", code_field))
+        return {
+            record.history_id: f"{codes[key]} / {record.id}"
+            for record in records
+            if (key := getattr(record, field.attname)) in codes
+        }
+    return {}
+
+
+def _change_row(record: Any, model: Any, parents: dict[int, str] | None = None) -> HistoryRow:
+    code = _own_code(record) or (parents or {}).get(record.history_id) or f"#{record.id}"
     user = record.history_user
     return HistoryRow(
         at=record.history_date,

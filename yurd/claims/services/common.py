@@ -125,6 +125,8 @@ def transition(
     extra = prepare(locked, now) if prepare is not None else {}
     locked.status = step.target
     locked.status_changed_at = now
+    # The step's reason in the claim's history too, so the change log shows why (its field holds 100).
+    locked._change_reason = reason.strip()[:100] or None  # type: ignore[attr-defined]
     save_claim(locked, actor, ["status", "status_changed_at", *fields])
     claim_event(
         locked,
