@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "yurd.core.context_processors.navigation",
             ],
+            # Dates, numbers, money and place names in the page's language, in every template.
+            "builtins": ["yurd.core.templatetags.yurd_format", "yurd.places.templatetags.place_format"],
         },
     },
 ]
@@ -181,6 +183,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Baku")
 USE_I18N = True
+# Django's date and number formats per language, the same as yurd.core.formatting's.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -13,6 +13,7 @@ from yurd.claims.domain.shares import ShareError, parse_share
 from yurd.claims.models import LetterChannel, LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
 from yurd.claims.selectors import Candidate
 from yurd.claims.services.filing import ClaimantShare
+from yurd.core.forms import LocalDateField, PartialDateInput
 from yurd.core.partial_dates import PartialDate
 from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind
@@ -163,9 +164,12 @@ class LossItemForm(forms.Form):
     unit = forms.ChoiceField(label=gettext_lazy("Unit"), choices=Unit.choices)
     price_year = forms.IntegerField(label=gettext_lazy("Year of loss (for prices)"), min_value=1900, max_value=2100)
     period_start = forms.CharField(
-        label=gettext_lazy("Loss from"), required=False, help_text=gettext_lazy("A date or part of one: 1988, 11.1988.")
+        widget=PartialDateInput(),
+        label=gettext_lazy("Loss from"),
+        required=False,
+        help_text=gettext_lazy("A date or part of one: 1988, 11.1988."),
     )
-    period_end = forms.CharField(label=gettext_lazy("Loss until"), required=False)
+    period_end = forms.CharField(widget=PartialDateInput(), label=gettext_lazy("Loss until"), required=False)
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -237,9 +241,7 @@ class LetterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("One a line, e.g. title deed of the house, birth certificate of the heir."),
     )
-    respond_by = forms.DateField(
-        label=gettext_lazy("Answer by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    respond_by = LocalDateField(label=gettext_lazy("Answer by"), required=False)
     appeal = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

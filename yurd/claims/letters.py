@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yurd.claims.domain.valuation import decimal_text
@@ -42,15 +42,13 @@ from yurd.claims.models import (
 from yurd.claims.services.appeals import appeal_deadline
 from yurd.claims.services.common import claim_event
 from yurd.core.actors import Actor
+from yurd.core.formatting import format_date, format_number
 from yurd.places.models import Place
 from yurd.registry.models import Person
 
 
 def _number(value: str | Decimal, places: int | None = None) -> str:
-    number = Decimal(value)
-    if places is None:
-        return formats.number_format(number, use_l10n=True, force_grouping=True)
-    return formats.number_format(number, places, use_l10n=True, force_grouping=True)
+    return format_number(Decimal(value), places)
 
 
 def arithmetic_lines(valuation: dict[str, Any], *, english_labels: bool) -> list[str]:
@@ -103,7 +101,7 @@ def letterhead(claim: Claim, language: str) -> dict[str, Any]:
         ],
         "recipient_names": names,
         "recipient_address": recipient_address(claim),
-        "dated": formats.date_format(timezone.localdate(), "DATE_FORMAT"),
+        "dated": format_date(timezone.localdate()),
     }
 
 
@@ -124,7 +122,7 @@ def acknowledgement_html(claim: Claim, *, language: str | None = None) -> str:
                 {"category": item.category.label, "reference": item.reference, "place": item.place.name}
                 for item in items
             ],
-            "filed_on": formats.date_format(timezone.localtime(claim.created_at).date(), "DATE_FORMAT"),
+            "filed_on": format_date(timezone.localtime(claim.created_at).date()),
         }
 
     return _render("claims/letters/acknowledgement.html", language, context)
@@ -138,7 +136,7 @@ def documents_request_html(claim: Claim, *, documents: list[str], respond_by: da
         return {
             **letterhead(claim, language),
             "documents": [line for line in documents if line.strip()],
-            "respond_by": formats.date_format(respond_by, "DATE_FORMAT"),
+            "respond_by": format_date(respond_by),
         }
 
     return _render("claims/letters/documents_request.html", language, context)
@@ -154,9 +152,9 @@ def appeal_outcome_html(appeal: Appeal, *, language: str | None = None) -> str:
         return {
             **letterhead(claim, language),
             "appeal": appeal,
-            "filed_on": formats.date_format(appeal.filed_on, "DATE_FORMAT"),
+            "filed_on": format_date(appeal.filed_on),
             "appealed_number": appeal.decision.number,
-            "appealed_on": formats.date_format(timezone.localtime(appeal.decision.decided_at).date(), "DATE_FORMAT"),
+            "appealed_on": format_date(timezone.localtime(appeal.decision.decided_at).date()),
             "upheld": appeal.outcome == AppealOutcome.UPHELD,
             "new_decision": new,
             "new_total": _number(new.total, 2) if new is not None else "",
@@ -206,8 +204,8 @@ def letter_context(decision: Decision, language: str) -> dict[str, Any]:
         "claimants": claimants,
         "language": language,
         "total": _number(payload["total"], 2),
-        "decided_on": formats.date_format(timezone.localtime(decision.decided_at).date(), "DATE_FORMAT"),
-        "appeal_deadline": None if final else formats.date_format(appeal_deadline(decision), "DATE_FORMAT"),
+        "decided_on": format_date(timezone.localtime(decision.decided_at).date()),
+        "appeal_deadline": None if final else format_date(appeal_deadline(decision)),
     }
 
 

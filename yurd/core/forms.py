@@ -8,7 +8,53 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core import formatting
 from yurd.core.models import AccessAction, Channel
+from yurd.core.partial_dates import PartialDate, PartialDateError
+
+
+class PartialDateInput(forms.TextInput):
+    """A date typed as text, in the page's language: the hint names the forms it reads
+    (07.12.2026, 12.2026, 2026 on az/ru pages; 2026-12-07 … on English ones), and a value
+    is shown as yurd.core.formatting writes it. No browser date picker (it shows the
+    browser's own, often US, format)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = {"placeholder": formatting.date_hint(), **(attrs or {})}
+        return super().get_context(name, value, attrs)
+
+    def format_value(self, value: Any) -> str | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str):
+            return value
+        return formatting.format_date(value)
+
+
+class LocalDateField(forms.DateField):
+    """A whole calendar day typed in the page's language (or ISO): 07.12.2026, 2026-12-07."""
+
+    widget = PartialDateInput
+    default_error_messages = {"invalid": _("Enter a whole date, such as %(example)s.")}
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year") and not isinstance(value, PartialDate):
+            return value.date() if hasattr(value, "hour") else value
+        try:
+            parsed = formatting.parse_date(str(value))
+        except PartialDateError:
+            parsed = None
+        if parsed is None or parsed.day is None or parsed.approximate:
+            raise ValidationError(
+                self.error_messages["invalid"] % {"example": formatting.format_date(PartialDate(1988, 11, 23))},
+                code="invalid",
+            )
+        return parsed.as_range()[0]
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -42,12 +88,8 @@ class AccessLogSearchForm(forms.Form):
         label=_("Record type"), required=False, max_length=64, help_text=_("For example registry.household")
     )
     target_code = forms.CharField(label=_("Record code"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = LocalDateField(label=_("From"), required=False)
+    date_to = LocalDateField(label=_("To"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("any channel")), *Channel.choices])
     purpose = forms.CharField(label=_("Purpose contains"), required=False, max_length=200)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yurd.core.forms import FilterForm
+from yurd.core.forms import FilterForm, PartialDateInput
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.uploads import MaxUploadSize
 from yurd.evidence.models import EvidenceKind, Sensitivity
@@ -17,7 +17,11 @@ class EvidenceUploadForm(forms.Form):
     title_ru = forms.CharField(label=_("Title (Russian)"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices, initial=EvidenceKind.PHOTO)
     captured = forms.CharField(
-        label=_("Captured on"), max_length=32, required=False, help_text=_("For example 1988, 11.1988 or 23.11.1988.")
+        widget=PartialDateInput(),
+        label=_("Captured on"),
+        max_length=32,
+        required=False,
+        help_text=_("For example 1988, 11.1988 or 23.11.1988."),
     )
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.all(), required=False)
     source = forms.CharField(label=_("Source"), max_length=300, required=False)

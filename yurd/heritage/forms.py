@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yurd.core.forms import FilterForm
+from yurd.core.forms import FilterForm, PartialDateInput
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.uploads import MaxUploadSize
 from yurd.evidence.models import Sensitivity
@@ -115,9 +115,13 @@ class ObservationForm(forms.Form):
     )
     certainty = forms.ChoiceField(label=_("Certainty"), choices=Certainty.choices, initial=Certainty.MEDIUM)
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
-    observed_on = forms.CharField(label=_("Observed on"), max_length=32, required=False)
-    interval_start = forms.CharField(label=_("Or between (earlier image date)"), max_length=32, required=False)
-    interval_end = forms.CharField(label=_("and (later image date)"), max_length=32, required=False)
+    observed_on = forms.CharField(widget=PartialDateInput(), label=_("Observed on"), max_length=32, required=False)
+    interval_start = forms.CharField(
+        widget=PartialDateInput(), label=_("Or between (earlier image date)"), max_length=32, required=False
+    )
+    interval_end = forms.CharField(
+        widget=PartialDateInput(), label=_("and (later image date)"), max_length=32, required=False
+    )
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     photo = forms.ImageField(label=_("Photograph or image"), required=False, validators=[MaxUploadSize("photo")])
     photo_sensitivity = forms.ChoiceField(

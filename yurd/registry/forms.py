@@ -8,8 +8,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.forms import LocalDateField, PartialDateInput
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.uploads import MaxUploadSize
+from yurd.places.display import sorted_places
 from yurd.places.models import Place, PlaceKind
 from yurd.places.selectors import place_choice_labels, residence_country, residence_places
 from yurd.registry.models import (
@@ -41,7 +43,8 @@ class PlaceChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        places = list(self.queryset.select_related("parent"))
+        # In the page's alphabetical order (Ç after C, Ə after E; Cyrillic on ru pages).
+        places = sorted_places(self.queryset.select_related("parent"))
         labels = place_choice_labels(places, {str(value): str(label) for value, label in PlaceKind.choices})
         choices = [(self.choice(place)[0], labels[place.pk]) for place in places]
         home = residence_country() if getattr(self.field, "residence", False) else None
@@ -63,7 +66,7 @@ class PlaceChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
+        return place_name(obj)
 
 
 def offer_residences(field: forms.Field, *, keep: int | None) -> None:
@@ -192,8 +195,10 @@ class WizardMemberForm(forms.Form):
     patronymic = forms.CharField(label=_("Patronymic"), max_length=100, required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, required=False)
     household_role = forms.ChoiceField(label=_("Role in household"), choices=HouseholdRole.choices)
-    birth_date = forms.CharField(label=_("Birth date"), max_length=32, required=False, help_text=_("e.g. 12.03.1951"))
-    death_date = forms.CharField(label=_("Death date"), max_length=32, required=False)
+    birth_date = forms.CharField(
+        widget=PartialDateInput(), label=_("Birth date"), max_length=32, required=False, help_text=_("e.g. 12.03.1951")
+    )
+    death_date = forms.CharField(widget=PartialDateInput(), label=_("Death date"), max_length=32, required=False)
     other_surname = forms.CharField(label=_("Surname in another script"), max_length=100, required=False)
     other_given_name = forms.CharField(label=_("Given name in another script"), max_length=100, required=False)
 
@@ -267,7 +272,11 @@ class WizardOriginForm(forms.Form):
     origin_place = PlaceChoiceField(label=_("Origin settlement"), queryset=_settlements())
     wave = forms.ModelChoiceField(label=_("Wave"), queryset=Wave.objects.all(), required=False)
     displacement_date = forms.CharField(
-        label=_("Displacement date"), max_length=32, required=False, help_text=_("e.g. 11.1988 or 1988")
+        widget=PartialDateInput(),
+        label=_("Displacement date"),
+        max_length=32,
+        required=False,
+        help_text=_("e.g. 11.1988 or 1988"),
     )
     destination_place = PlaceChoiceField(
         label=_("First destination"), queryset=Place.objects.order_by("name"), required=False
@@ -296,7 +305,7 @@ class WizardResidenceForm(forms.Form):
 class WizardConsentForm(forms.Form):
     consent_given = forms.BooleanField(label=_("The household consents to registration"), required=False)
     purpose = forms.CharField(label=_("Purpose"), max_length=200, initial=_("registration and restitution claims"))
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = LocalDateField(label=_("Given on"))
 
 
 class ImportUploadForm(forms.Form):
@@ -314,7 +323,7 @@ class ExportForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose"), max_length=200)
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = LocalDateField(label=_("Given on"))
 
 
 # --- Person page: name forms, kinship, sensitive groups -------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from yurd.core.formatting import format_number
+
 WIDTH = 640
 BAR_HEIGHT = 22
 GAP = 6
@@ -29,7 +31,7 @@ def bar_chart_svg(labels: list[str], values: list[int | None], *, title: str, hi
         )
         length = 0 if value is None else max(1, round(span * value / largest)) if value else 0
         parts.append(f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length}" height="{BAR_HEIGHT}" fill="#0b5cad"/>')
-        shown = hidden_mark if value is None else f"{value:,}".replace(",", "\u202f")
+        shown = hidden_mark if value is None else format_number(value)
         parts.append(f'<text x="{LABEL_WIDTH + length + 6}" y="{middle}" font-size="12">{escape(shown)}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yurd.core.forms import LocalDateField
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Household, Person
 from yurd.returns.models import Intention, ReturnCondition, Timeline, check_preferred_place
 
 
 class ReturnIntentionForm(forms.Form):
-    survey_date = forms.DateField(label=_("Survey date"), widget=forms.DateInput(attrs={"type": "date"}))
+    survey_date = LocalDateField(label=_("Survey date"))
     intention = forms.ChoiceField(label=_("Intends to return"), choices=Intention.choices)
     preferred_place = forms.ModelChoiceField(
         label=_("Preferred settlement"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
+from yurd.core.forms import LocalDateField, PartialDateInput
 from yurd.core.partial_dates import PartialDate
 from yurd.evidence.models import EvidenceItem
 from yurd.evidence.selectors import evidence_list
@@ -97,7 +98,11 @@ class TestimonyForm(_UserForm):
     )
     interviewer = forms.CharField(label=_("Interviewer"), max_length=200)
     recorded_on = forms.CharField(
-        label=_("Date of recording"), max_length=20, required=False, help_text=_("12.05.2024, 05.2024 or 2024")
+        widget=PartialDateInput(),
+        label=_("Date of recording"),
+        max_length=20,
+        required=False,
+        help_text=_("12.05.2024, 05.2024 or 2024"),
     )
     place = forms.CharField(
         label=_("Place of recording"), max_length=200, required=False, help_text=_("A place code or a name")
@@ -121,9 +126,7 @@ class TestimonyForm(_UserForm):
     consent_restrictions = forms.CharField(
         label=_("Restrictions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    consent_given_on = forms.DateField(
-        label=_("Consent given on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    consent_given_on = LocalDateField(label=_("Consent given on"), required=False)
     access_level = forms.ChoiceField(label=_("Access level"), choices=AccessLevel.choices, initial=AccessLevel.OPEN)
     reason = forms.CharField(label=_("Reason for the change"), max_length=100, required=False)
 

@@ -17,6 +17,7 @@ from yurd.claims.services.common import claim_event, lock_claim, require, save_c
 from yurd.claims.services.decisions import record_decision
 from yurd.claims.workflow import TRANSITIONS
 from yurd.core.actors import Actor
+from yurd.core.formatting import format_date
 
 UPHELD = "upheld"
 
@@ -48,7 +49,7 @@ def claim_appeal(
             if filed_on > deadline:
                 raise ClaimError(
                     _("The appeal deadline for decision %(number)s was %(deadline)s; this appeal is late.")
-                    % {"number": latest.number, "deadline": deadline.isoformat()}
+                    % {"number": latest.number, "deadline": format_date(deadline)}
                 )
 
         def prepare(target: Claim, now: datetime) -> dict[str, Any]:
