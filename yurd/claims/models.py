@@ -699,6 +699,37 @@ class LetterRecord(models.Model):
         return str(LetterKind(self.kind).label) if self.kind in LetterKind.values else self.kind
 
 
+# What each history action reads as (the stored code stays for software and audits).
+EVENT_ACTIONS = {
+    "create": _("claim filed"),
+    "edit": _("claim edited"),
+    "submit": _("submitted"),
+    "verify_documents": _("documents verified"),
+    "assess": _("assessed"),
+    "approve": _("approved"),
+    "return": _("returned as incomplete"),
+    "decide": _("decided"),
+    "appeal": _("appeal recorded"),
+    "appeal_decided": _("appeal decided"),
+    "finalise": _("made final"),
+    "withdraw": _("withdrawn"),
+    "annul": _("annulled"),
+    "revalue": _("valued again"),
+    "add_loss_item": _("loss item added"),
+    "remove_loss_item": _("loss item removed"),
+    "property_merged": _("property merged"),
+    "kinship_changed": _("kinship changed"),
+    "share_override_reviewed": _("share override reviewed"),
+    "reissue_secret": _("status-check secret reissued"),
+    "letter_sent": _("letter sent"),
+    "cited_as_precedent": _("cited as precedent"),
+    "batch": _("decided in a batch"),
+    "qc_failed": _("quality check failed"),
+    "review_flag_cleared": _("review flag cleared"),
+    "flag": _("flagged for review"),
+}
+
+
 class ClaimEvent(models.Model):
     """Append-only log of every act on a claim: transitions, edits, re-valuations, look-ups by staff."""
 
@@ -719,6 +750,18 @@ class ClaimEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_ACTIONS.get(self.action, self.action))
+
+    @property
+    def from_label(self) -> str:
+        return str(ClaimStatus(self.from_status).label) if self.from_status in ClaimStatus.values else self.from_status
+
+    @property
+    def to_label(self) -> str:
+        return str(ClaimStatus(self.to_status).label) if self.to_status in ClaimStatus.values else self.to_status
 
 
 class QcResult(models.TextChoices):

@@ -66,7 +66,7 @@ class PlaceChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
-        return place_name(obj)
+        return str(obj.name)
 
 
 def offer_residences(field: forms.Field, *, keep: int | None) -> None:

@@ -156,9 +156,10 @@ class RowValidator:
             try:
                 parsed = PartialDate.parse(text)
                 self._dates[text] = (parsed, parsed.to_storage())
-            except PartialDateError as error:
-                self._dates[text] = _("not a date (use 12.03.1951, 03.1951, 1951 or 1951-03-12): %(detail)s") % {
-                    "detail": error
+            except PartialDateError:
+                # PartialDateError's own words are English: the reason names the value instead.
+                self._dates[text] = _("%(value)r is not a date (use 12.03.1951, 03.1951, 1951 or 1951-03-12)") % {
+                    "value": text
                 }
         return self._dates[text]
 

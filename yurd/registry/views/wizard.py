@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from yurd.core.actors import actor_from_request
@@ -28,12 +29,13 @@ from yurd.registry.forms import (
 # --- Registration wizard ------------------------------------------------------------------------
 
 WIZARD_SESSION_KEY = "registry_wizard"
+# Lazy: the list is built once, when no request's language is active yet.
 WIZARD_STEPS = [
-    ("household", _("Household")),
-    ("members", _("Members")),
-    ("origin", _("Origin and displacement")),
-    ("residence", _("Current residence")),
-    ("consent", _("Consent")),
+    ("household", gettext_lazy("Household")),
+    ("members", gettext_lazy("Members")),
+    ("origin", gettext_lazy("Origin and displacement")),
+    ("residence", gettext_lazy("Current residence")),
+    ("consent", gettext_lazy("Consent")),
 ]
 _STEP_NAMES = [name for name, _label in WIZARD_STEPS]
 
