@@ -54,7 +54,11 @@ KNOWN: dict[str, tuple[set[str], str]] = {
     "/claims/valuation/": ({"prices", "reference"}, "a valuation table's name, typed in English in the demo"),
     "/testimonies/": ({"the", "would", "above", "and", "back", "cemetery"}, "testimony titles from the demo"),
     "/casualties/": ({"community", "press", "list", "report"}, "source lists' names from the demo"),
-    "/evidence/": ({"recording", "archive", "scan"}, "evidence titles from the demo"),
+    "/evidence/": (
+        {"recording", "archive", "scan", "documents", "system"},
+        "evidence titles from the demo; the custody log's actor 'system' and detail codes (to translate)",
+    ),
+    "/registry/population/": ({"community", "field", "list", "register", "survey"}, "source names from the demo"),
     "/registry/people/P-": ({"soviet", "document", "era"}, "a document's note from the demo"),
     "/claims/CL-": (
         {"house", "plot", "the", "claim", "family", "system", "withdrew"},
