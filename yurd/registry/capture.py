@@ -96,6 +96,22 @@ def registration_lists(found: list[FamilyHistory] | None = None) -> list[tuple[s
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+def complete_lists(lists: Sequence[str], found: list[FamilyHistory] | None = None) -> list[str]:
+    """The chosen lists that name every family any of the chosen lists names.
+
+    Such a list (the register itself, or an import of everyone) leaves no family that it
+    missed, so the overlaps say nothing about who all the lists missed: capture-recapture
+    needs lists that are each incomplete (the estimate would lie at infinity)."""
+    if len(lists) < 2:
+        return []
+    on_any = [
+        history.lists for history in (family_histories() if found is None else found) if history.lists & set(lists)
+    ]
+    if not on_any:
+        return []
+    return [name for name in lists if all(name in named for named in on_any)]
+
+
 def column_labels(lists: Sequence[str]) -> list[str]:
     """The capture table's column for each list: L1, L2, ... (list names may hold any character)."""
     return [f"L{index}" for index in range(1, len(lists) + 1)]

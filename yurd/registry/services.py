@@ -19,7 +19,13 @@ from yurd.core.permissions import require
 from yurd.estimation import NoEstimateError, estimate
 from yurd.estimation.loglinear import NOT_IDENTIFIABLE
 from yurd.places.models import Place
-from yurd.registry.capture import column_labels, family_histories, family_tables, registration_lists
+from yurd.registry.capture import (
+    column_labels,
+    complete_lists,
+    family_histories,
+    family_tables,
+    registration_lists,
+)
 from yurd.registry.codes import allocate_code, allocate_codes
 from yurd.registry.models import (
     Certainty,
@@ -641,6 +647,18 @@ def population_estimate_compute(
     empty = [name for name in chosen if not named.get(name)]
     if empty:
         raise ValidationError({"lists": _("No family is on the list %(list)s.") % {"list": empty[0]}})
+    complete = complete_lists(chosen, found)
+    if complete:
+        raise ValidationError(
+            {
+                "lists": _(
+                    "The list %(list)s names every family the other chosen lists name: it looks complete "
+                    "(or it is the register itself), so the overlaps cannot tell how many all the lists "
+                    "missed. Leave it out and choose at least two other lists."
+                )
+                % {"list": complete[0]}
+            }
+        )
     table = family_tables(chosen, (), found)["all"]
     try:
         result = estimate(

@@ -155,3 +155,24 @@ def test_the_command_estimates_from_the_registration_lists(three_lists: int) -> 
     with pytest.raises(CommandError, match="At least two registration lists") as refused:
         call_command("estimate", "--registry", "--list", LISTS[0], stdout=io.StringIO(), stderr=io.StringIO())
     assert refused.value.returncode == 2
+
+
+def test_a_list_that_names_every_family_is_named_and_left_out(three_lists: int, administrator: User) -> None:
+    """The demo's own "everyone" list (or the register itself) names every family: with it the
+    estimate lies at infinity. The service names it; the command leaves it out unless asked."""
+    everyone = "Register of everyone"
+    for head in Person.objects.unscoped().all():  # one person per synthetic family
+        PersonName.objects.create(person=head, surname="Əliyev", kind="source spelling", source=f"{everyone} #1")
+    assert dict(registration_lists())[everyone] == three_lists
+    with pytest.raises(ValidationError, match="names every family"):
+        population_estimate_compute(actor=_as(administrator), lists=[everyone, *LISTS], bootstrap=0)
+    assert not PopulationEstimate.objects.exists()
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("estimate", "--registry", "--method", "fixed", "--json", stdout=out, stderr=err)
+    result = json.loads(out.getvalue())
+    assert set(result["list_names"].values()) == set(LISTS)
+    assert everyone in err.getvalue()
+    with pytest.raises(CommandError, match="names every family") as refused:
+        call_command("estimate", "--registry", "--list", everyone, "--list", LISTS[0], stdout=out, stderr=err)
+    assert refused.value.returncode == 2

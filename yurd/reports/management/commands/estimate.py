@@ -29,7 +29,13 @@ from yurd.estimation import (
     read_counts,
     sources,
 )
-from yurd.registry.capture import column_labels, family_histories, family_tables, registration_lists
+from yurd.registry.capture import (
+    column_labels,
+    complete_lists,
+    family_histories,
+    family_tables,
+    registration_lists,
+)
 
 BAD_INPUT = 2
 NO_ESTIMATE = 1
@@ -155,11 +161,25 @@ class Command(BaseCommand):
         """Families by the registration lists that named them; columns L1..Lk stand for the lists."""
         found = family_histories()
         available = [name for name, _families in registration_lists(found)]
-        chosen = list(dict.fromkeys(lists)) or available
+        chosen = list(dict.fromkeys(lists))
         unknown = [name for name in chosen if name not in available]
         if unknown:
             raise CommandError(
                 f"No family is on the list {unknown[0]!r}; the registry's lists are: {'; '.join(available) or 'none'}.",
+                returncode=BAD_INPUT,
+            )
+        if not chosen:
+            # Without --list: every list but those that name everyone (they estimate nothing).
+            left_out = complete_lists(available, found)
+            chosen = [name for name in available if name not in left_out]
+            for name in left_out:
+                self.stderr.write(f"Left out {name!r}: it names every family the other lists name.")
+        complete = complete_lists(chosen, found)
+        if complete:
+            raise CommandError(
+                f"The list {complete[0]!r} names every family the other chosen lists name: it looks complete "
+                "(or it is the register itself), so the overlaps cannot tell how many all the lists missed. "
+                "Leave it out.",
                 returncode=BAD_INPUT,
             )
         if len(chosen) < 2:
