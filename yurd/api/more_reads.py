@@ -54,7 +54,13 @@ class LossItemEvidenceSerializer(serializers.Serializer[Any]):
 
 
 class LossItemSerializer(serializers.Serializer[Any]):
-    id = serializers.IntegerField(read_only=True)
+    # A loss item has no public code: it is named by its claim's case number and its line,
+    # never by its database id (issue 19).
+    line = serializers.IntegerField(
+        read_only=True,
+        help_text="The item's position in the claim, in the order recorded (1 = first): the claim page's order. "
+        "Removing an item from a claim still being drafted moves the later ones up.",
+    )
     category = serializers.CharField(source="category.code", read_only=True)
     place = serializers.CharField(source="place.code", read_only=True)
     original_owner = serializers.CharField(source="original_owner.code", read_only=True, allow_null=True, default=None)
@@ -121,6 +127,10 @@ class ClaimLossItemViewSet(ClaimPartsViewSet):
         user = request_user(request)
         claim = get_claim(user=user, case_number=case_number)
         page = self.paginate_queryset(claim_loss_items(claim)) or []
+        shown = self.paginator.page if isinstance(self.paginator, YurdPagination) else None
+        first = shown.start_index() if shown is not None and page else 1
+        for line, item in enumerate(page, start=first):
+            item.line = line  # type: ignore[attr-defined]
         log_access(api_actor(request), AccessAction.VIEW, claim, detail={"page": "loss items"})
         context = {"sees_names": user.sees_names, "evidence": loss_item_evidence(items=page, user=user)}
         data = LossItemSerializer(page, many=True, context=context).data

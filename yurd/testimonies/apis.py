@@ -25,7 +25,8 @@ class SegmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Segment
-        fields = ["id", "start_seconds", "end_seconds", "title", "summary", "keywords", "events"]
+        # No database id (issue 19): a segment is named by its testimony's code and its start.
+        fields = ["start_seconds", "end_seconds", "title", "summary", "keywords", "events"]
 
 
 class TestimonySerializer(serializers.ModelSerializer):
