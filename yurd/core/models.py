@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yurd.core.job_kinds import job_kind_label
+from yurd.core.job_kinds import JobResultSummary, job_kind_label, job_result_summary
 
 
 class TimeStampedModel(models.Model):
@@ -145,6 +145,11 @@ class Job(models.Model):
     @property
     def kind_label(self) -> Any:
         return job_kind_label(self.kind)
+
+    @property
+    def result_summary(self) -> JobResultSummary:
+        """The result's figures, labelled for the job's page."""
+        return job_result_summary(self.kind, self.result)
 
     @property
     def is_finished(self) -> bool:

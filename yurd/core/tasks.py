@@ -17,12 +17,14 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from yurd.core.history import historical_models
-from yurd.core.job_kinds import register_job_kind
+from yurd.core.job_kinds import register_job_kind, register_job_result_label
 from yurd.core.jobs import JobContext, job_function
 
 # Read-only: safe to run again after a lost worker.
 INTEGRITY_CHECK = register_job_kind(
-    "core.integrity_check", gettext_lazy("Integrity check"), retries_after_worker_loss=2
+    "core.integrity_check",
+    gettext_lazy("Integrity check"),
+    retries_after_worker_loss=2,
 )
 
 StrOrPromise = str | Promise
@@ -34,11 +36,12 @@ class IntegrityCheck:
 
     `count()` says how many rows the check will look at (for the progress bar); `run(advance)`
     returns the problems found, calling `advance(n)` after each batch of n rows. The job's
-    result carries the count under `result_key`.
+    result carries the count under `result_key`, which its page names `result_label`.
     """
 
     result_key: str
     label: StrOrPromise
+    result_label: StrOrPromise
     count: Callable[[], int]
     run: Callable[[Callable[[int], None]], list[str]]
 
@@ -49,6 +52,7 @@ _CHECKS: dict[str, IntegrityCheck] = {}
 def register_integrity_check(check: IntegrityCheck) -> None:
     """How an app above core adds its own check (places checks its materialised paths)."""
     _CHECKS[check.result_key] = check
+    register_job_result_label(INTEGRITY_CHECK, check.result_key, check.result_label)
 
 
 @task()

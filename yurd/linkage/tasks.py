@@ -18,7 +18,16 @@ from yurd.linkage.selectors import person_record, registry_gazetteer, scoped_peo
 from yurd.linkage.services import candidate_propose
 
 # Safe to run again after a lost worker: a pair already proposed is not proposed twice.
-DUPLICATE_SCAN = register_job_kind("linkage.scan", gettext_lazy("Duplicate scan"), retries_after_worker_loss=1)
+DUPLICATE_SCAN = register_job_kind(
+    "linkage.scan",
+    gettext_lazy("Duplicate scan"),
+    retries_after_worker_loss=1,
+    result_labels={
+        "people": gettext_lazy("People compared"),
+        "pairs": gettext_lazy("Possible duplicates found"),
+        "proposed": gettext_lazy("New pairs to review"),
+    },
+)
 
 
 @task()

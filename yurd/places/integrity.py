@@ -37,6 +37,7 @@ def place_path_problems(advance: Callable[[int], None]) -> list[str]:
 PLACE_PATHS = IntegrityCheck(
     result_key="places_checked",
     label=gettext_lazy("Checking place paths"),
+    result_label=gettext_lazy("Places checked"),
     count=Place.objects.count,
     run=place_path_problems,
 )

@@ -24,8 +24,26 @@ from yurd.registry.models import ImportBatch, ImportStatus
 
 # Both are safe to run again after a lost worker: the database rolled back what the
 # dead run had written, and the handlers below put the batch's status back.
-IMPORT_CHECK = register_job_kind("registry.import_check", gettext_lazy("Import check"), retries_after_worker_loss=1)
-IMPORT_COMMIT = register_job_kind("registry.import_commit", gettext_lazy("Import commit"), retries_after_worker_loss=1)
+IMPORT_CHECK = register_job_kind(
+    "registry.import_check",
+    gettext_lazy("Import check"),
+    retries_after_worker_loss=1,
+    result_labels={
+        "rows": gettext_lazy("Rows"),
+        "valid": gettext_lazy("Valid rows"),
+        "rejected": gettext_lazy("Rejected rows"),
+    },
+)
+IMPORT_COMMIT = register_job_kind(
+    "registry.import_commit",
+    gettext_lazy("Import commit"),
+    retries_after_worker_loss=1,
+    result_labels={
+        "households_created": gettext_lazy("Households created"),
+        "people_created": gettext_lazy("People created"),
+        "people_unchanged": gettext_lazy("People already in the registry"),
+    },
+)
 
 
 @task()

@@ -44,7 +44,9 @@ from yurd.registry.models import Household, Wave
 from yurd.reports.models import ExportFormat, ExportKind, ExportRequest
 
 # Safe to run again after a lost worker: the run writes the same file name afresh.
-EXPORT_JOB = register_job_kind("reports.export", gettext_lazy("Export"), retries_after_worker_loss=1)
+EXPORT_JOB = register_job_kind(
+    "reports.export", gettext_lazy("Export"), retries_after_worker_loss=1, result_labels={"rows": gettext_lazy("Rows")}
+)
 _SALT = "yurd.reports.export-download"
 PROGRESS_EVERY = 5000
 CHUNK_SIZE = 5000

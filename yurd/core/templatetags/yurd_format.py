@@ -3,6 +3,7 @@
 {{ claim.created_at|ydatetime }}   {{ person.birth_date|ydate }}
 {{ count|ynumber }}   {{ share|ynumber:1 }}   {{ decision.total|ymoney:decision.currency }}
 {{ place|place_name }}   {{ places|az_sorted:"name" }}
+{{ entry.username|actor_name }}   {{ entry.target_type|record_type }}
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 from yurd.core import formatting
+from yurd.core.actors import SYSTEM_USERNAME
+from yurd.core.record_types import record_type_label
 
 register = template.Library()
 
@@ -45,3 +49,17 @@ def ypercent(value: Any, places: Any = 0) -> str:
 def date_hint() -> str:
     """The forms a date input reads, in the page's language (its placeholder)."""
     return formatting.date_hint()
+
+
+@register.filter
+def actor_name(username: Any) -> str:
+    """A log's user name; the system operator (logged as "system", or no user) in the page's language."""
+    if username in (None, "", SYSTEM_USERNAME):
+        return gettext("system")
+    return str(username)
+
+
+@register.filter
+def record_type(label: Any, plural: Any = "") -> str:
+    """A record type stored as a model label ("registry.household"), named as people read it."""
+    return record_type_label(str(label or ""), plural=bool(plural))
