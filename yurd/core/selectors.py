@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from yurd.core.history import HISTORY_TYPES, HistoryRow, historical_models
 from yurd.core.models import AccessLogEntry, Job
+from yurd.core.record_types import record_type_label
 
 ACCESS_LOG_PERMISSION = "core.view_access_log"
 CHANGE_LOG_PERMISSION = "core.view_change_log"
@@ -119,7 +120,7 @@ def _change_row(record: Any, model: Any, parents: dict[int, str] | None = None) 
         kind_label=HISTORY_TYPES.get(record.history_type, record.history_type),
         reason=record.history_change_reason or "",
         record_label=str(code),
-        record_type=str(model._meta.verbose_name),
+        record_type=record_type_label(model._meta.label_lower),
     )
 
 

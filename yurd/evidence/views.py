@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -19,8 +20,9 @@ from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
+from yurd.core.record_types import record_type_label
 from yurd.evidence.forms import EvidenceFilterForm, EvidenceUploadForm
-from yurd.evidence.models import DerivativeRole, EvidenceItem, Sensitivity
+from yurd.evidence.models import DerivativeRole, EvidenceItem, LinkRelation, Sensitivity
 from yurd.evidence.selectors import custody_log, evidence_get, evidence_list, visible_evidence
 from yurd.evidence.services import evidence_ingest, evidence_record_download, evidence_record_view
 from yurd.evidence.storage import StorageFullError
@@ -78,7 +80,26 @@ CUSTODY_DETAILS = {
     "bytes": gettext_lazy("bytes"),
     "size": gettext_lazy("size in bytes"),
     "original_name": gettext_lazy("original file name"),
+    "unsealed": gettext_lazy("unsealed for testimony"),
+    "purpose": gettext_lazy("purpose"),
 }
+# Details stored as codes, named in the page's language (an unknown code shows as stored).
+_CODED_DETAILS: dict[str, type[models.TextChoices]] = {
+    "relation": LinkRelation,
+    "derivative": DerivativeRole,
+    "from": Sensitivity,
+    "to": Sensitivity,
+}
+
+
+def _custody_value(key: str, value: Any) -> Any:
+    if key in _CODED_DETAILS:
+        return dict(_CODED_DETAILS[key].choices).get(value, value)
+    if key == "linked" and isinstance(value, str) and ":" in value:
+        # "registry.household:HH-000012": the record's type by name, then its code.
+        target_type, _colon, code = value.partition(":")
+        return f"{record_type_label(target_type)} {code}"
+    return value
 
 
 def _custody_rows(request: AuthenticatedHttpRequest, item: EvidenceItem) -> list[dict[str, Any]]:
@@ -86,7 +107,7 @@ def _custody_rows(request: AuthenticatedHttpRequest, item: EvidenceItem) -> list
     rows = []
     for entry in custody_log(item):
         details = [
-            (CUSTODY_DETAILS[key], value)
+            (CUSTODY_DETAILS[key], _custody_value(key, value))
             for key, value in entry.details.items()
             if key in CUSTODY_DETAILS and value not in ("", None) and (personal or key != "original_name")
         ]

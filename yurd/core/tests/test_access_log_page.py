@@ -183,3 +183,26 @@ def test_panel_is_hidden_from_those_without_the_permission(
 
 def test_panel_says_when_nobody_accessed_the_record(auditor: User, gazetteer: Gazetteer) -> None:
     assert "Nobody has accessed this record yet." in _render_panel(auditor, gazetteer.settlement_b1)
+
+
+# A place, a person and the system operator, as az and ru pages name them.
+NAMES = {"az": ("Yer", "Şəxs", "sistem"), "ru": ("Место", "Человек", "система")}
+
+
+@pytest.mark.usefixtures("entries")
+@pytest.mark.parametrize("language", NAMES)
+def test_record_types_and_the_system_actor_are_named_in_the_pages_language(
+    client: Client, auditor: User, language: str
+) -> None:
+    place, person, system = NAMES[language]
+    log_access(Actor(None, Channel.CLI), AccessAction.EXPORT, "registry.person", purpose="backup")
+    login_verified(client, auditor)
+    client.cookies["django_language"] = language
+
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+
+    assert f"<td>{place} " in table and f"<td>{person}</td>" in table
+    assert f"<td>{system}</td>" in table
+    assert "registry.person" not in table.replace("target_type=registry.person", "")
+    assert "places.place<" not in table and "<td>system</td>" not in table

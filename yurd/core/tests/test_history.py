@@ -106,6 +106,21 @@ def test_change_log_lists_recent_changes_across_models(
     assert [row.record_label for row in filtered.context["rows"]] == ["TST-S11"]
 
 
+@pytest.mark.usefixtures("gazetteer")
+@pytest.mark.parametrize(("language", "system", "record_type"), [("az", "sistem", "Yer"), ("ru", "система", "Место")])
+def test_change_log_names_the_system_and_record_types_in_the_pages_language(
+    client: Client, auditor: User, language: str, system: str, record_type: str
+) -> None:
+    login_verified(client, auditor)  # the gazetteer was written without a user: by the system
+    client.cookies["django_language"] = language
+
+    page = client.get("/audit/changes/", {"model": "places.place"}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+
+    assert f"<td>{system}</td>" in table and f"<td>{record_type}</td>" in table
+    assert "<td>system</td>" not in table
+
+
 def test_change_log_rejects_an_unknown_model_as_a_form_error(client: Client, auditor: User) -> None:
     login_verified(client, auditor)
     response = client.get("/audit/changes/", {"model": "auth.user'--"})

@@ -54,10 +54,7 @@ KNOWN: dict[str, tuple[set[str], str]] = {
     "/claims/valuation/": ({"prices", "reference"}, "a valuation table's name, typed in English in the demo"),
     "/testimonies/": ({"the", "would", "above", "and", "back", "cemetery"}, "testimony titles from the demo"),
     "/casualties/": ({"community", "press", "list", "report"}, "source lists' names from the demo"),
-    "/evidence/": (
-        {"recording", "archive", "scan", "documents", "system"},
-        "evidence titles from the demo; the custody log's actor 'system' and detail codes (to translate)",
-    ),
+    "/evidence/": ({"recording", "archive", "scan", "documents"}, "evidence titles from the demo"),
     "/registry/population/": ({"community", "field", "list", "register", "survey"}, "source names from the demo"),
     "/registry/people/P-": ({"soviet", "document", "era"}, "a document's note from the demo"),
     "/claims/CL-": (
@@ -85,10 +82,6 @@ KNOWN: dict[str, tuple[set[str], str]] = {
         "a testimony's summary and roles from the demo",
     ),
     "/heritage/": ({"archival", "linked", "photograph", "satellite", "site"}, "observation sources typed in the demo"),
-    "/audit/access/": (
-        {"claim", "claims", "evidence", "linkage", "property", "system", "testimonies", "testimony"},
-        "record types of the log, shown as stored",
-    ),
     "/claims/cohorts/": ({"dwelling"}, "cohort codes carry the loss category's code"),
     "/audit/changes/": (set(), "the change log is reworked by the change-log change (codes and reasons)"),
 }

@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 
 from yurd.accounts.models import User
-from yurd.core.actors import Actor
-from yurd.evidence.models import EvidenceItem
-from yurd.evidence.services import evidence_record_transfer
+from yurd.core.actors import Actor, system_actor
+from yurd.evidence.models import EvidenceItem, LinkRelation, Sensitivity
+from yurd.evidence.services import evidence_change_sensitivity, evidence_link, evidence_record_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +44,37 @@ def test_the_custody_log_is_translated(client: Client, archivist: User, restrict
     page = client.get(f"/evidence/items/{restricted_item.public_code}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
 
     assert "Журнал хранения" in page and ">Кто<" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("az", ["sistem", "Ailə HH-000042", "əlaqə: təsdiqləyir", "məhdud", "daxili"]),
+        ("ru", ["система", "Семья HH-000042", "связь: подтверждает", "ограниченный", "внутренний"]),
+    ],
+)
+def test_the_custody_logs_actor_and_details_are_named_in_the_pages_language(
+    client: Client, archivist: User, restricted_item: EvidenceItem, language: str, expected: list[str]
+) -> None:
+    actor = system_actor()
+    evidence_link(
+        actor=actor,
+        item=restricted_item,
+        target_type="registry.household",
+        target_code="HH-000042",
+        relation=LinkRelation.SUPPORTS,
+    )
+    evidence_change_sensitivity(
+        actor=actor, item=restricted_item, sensitivity=Sensitivity.INTERNAL, reason="cleared for staff"
+    )
+    client.force_login(archivist)
+    client.cookies["django_language"] = language
+
+    page = client.get(f"/evidence/items/{restricted_item.public_code}/", HTTP_ACCEPT_LANGUAGE=language)
+
+    log = page.content.decode()
+    log = log[log.index('id="custody-heading"') : log.index("</table>", log.index('id="custody-heading"'))]
+    for text in expected:
+        assert text in log
+    for code in ("system", "registry.household", "supports", "restricted", "internal"):
+        assert code not in log
