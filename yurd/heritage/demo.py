@@ -18,6 +18,9 @@ from yurd.places.models import Place, PlaceKind
 ORDER = 60
 SITES = 36
 STATES = ["no_visible_change", "slightly_damaged", "moderately_damaged", "severely_damaged", "destroyed"]
+# Records are typed in Azerbaijani, the language of the community that keeps them: az pages
+# read them as they are; en and ru pages show them as typed, as they would real records.
+PERIODS = ["XVII əsr", "XVIII əsr", "XIX əsr"]
 NAMES = ["Juma", "Göy", "Şah Abbas", "Hacı Qasım", "Qırmızı", "Ağ", "Köhnə", "Dəmirçi", "Bulaq"]
 
 
@@ -49,8 +52,8 @@ def load(*, households: int, stdout: TextIO) -> None:
             site_type=site_type,
             settlement=settlement,
             geometry=geometry.point(longitude, latitude),
-            period=f"{17 + number % 3}th century",
-            description="Synthetic demo site.",
+            period=PERIODS[number % 3],
+            description="Sintetik demo abidəsi.",
             is_published=number % 4 != 0,
         )
         _observe(site, number, rng, Actor(user=researcher), Actor(user=reviewer))
@@ -65,7 +68,7 @@ def _observe(site: Site, number: int, rng: random.Random, researcher: Actor, rev
         certainty="high",
         method="archival",
         observed_on=str(1980 + number % 8),
-        summary="Archival photograph (synthetic).",
+        summary="Arxiv fotoşəkli (sintetik).",
         photo=[synthetic_building(seed=number, damaged=0.0)],
         photo_name=f"{site.code}-before.jpg",
         photo_sensitivity="public",
@@ -84,13 +87,13 @@ def _observe(site: Site, number: int, rng: random.Random, researcher: Actor, rev
         method="satellite",
         interval_start="2019-05",
         interval_end="2021-08",
-        summary="Compared satellite scenes (synthetic).",
+        summary="Peyk təsvirləri müqayisə edilib (sintetik).",
         photo=[synthetic_building(seed=number, damaged=damage)],
         photo_name=f"{site.code}-after.jpg",
         photo_sensitivity="public" if number % 5 else "restricted",
     )
     if later.status == ObservationStatus.PENDING_REVIEW and number % 3 != 0:
-        observation_approve(actor=reviewer, observation=later, note="Checked against the scenes (demo).")
+        observation_approve(actor=reviewer, observation=later, note="Peyk təsvirləri ilə tutuşdurulub (demo).")
     if number % 9 == 0:
         # A disagreeing field report on the same date: shown side by side.
         observation_record(
@@ -101,5 +104,5 @@ def _observe(site: Site, number: int, rng: random.Random, researcher: Actor, rev
             method="testimony",
             interval_start="2019-05",
             interval_end="2021-08",
-            summary="A former resident's account (synthetic).",
+            summary="Keçmiş sakinin ifadəsi (sintetik).",
         )

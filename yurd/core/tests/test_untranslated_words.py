@@ -81,7 +81,7 @@ KNOWN: dict[str, tuple[set[str], str]] = {
         },
         "a testimony's summary and roles from the demo",
     ),
-    "/heritage/": ({"archival", "linked", "photograph", "satellite", "site"}, "observation sources typed in the demo"),
+    "/heritage/": ({"linked"}, "Linked Art, the name of the JSON-LD standard of the site's export link"),
     "/claims/cohorts/": ({"dwelling"}, "cohort codes carry the loss category's code"),
     "/audit/changes/": (set(), "the change log is reworked by the change-log change (codes and reasons)"),
 }
