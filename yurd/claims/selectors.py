@@ -37,6 +37,7 @@ from yurd.claims.models import (
 from yurd.claims.services import heirs
 from yurd.evidence.models import EvidenceItem
 from yurd.evidence.selectors import visible_evidence, visible_evidence_q
+from yurd.places.display import place_name
 from yurd.places.models import Place
 from yurd.registry.models import FigureKind, HeirLine, Household, Person, Wave
 from yurd.registry.search import HouseholdHit, registry_search
@@ -497,6 +498,26 @@ def household_drilldown(*, user: User | None, filters: dict[str, str]) -> QueryS
     elif filters.get("assessed") == "no":
         households = households.exclude(pk__in=assessed_ids)
     return households.order_by("code")
+
+
+def drilldown_filter_labels(filters: dict[str, str]) -> list[tuple[str, str]]:
+    """The drill-down's filters as people read them: (what, which), in the page's language.
+
+    The link carries database keys ("wave=2&district=17&assessed=no"); the page names the
+    wave, the district in the page's script, and whether the households were assessed.
+    """
+    labels: list[tuple[str, str]] = []
+    if (wave_id := _int(filters.get("wave"))) is not None:
+        wave = Wave.objects.filter(pk=wave_id).first()
+        labels.append((_("Wave"), wave.name if wave is not None else "—"))
+    elif filters.get("wave") == "none":
+        labels.append((_("Wave"), _("wave unknown")))
+    if (district_id := _int(filters.get("district"))) is not None:
+        district = Place.objects.filter(pk=district_id).first()
+        labels.append((_("District"), place_name(district) or "—"))
+    if filters.get("assessed") in ("yes", "no"):
+        labels.append((_("Assessed"), _("yes") if filters["assessed"] == "yes" else _("no")))
+    return labels
 
 
 def claim_loss_items(claim: Claim) -> QuerySet[LossItem]:

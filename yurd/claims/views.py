@@ -950,7 +950,11 @@ def progress_households(request: AuthenticatedHttpRequest) -> HttpResponse:
             household__in=[household.pk for household in page], status__in=ASSESSED_STATES
         ).values_list("household_id", flat=True)
     )
-    return render(request, "claims/progress_households.html", {"page": page, "filters": filters, "assessed": assessed})
+    return render(
+        request,
+        "claims/progress_households.html",
+        {"page": page, "filters": selectors.drilldown_filter_labels(filters), "assessed": assessed},
+    )
 
 
 # --- Public status look-up ---------------------------------------------------------------------

@@ -103,3 +103,24 @@ def test_the_analyst_sees_the_figures_but_not_the_households_behind_them(world: 
     response = client.get(reverse("claims:progress_households"), {"assessed": "no"})
     assert response.status_code == 403
     assert world.household_a.code not in response.content.decode()
+
+
+def test_the_drill_down_names_its_filters_in_the_pages_language(world: World, administrator: User) -> None:
+    client = login(Client(), administrator)
+    client.cookies["django_language"] = "ru"
+    filters = {"assessed": "no", "wave": world.wave.pk, "district": world.gazetteer.district_a.pk}
+
+    page = client.get(reverse("claims:progress_households"), filters, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "Оценено: нет" in page
+    assert f"Волна: {world.wave.name}" in page and "Район: Alpha District" in page
+    assert 'class="badge">assessed' not in page and 'class="badge">wave' not in page
+
+
+def test_the_drill_down_of_households_without_a_wave_says_so(world: World, administrator: User) -> None:
+    client = login(Client(), administrator)
+    client.cookies["django_language"] = "az"
+
+    page = client.get(reverse("claims:progress_households"), {"wave": "none"}, HTTP_ACCEPT_LANGUAGE="az")
+
+    assert "Dalğa: dalğa naməlumdur" in page.content.decode()
