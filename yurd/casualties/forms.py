@@ -13,7 +13,7 @@ AREA_KINDS = [PlaceKind.DISTRICT, PlaceKind.REGION, PlaceKind.COUNTRY]
 class SourceListForm(forms.ModelForm):
     area = forms.ModelChoiceField(
         label=_("Area covered"),
-        queryset=Place.objects.filter(kind__in=AREA_KINDS).order_by("name"),
+        queryset=Place.objects.filter(kind__in=AREA_KINDS).order_by("name_sort", "code"),
         required=False,
     )
 

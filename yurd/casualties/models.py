@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.scopes import scope_q
-from yurd.core.fields import PartialDateField
+from yurd.core.fields import PartialDateField, SortKeyField
 from yurd.core.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -125,6 +125,8 @@ class CasualtyPerson(TimeStampedModel):
         "registry.Wave", verbose_name=_("wave"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     circumstances = models.TextField(_("circumstances (as recorded)"), blank=True)
+    # Surname then given name in Azerbaijani alphabetical order: the register's order (issue 19).
+    name_sort = SortKeyField(sources=("surname", "given_name"))
     # Set when a reviewer decided this record is the same person as another: its entries moved there.
     merged_into = models.ForeignKey(
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -135,7 +137,7 @@ class CasualtyPerson(TimeStampedModel):
     class Meta:
         verbose_name = _("person in the register")
         verbose_name_plural = _("people in the register")
-        ordering = ["surname", "given_name", "code"]
+        ordering = ["name_sort", "code"]
 
     def __str__(self) -> str:
         return self.code

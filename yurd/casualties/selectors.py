@@ -48,9 +48,7 @@ def person_list(*, user: Any, query: str = "", source_list: str = "") -> QuerySe
         found = found.distinct()
     if source_list:
         found = found.filter(entries__source_list__code=source_list).distinct()
-    return found.annotate(list_count=Count("entries__source_list", distinct=True)).order_by(
-        "surname", "given_name", "code"
-    )
+    return found.annotate(list_count=Count("entries__source_list", distinct=True)).order_by("name_sort", "code")
 
 
 def get_person(*, user: Any, code: str) -> CasualtyPerson:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from yurd.core.partial_dates import PartialDate, PartialDateError
+from yurd.names.collation import SORT_TEXT_LENGTH, sort_text
 
 
 class PartialDateField(models.CharField):
@@ -67,3 +68,48 @@ class PartialDateField(models.CharField):
         defaults: dict[str, Any] = {"form_class": forms.CharField, "max_length": 32}
         defaults.update(kwargs)
         return super().formfield(**defaults)
+
+
+class SortKeyField(models.CharField):
+    """The alphabetical key of other columns of the same row (yurd.names.collation.sort_text):
+    `Meta.ordering` and list pages order by it, so the database sorts names as the language's
+    readers do (Ç after C, Ə after E, I before İ) on SQLite and PostgreSQL alike.
+
+    Filled on every save (`pre_save`; a model saving with update_fields adds it when a source
+    column is among them) and by BulkWriter, which computes it from the source columns of
+    each row it writes."""
+
+    def __init__(self, *args: Any, sources: tuple[str, ...] = (), **kwargs: Any) -> None:
+        self.sources = tuple(sources)
+        kwargs.setdefault("max_length", SORT_TEXT_LENGTH)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["sources"] = self.sources
+        for key, default in (("max_length", SORT_TEXT_LENGTH), ("editable", False), ("default", ""), ("blank", True)):
+            if kwargs.get(key, default) == default:
+                kwargs.pop(key, None)
+        return name, path, args, kwargs
+
+    def key_of(self, *values: str) -> str:
+        return sort_text(*values)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = self.key_of(*(getattr(model_instance, source) for source in self.sources))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def with_sort_keys(model: type[models.Model], update_fields: Any) -> Any:
+    """`update_fields` with the sort keys of `model` whose sources it names (None stays None)."""
+    if update_fields is None:
+        return None
+    named = set(update_fields)
+    for field in model._meta.concrete_fields:
+        if isinstance(field, SortKeyField) and named & set(field.sources):
+            named.add(field.name)
+    return named

@@ -34,7 +34,7 @@ class SiteForm(forms.Form):
     name = forms.CharField(label=_("Primary name"), max_length=200)
     site_type = forms.ModelChoiceField(label=_("Type"), queryset=SiteType.objects.all())
     settlement = forms.ModelChoiceField(
-        label=_("Settlement"), queryset=Place.objects.filter(kind=PlaceKind.SETTLEMENT).order_by("name")
+        label=_("Settlement"), queryset=Place.objects.filter(kind=PlaceKind.SETTLEMENT).order_by("name_sort", "code")
     )
     latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)

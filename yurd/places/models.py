@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from yurd.core.fields import SortKeyField
 from yurd.core.models import TimeStampedModel
 from yurd.names import search_key as folded_search_key
 
@@ -51,12 +52,14 @@ class Place(TimeStampedModel):
     source = models.CharField(_("source"), max_length=300, blank=True)
     # Folded key of the primary name, so a place without PlaceName rows is still found.
     search_key = models.CharField(max_length=200, db_index=True, editable=False, default="")
+    # The primary name in Azerbaijani alphabetical order: the order of place lists (issue 19).
+    name_sort = SortKeyField(sources=("name",))
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        ordering = ["name"]
+        ordering = ["name_sort", "code"]
         permissions = [("import_places", _("Can import places from files"))]
 
     def __str__(self) -> str:
@@ -68,7 +71,7 @@ class Place(TimeStampedModel):
         self.search_key = folded_search_key(self.name)[:200]
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
-            kwargs["update_fields"] = {*update_fields, "search_key"}  # type: ignore[misc]
+            kwargs["update_fields"] = {*update_fields, "search_key", "name_sort"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property

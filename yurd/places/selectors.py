@@ -367,11 +367,11 @@ def residence_places(*, keep: int | None = None) -> QuerySet[Place]:
     home = residence_country()
     places = Place.objects.select_related("parent")
     if home is None:
-        return places.order_by("name")
+        return places.order_by("name_sort", "code")
     wanted = Q(path__startswith=home.path) | Q(kind=PlaceKind.COUNTRY, parent__isnull=True)
     if keep is not None:
         wanted |= Q(pk=keep)
-    return places.filter(wanted).order_by("name")
+    return places.filter(wanted).order_by("name_sort", "code")
 
 
 def place_choice_labels(places: Iterable[Place], kind_labels: dict[str, str]) -> dict[int, str]:

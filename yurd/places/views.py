@@ -69,7 +69,7 @@ def place_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @permission_required("places.view_place", raise_exception=True)
 def place_detail_view(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     place = _place_or_404(code)
-    children = list(place.children.order_by("name"))
+    children = list(place.children.order_by("name_sort", "code"))
     markers = [
         {"name": child.name, "lat": float(child.latitude), "lon": float(child.longitude), "url": child.code}
         for child in children

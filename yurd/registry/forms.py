@@ -33,7 +33,7 @@ YES_NO = [("", _("any")), ("yes", _("yes")), ("no", _("no"))]
 
 
 def _settlements() -> Any:
-    return Place.objects.filter(kind=PlaceKind.SETTLEMENT).order_by("name")
+    return Place.objects.filter(kind=PlaceKind.SETTLEMENT).order_by("name_sort", "code")
 
 
 class PlaceChoiceIterator(forms.models.ModelChoiceIterator):
@@ -148,10 +148,13 @@ class ReasonMixin(forms.Form):
 class HouseholdEditForm(forms.ModelForm, ReasonMixin):
     origin_place = PlaceChoiceField(label=_("Origin settlement"), queryset=_settlements(), required=False)
     current_place = PlaceChoiceField(
-        label=_("Current residence"), queryset=Place.objects.order_by("name"), required=False, residence=True
+        label=_("Current residence"),
+        queryset=Place.objects.order_by("name_sort", "code"),
+        required=False,
+        residence=True,
     )
     destination_place = PlaceChoiceField(
-        label=_("First destination"), queryset=Place.objects.order_by("name"), required=False
+        label=_("First destination"), queryset=Place.objects.order_by("name_sort", "code"), required=False
     )
 
     class Meta:
@@ -279,7 +282,7 @@ class WizardOriginForm(forms.Form):
         help_text=_("e.g. 11.1988 or 1988"),
     )
     destination_place = PlaceChoiceField(
-        label=_("First destination"), queryset=Place.objects.order_by("name"), required=False
+        label=_("First destination"), queryset=Place.objects.order_by("name_sort", "code"), required=False
     )
 
     def clean_displacement_date(self) -> str:
@@ -294,7 +297,7 @@ class WizardOriginForm(forms.Form):
 
 class WizardResidenceForm(forms.Form):
     current_place = PlaceChoiceField(
-        label=_("Current residence"), queryset=Place.objects.order_by("name"), residence=True
+        label=_("Current residence"), queryset=Place.objects.order_by("name_sort", "code"), residence=True
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

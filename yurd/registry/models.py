@@ -6,7 +6,7 @@ so that a query for lists never fetches them and access to them is checked apart
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from yurd.accounts.scopes import scope_q
 from yurd.core.certainty import Certainty
-from yurd.core.fields import PartialDateField
+from yurd.core.fields import PartialDateField, SortKeyField, with_sort_keys
 from yurd.core.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -182,6 +182,8 @@ class Person(TimeStampedModel):
     # Canonical Latin keys of every known form of the name (see yurd.names),
     # space-separated: the search box matches any script against them.
     search_text = models.TextField(editable=False, blank=True, default="")
+    # Surname then given name in Azerbaijani alphabetical order: the list's order (issue 19).
+    name_sort = SortKeyField(sources=("surname", "given_name"))
     source = models.CharField(_("source"), max_length=200, blank=True)
     source_ref = models.CharField(_("source record id"), max_length=100, blank=True)
     # Reads for a person start from Person.objects.visible_to(user); see PersonQuerySet.
@@ -192,11 +194,11 @@ class Person(TimeStampedModel):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["surname", "given_name", "code"]
+        ordering = ["name_sort", "code"]
         indexes = [
-            models.Index(fields=["surname", "given_name", "code"], name="person_name_idx"),
+            models.Index(fields=["name_sort", "code"], name="person_name_idx"),
             # The people list filtered by living/deceased, in name order, reads this index alone.
-            models.Index(fields=["is_deceased", "surname", "given_name", "code"], name="person_deceased_idx"),
+            models.Index(fields=["is_deceased", "name_sort", "code"], name="person_deceased_idx"),
             # The search box narrows its candidates to names beginning with the query's
             # words (yurd.registry.search); text_pattern_ops lets PostgreSQL answer
             # LIKE 'prefix%' from it under any collation (other databases ignore it).
@@ -214,6 +216,11 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is not None:  # a new name, a new place in the list
+            kwargs["update_fields"] = with_sort_keys(Person, kwargs["update_fields"])
+        super().save(*args, **kwargs)
 
     @property
     def public_code(self) -> str:

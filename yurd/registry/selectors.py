@@ -366,7 +366,7 @@ def person_page(
 
 
 HOUSEHOLD_ORDER = ("code",)
-PERSON_ORDER = ("surname", "given_name", "code")
+PERSON_ORDER = ("name_sort", "code")
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 

@@ -18,7 +18,7 @@ class ReturnIntentionForm(forms.Form):
     intention = forms.ChoiceField(label=_("Intends to return"), choices=Intention.choices)
     preferred_place = forms.ModelChoiceField(
         label=_("Preferred settlement"),
-        queryset=Place.objects.filter(kind=PlaceKind.SETTLEMENT).order_by("name"),
+        queryset=Place.objects.filter(kind=PlaceKind.SETTLEMENT).order_by("name_sort", "code"),
         required=False,
     )
     conditions = forms.MultipleChoiceField(

@@ -18,6 +18,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from yurd.core.actors import Actor
+from yurd.core.fields import SortKeyField
 from yurd.registry.models import (
     Person,
     PersonName,
@@ -132,6 +133,7 @@ class BulkWriter:
     path (the import's commit, the demo) without touching them, and one that cannot be
     defaulted (NOT NULL without a default, or a per-row default such as a callable) stops the
     writer at construction with its name, instead of diverging silently.
+    A sort key (SortKeyField) is computed from its source columns, which must be given.
     Rows go through `bulk_insert` (COPY on PostgreSQL, executemany elsewhere)."""
 
     def __init__(self, model: type[Model], given: Sequence[str], *, actor: Actor, reason: str) -> None:
@@ -142,9 +144,21 @@ class BulkWriter:
         unknown = [column for column in given if column not in fields]
         if unknown:
             raise ImproperlyConfigured(f"{model.__name__} has no column {', '.join(unknown)}")
-        defaulted = [column for column in fields if column not in given]
+        # Sort keys (SortKeyField) are computed from their source columns in each row.
+        derived = [
+            column for column, field in fields.items() if isinstance(field, SortKeyField) and column not in given
+        ]
+        self.derived: list[tuple[SortKeyField, tuple[int, ...]]] = []
+        for column in derived:
+            field = fields[column]
+            sources = list(field.sources)  # plain text fields: column and name are one
+            absent = [source for source in sources if source not in given]
+            if absent:
+                raise ImproperlyConfigured(f"{model.__name__}.{field.name} is computed from {', '.join(absent)}")
+            self.derived.append((field, tuple(list(given).index(source) for source in sources)))
+        defaulted = [column for column in fields if column not in given and column not in derived]
         self.defaults = tuple(_column_default(model, fields[column]) for column in defaulted)
-        self.columns = [*given, *defaulted]
+        self.columns = [*given, *derived, *defaulted]
         history_model = model.history.model  # type: ignore[attr-defined]  # added by simple-history
         history_fields = [field for field in history_model._meta.concrete_fields if not field.primary_key]
         history_columns = {field.column for field in history_fields if field.column}
@@ -161,6 +175,9 @@ class BulkWriter:
         """Insert rows (tuples in `given` order) and one "created" history row for each."""
         if not rows:
             return
+        for field, positions in self.derived:
+            key_of = field.key_of
+            rows = [(*row, key_of(*[row[position] for position in positions])) for row in rows]
         if self.defaults:
             defaults = self.defaults
             rows = [row + defaults for row in rows]
