@@ -15,7 +15,13 @@ from yurd.linkage.matching.clustering import cannot_link, constrained_clusters
 from yurd.linkage.matching.explain import apart_reason, explain_pair
 from yurd.linkage.matching.namesakes import cap_by_namesakes
 from yurd.linkage.matching.reasons import Reason, render_english
-from yurd.linkage.matching.records import INTEGER_COLUMNS, NormalisedRecord, model_columns, normalise_record
+from yurd.linkage.matching.records import (
+    INTEGER_COLUMNS,
+    NormalisedRecord,
+    model_columns,
+    normalise_record,
+    place_blocks,
+)
 from yurd.names.places import Gazetteer
 
 # Below this many records the data cannot support estimation; the model's starting values are used.
@@ -163,16 +169,21 @@ MATCH_WEIGHTS = GAMMAS + len(_COMPARISONS)  # without optional comparisons
 ScoredRow = tuple  # (left, right, probability, *gammas, *match weights)
 
 
-def _input_table(table: list[NormalisedRecord], identifiers: tuple[str, ...] = ()) -> object:
+def _input_table(
+    table: list[NormalisedRecord], identifiers: tuple[str, ...] = (), blocks: Mapping[str, str] | None = None
+) -> object:
     """The records as an Arrow table, built column by column: DuckDB reads it without a copy per
     value, and it holds each value once (a pandas frame of Python objects cost 9 s and 300 MB
-    at 438,000 records)."""
+    at 438,000 records). `blocks`: place key -> blocking key (records.place_blocks) of the whole run."""
     import pyarrow as pa  # noqa: PLC0415 - heavy; only a matching run needs it
 
     columns = {}
     for name, value in model_columns(identifiers):
         kind = pa.int64() if name in INTEGER_COLUMNS else pa.string()
         columns[name] = pa.array([value(record) for record in table], type=kind)
+    if blocks is None:
+        blocks = place_blocks(record.place_key for record in table)
+    columns["place_block"] = pa.array([blocks.get(record.place_key) or None for record in table], type=pa.string())
     return pa.table(columns)
 
 
@@ -194,8 +205,9 @@ def _score(
     connection = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT, "threads": DUCKDB_THREADS})
     db_api = DuckDBAPI(connection=connection)
     frames = []
+    blocks = place_blocks(record.place_key for table in tables for record in table)
     for index, table in enumerate(tables):
-        frame = _input_table(table, identifiers)
+        frame = _input_table(table, identifiers, blocks)
         connection.register(f"input_{index}", frame)
         connection.execute(f"CREATE TABLE records_{index} AS SELECT * FROM input_{index}")  # noqa: S608
         connection.unregister(f"input_{index}")
@@ -222,6 +234,13 @@ def _score(
     predictions.drop_table_from_database_and_remove_from_cache()
     connection.close()
     return rows, trained
+
+
+def compared_pairs(normalised: list[NormalisedRecord]) -> set[tuple[str, str]]:
+    """Every pair of records some blocking rule brings together (ids ordered), whatever its score:
+    the pairs the engine compares at all. For tests and for finding the pairs it never compares."""
+    rows, _ = _score([normalised], link=False, floor=0.0, identifiers=identifiers_in(normalised), with_levels=False)
+    return {_unordered(row[LEFT], row[RIGHT]) for row in rows}
 
 
 def _unordered(first: str, second: str) -> tuple[str, str]:

@@ -266,19 +266,20 @@ def _core_comparisons() -> list[dict[str, Any]]:
 # Pairs are only scored when they share one of these canonical keys, so that recall survives
 # transliteration (the keys are script-independent) and typos (one key may fail, not all).
 # Rules keep a place or a full date next to common keys: a common surname and a birth year alone
-# would pair every Məmmədov born in 1960 with every other.
+# would pair every Məmmədov born in 1960 with every other. A place is blocked on `place_block`
+# (records.place_blocks): a village name several villages share meets each of those villages.
 BLOCKING_RULES = [
-    "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year AND l.place_key = r.place_key",
+    "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year AND l.place_block = r.place_block",
     "l.surname_stem = r.surname_stem AND l.birth_date_key = r.birth_date_key",
-    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.place_key = r.place_key",
+    "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.place_block = r.place_block",
     "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year",
     "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key AND l.birth_year = r.birth_year",
     "l.given_key = r.surname_key AND l.surname_key = r.given_key",
-    "l.given_key = r.given_key AND l.birth_year = r.birth_year AND l.place_key = r.place_key",
-    "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key AND l.place_key = r.place_key",
-    "l.birth_date_key = r.birth_date_key AND l.place_key = r.place_key",
+    "l.given_key = r.given_key AND l.birth_year = r.birth_year AND l.place_block = r.place_block",
+    "l.given_key = r.given_key AND l.patronymic_key = r.patronymic_key AND l.place_block = r.place_block",
+    "l.birth_date_key = r.birth_date_key AND l.place_block = r.place_block",
     # A mistyped or missing date and a given name with a typo after its first letters.
-    "l.surname_stem = r.surname_stem AND l.place_key = r.place_key "
+    "l.surname_stem = r.surname_stem AND l.place_block = r.place_block "
     "AND substr(l.given_key, 1, 2) = substr(r.given_key, 1, 2)",
     "substr(l.given_key, 1, 3) = substr(r.given_key, 1, 3) AND l.birth_date_key = r.birth_date_key",
     "substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) AND l.birth_date_key = r.birth_date_key",

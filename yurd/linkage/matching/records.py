@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -103,6 +103,40 @@ def model_columns(identifiers: tuple[str, ...] = ()) -> tuple[tuple[str, Callabl
     """The input columns (name, value of a record), with those of the optional comparisons named."""
     extra = [column for name in ("document", "address") if name in identifiers for column in _IDENTIFIER_COLUMNS[name]]
     return (*_BASE_COLUMNS, *extra)
+
+
+# A village name several villages share resolves to all of them ("#12|#40"); a record that names
+# one of them by a unique name ("#40") must still meet it in the blocking rules. Places that some
+# record may mean together are one blocking key (the smallest id of the group). Names shared by
+# more villages than this say too little to widen every village's block with them.
+MAX_SHARED_PLACES = 4
+
+
+def place_blocks(place_keys: Iterable[str]) -> dict[str, str]:
+    """Place key -> blocking key: the ids that one ambiguous place key lists ("#12|#40"), and every
+    key that lists one of them, get one blocking key; other keys are their own."""
+    parent: dict[str, str] = {}
+
+    def find(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    keys = set(place_keys)
+    for key in sorted(keys):
+        ids = key.split("|") if key.startswith("#") else []
+        if 1 < len(ids) <= MAX_SHARED_PLACES:
+            for other in ids[1:]:
+                one, two = find(ids[0]), find(other)
+                if one != two:
+                    parent[max(one, two)] = min(one, two)
+    blocks = {}
+    for key in keys:
+        ids = key.split("|") if key.startswith("#") else []
+        blocks[key] = find(ids[0]) if ids and len(ids) <= MAX_SHARED_PLACES else key
+    return blocks
 
 
 _NO_GAZETTEER = Gazetteer()

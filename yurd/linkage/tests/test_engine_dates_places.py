@@ -2,6 +2,8 @@
 
 import pytest
 
+from yurd.linkage.matching.linker import compared_pairs
+from yurd.linkage.matching.records import normalise_record, place_blocks
 from yurd.names.dates import BirthDate, compare_birth_dates, parse_birth_date
 from yurd.names.places import Gazetteer
 from yurd.names.sexes import parse_sex
@@ -79,3 +81,25 @@ def test_a_name_several_villages_share_keeps_every_candidate():
     assert gazetteer.place_key("Təzəkənd k.") == gazetteer.place_key("с. Тазакенд") == "#11|#12"
     # The later name belongs to one of them only, and settles the shared one.
     assert gazetteer.place_key("Təzəkənd (Nor Gyugh)") == gazetteer.place_key("Nor Gyugh") == "#11"
+
+
+def test_villages_one_ambiguous_name_may_mean_share_one_blocking_key():
+    blocks = place_blocks(["#11|#12", "#12", "#11", "#13", "#13|#14|#15|#16|#17", "qarabulaq", ""])
+    assert blocks["#11|#12"] == blocks["#11"] == blocks["#12"] == "#11"
+    assert blocks["#13"] == "#13"  # a name five villages share widens no village's block
+    assert blocks["#13|#14|#15|#16|#17"] == "#13|#14|#15|#16|#17"
+    assert blocks["qarabulaq"] == "qarabulaq"
+
+
+def test_a_village_name_two_villages_share_meets_the_village_named_uniquely():
+    # Təzəkənd is two villages' name; Nor Gyugh is one of them. Without a date on one side, only a
+    # rule on the place brings the two records of Əli Məmmədov together.
+    gazetteer = Gazetteer({"11": ["Təzəkənd", "Nor Gyugh"], "12": ["Təzəkənd", "Ayrum"]})
+    rows = [
+        {"record_id": "a", "full_name": "Məmmədov Əli", "origin_place": "Təzəkənd k."},
+        {"record_id": "b", "full_name": "Мамедов Али", "birth_date": "1950", "origin_place": "Nor Gyugh"},
+        {"record_id": "c", "full_name": "Həsənova Leyla", "birth_date": "1960", "origin_place": "Ayrum"},
+    ]
+    records = [normalise_record(row, gazetteer) for row in rows]
+    assert records[0].place_key == "#11|#12"
+    assert ("a", "b") in compared_pairs(records)
