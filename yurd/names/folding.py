@@ -161,7 +161,29 @@ PATRONYMIC_MARKERS = {"oglu": "oglu", "ogli": "oglu", "ogl": "oglu", "gizi": "gi
 # Russian patronymics (Гасанович / Гасановна) become the father's name plus the marker.
 _RUSSIAN_PATRONYMIC = re.compile(r"^(?P<stem>[a-z]{2,}?)(?:ovij|avij|ij|ovna|avna|ovn|avn)$")
 _WOMAN_SURNAME = re.compile(r"(ov|av)a$")
+_PATRONYMIC_GLIDE = re.compile(r"(?<=[aou])i$")
 
+# Russian е after a vowel written "e" in Latin (Musaevich, Guluev, Babaeva, Mirzoev) is "ye", as
+# in Cyrillic (see _to_latin): before the surname and patronymic endings only, so that the
+# passport zone's UE for Ü (HUESEYNOVA) still reads as Ü.
+_LATIN_YE = re.compile(r"(?<=[aeiouy])e(?=v(?:a|ich|itch|na|ych)?$)")
+# Russian й written "j" (GOST and German-style schemes: Gusejn, Ajten, Gajdar, Lajla) after a vowel
+# and before a consonant or at the end; ю and ё written "ju", "jo" after a consonant (Mjubariz,
+# Gjulnara). Elsewhere j is Azerbaijani j or c (Jafar, Eljan) and stays. Checked on folded letters
+# (c, ç and j are one letter there), so that a key folds to itself.
+_J_GLIDE = re.compile(r"(?<=[aiou])j(?=[^aiou]|$)")
+_J_IOTATED = re.compile(r"(?<=[bdfglmnprstvz])j(?=[uo])")
+# Traditional Russian forms of names that folding alone does not bring together, within words
+# (Мехтиев for Mehdiyev, Алекперов for Ələkbərov, Юсуфов for Yusifov, Касумзаде, Ризаев):
+# rewritten to the Azerbaijani form's folded letters.
+_RUSSIAN_FORMS = (
+    (re.compile(r"magt"), "magd"),  # Мехти, Мехтиев: Mehdi
+    (re.compile(r"agpar"), "agbar"),  # Акпер, Алекпер: Əkbər, Ələkbər
+    (re.compile(r"usuf"), "usif"),  # Юсуф: Yusif
+    (re.compile(r"gasum"), "gasim"),  # Касум: Qasım
+    (re.compile(r"^riza"), "rza"),  # Риза: Rza
+    (re.compile(r"guli$"), "gulu"),  # Кули, Аллахкули: Qulu, Allahqulu
+)
 # Given-name variants that folding alone does not join, mapped to one folded form.
 # Keys and values are already folded.
 GIVEN_NAME_VARIANTS = {
@@ -171,8 +193,7 @@ GIVEN_NAME_VARIANTS = {
     "mogamad": "mamad",  # Mohammed
     "fatma": "fatima",
     "ismaiil": "ismail",
-    "gasum": "gasim",  # Касум for Qasım (NAMES.md: Касумов)
-    "gasumov": "gasimov",
+    "laili": "laila",  # Leyli, Leyla
 }
 
 
@@ -217,10 +238,14 @@ def fold_token(token: str) -> list[str]:
 # Lists repeat the same few hundred names: caching makes normalising a large file cheap.
 @lru_cache(maxsize=300_000)
 def _fold_token(token: str) -> tuple[str, ...]:
+    token = _LATIN_YE.sub("ye", token)
     token = _FRENCH_OU.sub("u", token)
     for digraph, letter in _DIGRAPHS:
         token = token.replace(digraph, letter)
-    folded = _DOUBLE.sub(r"\1", token.translate(_FOLD))
+    folded = token.translate(_FOLD)
+    # Letters that fold into a digraph's letters (d + c, t + ş) read as that digraph the next time.
+    folded = folded.replace("dj", "j").replace("ts", "s")
+    folded = _DOUBLE.sub(r"\1", folded)
     if not folded:
         return ()
     if folded in PATRONYMIC_MARKERS:
@@ -228,18 +253,22 @@ def _fold_token(token: str) -> tuple[str, ...]:
     match = _RUSSIAN_PATRONYMIC.match(folded)
     if match and len(folded) >= 6:
         marker = "gizi" if folded.endswith(("na", "n")) else "oglu"
-        return (_finish(match.group("stem")), marker)
+        # A father's name ending in a vowel takes -yevich (Musa: Мусаевич): the y is not the name's.
+        return (_finish(_PATRONYMIC_GLIDE.sub("", match.group("stem"))), marker)
     folded = _WOMAN_SURNAME.sub(r"\1", folded)
     return (_finish(folded),)
 
 
 def _finish(folded: str) -> str:
+    folded = _J_IOTATED.sub("i", _J_GLIDE.sub("i", folded))
     folded = _DOUBLE.sub(r"\1", _GLIDE.sub("", folded))
     if len(folded) > 3:
         folded = _DOUBLE.sub(r"\1", _Y_GLIDE.sub("", folded))
     # Folding (ü to u) and dropped glides can make a new "ou": fold it too, so that a key
     # folds to itself (search_key(search_key(x)) == search_key(x)).
     folded = _DOUBLE.sub(r"\1", _FRENCH_OU.sub("u", folded))
+    for form, letters in _RUSSIAN_FORMS:
+        folded = form.sub(letters, folded)
     return GIVEN_NAME_VARIANTS.get(folded, folded)
 
 

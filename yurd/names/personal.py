@@ -17,6 +17,7 @@ MARKERS = {"oglu", "gizi"}
 # Folded surname endings: -ov/-ev (-ova/-eva already folded), -li/-lu, -zadə, Armenian -yan.
 _SURNAME_ENDING = re.compile(r"(ov|av|iv|li|lu|zada|ian)$")
 _STEM_ENDING = re.compile(r"(ov|av|iv|li|lu|zada|ian)$")
+_STEM_VOWEL = re.compile(r"[aiou]$")
 # Endings that only surnames carry; -li/-lu also end given names (Vəli, Qulu).
 _STRONG_SURNAME_ENDING = re.compile(r"(ov|av|iv|zada|ian)$")
 _FEMALE_SURNAME_RAW = re.compile(r"(ova|eva|ova|ова|ева|օվա|եվա)$")
@@ -41,8 +42,13 @@ class ParsedName:
 
 
 def surname_stem(surname_key: str) -> str:
-    """The family stem of a folded surname: Məmmədov, Məmmədova, Məmmədli, Məmmədzadə -> mamad."""
+    """The family stem of a folded surname: Məmmədov, Məmmədova, Məmmədli, Məmmədzadə -> mamad.
+
+    A vowel before the ending is dropped too: it is the name's last vowel or a linking vowel that
+    the scripts write differently or not at all (Quluyev / Кулиев, Əlizadə / Əliyev, Мирзоев)."""
     stem = _STEM_ENDING.sub("", surname_key)
+    if len(stem) >= 3 and stem != surname_key:
+        stem = _STEM_VOWEL.sub("", stem)
     return stem if len(stem) >= 2 else surname_key
 
 

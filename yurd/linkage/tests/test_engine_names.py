@@ -68,6 +68,20 @@ def test_surname_stems_join_the_forms_of_a_family_name():
     assert surname_stem("mamadov") == surname_stem("mamadli") == surname_stem("mamadzada") == "mamad"
 
 
+@pytest.mark.parametrize(
+    "surnames",
+    [
+        ["Quluyev", "Кулиев", "Guliyev", "Guluev"],  # Russian writes Qulu as Кули
+        ["Əliyev", "Əlizadə", "Əlili"],  # the name's last vowel before a modern ending
+        ["Mirzəyev", "Мирзоев", "Mirzoeva"],
+        ["Mehdiyev", "Мехтиева", "Mehdili"],
+    ],
+)
+def test_surname_stems_drop_the_vowel_the_scripts_write_differently(surnames):
+    stems = {surname_stem(parse_name(surname=surname).surname) for surname in surnames}
+    assert len(stems) == 1, stems
+
+
 def test_an_ov_surname_wins_over_a_given_name_ending_in_li():
     # Vəli ends like Məmmədli; the -ov ending tells which word is the surname.
     assert parse_name(full_name="Vali Babayev") == parse_name(full_name="BABAYEV, VALI")

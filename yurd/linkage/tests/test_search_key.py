@@ -17,6 +17,23 @@ SAME_NAME = [
     ["Əliyev", "Алиев", "Aliyev", "Aliev", "Ալիև"],
     ["Gülnarə", "Гюльнара", "Gulnara"],
     ["Kamil", "Кямиль"],
+    # Traditional Russian forms (Мехти, Алекпер, Юсуф, Касум, Риза, Кули for Qulu).
+    ["Мехти", "Mehdi", "Mekhti", "Мехди"],
+    ["Мехтиев", "Mehdiyev", "MEKHTIEV"],
+    ["Акпер", "Əkbər"],
+    ["Алекперов", "Ələkbərov", "Alekperov"],
+    ["Юсуф", "Yusif", "Yusuf"],
+    ["Касумзаде", "Qasımzadə"],
+    ["Риза", "Rza"],
+    ["Кули", "Qulu", "Guli"],
+    ["Аллахкули", "Allahqulu"],
+    # й, ю written j, ju (GOST, German-style passports).
+    ["Гусейнов", "Gusejnov", "Hüseynov"],
+    ["Айтен", "Aytən", "Ajten"],
+    ["Мюбариз", "Mübariz", "Mjubariz"],
+    ["Лейла", "Leyli", "Lajla"],
+    # Russian е after a vowel written "e" (Guluev) is "ye", not the passport zone's Ü.
+    ["Гулуев", "Guluev", "Quluyev"],
 ]
 
 
@@ -35,6 +52,17 @@ def test_womens_surnames_share_the_mens_key():
 @pytest.mark.parametrize("patronymic", ["Həsən oğlu", "Гасан оглы", "Hasan ogly", "Hasan oghlu", "Гасанович"])
 def test_sons_patronymics_in_every_form_share_a_key(patronymic):
     assert search_tokens(patronymic) == ["gasan", "oglu"]
+
+
+@pytest.mark.parametrize("patronymic", ["Musa oğlu", "Мусаевич", "Musaevich", "Musayevich"])
+def test_a_fathers_name_ending_in_a_vowel_keeps_it_in_the_russian_form(patronymic):
+    assert search_tokens(patronymic) == ["musa", "oglu"]
+    assert search_tokens(patronymic.replace("oğlu", "qızı").replace("vich", "vna").replace("вич", "вна"))[0] == "musa"
+
+
+def test_a_key_folds_to_itself_when_letters_fold_into_a_digraph():
+    for text in ["DC", "tş", "Məcnun", "Gusejnova"]:
+        assert search_key(search_key(text)) == search_key(text)
 
 
 @pytest.mark.parametrize(
