@@ -289,6 +289,11 @@ BLOCKING_RULES = [
     # swapped (US forms): the full-date rules above miss these.
     "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.birth_md = r.birth_md",
     "l.given_key = r.given_key AND l.surname_stem = r.surname_stem AND l.birth_md = r.birth_md_swapped",
+    # The same full date written day first and month first (05/04/1958 on an online form, 1958-05-04
+    # in the registry) beside a misspelt given name or a surname changed at marriage.
+    "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year AND l.birth_md = r.birth_md_swapped",
+    "substr(l.given_key, 1, 3) = substr(r.given_key, 1, 3) AND l.birth_year = r.birth_year "
+    "AND l.birth_md = r.birth_md_swapped",
 ]
 
 # Added when the input has the field: a shared document number is a candidate pair whatever else

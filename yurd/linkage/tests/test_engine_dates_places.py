@@ -103,3 +103,22 @@ def test_a_village_name_two_villages_share_meets_the_village_named_uniquely():
     records = [normalise_record(row, gazetteer) for row in rows]
     assert records[0].place_key == "#11|#12"
     assert ("a", "b") in compared_pairs(records)
+
+
+@pytest.mark.parametrize(
+    ("registry", "form"),
+    [
+        # A misspelt given name, the date month first on an online form.
+        ({"full_name": "Məmmədov Nicat Cəfər oğlu"}, {"full_name": "Niat Memmedov"}),
+        # A surname changed at marriage, the given name spelt another way.
+        ({"full_name": "Quliyeva Nərgiz Zakir qızı"}, {"full_name": "HACIYEVA NARGIZA"}),
+    ],
+)
+def test_a_full_date_written_month_first_is_compared_despite_a_name_that_differs(registry, form):
+    rows = [
+        {"record_id": "a", "birth_date": "1958-05-04", "origin_place": "Şorsöyüd", **registry},
+        {"record_id": "b", "birth_date": "05/04/1958", "origin_place": "Armenia", **form},
+    ]
+    records = [normalise_record(row) for row in rows]
+    assert records[0].birth.month_day == records[1].birth.month_day_swapped
+    assert ("a", "b") in compared_pairs(records)
