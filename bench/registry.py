@@ -246,6 +246,7 @@ def child(database: str, households: int, queries: int, *, matching: bool, pages
     from django.utils import timezone
 
     call_command("migrate", verbosity=0)
+    from yurd.names.collation import sort_text
     from yurd.places import demo as places_demo
     from yurd.places.models import Place, PlaceKind
     from yurd.places.selectors import place_resolve
@@ -283,14 +284,15 @@ def child(database: str, households: int, queries: int, *, matching: bool, pages
                 )  # fmt: skip
             person_rows.append(
                 (len(person_rows) + 1, now, now, f"X-{cells[1]}", household_ids[cells[0]], cells[10], cells[2],
-                 cells[3], cells[4], cells[6], cells[7], "", None, bool(cells[9]), cells[9], "", "baseline", cells[1])
+                 cells[3], cells[4], cells[6], cells[7], "", None, bool(cells[9]), cells[9], "",
+                 sort_text(cells[2], cells[3]), "baseline", cells[1])
             )  # fmt: skip
     household_columns = ["id", "created_at", "updated_at", "code", "origin_place_id", "wave_id",
                          "displacement_date", "destination_place_id", "current_place_id", "source", "source_ref",
                          "notes"]  # fmt: skip
     person_columns = ["id", "created_at", "updated_at", "code", "household_id", "household_role", "surname",
                       "given_name", "patronymic", "sex", "birth_date", "birth_place_text", "birth_place_id",
-                      "is_deceased", "death_date", "search_text", "source", "source_ref"]  # fmt: skip
+                      "is_deceased", "death_date", "search_text", "name_sort", "source", "source_ref"]  # fmt: skip
     started = time.perf_counter()
     with transaction.atomic():
         bulk_insert(Household._meta.db_table, household_columns, household_rows)
