@@ -96,7 +96,7 @@ test-browser: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check yurd config bench conftest.py manage.py
-	$(BIN)/mypy yurd config
+	$(BIN)/mypy yurd config conftest.py
 	$(BIN)/lint-imports
 
 bench: setup

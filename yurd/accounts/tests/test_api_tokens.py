@@ -169,9 +169,9 @@ def test_a_password_set_by_an_administrator_ends_the_tokens_too(registrar: User)
 # --- OpenRosa: the account password is no device credential -------------------------
 
 
-def _basic(username: str, password: str) -> dict[str, object]:
+def _basic(username: str, password: str) -> dict[str, str]:
     token = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {"HTTP_AUTHORIZATION": f"Basic {token}", "secure": True}
+    return {"Authorization": f"Basic {token}"}
 
 
 @pytest.mark.parametrize("persona", ["administrator", "reviewer", "registrar"])
@@ -180,7 +180,7 @@ def test_openrosa_basic_with_the_account_password_is_refused(
 ) -> None:
     user: User = request.getfixturevalue(persona)
     make_totp_device(user)
-    response = client.get(reverse("fieldwork:form_list"), **_basic(user.username, PERSONA_PASSWORD))  # type: ignore[arg-type]
+    response = client.get(reverse("fieldwork:form_list"), secure=True, headers=_basic(user.username, PERSONA_PASSWORD))
     assert response.status_code == 401
 
 
@@ -202,7 +202,7 @@ def test_a_two_factor_role_cannot_use_a_device_password(
     make_totp_device(user)
     _device_credential(user, "tablet-password-2025")
     url = reverse("fieldwork:form_list")
-    assert client.get(url, **_basic(user.username, "tablet-password-2025")).status_code == 401  # type: ignore[arg-type]
+    assert client.get(url, secure=True, headers=_basic(user.username, "tablet-password-2025")).status_code == 401
     challenge = _challenges(client.get(url)["WWW-Authenticate"])["SHA-256"]
     header = _authorization(challenge, username=user.username, password="tablet-password-2025", method="GET", uri=url)
     assert client.get(url, HTTP_AUTHORIZATION=header).status_code == 401
@@ -211,7 +211,7 @@ def test_a_two_factor_role_cannot_use_a_device_password(
 def test_a_field_device_keeps_working_with_its_own_password(client: Client, registrar: User) -> None:
     _device_credential(registrar, "tablet-password-2025")
     url = reverse("fieldwork:form_list")
-    assert client.get(url, **_basic(registrar.username, "tablet-password-2025")).status_code == 200  # type: ignore[arg-type]
+    assert client.get(url, secure=True, headers=_basic(registrar.username, "tablet-password-2025")).status_code == 200
 
 
 def test_an_outsider_without_a_role_has_no_tokens_listed(client: Client) -> None:

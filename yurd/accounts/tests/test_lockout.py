@@ -8,19 +8,24 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts import services
 from yurd.accounts.models import User
 from yurd.testing.personas import PERSONA_PASSWORD, login_verified, make_totp_device, totp_code
+from yurd.testing.responses import body
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-def _fail(client: Client, username: str, times: int, **headers: str) -> list:
-    return [client.post(LOGIN, {"username": username, "password": "wrong-password"}, **headers) for _ in range(times)]
+def _fail(client: Client, username: str, times: int, headers: dict[str, str] | None = None) -> list[HttpResponseBase]:
+    return [
+        client.post(LOGIN, {"username": username, "password": "wrong-password"}, headers=headers) for _ in range(times)
+    ]
 
 
 def test_four_failures_still_show_the_form(client: Client, assessor: User) -> None:
@@ -31,8 +36,8 @@ def test_four_failures_still_show_the_form(client: Client, assessor: User) -> No
 def test_fifth_failure_shows_the_locked_out_page(client: Client, assessor: User) -> None:
     fifth = _fail(client, assessor.username, 5)[-1]
     assert fifth.status_code == 429
-    assert "Account locked" in fifth.content.decode()
-    assert "30 minutes" in fifth.content.decode()
+    assert "Account locked" in body(fifth).decode()
+    assert "30 minutes" in body(fifth).decode()
 
 
 def test_locked_out_user_cannot_log_in_even_with_the_right_password(client: Client, assessor: User) -> None:
@@ -47,8 +52,8 @@ def test_locked_out_user_cannot_log_in_even_with_the_right_password(client: Clie
     [("en", "Account locked"), ("az", "Hesab bloklanıb"), ("ru", "Учётная запись заблокирована")],
 )
 def test_locked_out_page_speaks_three_languages(client: Client, assessor: User, language: str, expected: str) -> None:
-    fifth = _fail(client, assessor.username, 5, HTTP_ACCEPT_LANGUAGE=language)[-1]
-    assert expected in fifth.content.decode()
+    fifth = _fail(client, assessor.username, 5, headers={"Accept-Language": language})[-1]
+    assert expected in body(fifth).decode()
 
 
 def test_wrong_codes_count_as_failures_and_lock_out(client: Client, reviewer: User) -> None:
@@ -83,7 +88,7 @@ def test_unlock_command_unlocks(client: Client, assessor: User) -> None:
 def test_unlock_command_can_reset_a_lost_device(reviewer: User) -> None:
     make_totp_device(reviewer)
     call_command("unlock", reviewer.username, "--reset-two-factor", stdout=StringIO())
-    assert not reviewer.totpdevice_set.exists()
+    assert not TOTPDevice.objects.filter(user=reviewer).exists()
 
 
 def test_unlock_command_refuses_an_unknown_username(db: None) -> None:

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
 
-def _password_step(client: Client, user: User, *, next_url: str = "") -> object:
+def _password_step(client: Client, user: User, *, next_url: str = "") -> HttpResponseBase:
     data = {"username": user.username, "password": PERSONA_PASSWORD}
     if next_url:
         data["next"] = next_url

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
@@ -43,5 +44,5 @@ def test_login_verified_passes_the_two_factor_requirement(client: Client, audito
     assert client.get("/").status_code == 200
     # Reuses the device on a second log-in rather than adding one.
     login_verified(Client(), auditor)
-    assert auditor.totpdevice_set.count() == 1
+    assert TOTPDevice.objects.filter(user=auditor).count() == 1
     assert make_totp_device(auditor) == device

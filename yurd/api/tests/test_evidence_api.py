@@ -76,8 +76,8 @@ def test_a_hash_mismatch_is_refused_before_storing(archivist: User) -> None:
         ({"sensitivity": "secret"}, "sensitivity"),
     ],
 )
-def test_bad_metadata_names_the_field(archivist: User, fields: dict[str, object], field: str) -> None:
-    response = token_client(archivist).post(reverse("api:evidence-list"), upload(**fields), format="multipart")
+def test_bad_metadata_names_the_field(archivist: User, fields: dict[str, str], field: str) -> None:
+    response = token_client(archivist).post(reverse("api:evidence-list"), {**upload(), **fields}, format="multipart")
     assert response.status_code == 400
     assert field in response.json()
     assert not EvidenceItem.objects.exists()

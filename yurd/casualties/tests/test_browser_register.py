@@ -54,6 +54,7 @@ def test_import_two_lists_in_two_scripts_and_see_documented_beside_estimated(pag
     page.locator("#register-chart").wait_for()
 
     person = ListEntry.objects.get(record_id="A-1").person
+    assert person is not None
     page.goto(f"{live_server.url}/casualties/people/{person.code}/")
     entries = page.inner_text("#person-entries")
     assert "Məmmədov" in entries and "Мамедов" in entries

@@ -46,6 +46,7 @@ def test_lists_in_two_scripts_link_into_the_same_people(gazetteer: Gazetteer, ad
     assert ListEntry.objects.get(record_id="B-2").person == ListEntry.objects.get(record_id="A-2").person
     assert ListEntry.objects.get(record_id="B-3").person != ListEntry.objects.get(record_id="A-3").person
     assert CasualtyPerson.objects.current().count() == 5
+    assert ali is not None and ali.wave is not None
     assert ali.place == gazetteer.settlement_a1 and ali.wave.code == "1987-1991" and ali.birth_year == 1951
 
 

@@ -39,6 +39,7 @@ def test_a_registry_person_recorded_as_deceased_is_proposed_for_review_not_linke
     actor = Actor(user=administrator)
     import_list(actor, make_list(actor, "community"), LATIN)
     register_person = ListEntry.objects.get(record_id="A-3").person
+    assert register_person is not None
     proposals = list(CasualtyMatch.objects.filter(registry_person__isnull=False))
     assert [(match.left, match.registry_person) for match in proposals] == [(register_person, tofiq)]
     assert proposals[0].status == MatchStatus.PENDING and proposals[0].proposed_by == administrator

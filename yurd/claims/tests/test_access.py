@@ -97,7 +97,7 @@ def test_pages_render_for_their_roles(world: World, administrator: User, assesso
 
 def test_claim_list_query_count_does_not_grow_with_claims(
     world: World, registrar: User, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for _number in range(6):
         new_claim(world, items=[])
     client = login(Client(), registrar)

@@ -156,7 +156,9 @@ def test_the_settlement_is_prefilled_from_the_households_origin(world: World, re
     claim = new_claim(world, items=[])
     client = login(Client(), registrar)
     response = client.get(reverse("claims:loss_item_create", args=[claim.case_number]))
-    assert response.context["form"]["place"].value() == world.household_a.origin_place.code
+    origin = world.household_a.origin_place
+    assert origin is not None
+    assert response.context["form"]["place"].value() == origin.code
 
 
 @pytest.mark.parametrize("language", ["az", "ru"])

@@ -91,7 +91,7 @@ def test_each_letter_sent_is_recorded_and_reprinted(
     claim = appealed.claim
     client = login(Client(), administrator)
     base = {"language": "ru", "channel": "post", "recipient": "Məmmədov Əli, Sumqayıt"}
-    sent = [
+    sent: list[tuple[str, dict[str, str | int]]] = [
         ("acknowledgement", {}),
         ("documents_request", {"documents": "Title deed\nBirth certificate", "respond_by": "2027-03-01"}),
         ("appeal_outcome", {"appeal": appealed.pk}),

@@ -64,7 +64,7 @@ def test_dashboard_figures_link_to_the_files_behind_them(
     assert f"/claims/?status=assessed&amp;district={world.gazetteer.district_a.pk}" in page
     assert "/claims/?status=decided&amp;category=dwelling" in page
     drill = client.get(
-        reverse("claims:claim_list"), {"status": "assessed", "district": world.gazetteer.district_a.pk}
+        reverse("claims:claim_list"), {"status": "assessed", "district": str(world.gazetteer.district_a.pk)}
     ).content.decode()
     assert decided.case_number in drill
     households = client.get(reverse("claims:progress_households"), {"assessed": "no"}).content.decode()
@@ -73,7 +73,7 @@ def test_dashboard_figures_link_to_the_files_behind_them(
 
 def test_dashboard_query_count_does_not_grow_with_files(
     world: World, assessor: User, reviewer: User, analyst: User, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for _number in range(3):
         advance(
             new_claim(world, items=[{"reference": f"H{_number}"}]), to="decided", assessor=assessor, reviewer=reviewer

@@ -16,7 +16,7 @@ from yurd.claims.tests.conftest import World, actor, add_item, advance, login, n
 STREETS = ["Lenin", "Nizami", "Füzuli", "Sabir", "Vurğun", "Natəvan", "Xətai", "Cavid"]
 
 
-def _claim_with(world: World, count: int):  # type: ignore[no-untyped-def]
+def _claim_with(world: World, count: int):
     claim = new_claim(world, items=[{"reference": f"House {count}1, {STREETS[0]} street"}])
     for number in range(1, count):
         add_item(world, claim, reference=f"House {count}{number + 1}, {STREETS[number]} street")

@@ -280,6 +280,7 @@ def build(gazetteer: Gazetteer) -> Boundary:
     property_duplicate = PropertyDuplicate.objects.get()
     claim_b = advance(claim_b, to="decided", assessor=assessor, reviewer=reviewer)
     decision = claim_b.decisions.order_by("number").first()
+    assert decision is not None
     letter = letter_record_sent(
         actor=system, decision=decision, language="az", recipient=f"{B_NAMES['head'][1]} {B_SURNAME}", channel="post"
     )

@@ -110,8 +110,22 @@ def source_url(tmp_path: Path) -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def restore_and_verify(archive: Path, *, database_url: str, media: Path, **env: str) -> str:
-    restored = ok(yurd("restore", str(archive), *env.pop("_args", []), database_url=database_url, media=media, **env))
+def restore_and_verify(archive: Path, *, database_url: str, media: Path, passphrase: str | None = None) -> str:
+    """Restore, then verify the evidence; an encrypted archive's passphrase is read from the environment."""
+    if passphrase is None:
+        restored = ok(yurd("restore", str(archive), database_url=database_url, media=media))
+    else:
+        restored = ok(
+            yurd(
+                "restore",
+                str(archive),
+                "--passphrase-env",
+                "YURD_BACKUP_PASSPHRASE",
+                database_url=database_url,
+                media=media,
+                YURD_BACKUP_PASSPHRASE=passphrase,
+            )
+        )
     verified = ok(yurd("evidence", "verify", database_url=database_url, media=media))
     assert verified.startswith("OK"), verified
     return restored
@@ -146,8 +160,7 @@ def test_encrypted_sqlite_backup_restores_onto_a_fresh_machine_and_verifies(
         archive,
         database_url=f"sqlite:///{tmp_path / 'restored.sqlite3'}",
         media=fresh_media,
-        _args=["--passphrase-env", "YURD_BACKUP_PASSPHRASE"],  # type: ignore[arg-type]
-        YURD_BACKUP_PASSPHRASE=PASSPHRASE,
+        passphrase=PASSPHRASE,
     )
     assert "(sqlite backup)" in restored
     assert sorted(p.name for p in (fresh_media / "evidence").rglob("*") if p.is_file()) == populated["evidence"]

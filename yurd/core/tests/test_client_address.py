@@ -26,10 +26,10 @@ pytestmark = pytest.mark.django_db
 PROXY = "127.0.0.1"
 
 
-def _through_proxy(client_address: str, *, spoofed: str = "") -> dict[str, str]:
-    """Headers of a request nginx passed on: it appends the address it saw to what the client sent."""
+def _through_proxy(client_address: str, *, spoofed: str = "") -> Client:
+    """A client whose requests nginx passes on: it appends the address it saw to what the client sent."""
     forwarded = f"{spoofed}, {client_address}" if spoofed else client_address
-    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded}
+    return Client(REMOTE_ADDR=PROXY, headers={"X-Forwarded-For": forwarded})
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_the_client_is_read_from_the_right_past_the_trusted_proxies(
 def test_the_access_log_records_the_client_behind_the_proxy(settings: Any, registrar: User, gazetteer: Any) -> None:
     settings.YURD_TRUSTED_PROXIES = 1
     household = next(h for h in populate(gazetteer) if h.origin_place == gazetteer.settlement_a1)
-    client = Client(**_through_proxy("198.51.100.7", spoofed="203.0.113.99"))
+    client = _through_proxy("198.51.100.7", spoofed="203.0.113.99")
     client.force_login(registrar)
     assert client.get(reverse("registry:household_detail", args=[household.code])).status_code == 200
     entry = AccessLogEntry.objects.filter(action=AccessAction.VIEW, target_code=household.code).get()
@@ -64,14 +64,14 @@ def test_the_access_log_records_the_client_behind_the_proxy(settings: Any, regis
 
 def test_a_lockout_behind_the_proxy_locks_one_client_not_everyone(settings: Any, assessor: User) -> None:
     settings.YURD_TRUSTED_PROXIES = 1
-    attacker = Client(**_through_proxy("203.0.113.66"))
+    attacker = _through_proxy("203.0.113.66")
     for _attempt in range(5):
         attacker.post("/accounts/login/", {"username": assessor.username, "password": "wrong-password"})
     assert (
         attacker.post("/accounts/login/", {"username": assessor.username, "password": PERSONA_PASSWORD}).status_code
         == 429
     )
-    owner = Client(**_through_proxy("198.51.100.7"))
+    owner = _through_proxy("198.51.100.7")
     response = owner.post("/accounts/login/", {"username": assessor.username, "password": PERSONA_PASSWORD})
     assert response.status_code == 302
     assert "_auth_user_id" in owner.session
@@ -81,14 +81,12 @@ def test_the_status_look_up_limit_is_per_client_behind_the_proxy(settings: Any) 
     settings.YURD_TRUSTED_PROXIES = 1
     caches["shared"].clear()
     url = reverse("claims:status_lookup")
-    busy = Client(**_through_proxy("203.0.113.66"))
+    busy = _through_proxy("203.0.113.66")
     for _attempt in range(10):
         busy.post(url, {"case_number": "CL-2026-000001", "secret": "WRONG"})
     assert busy.post(url, {"case_number": "CL-2026-000001", "secret": "WRONG"}).status_code == 429
     assert (
-        Client(**_through_proxy("198.51.100.7"))
-        .post(url, {"case_number": "CL-2026-000001", "secret": "WRONG"})
-        .status_code
+        _through_proxy("198.51.100.7").post(url, {"case_number": "CL-2026-000001", "secret": "WRONG"}).status_code
         == 200
     )
 
@@ -98,7 +96,7 @@ def test_the_rate_limit_counts_in_a_database_table_every_process_reads(settings:
     shared = caches["shared"]
     assert isinstance(shared, DatabaseCache)
     shared.clear()
-    Client(**_through_proxy("203.0.113.66")).post(
+    _through_proxy("203.0.113.66").post(
         reverse("claims:status_lookup"), {"case_number": "CL-2026-000001", "secret": "WRONG"}
     )
     with connection.cursor() as cursor:

@@ -38,7 +38,9 @@ def test_demo_creates_one_user_per_role_and_is_idempotent() -> None:
     lines = output.getvalue().splitlines()
     started = [line for line in lines if re.fullmatch(r"\[\d+/\d+\] \w+: loading…", line)]
     done = [line for line in lines if re.match(r"\[\d+/\d+\] \w+: done in \d+\.\d s", line)]
-    steps = int(re.match(r"\[1/(\d+)\]", started[0]).group(1))  # type: ignore[union-attr]
+    first_step = re.match(r"\[1/(\d+)\]", started[0])
+    assert first_step, started
+    steps = int(first_step.group(1))
     assert len(started) == len(done) == steps >= 2
     assert lines.index(started[0]) < lines.index(done[0]) < lines.index(started[1])
     accounts = next(line for line in done if "] accounts: " in line)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,10 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
 from yurd.core.csp import ContentSecurityPolicyMiddleware, csp_nonce, policy
+from yurd.testing.installations import ON_POSTGRES
 
 BIN = Path(sys.executable).parent
 SECRET = "deployment-test-" + "k3y-Q9" * 10
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
 def _database_url(tmp_path: Path) -> str:
@@ -99,7 +100,18 @@ def gunicorn(transactional_db: None, tmp_path: Path) -> Iterator[int]:
         log.close()
 
 
-def fetch(port: int, path: str, *, https: bool = True, method: str = "GET", body: str = "") -> Any:
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    headers: list[tuple[str, str]]
+    text: str
+
+    def getheader(self, name: str) -> str:
+        """The header's value; "" when the response has none."""
+        return next((value for key, value in self.headers if key.lower() == name.lower()), "")
+
+
+def fetch(port: int, path: str, *, https: bool = True, method: str = "GET", body: str = "") -> Fetched:
     client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Host": "yurd.example.org"}
     if https:
@@ -108,9 +120,9 @@ def fetch(port: int, path: str, *, https: bool = True, method: str = "GET", body
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     client.request(method, path, body=body or None, headers=headers)
     response = client.getresponse()
-    response.text = response.read().decode("utf-8", "replace")
+    fetched = Fetched(response.status, response.getheaders(), response.read().decode("utf-8", "replace"))
     client.close()
-    return response
+    return fetched
 
 
 def test_gunicorn_with_production_settings_serves_the_login_page_securely(gunicorn: int) -> None:
@@ -130,12 +142,14 @@ def test_gunicorn_with_production_settings_serves_the_login_page_securely(gunico
     assert "script-src 'self' 'nonce-" in csp
     assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in csp
-    cookies = [value for name, value in page.getheaders() if name.lower() == "set-cookie"]
+    cookies = [value for name, value in page.headers if name.lower() == "set-cookie"]
     csrf_cookie = next(cookie for cookie in cookies if cookie.startswith("csrftoken="))
     assert "Secure" in csrf_cookie
     assert "HttpOnly" in csrf_cookie
     # No inline script runs without the page's nonce.
-    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)  # type: ignore[union-attr]
+    nonce_match = re.search(r"'nonce-([^']+)'", csp)
+    assert nonce_match, csp
+    nonce = nonce_match.group(1)
     for tag in re.findall(r"<script\b[^>]*>", page.text):
         assert "src=" in tag or f'nonce="{nonce}"' in tag, tag
     assert not re.search(r"\son[a-z]+=", page.text), "inline event handlers do not run under the CSP"

@@ -46,9 +46,9 @@ from yurd.registry.tasks import import_commit_start
 from yurd.registry.tests.conftest import register
 from yurd.reports.exports import EXPORT_JOB, export_directory, run_export
 from yurd.reports.models import ExportFormat, ExportKind, ExportRequest
+from yurd.testing.installations import ON_POSTGRES
 from yurd.testing.personas import Gazetteer
 
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 YURD = str(Path(sys.executable).with_name("yurd"))
 LEASE = 1.5
 TIMEOUT = 180.0

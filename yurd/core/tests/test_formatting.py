@@ -104,7 +104,7 @@ def test_a_whole_date_field_refuses_part_of_a_date_with_an_example_in_the_langua
 
 def test_no_template_uses_a_fixed_date_pattern_or_django_number_filters() -> None:
     # Machine forms stay allowed: <time datetime="…|date:'c'"> and a date in a query string.
-    offenders = []
+    offenders: list[str] = []
     for path in YURD.glob("*/templates/**/*.html"):
         text = path.read_text(encoding="utf-8")
         needles = ('|date:"', "intcomma", "|floatformat:0", "|floatformat:1", "|floatformat:2", "|floatformat:3")

@@ -28,7 +28,7 @@ from yurd.testing.personas import make_user
 
 QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1251"]
-CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20) | st.sampled_from(
+CELL = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=20) | st.sampled_from(
     ["=1+1", '"', '""', "\x00", "\r", "\n", ";", "\t", "Əli", "Мамедов", "a" * 300]
 )
 
@@ -91,7 +91,7 @@ def test_kobo_csv_tables_are_read_or_refused(rows: list[list[str]]) -> None:
         parse_export(data, "export.csv")
 
 
-XML_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+XML_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=30)
 
 
 @QUICK

@@ -20,6 +20,7 @@ from yurd.core.progress import ProgressBar
 from yurd.core.tasks import INTEGRITY_CHECK, integrity_check
 from yurd.places.models import Place
 from yurd.testing.personas import Gazetteer, login_verified
+from yurd.testing.responses import streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -214,7 +215,7 @@ def test_a_result_file_downloads_and_the_download_is_logged(client: Client, regi
     response = client.get(f"/jobs/{job.pk}/download/")
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"code\nHH-000001\n"  # type: ignore[attr-defined]
+    assert streamed(response) == b"code\nHH-000001\n"
     entry = AccessLogEntry.objects.get()
     assert (entry.action, entry.target_type, entry.target_code) == ("download", "core.job", str(job.pk))
 

@@ -60,7 +60,7 @@ def test_conditions_have_colour_blind_safe_colours_and_distinct_shapes() -> None
 
 
 @pytest.mark.django_db
-def test_the_public_catalogue_map_has_a_legend_with_each_condition_shape(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_public_catalogue_map_has_a_legend_with_each_condition_shape(client) -> None:
     page = client.get("/heritage/catalogue/").content.decode()
 
     legend = page[page.index('<ul class="map-legend"') :]

@@ -18,11 +18,13 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
 from yurd.core.tests.boundary_data import Boundary
+from yurd.testing import responses
 
 
 @dataclass(frozen=True)
@@ -325,7 +327,7 @@ class _RecordingQueryDict(QueryDict):
 
 
 def _recording_get(request: WSGIRequest) -> QueryDict:
-    return _RecordingQueryDict(request.environ.get("QUERY_STRING", ""), encoding=request._encoding)
+    return _RecordingQueryDict(request.environ.get("QUERY_STRING", ""), encoding=request.encoding)
 
 
 class QueryRecorder:
@@ -369,20 +371,21 @@ def query_values(boundary: Boundary) -> dict[str, list[str]]:
 # --- Reading a response -------------------------------------------------------------
 
 
-def close_files(response: HttpResponse) -> None:
+def close_files(response: HttpResponseBase) -> None:
     """Close a file response's file without response.close(), whose request_finished signal
     would close the test's database connection."""
-    for closer in response._resource_closers:
+    closers = response._resource_closers  # type: ignore[attr-defined]  # private to Django, not in its stubs
+    for closer in closers:
         closer()
-    response._resource_closers.clear()
+    closers.clear()
 
 
 PDF_MARK = "[a PDF, whose text cannot be searched]"
 
 
-def response_text(response: HttpResponse) -> str:
+def response_text(response: HttpResponseBase) -> str:
     """Body and headers as text; zip members (XLSX, packages) unpacked; a PDF marked as PDF_MARK."""
-    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    body = responses.body(response)
     close_files(response)
     parts = [f"{name}: {value}" for name, value in response.items()]
     if body.startswith(b"PK\x03\x04"):

@@ -21,6 +21,7 @@ def test_resampling_the_population_adds_the_chance_of_how_many_are_unseen(wester
     population = estimate(western, method="fixed", interactions=["A:E"], bootstrap=300, seed=2, resample="population")
     assert (observed.resample, population.resample) == ("observed", "population")
     assert population.estimate == observed.estimate
+    assert population.interval is not None and observed.interval is not None
     width = population.interval[1] - population.interval[0]
     assert width > 1.1 * (observed.interval[1] - observed.interval[0])
     assert population.as_dict()["resample"] == "population"
@@ -31,6 +32,7 @@ def test_resampling_the_population_adds_the_chance_of_how_many_are_unseen(wester
 def test_percentile_interval_reads_the_replicates_quantiles(western):
     result = estimate(western, method="fixed", interactions=["A:E"], bootstrap=200, seed=4, interval="percentile")
     assert result.interval_method == "percentile"
+    assert result.replicates is not None
     low, high = np.quantile(result.replicates, [0.025, 0.975], method="median_unbiased")
     assert result.interval == pytest.approx((low, high))
     assert "few_bootstrap_samples" not in [caveat.code for caveat in result.caveats]
@@ -48,4 +50,5 @@ def test_without_bootstrap_a_chosen_model_gets_a_caveat_and_a_fixed_one_does_not
 def test_a_narrower_level_gives_a_narrower_interval(western):
     wide = estimate(western, method="fixed", level=0.95)
     narrow = estimate(western, method="fixed", level=0.8)
+    assert wide.interval is not None and narrow.interval is not None
     assert wide.interval[0] < narrow.interval[0] < narrow.interval[1] < wide.interval[1]

@@ -50,6 +50,7 @@ def test_with_independent_lists_the_interval_covers_the_truth_at_about_its_rate(
     covered = 0
     for _ in range(simulations):
         result = estimate(simulate(generator, population, [0.3, 0.4, 0.5]), method="fixed")
+        assert result.interval is not None
         low, high = result.interval
         covered += low <= population <= high
     # 95 % nominal: 80 draws land between 0.85 and 1.0 unless the interval is wrong.

@@ -48,6 +48,7 @@ def test_fixed_model_with_the_interaction_stepwise_chose_gives_the_stepwise_esti
 
 def test_western_bca_interval_has_the_width_of_the_published_one():
     result = estimate(table("Western"), method="stepwise", bootstrap=1000, seed=1234)
+    assert result.interval is not None
     low, high = result.interval
     assert (result.interval_method, result.bootstrap_samples, result.bootstrap_failures) == ("bca", 1000, 0)
     published = 3670 - 1293

@@ -19,6 +19,8 @@ def test_the_total_is_the_sum_of_the_strata_and_its_interval_sums_their_replicat
     tables = {"north": read(NORTH), "south": read(SOUTH)}
     total = estimate_strata(tables, method="stepwise", bootstrap=200, seed=3)
     north, south = total.strata["north"], total.strata["south"]
+    assert total.replicates is not None and north.replicates is not None and south.replicates is not None
+    assert total.interval is not None and south.interval is not None
     assert total.observed == north.observed + south.observed
     assert total.estimate == pytest.approx(north.estimate + south.estimate)
     assert np.allclose(total.replicates, north.replicates + south.replicates)

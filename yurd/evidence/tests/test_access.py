@@ -14,6 +14,7 @@ from yurd.evidence.models import CustodyEntry, EvidenceItem
 from yurd.evidence.services import evidence_link
 from yurd.evidence.tests.conftest import ingest_bytes, photo_bytes
 from yurd.testing.personas import login_verified, make_user
+from yurd.testing.responses import streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_download_is_logged_in_custody_and_access_log(
     response = client.get(f"/evidence/items/{photo_item.public_code}/download/")
     assert response.status_code == 200
     # Consuming the stream closes the file (the test client wraps it); closing again would close the database.
-    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == photo_item.sha256  # type: ignore[attr-defined]
+    assert hashlib.sha256(streamed(response)).hexdigest() == photo_item.sha256
     assert CustodyEntry.objects.filter(item_sha256=photo_item.sha256, action="download").exists()
     assert AccessLogEntry.objects.filter(action="download", target_code=str(photo_item.public_code)).exists()
 
@@ -80,7 +81,7 @@ def test_anonymous_gets_only_public_thumbnails(client: Client, db: None) -> None
     restricted = ingest_bytes(photo_bytes("blue"), name="r.jpg", sensitivity="restricted")
     response = client.get(f"/evidence/items/{public.public_code}/thumbnail/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"\xff\xd8")  # type: ignore[attr-defined]
+    assert streamed(response).startswith(b"\xff\xd8")
     assert client.get(f"/evidence/items/{restricted.public_code}/thumbnail/").status_code == 404
     assert client.get("/api/evidence/").status_code in {401, 403}
 
@@ -134,16 +135,16 @@ def test_a_player_gets_the_byte_range_it_asks_for_and_each_part_is_logged(
     whole = client.get(url)
     assert whole.status_code == 200
     assert whole["Accept-Ranges"] == "bytes"
-    assert b"".join(whole.streaming_content) == content  # type: ignore[attr-defined]
+    assert streamed(whole) == content
 
     part = client.get(url, HTTP_RANGE="bytes=10-19")
     assert part.status_code == 206
     assert part["Content-Range"] == f"bytes 10-19/{len(content)}"
-    assert b"".join(part.streaming_content) == content[10:20]  # type: ignore[attr-defined]
+    assert streamed(part) == content[10:20]
     tail = client.get(url, HTTP_RANGE="bytes=-5")
-    assert b"".join(tail.streaming_content) == content[-5:]  # type: ignore[attr-defined]
+    assert streamed(tail) == content[-5:]
     rest = client.get(url, HTTP_RANGE=f"bytes={len(content) - 3}-")
-    assert b"".join(rest.streaming_content) == content[-3:]  # type: ignore[attr-defined]
+    assert streamed(rest) == content[-3:]
 
     beyond = client.get(url, HTTP_RANGE=f"bytes={len(content)}-")
     assert beyond.status_code == 416

@@ -9,6 +9,7 @@ from yurd.accounts.models import User
 from yurd.core.actors import Actor, system_actor
 from yurd.evidence.models import EvidenceItem, LinkRelation, Sensitivity
 from yurd.evidence.services import evidence_change_sensitivity, evidence_link, evidence_record_transfer
+from yurd.testing.responses import streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_the_item_page_lists_its_custody_entries_with_their_details(
     download = client.get(f"/evidence/items/{restricted_item.public_code}/download/")
     # Read through, not .close(): the test client closes a streamed response with Django's
     # close_old_connections disconnected; calling close() here would drop PostgreSQL's connection.
-    assert b"".join(download.streaming_content)
+    assert streamed(download)
 
     page = client.get(f"/evidence/items/{restricted_item.public_code}/").content.decode()
 

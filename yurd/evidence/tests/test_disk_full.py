@@ -29,9 +29,9 @@ from django.test import Client
 from yurd.accounts.models import User
 from yurd.evidence.models import CustodyEntry, EvidenceItem
 from yurd.evidence.tests.conftest import ingest_bytes
+from yurd.testing.installations import ON_POSTGRES
 
 YURD = str(Path(sys.executable).with_name("yurd"))
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 MESSAGE = "The evidence store has no room left for this file; nothing was saved."
 
 

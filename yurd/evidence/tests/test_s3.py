@@ -9,6 +9,7 @@ docs/deployment.md.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import socket
@@ -29,12 +30,12 @@ from yurd.core.actors import system_actor
 from yurd.evidence.models import EvidenceItem
 from yurd.evidence.services import evidence_ingest
 from yurd.evidence.storage import original_name
+from yurd.testing.installations import ON_POSTGRES
 
 boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
 
 YURD = str(Path(sys.executable).with_name("yurd"))
-ON_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 SECRET = "s3-test-" + "k3y-Z7" * 10
 
@@ -169,17 +170,17 @@ def test_backup_of_a_bucket_restores_into_an_empty_bucket_and_verifies(
     items = [ingest(b"statement, synthetic\n", "statement.txt"), ingest(os.urandom(200_000), "photo.bin")]
     source, target = s3_storage.buckets["source"], s3_storage.buckets["target"]
     archive = tmp_path / "yurd.backup"
-    common = {"endpoint": s3_endpoint, "tmp_path": tmp_path}
+    run = functools.partial(yurd, endpoint=s3_endpoint, tmp_path=tmp_path)
 
-    out = yurd("backup", "--output", str(archive), database_url=_source_database_url(tmp_path), bucket=source, **common)
+    out = run("backup", "--output", str(archive), database_url=_source_database_url(tmp_path), bucket=source)
     assert "2 files)" in out, out
 
     restored_db = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
-    yurd("restore", str(archive), database_url=restored_db, bucket=target, **common)
+    run("restore", str(archive), database_url=restored_db, bucket=target)
     assert keys(s3_storage, target) == keys(s3_storage, source) == sorted(item.storage_name for item in items)
-    assert yurd("evidence", "verify", database_url=restored_db, bucket=target, **common).startswith("OK")
+    assert run("evidence", "verify", database_url=restored_db, bucket=target).startswith("OK")
 
     # The restored pair is checked, not trusted: a replaced object in the new bucket is found.
     s3_storage.put_object(Bucket=target, Key=items[0].storage_name, Body=b"another statement\n")
     with pytest.raises(AssertionError, match="file was altered"):
-        yurd("evidence", "verify", database_url=restored_db, bucket=target, **common)
+        run("evidence", "verify", database_url=restored_db, bucket=target)

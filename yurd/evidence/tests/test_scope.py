@@ -29,6 +29,7 @@ from yurd.testimonies import services as testimony_services
 from yurd.testimonies.models import ConsentEvent, MediaUnsealing
 from yurd.testimonies.tests.conftest import make_testimony
 from yurd.testing.personas import Gazetteer, login_verified, make_scoped_user, make_user
+from yurd.testing.responses import streamed
 
 
 def _household(origin: Any, surname: str) -> Household:
@@ -47,12 +48,12 @@ def scans(gazetteer: Gazetteer) -> dict[str, EvidenceItem]:
     return found
 
 
-def _status(client: Client, url: str, **headers: str) -> int:
+def _status(client: Client, url: str, headers: dict[str, str] | None = None) -> int:
     """The status of a GET, a download read to its end: consuming the stream closes the
     stored file (the test client wraps it); closing the response would close the database."""
-    response = client.get(url, **headers)  # type: ignore[arg-type]
+    response = client.get(url, headers=headers)
     if response.streaming:
-        b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        streamed(response)
     return response.status_code
 
 
@@ -64,7 +65,7 @@ def _channels(client: Client, item: EvidenceItem) -> dict[str, Any]:
     return {
         "page": _status(client, reverse("evidence:item_detail", args=[code])),
         "download": _status(client, download),
-        "range": _status(client, download, HTTP_RANGE="bytes=0-3"),
+        "range": _status(client, download, headers={"Range": "bytes=0-3"}),
         "api": _status(client, reverse("api:evidence-detail", args=[code])),
         "api_list": any(row["public_code"] == code for row in listed),
         "list": code in client.get(reverse("evidence:item_list")).content.decode(),

@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -48,7 +49,7 @@ def instance_template() -> ET.Element:
 
 
 def build_submission(
-    *, survey_kind: str = "register", members: list[dict[str, str]] = (), instance_id: str = "", **fields: str
+    *, survey_kind: str = "register", members: Sequence[Mapping[str, str]] = (), instance_id: str = "", **fields: str
 ) -> bytes:
     data = instance_template()
     ns = XF
@@ -63,6 +64,7 @@ def build_submission(
     for path, value in fields.items():
         set_text(path.replace("__", "/"), value)
     household = data.find(f"{ns}household")
+    assert household is not None
     templates = list(household.findall(f"{ns}member"))
     blank = next(member for member in templates if JR_TEMPLATE not in member.attrib)
     for member in templates:
@@ -70,7 +72,9 @@ def build_submission(
     for values in members:
         member = copy.deepcopy(blank)
         for key, value in values.items():
-            member.find(f"{ns}{key}").text = value
+            field = member.find(f"{ns}{key}")
+            assert field is not None, key
+            field.text = value
         household.append(member)
     set_text("meta/instanceID", instance_id or f"uuid:{uuid.uuid4()}")
     return ET.tostring(data, encoding="utf-8", xml_declaration=True)

@@ -11,7 +11,8 @@ from yurd.fieldwork.definition import FORM_ID, xform_xml, xlsform_bytes
 
 
 def test_generated_xlsform_converts_with_pyxform_and_passes_odk_validate(tmp_path: Path) -> None:
-    result = convert(xlsform=io.BytesIO(xlsform_bytes()), file_type=".xlsx", warnings=(warnings := []))
+    warnings: list[str] = []
+    result = convert(xlsform=io.BytesIO(xlsform_bytes()), file_type=".xlsx", warnings=warnings)
     assert warnings == []
     path = tmp_path / "form.xml"
     path.write_text(result.xform, encoding="utf-8")

@@ -37,6 +37,7 @@ def test_a_certain_intake_match_is_the_committing_registrars_undoable_merge(clie
     submission = _submit_ali(client)
     head = Person.objects.get(household=teams["north_household"])
     registrar = teams["north_user"]
+    assert submission.import_batch is not None
     import_commit(actor=Actor(user=registrar), batch=submission.import_batch)
     merge = Merge.objects.get()
     assert (merge.survivor_id, merge.merged_by) == (head.pk, registrar)
@@ -52,6 +53,7 @@ def test_a_certain_intake_match_committed_by_someone_who_may_not_decide_is_queue
     submission = _submit_ali(client)
     head = Person.objects.get(household=teams["north_household"])
     clerk = make_user("intake-clerk", Role.REVIEWER)
+    assert submission.import_batch is not None
     import_commit(actor=Actor(user=clerk), batch=submission.import_batch)
     newcomer = Person.objects.get(surname="Мамедов")
     candidate = MatchCandidate.objects.get()

@@ -95,6 +95,7 @@ def test_submission_from_the_forms_own_instance_is_accepted_staged_and_matched(c
     assert submission.status == SubmissionStatus.STAGED
     assert submission.attachments.count() == 1
     batch = submission.import_batch
+    assert batch is not None
     assert batch.status == ImportStatus.VALIDATED
     assert batch.valid_rows == 2
     assert ImportRow.objects.filter(batch=batch).count() == 2
@@ -187,6 +188,7 @@ def test_committing_the_staged_submission_goes_through_the_registrys_matching(cl
     preview = SubmissionMatch.objects.get(submission=submission, member=1)
     head = Person.objects.get(household=teams["north_household"])
     assert preview.person == head
+    assert submission.import_batch is not None
     import_commit(actor=Actor(user=teams["north_user"]), batch=submission.import_batch)
     spouse = Person.objects.get(surname="Məmmədova")
     assert preview.outcome in ("existing", "review")
@@ -195,7 +197,7 @@ def test_committing_the_staged_submission_goes_through_the_registrys_matching(cl
         assert spouse.household == head.household
     else:
         newcomer = Person.objects.get(surname="Мамедов")
-        assert MatchCandidate.objects.filter(first__in=[newcomer, head], second__in=[newcomer, head]).exists()
+        assert MatchCandidate.objects.filter(left__in=[newcomer, head], right__in=[newcomer, head]).exists()
 
 
 def _submit_quliyev(client, username):

@@ -12,7 +12,7 @@ from yurd.heritage.services import observation_approve, observation_record, obse
 pytestmark = pytest.mark.django_db
 
 
-def observe(user: User, site: Site, state: str, **extra: object):  # type: ignore[no-untyped-def]
+def observe(user: User, site: Site, state: str, **extra: object):
     return observation_record(
         actor=Actor(user=user),
         site=site,

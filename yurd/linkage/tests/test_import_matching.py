@@ -90,7 +90,7 @@ def test_a_certain_match_is_merged_as_the_importing_users_act(ali: Person, regis
     assert (candidate.status, candidate.origin, candidate.decided_by) == (MatchStatus.SAME, "import", registrar)
     assert candidate.probability >= CERTAIN_THRESHOLD
     # The row's own record, written and merged away: both steps in the registrar's name.
-    steps = Person.history.filter(code=merge.absorbed_code)  # type: ignore[attr-defined]
+    steps = Person.history.filter(code=merge.absorbed_code)
     assert {step.history_type for step in steps} == {"+", "-"}
     assert {step.history_user for step in steps} == {registrar}
 

@@ -21,8 +21,8 @@ def test_demo_gazetteer_is_synthetic_and_idempotent() -> None:
     assert all("synthetic" in source for source in synthetic.values_list("source", flat=True))
     # The demo also loads the reference gazetteer of current residences, which is not synthetic.
     assert Place.objects.exclude(code__startswith="AM").count() == 110
-    history = Place.history.count()  # type: ignore[attr-defined]
+    history = Place.history.count()
     out = io.StringIO()
     demo.load(households=0, stdout=out)
     assert "0 created, 0 updated, 70 unchanged" in out.getvalue()
-    assert Place.history.count() == history  # type: ignore[attr-defined]
+    assert Place.history.count() == history

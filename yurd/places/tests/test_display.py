@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.forms.models import ModelChoiceIterator
 from django.template import Context, Template
 from django.utils import translation
 
@@ -65,5 +66,7 @@ def test_a_russian_page_shows_the_russian_form_and_an_azerbaijani_page_the_latin
 
 def test_place_lists_are_sorted_in_the_page_language(villages: list) -> None:
     field = PlaceChoiceField(queryset=villages[0].__class__.objects.filter(kind=PlaceKind.SETTLEMENT))
+    choices = field.choices
+    assert isinstance(choices, ModelChoiceIterator)
     with translation.override("az"):
-        assert [str(label).split(" (")[0] for _, label in field.choices][1:] == ["Cəmilli", "Çanaqçı", "Zarıslı"]
+        assert [str(label).split(" (")[0] for _, label in choices][1:] == ["Cəmilli", "Çanaqçı", "Zarıslı"]

@@ -21,7 +21,7 @@ def test_created_place_gets_its_path_and_key(gazetteer: Gazetteer) -> None:
     )
     assert place.path == f"{gazetteer.district_a.path}{place.pk}/"
     assert place.search_key == "gizilja"
-    assert place.history.first().path == place.path  # type: ignore[attr-defined]
+    assert place.history.first().path == place.path
 
 
 def test_moving_a_district_moves_its_villages(gazetteer: Gazetteer) -> None:
@@ -33,7 +33,7 @@ def test_moving_a_district_moves_its_villages(gazetteer: Gazetteer) -> None:
     district = Place.objects.get(pk=gazetteer.district_a.pk)
     assert district.path == f"{other_region.path}{district.pk}/"
     assert village.path == f"{district.path}{village.pk}/"
-    assert district.history.first().history_change_reason == "boundary reform"  # type: ignore[attr-defined]
+    assert district.history.first().history_change_reason == "boundary reform"
 
 
 def test_a_place_cannot_move_under_itself_or_a_smaller_kind(gazetteer: Gazetteer) -> None:
@@ -43,14 +43,14 @@ def test_a_place_cannot_move_under_itself_or_a_smaller_kind(gazetteer: Gazetteer
         place_move(actor=system_actor(), place=gazetteer.district_b, parent=gazetteer.settlement_a1)
 
 
-def test_name_edit_keeps_key_and_reason(gazetteer: Gazetteer, registrar) -> None:  # type: ignore[no-untyped-def]
+def test_name_edit_keeps_key_and_reason(gazetteer: Gazetteer, registrar) -> None:
     actor = Actor(user=registrar)
     name = place_name_add(actor=actor, place=gazetteer.settlement_a1, text="Гарабулаг", language=NameScript.RU)
     assert name.search_key == "garabulag"
     place_name_update(actor=actor, name=name, text="Карабулах", reason="Soviet spelling", year_to=1991)
     name.refresh_from_db()
     assert name.search_key == search_key("Карабулах")
-    latest = name.history.first()  # type: ignore[attr-defined]
+    latest = name.history.first()
     assert (latest.history_user, latest.history_change_reason) == (registrar, "Soviet spelling")
 
 
@@ -67,9 +67,9 @@ def test_name_years_must_be_in_order(gazetteer: Gazetteer) -> None:
 
 
 def test_update_without_change_writes_no_history(gazetteer: Gazetteer) -> None:
-    before = gazetteer.settlement_a1.history.count()  # type: ignore[attr-defined]
+    before = gazetteer.settlement_a1.history.count()
     assert place_update(actor=system_actor(), place=gazetteer.settlement_a1, name="Qarabulaq") is False
-    assert gazetteer.settlement_a1.history.count() == before  # type: ignore[attr-defined]
+    assert gazetteer.settlement_a1.history.count() == before
 
 
 def test_reindex_recomputes_stale_keys(gazetteer: Gazetteer) -> None:

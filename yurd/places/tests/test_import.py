@@ -19,13 +19,13 @@ from yurd.places.tests.conftest import DATA
 pytestmark = pytest.mark.django_db
 
 
-def read(name: str, file_format: str = CSV_FORMAT, alternate: str | None = None):  # type: ignore[no-untyped-def]
+def read(name: str, file_format: str = CSV_FORMAT, alternate: str | None = None):
     alternate_data = (DATA / alternate).read_bytes() if alternate else None
     return place_file_read(data=(DATA / name).read_bytes(), file_format=file_format, alternate_names=alternate_data)
 
 
 def history_rows() -> int:
-    return Place.history.count() + PlaceName.history.count()  # type: ignore[attr-defined]
+    return Place.history.count() + PlaceName.history.count()
 
 
 def test_good_csv_builds_the_hierarchy_with_names_and_years() -> None:
@@ -69,7 +69,7 @@ def test_changed_row_updates_the_place_and_records_why(tmp_path: Path) -> None:
     assert summary.updated == 1
     village = Place.objects.get(code="SYN-S1")
     assert str(village.latitude) == "40.130000"
-    assert village.history.first().history_change_reason == "corrected coordinates"  # type: ignore[attr-defined]
+    assert village.history.first().history_change_reason == "corrected coordinates"
 
 
 def test_bad_rows_are_reported_by_row_and_column_and_the_rest_is_valid() -> None:
@@ -204,7 +204,7 @@ def test_command_reads_geonames_with_alternate_names() -> None:
     assert Place.objects.filter(code__startswith="GN-").count() == 5
 
 
-def test_command_refuses_a_user_without_the_import_permission(analyst) -> None:  # type: ignore[no-untyped-def]
+def test_command_refuses_a_user_without_the_import_permission(analyst) -> None:
 
     with pytest.raises(CommandError, match="may not import"):
         call_command("places", "--as", analyst.username, "import", str(DATA / "good_places.csv"), "--commit")

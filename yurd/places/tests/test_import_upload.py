@@ -10,12 +10,12 @@ from yurd.places.models import Place, PlaceImport, PlaceImportStatus
 from yurd.places.tests.conftest import DATA, login_verified
 
 
-def upload(client: Client, name: str, **extra: object):  # type: ignore[no-untyped-def]
+def upload(client: Client, name: str, **extra: object):
     data = {"file": SimpleUploadedFile(name, (DATA / name).read_bytes()), "file_format": "csv", **extra}
     return client.post(reverse("places:place_import"), data)
 
 
-def test_upload_stages_and_reports_without_writing(client: Client, administrator) -> None:  # type: ignore[no-untyped-def]
+def test_upload_stages_and_reports_without_writing(client: Client, administrator) -> None:
     login_verified(client, administrator)
     response = upload(client, "bad_places.csv")
     staged = PlaceImport.objects.get()
@@ -26,7 +26,7 @@ def test_upload_stages_and_reports_without_writing(client: Client, administrator
     assert staged.report["valid"] == 2
 
 
-def test_commit_writes_valid_rows_once(client: Client, administrator) -> None:  # type: ignore[no-untyped-def]
+def test_commit_writes_valid_rows_once(client: Client, administrator) -> None:
     login_verified(client, administrator)
     upload(client, "good_places.csv")
     staged = PlaceImport.objects.get()
@@ -35,12 +35,12 @@ def test_commit_writes_valid_rows_once(client: Client, administrator) -> None:  
     assert Place.objects.count() == 5
     staged.refresh_from_db()
     assert staged.status == PlaceImportStatus.COMMITTED
-    assert Place.objects.get(code="SYN-S1").history.first().history_user == administrator  # type: ignore[attr-defined]
+    assert Place.objects.get(code="SYN-S1").history.first().history_user == administrator
     client.post(commit, {"action": "commit"})  # a second click changes nothing
     assert Place.objects.count() == 5
 
 
-def test_unreadable_upload_is_refused_with_a_message(client: Client, administrator) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_upload_is_refused_with_a_message(client: Client, administrator) -> None:
     login_verified(client, administrator)
     data = {
         "file": SimpleUploadedFile("x.csv", "code,kind,name\nX,country,Гарабулаг\n".encode("cp1251")),
@@ -52,6 +52,6 @@ def test_unreadable_upload_is_refused_with_a_message(client: Client, administrat
     assert not PlaceImport.objects.exists()
 
 
-def test_registrar_may_not_import(client: Client, registrar) -> None:  # type: ignore[no-untyped-def]
+def test_registrar_may_not_import(client: Client, registrar) -> None:
     client.force_login(registrar)
     assert upload(client, "good_places.csv").status_code == 403

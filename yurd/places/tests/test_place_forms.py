@@ -11,7 +11,7 @@ from yurd.places.tests.conftest import login_verified
 from yurd.testing.personas import Gazetteer
 
 
-def test_administrator_creates_a_place(client: Client, gazetteer: Gazetteer, administrator) -> None:  # type: ignore[no-untyped-def]
+def test_administrator_creates_a_place(client: Client, gazetteer: Gazetteer, administrator) -> None:
     login_verified(client, administrator)
     response = client.post(
         reverse("places:place_create"),
@@ -28,7 +28,7 @@ def test_administrator_creates_a_place(client: Client, gazetteer: Gazetteer, adm
     assert place.path.startswith(gazetteer.district_b.path)
 
 
-def test_form_reports_an_unknown_parent_next_to_the_field(client: Client, gazetteer: Gazetteer, administrator) -> None:  # type: ignore[no-untyped-def]
+def test_form_reports_an_unknown_parent_next_to_the_field(client: Client, gazetteer: Gazetteer, administrator) -> None:
     login_verified(client, administrator)
     response = client.post(
         reverse("places:place_create"),
@@ -38,23 +38,23 @@ def test_form_reports_an_unknown_parent_next_to_the_field(client: Client, gazett
     assert "No place has the code NOPE." in response.content.decode()
 
 
-def test_registrar_adds_a_name_in_her_district(client: Client, gazetteer: Gazetteer, registrar) -> None:  # type: ignore[no-untyped-def]
+def test_registrar_adds_a_name_in_her_district(client: Client, gazetteer: Gazetteer, registrar) -> None:
     client.force_login(registrar)
     url = reverse("places:place_name_add", args=[gazetteer.settlement_a1.code])
     response = client.post(
         url, {"text": "Гарабулаг", "language": "ru", "kind": "official", "year_from": "1930", "year_to": "1991"}
     )
     assert response.status_code == 302
-    assert PlaceName.objects.get(text="Гарабулаг").history.first().history_user == registrar  # type: ignore[attr-defined]
+    assert PlaceName.objects.get(text="Гарабулаг").history.first().history_user == registrar
 
 
-def test_registrar_may_not_edit_places_outside_her_scope(client: Client, gazetteer: Gazetteer, registrar) -> None:  # type: ignore[no-untyped-def]
+def test_registrar_may_not_edit_places_outside_her_scope(client: Client, gazetteer: Gazetteer, registrar) -> None:
     client.force_login(registrar)
     url = reverse("places:place_name_add", args=[gazetteer.settlement_b1.code])
     assert client.post(url, {"text": "Демирчи", "language": "ru", "kind": "official"}).status_code == 403
 
 
-def test_edit_requires_a_reason_and_records_it(client: Client, gazetteer: Gazetteer, registrar) -> None:  # type: ignore[no-untyped-def]
+def test_edit_requires_a_reason_and_records_it(client: Client, gazetteer: Gazetteer, registrar) -> None:
     client.force_login(registrar)
     url = reverse("places:place_edit", args=[gazetteer.settlement_a1.code])
     data = {
@@ -68,10 +68,10 @@ def test_edit_requires_a_reason_and_records_it(client: Client, gazetteer: Gazett
     assert client.post(url, {**data, "reason": "surveyed"}).status_code == 302
     village = Place.objects.get(pk=gazetteer.settlement_a1.pk)
     assert str(village.latitude) == "39.880000"
-    assert village.history.first().history_change_reason == "surveyed"  # type: ignore[attr-defined]
+    assert village.history.first().history_change_reason == "surveyed"
 
 
-def test_name_edit_screen_changes_years(client: Client, gazetteer: Gazetteer, registrar) -> None:  # type: ignore[no-untyped-def]
+def test_name_edit_screen_changes_years(client: Client, gazetteer: Gazetteer, registrar) -> None:
     name = PlaceName.objects.create(place=gazetteer.settlement_a1, text="Qarabulaq", language="az-Latn")
     client.force_login(registrar)
     url = reverse("places:place_name_edit", args=[gazetteer.settlement_a1.code, name.pk])

@@ -31,7 +31,7 @@ def page(client: Client, code: str) -> str:
     return response.content.decode()
 
 
-def test_page_shows_names_and_renamings_timeline(client: Client, gazetteer: Gazetteer, assessor) -> None:  # type: ignore[no-untyped-def]
+def test_page_shows_names_and_renamings_timeline(client: Client, gazetteer: Gazetteer, assessor) -> None:
     village = gazetteer.settlement_a1
     place_name_add(
         actor=system_actor(),
@@ -57,7 +57,7 @@ def test_page_shows_names_and_renamings_timeline(client: Client, gazetteer: Gaze
     assert html.index("Гарабулаг") < html.index("Yernjatap", html.index("timeline-heading"))
 
 
-def test_map_data_and_vendored_leaflet(client: Client, sample_places: None, assessor) -> None:  # type: ignore[no-untyped-def]
+def test_map_data_and_vendored_leaflet(client: Client, sample_places: None, assessor) -> None:
     client.force_login(assessor)
     html = page(client, "SYN-D")
     assert "vendor/leaflet-1.9.4/leaflet.js" in html
@@ -67,7 +67,7 @@ def test_map_data_and_vendored_leaflet(client: Client, sample_places: None, asse
 
 def test_full_scope_user_sees_households_and_counts_by_wave(
     client: Client, households: None, gazetteer: Gazetteer, assessor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(assessor)
     html = page(client, gazetteer.district_a.code)
     assert "HH-000001" in html and "HH-000003" in html
@@ -77,7 +77,7 @@ def test_full_scope_user_sees_households_and_counts_by_wave(
 
 def test_registrar_sees_households_of_her_district(
     client: Client, households: None, gazetteer: Gazetteer, registrar
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(registrar)
     html = page(client, gazetteer.settlement_a1.code)
     assert "HH-000002" in html
@@ -85,7 +85,7 @@ def test_registrar_sees_households_of_her_district(
 
 def test_registrar_outside_her_scope_sees_neither_households_nor_counts(
     client: Client, households: None, gazetteer: Gazetteer, registrar
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(registrar)
     html = page(client, gazetteer.settlement_b1.code)
     assert "HH-000004" not in html
@@ -95,14 +95,14 @@ def test_registrar_outside_her_scope_sees_neither_households_nor_counts(
 
 def test_analyst_sees_counts_but_no_household_codes(
     client: Client, households: None, gazetteer: Gazetteer, analyst
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(analyst)
     html = page(client, gazetteer.settlement_a1.code)
     assert "HH-000001" not in html
     assert "<td>3</td>" in html  # total
 
 
-def test_outsider_is_refused(client: Client, gazetteer: Gazetteer, outsider) -> None:  # type: ignore[no-untyped-def]
+def test_outsider_is_refused(client: Client, gazetteer: Gazetteer, outsider) -> None:
     client.force_login(outsider)
     assert client.get(reverse("places:place_detail", args=[gazetteer.country.code])).status_code == 403
     assert client.get(reverse("places:place_list")).status_code == 403
@@ -113,20 +113,20 @@ def test_anonymous_is_sent_to_login(client: Client, gazetteer: Gazetteer) -> Non
     assert response.status_code == 302
 
 
-def test_unknown_code_is_404(client: Client, gazetteer: Gazetteer, assessor) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_code_is_404(client: Client, gazetteer: Gazetteer, assessor) -> None:
     client.force_login(assessor)
     assert client.get(reverse("places:place_detail", args=["NOPE"])).status_code == 404
 
 
 def test_place_page_query_count_is_flat(
     client: Client, households: None, gazetteer: Gazetteer, assessor, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client.force_login(assessor)
     with django_assert_max_num_queries(20):
         page(client, gazetteer.district_a.code)
 
 
-def test_search_page_and_htmx_partial(client: Client, demo_places: None, administrator) -> None:  # type: ignore[no-untyped-def]
+def test_search_page_and_htmx_partial(client: Client, demo_places: None, administrator) -> None:
     login_verified(client, administrator)
     response = client.get(reverse("places:place_list"), {"q": "Гарабулаг"})
     assert response.status_code == 200
@@ -138,7 +138,7 @@ def test_search_page_and_htmx_partial(client: Client, demo_places: None, adminis
 
 @pytest.mark.parametrize(("language", "heading"), [("ru", "Переименования"), ("az", "Adların dəyişdirilməsi")])
 @pytest.mark.usefixtures("sample_places")
-def test_page_speaks_russian_and_azerbaijani(client: Client, assessor, language: str, heading: str) -> None:  # type: ignore[no-untyped-def]
+def test_page_speaks_russian_and_azerbaijani(client: Client, assessor, language: str, heading: str) -> None:
     client.force_login(assessor)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     assert heading in page(client, "SYN-S1")

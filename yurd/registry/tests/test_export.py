@@ -20,6 +20,7 @@ from yurd.registry.exports import export_csv, neutralise, pseudonym, registry_ex
 from yurd.registry.models import Household
 from yurd.registry.services import person_update
 from yurd.registry.tests.conftest import login
+from yurd.testing.responses import streamed
 
 
 def rows_of(text: str) -> list[dict[str, str]]:
@@ -87,9 +88,9 @@ def test_export_page_downloads_csv_and_xlsx(client: Any, registrar: User, mammad
     login(client, registrar)
     response = client.post(reverse("registry:export"), {"purpose": "audit", "file_format": "csv"})
     assert response.status_code == 200
-    assert len(rows_of(b"".join(response.streaming_content).decode())) == 4
+    assert len(rows_of(streamed(response).decode())) == 4
     response = client.post(reverse("registry:export"), {"purpose": "audit", "file_format": "xlsx", "identified": "on"})
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    workbook = load_workbook(io.BytesIO(streamed(response)))
     assert workbook.active is not None and workbook.active.max_row == 5
 
 

@@ -60,4 +60,5 @@ def test_a_village_with_its_district_in_parentheses_is_found_by_any_name_of_the_
 
     import_commit(actor=system_actor(), batch=batch)
 
-    assert Household.objects.get(source_ref="R1").origin_place.code == code
+    place = Household.objects.get(source_ref="R1").origin_place
+    assert place is not None and place.code == code

@@ -192,7 +192,7 @@ def test_consent_is_recorded_and_withdrawn_with_history(
     client.post(reverse("registry:consent_withdraw", args=[person.code, consent.pk]), {"reason": "asked by phone"})
     consent.refresh_from_db()
     assert consent.withdrawn_on is not None
-    assert consent.history.first().history_change_reason == "asked by phone"  # type: ignore[union-attr]
+    assert consent.history.first().history_change_reason == "asked by phone"
 
 
 def test_assessor_cannot_withdraw_consent(client: Any, assessor: User, mammadov_family: Household) -> None:

@@ -22,6 +22,7 @@ from yurd.reports.exports import download_token, export_path, export_request, pe
 from yurd.reports.models import ExportRequest
 from yurd.reports.tests.data import all_names, populate
 from yurd.testing.personas import Gazetteer
+from yurd.testing.responses import streamed
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ PURPOSE = "Household survey planning for 2027, district A"
 def download(client: Client, export: ExportRequest) -> bytes:
     response = client.get(reverse("reports:export_download", args=[download_token(export)]))
     assert response.status_code == 200
-    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return streamed(response)
 
 
 def test_registrar_exports_pseudonymised_people_of_her_district(
@@ -62,7 +63,7 @@ def test_identified_xlsx_export_of_households_carries_codes(gazetteer: Gazetteer
     )
     workbook = load_workbook(export_path(export), read_only=True)
     try:
-        rows = list(workbook.active.iter_rows(values_only=True))  # type: ignore[union-attr]
+        rows = list(workbook.active.iter_rows(values_only=True))
     finally:
         workbook.close()  # read-only workbooks keep the file open until closed
     assert rows[0][0] == "household_code"
@@ -125,7 +126,7 @@ def test_people_rows_match_the_registry_export_cell_for_cell(
     person = Person.objects.order_by("pk").first()
     assert person is not None
     person.surname = "=SUM(A1)"
-    person.death_date = "1992-03~"  # type: ignore[assignment]
+    person.death_date = "1992-03~"
     person.is_deceased = True
     person.save()
     expected = list(registry_export(actor=Actor(user=registrar), purpose=PURPOSE, identified=identified).rows)

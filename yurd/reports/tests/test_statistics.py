@@ -51,7 +51,7 @@ def test_analyst_sees_the_table_without_any_name(client: Client, gazetteer: Gaze
     client.force_login(analyst)
     response = client.get(
         reverse("reports:statistics"),
-        {"measure": "people", "rows": "origin_district", "columns": "wave", "threshold": 5},
+        {"measure": "people", "rows": "origin_district", "columns": "wave", "threshold": "5"},
     )
     assert response.status_code == 200
     content = response.content.decode()
@@ -62,7 +62,7 @@ def test_analyst_sees_the_table_without_any_name(client: Client, gazetteer: Gaze
 
 def test_threshold_below_the_minimum_is_refused(client: Client, gazetteer: Gazetteer, analyst: User) -> None:
     client.force_login(analyst)
-    response = client.get(reverse("reports:statistics"), {"measure": "people", "rows": "wave", "threshold": 1})
+    response = client.get(reverse("reports:statistics"), {"measure": "people", "rows": "wave", "threshold": "1"})
     assert response.status_code == 200
     assert response.context["result"] is None
     assert response.context["form"].errors["threshold"]
@@ -70,7 +70,7 @@ def test_threshold_below_the_minimum_is_refused(client: Client, gazetteer: Gazet
 
 def test_dimension_that_does_not_apply_is_refused(client: Client, analyst: User) -> None:
     client.force_login(analyst)
-    response = client.get(reverse("reports:statistics"), {"measure": "households", "rows": "sex", "threshold": 5})
+    response = client.get(reverse("reports:statistics"), {"measure": "households", "rows": "sex", "threshold": "5"})
     assert response.context["form"].errors["rows"]
 
 
@@ -79,7 +79,7 @@ def test_csv_download_is_suppressed_and_logged(client: Client, gazetteer: Gazett
     client.force_login(analyst)
     response = client.get(
         reverse("reports:statistics"),
-        {"measure": "households", "rows": "wave", "threshold": 5, "download": "csv"},
+        {"measure": "households", "rows": "wave", "threshold": "5", "download": "csv"},
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")

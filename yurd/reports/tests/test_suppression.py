@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from yurd.disclosure.suppression import TOTAL, SuppressedTable, suppress, suppress_one_dimensional
+from yurd.disclosure.suppression import TOTAL, CellKey, SuppressedTable, suppress, suppress_one_dimensional
 
 
 def value_range(table: SuppressedTable, target: tuple) -> tuple[float, float]:
@@ -56,7 +56,7 @@ def assert_nothing_recoverable(table: SuppressedTable) -> None:
 
 
 def test_cells_under_threshold_are_hidden_and_others_shown() -> None:
-    values = {(row, column): 40 for row in "abc" for column in "xyz"}
+    values: dict[CellKey, int] = {(row, column): 40 for row in "abc" for column in "xyz"}
     values[("a", "x")] = 3
     values[("c", "z")] = 60
     table = suppress(values)
@@ -84,7 +84,7 @@ def test_zero_cells_are_published() -> None:
 
 def test_two_protected_blocks_joined_by_one_cell_do_not_leak_it() -> None:
     # Rows a,b / columns x,y form one protected block; rows c,d / columns z,w another.
-    values = {
+    values: dict[CellKey, int] = {
         ("a", "x"): 2, ("a", "y"): 3, ("b", "x"): 4, ("b", "y"): 1,
         ("c", "z"): 2, ("c", "w"): 3, ("d", "z"): 4, ("d", "w"): 1,
         ("a", "z"): 2,

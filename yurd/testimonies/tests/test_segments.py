@@ -31,5 +31,6 @@ def test_segment_of_another_testimony_is_not_found(client, archivist, testimony,
     other = make_testimony(gazetteer, title="Another account")
     client.force_login(archivist)
     segment = Segment.objects.filter(testimony=other).first()
+    assert segment is not None
     response = client.get(reverse("testimonies:segment_link", args=[testimony.code, segment.pk]))
     assert response.status_code == 404
