@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -69,7 +70,7 @@ def env_path(name: str, *, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default
 
 
-def database_config(url: str) -> dict[str, object]:
+def database_config(url: str) -> dict[str, Any]:
     """Turn DATABASE_URL into Django's DATABASES entry, accepting only engines Yurd supports."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
@@ -78,7 +79,7 @@ def database_config(url: str) -> dict[str, object]:
             "use sqlite:///path/to/db.sqlite3 or postgres://user@host:port/name."
         )
     try:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as error:
         raise ImproperlyConfiguredError(f"DATABASE_URL could not be parsed: {error}") from None
     if scheme == "sqlite":

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
 from yurd.accounts.services import normalise_token
+from yurd.core.forms import choice_field
 
 
 class LoginForm(AuthenticationForm):
@@ -63,8 +64,8 @@ class LanguageForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["preferred_language"]
-        field.choices = [("", _("As chosen on the log-in page or by your browser")), *settings.LANGUAGES]  # type: ignore[attr-defined]
+        field = choice_field(self, "preferred_language")
+        field.choices = [("", _("As chosen on the log-in page or by your browser")), *settings.LANGUAGES]
 
 
 class ApiTokenForm(forms.Form):

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 
 from yurd.accounts.models import User
@@ -23,7 +24,11 @@ def api_actor(request: Request) -> Actor:
 
 
 def request_user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
+    """The user of an API request; every API view requires one to be authenticated."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated
+    return user
 
 
 @contextmanager

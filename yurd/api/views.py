@@ -16,7 +16,6 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from yurd.accounts.models import User
 from yurd.api.pagination import YurdPagination
 from yurd.api.permissions import RolePermission
 from yurd.api.serializers import (
@@ -30,6 +29,7 @@ from yurd.api.serializers import (
     person_rows,
     plain_rows,
 )
+from yurd.api.service_calls import request_user
 from yurd.claims.models import Claim
 from yurd.claims.selectors import claim_list, get_claim
 from yurd.core.access import log_access
@@ -53,10 +53,6 @@ def page_keys(view: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if not isinstance(paginator, YurdPagination):
         raise TypeError("page_keys needs a view paginated by YurdPagination")
     return paginator.paginate_keys(queryset, view.request, view)
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 REGISTRY_FILTERS = [
@@ -170,8 +166,8 @@ class HouseholdViewSet(
             return Household.objects.none()
         if self.action == "list":
             filters, _data = registry_filters(self.request)
-            return registry.household_list(user=_user(self.request), filters=filters)
-        return registry.household_queryset(user=_user(self.request)).select_related(
+            return registry.household_list(user=request_user(self.request), filters=filters)
+        return registry.household_queryset(user=request_user(self.request)).select_related(
             "origin_place", "current_place", "wave"
         )
 
@@ -179,7 +175,7 @@ class HouseholdViewSet(
         # The page's keys from the ordered, scoped list (an index scan) as a subquery of
         # the one query reading those rows as plain values: see serializers.household_rows.
         filters, data = registry_filters(request)
-        households = registry.household_list(user=_user(request), filters=filters)
+        households = registry.household_list(user=request_user(request), filters=filters)
         keys = page_keys(self, households.values("pk"))
         rows = household_rows(keys, order=registry.HOUSEHOLD_ORDER)
         log_access(api_actor(request), AccessAction.LIST, Household, detail={"filters": data})
@@ -232,14 +228,14 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet[Person]):
             return Person.objects.none()
         if self.action == "list":
             filters, _data = registry_filters(self.request)
-            return registry.person_list(user=_user(self.request), filters=filters).order_by("code")
-        return registry.person_queryset(user=_user(self.request)).select_related("household")
+            return registry.person_list(user=request_user(self.request), filters=filters).order_by("code")
+        return registry.person_queryset(user=request_user(self.request)).select_related("household")
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         filters, data = registry_filters(request)
-        people = registry.person_list(user=_user(request), filters=filters).order_by("code")
+        people = registry.person_list(user=request_user(request), filters=filters).order_by("code")
         keys = page_keys(self, people.values("pk"))
-        rows = person_rows(keys, sees_names=_user(request).sees_names)
+        rows = person_rows(keys, sees_names=request_user(request).sees_names)
         log_access(api_actor(request), AccessAction.LIST, Person, detail={"filters": data})
         return self.get_paginated_response(rows)
 
@@ -299,7 +295,7 @@ class ClaimViewSet(viewsets.GenericViewSet[Any]):
             params = ClaimFilterParams(data=request.query_params)
             params.is_valid(raise_exception=True)
             asked = dict(params.validated_data)
-        claims = claim_list(user=_user(request), filters={key: str(value) for key, value in asked.items()})
+        claims = claim_list(user=request_user(request), filters={key: str(value) for key, value in asked.items()})
         keys = page_keys(self, claims.values("pk"))
         rows = plain_rows(
             ClaimSerializer,
@@ -310,7 +306,7 @@ class ClaimViewSet(viewsets.GenericViewSet[Any]):
         return self.get_paginated_response(rows)
 
     def retrieve(self, request: Request, case_number: str) -> Response:
-        claim = get_claim(user=_user(request), case_number=case_number)
+        claim = get_claim(user=request_user(request), case_number=case_number)
         log_access(api_actor(request), AccessAction.VIEW, claim)
         return Response(ClaimSerializer(claim).data)
 
@@ -329,7 +325,7 @@ class HeritageSiteViewSet(viewsets.GenericViewSet[Any]):
     lookup_field = "code"
 
     def list(self, request: Request) -> Response:
-        sites = sites_visible(user=_user(request)).order_by("code").values("pk")
+        sites = sites_visible(user=request_user(request)).order_by("code").values("pk")
         keys = page_keys(self, sites)
         rows = plain_rows(
             HeritageSiteSerializer,
@@ -339,7 +335,7 @@ class HeritageSiteViewSet(viewsets.GenericViewSet[Any]):
         return self.get_paginated_response(rows)
 
     def retrieve(self, request: Request, code: str) -> Response:
-        site = sites_visible(user=_user(request)).filter(code=code).first()
+        site = sites_visible(user=request_user(request)).filter(code=code).first()
         if site is None:
             raise Http404
         return Response(HeritageSiteSerializer(site).data)

@@ -21,6 +21,7 @@ from yurd.casualties.models import CasualtyPerson, MatchStatus
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.csvsafe import neutralise_row
+from yurd.core.http import AuthenticatedHttpRequest
 from yurd.core.models import AccessAction
 from yurd.registry.imports import ImportFileError
 from yurd.registry.models import Person
@@ -74,7 +75,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(NAMES, raise_exception=True)
-def person_detail(request: HttpRequest, code: str) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     try:
         person = selectors.get_person(user=request.user, code=code)
     except selectors.MergedError as merged:
@@ -83,7 +84,7 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     # The registry's record is named only to those who may open it (its household may lie elsewhere).
     registry_person = None
     if person.person_id and request.user.has_perm("registry.view_person"):
-        registry_person = Person.objects.visible_to(request.user).filter(pk=person.person_id).first()  # type: ignore[arg-type]
+        registry_person = Person.objects.visible_to(request.user).filter(pk=person.person_id).first()
     return render(
         request,
         "casualties/person_detail.html",

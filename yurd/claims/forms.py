@@ -13,7 +13,7 @@ from yurd.claims.domain.shares import ShareError, parse_share
 from yurd.claims.models import LetterChannel, LetterLanguage, LossCategory, Remedy, Unit, ValuationTable
 from yurd.claims.selectors import Candidate
 from yurd.claims.services.filing import ClaimantShare
-from yurd.core.forms import LocalDateField, PartialDateInput
+from yurd.core.forms import LocalDateField, PartialDateInput, choice_field
 from yurd.core.partial_dates import PartialDate
 from yurd.core.uploads import MaxUploadSize
 from yurd.places.models import Place, PlaceKind
@@ -41,8 +41,8 @@ class ClaimantsPickerForm(forms.Form):
         """`chosen`: person code -> share text of the claimants already named (an edit)."""
         super().__init__(*args, **kwargs)
         self.candidates = list(candidates)
-        field = self.fields["claimants"]
-        field.choices = [(candidate.person.code, candidate.label) for candidate in self.candidates]  # type: ignore[attr-defined]
+        field = choice_field(self, "claimants")
+        field.choices = [(candidate.person.code, candidate.label) for candidate in self.candidates]
         if chosen is None:
             # A new heir-line claim names every heir with the rule's share; a household ticks by hand.
             chosen = {c.person.code: str(c.share) for c in self.candidates if c.share is not None}

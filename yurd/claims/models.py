@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from fractions import Fraction
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -575,10 +576,10 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.claim_id}/{self.number}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("A decision is immutable; record a new decision instead.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     @property
     def public_code(self) -> str:

@@ -13,6 +13,22 @@ from yurd.core.models import AccessAction, Channel
 from yurd.core.partial_dates import PartialDate, PartialDateError
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, which must offer choices: typed, so its choices may be set."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a choice field")
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field `name`, which must choose among rows: typed, so its queryset may be set."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
+    return field
+
+
 class PartialDateInput(forms.TextInput):
     """A date typed as text, in the page's language: the hint names the forms it reads
     (07.12.2026, 12.2026, 2026 on az/ru pages; 2026-12-07 … on English ones), and a value
@@ -107,4 +123,4 @@ class ChangeLogSearchForm(forms.Form):
 
     def __init__(self, *args: Any, model_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", _("every record type")), *model_choices]  # type: ignore[attr-defined]
+        choice_field(self, "model").choices = [("", _("every record type")), *model_choices]

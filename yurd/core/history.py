@@ -27,6 +27,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalChanges
 from simple_history.signals import pre_create_historical_record
 
@@ -66,14 +67,27 @@ def change_context(*, user: Any = None, reason: str = "") -> Iterator[None]:
         _current.reset(token)
 
 
+def history_user_set(obj: models.Model, user: Any) -> None:
+    """Name the user on the history row of `obj`'s next save or delete.
+
+    django-simple-history reads the attribute in place of the request's user; None names nobody.
+    """
+    obj._history_user = user  # type: ignore[attr-defined]  # an attribute simple-history reads
+
+
+def change_reason_set(obj: models.Model, reason: str | None) -> None:
+    """Give the reason on the history row of `obj`'s next save or delete (simple-history reads it)."""
+    obj._change_reason = reason  # type: ignore[attr-defined]  # an attribute simple-history reads
+
+
 def save_with_reason(obj: models.Model, *, reason: str, user: Any = None, **save_kwargs: Any) -> None:
     """Save `obj` so its history row says who changed it and why.
 
     `user` may be None for the system operator (command line without --as).
     """
-    obj._change_reason = clean_reason(reason)  # type: ignore[attr-defined]
+    change_reason_set(obj, clean_reason(reason))
     if user is not None:
-        obj._history_user = user  # type: ignore[attr-defined]
+        history_user_set(obj, user)
     try:
         obj.save(**save_kwargs)
     finally:
@@ -85,9 +99,9 @@ def save_with_reason(obj: models.Model, *, reason: str, user: Any = None, **save
 
 def delete_with_reason(obj: models.Model, *, reason: str, user: Any = None) -> None:
     """Delete `obj`, leaving a history row that says who removed it and why."""
-    obj._change_reason = clean_reason(reason)  # type: ignore[attr-defined]
+    change_reason_set(obj, clean_reason(reason))
     if user is not None:
-        obj._history_user = user  # type: ignore[attr-defined]
+        history_user_set(obj, user)
     obj.delete()
 
 
@@ -125,6 +139,13 @@ class HistoryRow:
     changes: list[FieldChange] = field(default_factory=list)
     record_label: str = ""
     record_type: str = ""
+
+
+def history_manager(obj_or_model: models.Model | type[models.Model]) -> HistoryManager:
+    """The manager simple-history adds to a model (on a row: that row's history)."""
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    name = model._meta.simple_history_manager_attribute  # type: ignore[attr-defined]  # set by simple-history
+    return getattr(obj_or_model, name)
 
 
 def has_history(obj_or_model: models.Model | type[models.Model]) -> bool:
@@ -200,7 +221,9 @@ def history_rows(obj: models.Model, *, limit: int = 50) -> list[HistoryRow]:
     if not has_history(obj):
         return []
     # One extra version so the oldest shown row can still be compared with its predecessor.
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])  # type: ignore[attr-defined]
+    records = list(
+        history_manager(obj).select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     rows = rows_from_records(records, type(obj))
     return rows[:limit]
 

@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from yurd.accounts.models import User
 
     class AuthenticatedHttpRequest(HttpRequest):
         user: User
+        htmx: HtmxDetails  # set by django-htmx's middleware, on every request
 
 else:
     AuthenticatedHttpRequest = HttpRequest

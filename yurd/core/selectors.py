@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from yurd.core.history import HISTORY_TYPES, HistoryRow, historical_models
+from yurd.core.history import HISTORY_TYPES, HistoryRow, historical_models, history_manager
 from yurd.core.models import AccessLogEntry, Job
 from yurd.core.record_types import record_type_label
 
@@ -65,8 +65,7 @@ def recent_changes(*, user: Any, model_label: str = "", username: str = "", limi
     for model in historical_models():
         if model_label and model._meta.label_lower != model_label:
             continue
-        manager_name = model._meta.simple_history_manager_attribute  # type: ignore[attr-defined]
-        historical_model = getattr(model, manager_name).model
+        historical_model = history_manager(model).model
         records = historical_model.objects.select_related("history_user").order_by("-history_date")
         if username:
             if username.lower() == "system":

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from yurd.core.history import historical_models
+from yurd.core.history import historical_models, history_manager
 from yurd.core.job_kinds import register_job_kind, register_job_result_label
 from yurd.core.jobs import JobContext, job_function
 
@@ -77,10 +77,9 @@ def integrity_check(job: JobContext) -> dict[str, Any]:
         result[key] = counts[key]
     records: dict[str, dict[str, int]] = {}
     for model in models:
-        manager_name = model._meta.simple_history_manager_attribute  # type: ignore[attr-defined]
         records[model._meta.label_lower] = {
             "rows": model._default_manager.count(),
-            "history": getattr(model, manager_name).count(),
+            "history": history_manager(model).count(),
         }
         done += 1
         job.progress(done, total, _("Counting change history"))

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from yurd.accounts.models import User
 from yurd.core.access import log_access
 from yurd.core.actors import actor_from_request
 from yurd.core.models import AccessAction
@@ -38,7 +39,10 @@ class EvidenceItemAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EvidenceItem]:
         # The vault's one rule of who sees which item applies in the admin too.
-        return super().get_queryset(request).filter(visible_evidence_q(request.user))  # type: ignore[arg-type]
+        user = request.user
+        if not isinstance(user, User):  # the admin lets in no one who has not logged in
+            return super().get_queryset(request).none()
+        return super().get_queryset(request).filter(visible_evidence_q(user))
 
     # Titles name people: the admin's pages are logged like the vault's own.
     def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:

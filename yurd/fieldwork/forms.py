@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
+from yurd.core.forms import model_choice_field
 from yurd.core.uploads import MaxUploadSize
 from yurd.fieldwork.definition import PUBLISHED_FORMS
 from yurd.fieldwork.selectors import device_users
@@ -43,7 +44,7 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = device_users()  # type: ignore[attr-defined]
+        model_choice_field(self, "members").queryset = device_users()
 
 
 class AssignmentForm(forms.Form):

@@ -33,6 +33,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from yurd.core.actors import Actor, system_actor
+from yurd.core.history import change_reason_set, history_user_set
 from yurd.core.models import Channel
 from yurd.linkage.matching.linker import REVIEW_THRESHOLD
 from yurd.linkage.models import MatchCandidate, MatchStatus
@@ -158,8 +159,8 @@ def _link_as_merge(
         source=batch.source,
         source_ref=ref,
     )
-    record._history_user = actor.user  # type: ignore[attr-defined]
-    record._change_reason = f"Imported from {batch.file_name} (batch {batch.pk})"  # type: ignore[attr-defined]
+    history_user_set(record, actor.user)
+    change_reason_set(record, f"Imported from {batch.file_name} (batch {batch.pk})")
     record.save()
     PersonName.objects.create(
         person=record,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,14 +67,14 @@ class Place(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A derived column of this row only (no other rows, no I/O): keeping it here means
         # every writer, including tests' fixtures, leaves a searchable place.
         self.search_key = folded_search_key(self.name)[:200]
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:  # type: ignore[operator]
-            kwargs["update_fields"] = {*update_fields, "search_key", "name_sort"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_key", "name_sort"}
+        super().save(*args, **kwargs)
 
     @property
     def public_code(self) -> str:
@@ -128,12 +130,12 @@ class PlaceName(TimeStampedModel):
     def __str__(self) -> str:
         return self.text
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_key = folded_search_key(self.text)[:200]
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "text" in update_fields:  # type: ignore[operator]
-            kwargs["update_fields"] = {*update_fields, "search_key"}  # type: ignore[misc]
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     @property
     def years_label(self) -> str:

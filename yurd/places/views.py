@@ -61,7 +61,7 @@ def place_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         context["matches"] = place_search(query, kind=kind or None, limit=50)
     else:
         context["page"] = Paginator(place_list(kind=kind or None), 50).get_page(request.GET.get("page"))
-    template = "places/_results.html" if request.htmx else "places/place_list.html"  # type: ignore[attr-defined]
+    template = "places/_results.html" if request.htmx else "places/place_list.html"
     return render(request, template, context)
 
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from yurd.core.forms import LocalDateField, PartialDateInput
+from yurd.core.forms import LocalDateField, PartialDateInput, choice_field, model_choice_field
 from yurd.core.partial_dates import PartialDate, PartialDateError
 from yurd.core.uploads import MaxUploadSize
 from yurd.places.display import sorted_places
@@ -69,9 +69,9 @@ class PlaceChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
-def offer_residences(field: forms.Field, *, keep: int | None) -> None:
+def offer_residences(form: forms.BaseForm, name: str, *, keep: int | None) -> None:
     """Offer Azerbaijan's places and the countries abroad in a current-residence field."""
-    field.queryset = residence_places(keep=keep)  # type: ignore[attr-defined]
+    model_choice_field(form, name).queryset = residence_places(keep=keep)
 
 
 class PlainSelect(forms.Select):
@@ -116,9 +116,9 @@ class FilterForm(forms.Form):
         # One query for the places and waves (list pages have a query budget); the lists
         # pass it on to resolve a place filter without another.
         self.choices = list_filter_choices()
-        self.fields["origin_place"].choices = [("", _("any")), *self.choices.settlements]  # type: ignore[attr-defined]
-        self.fields["current_district"].choices = [("", _("any")), *self.choices.districts]  # type: ignore[attr-defined]
-        self.fields["wave"].choices = [("", _("any")), *self.choices.waves]  # type: ignore[attr-defined]
+        choice_field(self, "origin_place").choices = [("", _("any")), *self.choices.settlements]
+        choice_field(self, "current_district").choices = [("", _("any")), *self.choices.districts]
+        choice_field(self, "wave").choices = [("", _("any")), *self.choices.waves]
 
     def filters(self) -> RegistryFilters:
         if not self.is_valid():
@@ -163,7 +163,7 @@ class HouseholdEditForm(forms.ModelForm, ReasonMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offer_residences(self.fields["current_place"], keep=self.instance.current_place_id)
+        offer_residences(self, "current_place", keep=self.instance.current_place_id)
 
 
 class PersonEditForm(forms.ModelForm, ReasonMixin):
@@ -302,7 +302,7 @@ class WizardResidenceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offer_residences(self.fields["current_place"], keep=None)
+        offer_residences(self, "current_place", keep=None)
 
 
 class WizardConsentForm(forms.Form):

@@ -13,7 +13,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from yurd.core.actors import Actor
-from yurd.core.history import clean_reason
+from yurd.core.history import change_reason_set, clean_reason, history_user_set
 from yurd.core.partial_dates import PartialDate
 from yurd.core.permissions import require
 from yurd.estimation import NoEstimateError, estimate
@@ -129,8 +129,8 @@ def _ensure_household_in_scope(actor: Actor, household: Household) -> None:
 
 def _save(instance: models.Model, actor: Actor, reason: str) -> None:
     instance.full_clean()
-    instance._history_user = actor.user  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
+    history_user_set(instance, actor.user)
+    change_reason_set(instance, reason)
     instance.save()
 
 
@@ -374,8 +374,8 @@ def _require_reason(reason: str) -> None:
 
 def _delete(instance: models.Model, actor: Actor, reason: str) -> None:
     """Delete with a history record naming the actor and the reason."""
-    instance._history_user = actor.user  # type: ignore[attr-defined]
-    instance._change_reason = reason  # type: ignore[attr-defined]
+    history_user_set(instance, actor.user)
+    change_reason_set(instance, reason)
     instance.delete()
 
 

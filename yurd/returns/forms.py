@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yurd.core.forms import LocalDateField
+from yurd.core.forms import LocalDateField, model_choice_field
 from yurd.places.models import Place, PlaceKind
 from yurd.registry.models import Household, Person
 from yurd.returns.models import Intention, ReturnCondition, Timeline, check_preferred_place
@@ -39,11 +39,9 @@ class ReturnIntentionForm(forms.Form):
     def __init__(self, *args: Any, household: Household, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["survey_date"].initial = timezone.localdate()
-        members = self.fields["returning_members"]
+        members = model_choice_field(self, "returning_members")
         # Members of a household the view resolved through get_household_for_user.
-        members.queryset = (  # type: ignore[attr-defined]
-            Person.objects.unscoped().filter(household=household, is_deceased=False).order_by("code")
-        )
+        members.queryset = Person.objects.unscoped().filter(household=household, is_deceased=False).order_by("code")
         if household.origin_place_id:
             self.fields["preferred_place"].initial = household.origin_place_id
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
-from yurd.core.forms import LocalDateField, PartialDateInput
+from yurd.core.forms import LocalDateField, PartialDateInput, model_choice_field
 from yurd.core.partial_dates import PartialDate
 from yurd.evidence.models import EvidenceItem
 from yurd.evidence.selectors import evidence_list
@@ -134,10 +134,10 @@ class TestimonyForm(_UserForm):
         super().__init__(*args, user=user, **kwargs)
 
         visible = evidence_list(actor=Actor(user=user)).order_by("-id")
-        self.fields["recording"].queryset = visible.filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "recording").queryset = visible.filter(
             Q(media_type__startswith="audio/") | Q(media_type__startswith="video/")
         )
-        self.fields["other_media"].queryset = visible  # type: ignore[attr-defined]
+        model_choice_field(self, "other_media").queryset = visible
 
     def clean_narrator(self) -> Any:
         code = self.cleaned_data["narrator"].strip().upper()

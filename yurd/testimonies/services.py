@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from yurd.core.access import log_access
 from yurd.core.actors import Actor
-from yurd.core.history import change_context, delete_with_reason, save_with_reason
+from yurd.core.history import change_context, change_reason_set, delete_with_reason, save_with_reason
 from yurd.core.models import AccessAction
 from yurd.core.partial_dates import PartialDate
 from yurd.core.permissions import require
@@ -289,7 +289,7 @@ def testimony_withdraw_consent(*, actor: Actor, testimony: Testimony, reason: st
             raise ValidationError(_("Consent to this testimony was already withdrawn."))
         testimony.withdrawn_at = timezone.now()
         testimony.withdrawal_reason = reason.strip()
-        testimony._change_reason = "consent withdrawn"  # type: ignore[attr-defined]
+        change_reason_set(testimony, "consent withdrawn")
         testimony.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
         ConsentEvent.objects.create(testimony=testimony, action="withdrawn", by=user, reason=reason.strip())
         log_access(actor, AccessAction.CHANGE, testimony, detail={"consent": "withdrawn"})

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import Settings
 from rest_framework.test import APIClient
 
 from yurd.accounts.models import ApiToken, User
@@ -120,8 +121,8 @@ def test_an_expired_token_is_refused(registrar: User) -> None:
     assert _households(key) == 403
 
 
-def test_tokens_last_the_configured_number_of_days(registrar: User, settings: object) -> None:
-    settings.YURD_API_TOKEN_DAYS = 7  # type: ignore[attr-defined]
+def test_tokens_last_the_configured_number_of_days(registrar: User, settings: Settings) -> None:
+    settings.YURD_API_TOKEN_DAYS = 7
     api_token_key(registrar)
     token = ApiToken.objects.get(user=registrar)
     assert token.expires_at - token.created_at == pytest.approx(dt.timedelta(days=7), abs=dt.timedelta(seconds=5))

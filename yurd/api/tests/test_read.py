@@ -6,8 +6,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import Settings
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
@@ -112,9 +114,9 @@ def test_places_are_listed_and_filtered(gazetteer: Gazetteer, analyst: User) -> 
     assert detail["parent"] == "TST-D1"
 
 
-def test_docs_page_lists_the_endpoints(client: object, analyst: User) -> None:
-    client.force_login(analyst)  # type: ignore[attr-defined]
-    response = client.get(reverse("api:docs"))  # type: ignore[attr-defined]
+def test_docs_page_lists_the_endpoints(client: Client, analyst: User) -> None:
+    client.force_login(analyst)
+    response = client.get(reverse("api:docs"))
     assert response.status_code == 200
     assert "/api/households/" in response.content.decode()
 
@@ -126,10 +128,12 @@ def _serialized(serializer: type, instances: object, user: User) -> list[dict[st
 
 
 @pytest.mark.parametrize("persona", ["registrar", "assessor"])
-def test_list_pages_are_exactly_what_the_serializers_make(gazetteer: Gazetteer, persona: str, request: object) -> None:
+def test_list_pages_are_exactly_what_the_serializers_make(
+    gazetteer: Gazetteer, persona: str, request: pytest.FixtureRequest
+) -> None:
     """Lists are built from plain values for speed; they must match the serializers (and
     so the schema) field for field, names included only for those who may see them."""
-    user = request.getfixturevalue(persona)  # type: ignore[attr-defined]
+    user = request.getfixturevalue(persona)
     user.full_scope = True
     user.save()
     households = populate(gazetteer)
@@ -162,10 +166,10 @@ def test_list_queries_do_not_grow_with_the_page(gazetteer: Gazetteer, registrar:
 
 
 def test_large_list_counts_are_kept_but_follow_new_records(
-    gazetteer: Gazetteer, administrator: User, settings: object
+    gazetteer: Gazetteer, administrator: User, settings: Settings
 ) -> None:
     cache.clear()
-    settings.YURD_API_CACHED_COUNT_FROM = 10  # type: ignore[attr-defined]
+    settings.YURD_API_CACHED_COUNT_FROM = 10
     populate(gazetteer)
     client = token_client(administrator)
     assert client.get(reverse("api:household-list")).json()["count"] == 40

@@ -18,6 +18,7 @@ from yurd.claims.services.decisions import record_decision
 from yurd.claims.workflow import TRANSITIONS
 from yurd.core.actors import Actor
 from yurd.core.formatting import format_date
+from yurd.core.history import history_user_set
 
 UPHELD = "upheld"
 
@@ -128,7 +129,7 @@ def _close_appeal(actor: Actor, appeal: Appeal, *, outcome: str, reason: str, no
     appeal.reviewed_by = actor.user
     appeal.reviewed_at = now
     appeal.review_reasons = reason
-    appeal._history_user = actor.user  # type: ignore[attr-defined]
+    history_user_set(appeal, actor.user)
     appeal.save()
 
 

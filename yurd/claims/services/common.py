@@ -15,6 +15,7 @@ from yurd.claims.models import Claim, ClaimEvent, ClaimStatus
 from yurd.claims.workflow import TRANSITIONS, Transition
 from yurd.core import permissions
 from yurd.core.actors import Actor
+from yurd.core.history import change_reason_set, history_user_set
 
 
 def require(actor: Actor, permission: str) -> None:
@@ -71,7 +72,7 @@ def full_clean(instance: Any, **kwargs: Any) -> None:
 
 def save_claim(claim: Claim, actor: Actor, fields: Iterable[str]) -> None:
     claim.version += 1
-    claim._history_user = actor.user  # type: ignore[attr-defined]
+    history_user_set(claim, actor.user)
     claim.save(update_fields=[*fields, "version", "updated_at"])
 
 
@@ -126,7 +127,7 @@ def transition(
     locked.status = step.target
     locked.status_changed_at = now
     # The step's reason in the claim's history too, so the change log shows why (its field holds 100).
-    locked._change_reason = reason.strip()[:100] or None  # type: ignore[attr-defined]
+    change_reason_set(locked, reason.strip()[:100] or None)
     save_claim(locked, actor, ["status", "status_changed_at", *fields])
     claim_event(
         locked,

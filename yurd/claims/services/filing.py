@@ -22,6 +22,7 @@ from yurd.claims.services.common import claim_event, full_clean, lock_claim, req
 from yurd.claims.services.heirs import check_heirs, heirs_derived, is_override
 from yurd.claims.services.properties import property_for
 from yurd.core.actors import Actor
+from yurd.core.history import history_user_set
 from yurd.registry.models import HeirLine, Household, Person
 
 
@@ -151,7 +152,7 @@ def claim_create(
     )
     heirs = _apply_heirs(claim, actor, claimants, share_override_reason)
     full_clean(claim)
-    claim._history_user = actor.user  # type: ignore[attr-defined]
+    history_user_set(claim, actor.user)
     claim.save()
     _set_claimants(claim, claimants)
     claim_event(claim, actor, "create", to_status=claim.status, detail=heirs, at=now).save()
@@ -270,7 +271,7 @@ def loss_item_add(
         reference=reference,
     )
     full_clean(item, exclude=["claim"])
-    item._history_user = actor.user  # type: ignore[attr-defined]
+    history_user_set(item, actor.user)
     item.save()
     EvidenceReference.objects.bulk_create(
         [EvidenceReference(loss_item=item, reference=reference_text) for reference_text in dict.fromkeys(evidence)]

@@ -15,6 +15,7 @@ from yurd.claims.errors import ClaimError, DoubleCompensationError
 from yurd.claims.models import DuplicateStatus, LossCategory, Property, PropertyDuplicate
 from yurd.claims.services.common import claim_event, require
 from yurd.core.actors import Actor
+from yurd.core.history import history_user_set
 from yurd.registry.models import Household, Person
 
 
@@ -118,7 +119,7 @@ def _merge_property(actor: Actor, *, keep: Property, gone: Property) -> None:
         keep.original_owner = gone.original_owner
         keep.owner_household = None
     keep.names = "\n".join(dict.fromkeys([*keep.names.splitlines(), *gone.names.splitlines()]))
-    keep._history_user = actor.user  # type: ignore[attr-defined]
+    history_user_set(keep, actor.user)
     keep.save()
     for item in gone.loss_items.select_related("claim"):
         claim_event(
@@ -131,5 +132,5 @@ def _merge_property(actor: Actor, *, keep: Property, gone: Property) -> None:
     gone.compensations.update(property=keep, line_key=keep.line_key)
     keep.compensations.update(line_key=keep.line_key)
     gone.merged_into = keep
-    gone._history_user = actor.user  # type: ignore[attr-defined]
+    history_user_set(gone, actor.user)
     gone.save(update_fields=["merged_into", "updated_at"])

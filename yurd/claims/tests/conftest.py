@@ -108,6 +108,11 @@ def make_child(parent: Person, household: Household, given: str, *, deceased: bo
 
 @pytest.fixture
 def world(gazetteer: Gazetteer) -> World:
+    return make_world(gazetteer)
+
+
+def make_world(gazetteer: Gazetteer) -> World:
+    """Two households, their heads and a wave (the `world` fixture, for tests that need a second one)."""
     wave, _created = Wave.objects.get_or_create(
         code="1987-1991", defaults={"name": "1987–1991", "year_from": 1987, "year_to": 1991}
     )

@@ -6,6 +6,7 @@ import pytest
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from yurd.accounts.models import User
 from yurd.core.access import log_access
@@ -133,11 +134,11 @@ def test_the_log_is_paginated(client: Client, auditor: User, registrar: User) ->
 
 
 def test_the_list_page_makes_a_fixed_number_of_queries(
-    client: Client, auditor: User, entries: list, django_assert_max_num_queries: object
+    client: Client, auditor: User, entries: list, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     login_verified(client, auditor)
     client.get(URL)  # warm the session and permission caches
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_max_num_queries(12):
         client.get(URL)
 
 

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yurd.accounts.models import User
-from yurd.claims.tests.conftest import new_claim, world
+from yurd.claims.tests.conftest import make_world, new_claim
 from yurd.core.actors import Actor
 from yurd.evidence.tests.conftest import ingest_bytes
 from yurd.heritage.services import observation_record
@@ -62,7 +62,7 @@ def _assert_escaped(client: Client, url: str) -> None:
 
 @pytest.fixture
 def poisoned(gazetteer: Gazetteer, heritage_researcher: User) -> dict[str, Any]:
-    planet = world.__wrapped__(gazetteer)  # type: ignore[attr-defined]
+    planet = make_world(gazetteer)
     claim = new_claim(planet)
     household = planet.household_a
     person = planet.head_a

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from yurd.accounts.models import User
 from yurd.accounts.roles import Role
-from yurd.claims.tests.conftest import new_claim, world
+from yurd.claims.tests.conftest import make_world, new_claim
 from yurd.core.actors import system_actor
 from yurd.core.models import Job
 from yurd.evidence.models import Sensitivity
@@ -27,7 +27,7 @@ from yurd.testing.personas import Gazetteer, make_scoped_user
 @pytest.fixture
 def elsewhere(gazetteer: Gazetteer, registrar: User) -> dict[str, Any]:
     """A household, its head and a claim in district B, and another registrar's export job."""
-    planet = world.__wrapped__(gazetteer)  # type: ignore[attr-defined]
+    planet = make_world(gazetteer)
     claim = new_claim(planet, household=planet.household_b)
     other = make_scoped_user("registrar-bahar", Role.REGISTRAR, gazetteer.district_b)
     job = Job.objects.create(kind="registry_export", owner=other, result_file="exports/other.csv")

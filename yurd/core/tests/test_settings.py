@@ -146,7 +146,7 @@ def test_env_path_resolves_and_defaults(monkeypatch: pytest.MonkeyPatch, tmp_pat
 def test_database_config_accepts_sqlite_and_postgres_only() -> None:
     sqlite = database_config("sqlite:////tmp/yurd.sqlite3")
     assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
-    assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"  # type: ignore[index]
+    assert sqlite["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     postgres = database_config("postgres://yurd:secret@db.example.org:5433/yurd")
     assert (postgres["ENGINE"], postgres["HOST"], postgres["PORT"], postgres["NAME"]) == (
         "django.db.backends.postgresql",

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from PIL import Image
+from pytest_django import Settings
 
 from yurd.core.actors import system_actor
 from yurd.evidence.models import EvidenceItem, EvidenceKind, Sensitivity
@@ -22,14 +24,14 @@ def photo_bytes(colour: str = "red", size: tuple[int, int] = (64, 48)) -> bytes:
 
 
 def ingest_bytes(
-    content: bytes, *, name: str = "file.bin", sensitivity: str = Sensitivity.INTERNAL, **extra: object
+    content: bytes, *, name: str = "file.bin", sensitivity: str = Sensitivity.INTERNAL, **extra: Any
 ) -> EvidenceItem:
     return evidence_ingest(
         actor=system_actor(),
         stream=io.BytesIO(content),
         original_name=name,
         sensitivity=sensitivity,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     ).item
 
 
@@ -56,6 +58,6 @@ def public_item(db: None) -> EvidenceItem:
 
 
 @pytest.fixture(autouse=True)
-def isolated_media(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+def isolated_media(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test gets its own empty store, since the database is rolled back between tests."""
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 
 from yurd.accounts.models import User
@@ -193,15 +194,15 @@ def test_a_deleted_item_row_is_named(vault: list[EvidenceItem]) -> None:
     assert f"{victim.sha256}: the item's row was deleted" in output
 
 
-def test_the_admin_cannot_edit_evidence_metadata(client: object, vault: list[EvidenceItem]) -> None:
+def test_the_admin_cannot_edit_evidence_metadata(client: Client, vault: list[EvidenceItem]) -> None:
     superuser = User.objects.create_superuser("root-rauf", password="a-long-superuser-passphrase")
 
-    login_verified(client, superuser)  # type: ignore[arg-type]
+    login_verified(client, superuser)
     url = reverse("admin:evidence_evidenceitem_change", args=[vault[0].pk])
-    page = client.get(url)  # type: ignore[attr-defined]
+    page = client.get(url)
     assert page.status_code == 200
     assert 'name="title_en"' not in page.content.decode()
-    client.post(url, {"title_en": "Changed in the admin", "kind": "other"})  # type: ignore[attr-defined]
+    client.post(url, {"title_en": "Changed in the admin", "kind": "other"})
     vault[0].refresh_from_db()
     assert vault[0].title_en != "Changed in the admin"
 

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
@@ -12,26 +16,26 @@ from yurd.heritage.services import site_create
 from yurd.testing.personas import Gazetteer
 
 
-def login_verified(client: object, user: User) -> None:
+def login_verified(client: Client, user: User) -> None:
     """Log in a privileged persona as if they had passed two-factor authentication."""
     device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    client.force_login(user)  # type: ignore[attr-defined]
-    session = client.session  # type: ignore[attr-defined]
+    client.force_login(user)
+    session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
 
 
 def make_site(
-    researcher: User, gazetteer: Gazetteer, *, name: str = "Juma Mosque", published: bool = True, **extra: object
+    researcher: User, gazetteer: Gazetteer, *, name: str = "Juma Mosque", published: bool = True, **extra: Any
 ) -> Site:
     ensure_site_types()
-    arguments: dict[str, object] = {
+    arguments: dict[str, Any] = {
         "site_type": SiteType.objects.get(code="mosque"),
         "settlement": gazetteer.settlement_a1,
         "geometry": geometry.point(45.1234, 40.5678),
         **extra,
     }
-    return site_create(actor=Actor(user=researcher), name=name, is_published=published, **arguments)  # type: ignore[arg-type]
+    return site_create(actor=Actor(user=researcher), name=name, is_published=published, **arguments)
 
 
 @pytest.fixture
@@ -40,5 +44,5 @@ def site(heritage_researcher: User, gazetteer: Gazetteer) -> Site:
 
 
 @pytest.fixture(autouse=True)
-def isolated_media(settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
-    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+def isolated_media(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

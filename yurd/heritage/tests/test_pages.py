@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pytest_django import DjangoAssertNumQueries
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
@@ -112,7 +113,10 @@ def test_conflicting_observations_are_shown_side_by_side(
 
 
 def test_site_list_filters_by_condition_without_n_plus_one(
-    client: Client, heritage_researcher: User, gazetteer: Gazetteer, django_assert_max_num_queries: object
+    client: Client,
+    heritage_researcher: User,
+    gazetteer: Gazetteer,
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     for number in range(6):
         make_site(heritage_researcher, gazetteer, name=f"Site {number}")
@@ -127,7 +131,7 @@ def test_site_list_filters_by_condition_without_n_plus_one(
         observed_on="1990",
     )
     client.force_login(heritage_researcher)
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_max_num_queries(12):
         response = client.get("/heritage/?condition=slightly_damaged")
     assert response.content.decode().count("/heritage/sites/HS-") == 1
 

@@ -1,26 +1,28 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
-from yurd.heritage.models import ObservationStatus, Site
+from yurd.heritage.models import Observation, ObservationStatus, Site
 from yurd.heritage.selectors import condition_of, conditions_for
 from yurd.heritage.services import observation_approve, observation_record, observation_reject
 
 pytestmark = pytest.mark.django_db
 
 
-def observe(user: User, site: Site, state: str, **extra: object):
+def observe(user: User, site: Site, state: str, **extra: Any) -> Observation:
     return observation_record(
         actor=Actor(user=user),
         site=site,
         physical_state=state,
-        certainty=extra.pop("certainty", "high"),  # type: ignore[arg-type]
+        certainty=extra.pop("certainty", "high"),
         method="satellite",
-        observed_on=extra.pop("observed_on", "2021-08"),  # type: ignore[arg-type]
-        **extra,  # type: ignore[arg-type]
+        observed_on=extra.pop("observed_on", "2021-08"),
+        **extra,
     )
 
 

@@ -130,7 +130,8 @@ def test_geonames_dump_builds_places_and_names() -> None:
     assert village.code == "GN-1004"
     assert village.parent is not None
     assert village.parent.geonames_id == 1003  # ADM2 by admin codes
-    assert Place.objects.get(geonames_id=1005).parent.geonames_id == 1002  # type: ignore[union-attr]  # no ADM2: ADM1
+    parent = Place.objects.get(geonames_id=1005).parent
+    assert parent is not None and parent.geonames_id == 1002  # no ADM2: ADM1
     historic = village.names.get(language=NameScript.RU)
     assert (historic.kind, historic.year_from, historic.year_to) == (NameKind.HISTORICAL, 1930, 1991)
     assert village.names.get(text="Сарыбулаг").language == NameScript.AZ_CYRL  # "az" in Cyrillic letters

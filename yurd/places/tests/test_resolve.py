@@ -60,8 +60,9 @@ def test_resolver_remembers_answers() -> None:
 
 
 def test_a_district_in_parentheses_tells_villages_of_one_name_apart() -> None:
-    assert place_resolve("Qarabulaq (Vedi)").code == "AM-AR-VED-001"  # type: ignore[union-attr]
-    assert place_resolve("Гарабулаг (Зәнҝибасар)").code == "AM-AR-ZNG-001"  # type: ignore[union-attr]
+    latin, cyrillic = place_resolve("Qarabulaq (Vedi)"), place_resolve("Гарабулаг (Зәнҝибасар)")
+    assert isinstance(latin, Place) and latin.code == "AM-AR-VED-001"
+    assert isinstance(cyrillic, Place) and cyrillic.code == "AM-AR-ZNG-001"
     # No Qarabulaq in Kapan district: still ambiguous, so the candidates can be listed.
     assert isinstance(place_resolve("Qarabulaq (Kapan)"), list)
 

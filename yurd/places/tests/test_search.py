@@ -11,8 +11,8 @@ from yurd.testing.personas import Gazetteer
 pytestmark = pytest.mark.usefixtures("demo_places")
 
 
-def codes(query: str, **kwargs: object) -> list[str]:
-    return [match.place.code for match in place_search(query, **kwargs)]  # type: ignore[arg-type]
+def codes(query: str, *, kind: str | None = None) -> list[str]:
+    return [match.place.code for match in place_search(query, kind=kind)]
 
 
 @pytest.mark.parametrize(

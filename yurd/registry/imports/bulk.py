@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from yurd.core.actors import Actor
 from yurd.core.fields import SortKeyField
+from yurd.core.history import history_manager
 from yurd.registry.models import (
     Person,
     PersonName,
@@ -159,7 +160,7 @@ class BulkWriter:
         defaulted = [column for column in fields if column not in given and column not in derived]
         self.defaults = tuple(_column_default(model, fields[column]) for column in defaulted)
         self.columns = [*given, *derived, *defaulted]
-        history_model = model.history.model  # type: ignore[attr-defined]  # added by simple-history
+        history_model = history_manager(model).model
         history_fields = [field for field in history_model._meta.concrete_fields if not field.primary_key]
         history_columns = {field.column for field in history_fields if field.column}
         missing = [column for column in self.columns if column not in history_columns]

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 
 from yurd.core.actors import system_actor
+from yurd.core.history import history_manager
 from yurd.registry.imports import import_commit, import_create, import_validate
 from yurd.registry.imports.bulk import BulkWriter
 from yurd.registry.imports.commit import _HOUSEHOLD_COLUMNS, _PERSON_COLUMNS
@@ -27,7 +28,7 @@ KINSHIP_COLUMNS = ["id", "created_at", "updated_at", "from_person_id", "to_perso
 def test_the_writer_writes_every_column_of_the_model_and_of_its_history(model: type[Model], given: list[str]) -> None:
     writer = BulkWriter(model, given, actor=system_actor(), reason="test")
     assert set(writer.columns) == {field.column for field in model._meta.concrete_fields}
-    history = model.history.model  # type: ignore[attr-defined]
+    history = history_manager(model).model
     assert set(writer.history_columns) == {field.column for field in history._meta.concrete_fields} - {"history_id"}
 
 

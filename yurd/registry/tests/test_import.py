@@ -103,7 +103,8 @@ def test_commit_creates_households_people_kinship_history_and_search_tokens(plac
     assert first.current_place == places.settlement_b1
     assert str(first.displacement_date) == "11.1988"
     assert first.wave is not None and first.wave.code == "1987-1991"
-    assert Household.objects.get(source_ref="F2").wave.code == "1948-1953"  # type: ignore[union-attr]
+    wave = Household.objects.get(source_ref="F2").wave
+    assert wave is not None and wave.code == "1948-1953"
     son = Person.objects.get(source_ref="F1-3")
     assert (son.surname, son.given_name, son.patronymic, son.sex) == ("Мамедов", "Гасан", "Алиевич", "m")
     assert Person.objects.get(source_ref="F1-1").is_deceased

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from pytest_django import Settings
 
 from yurd.accounts.models import User
 from yurd.core.actors import Actor
@@ -102,7 +103,7 @@ def test_spreadsheet_formulas_are_neutralised(gazetteer: Gazetteer, registrar: U
 
 
 def test_expired_or_foreign_links_are_refused(
-    client: Client, gazetteer: Gazetteer, registrar: User, administrator: User, settings: object
+    client: Client, gazetteer: Gazetteer, registrar: User, administrator: User, settings: Settings
 ) -> None:
     populate(gazetteer)
     export = export_request(actor=Actor(user=registrar), kind="people", file_format="csv", purpose=PURPOSE)
@@ -110,7 +111,7 @@ def test_expired_or_foreign_links_are_refused(
     client.force_login(administrator)
     assert client.get(reverse("reports:export_download", args=[token])).status_code in (302, 403)
     client.force_login(registrar)
-    settings.YURD_EXPORT_LINK_SECONDS = -1  # type: ignore[attr-defined]
+    settings.YURD_EXPORT_LINK_SECONDS = -1
     assert client.get(reverse("reports:export_download", args=[token])).status_code == 403
     tampered = signing.TimestampSigner(salt="other").sign(str(export.pk))
     assert client.get(reverse("reports:export_download", args=[tampered])).status_code == 403

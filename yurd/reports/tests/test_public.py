@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
 from yurd.registry.models import Household, Person
 from yurd.reports.public import build_public_statistics
@@ -44,11 +45,11 @@ def test_public_statistics_hide_small_cells(client: Client, gazetteer: Gazetteer
 
 
 def test_public_statistics_are_cached_and_served_from_the_cache(
-    client: Client, gazetteer: Gazetteer, settings: object
+    client: Client, gazetteer: Gazetteer, settings: Settings
 ) -> None:
     """Found by the URL walk (test_url_scope.py): with the cache on, as deployed, the tables
     held lambdas that no cache can pickle, and the public page answered 500."""
-    settings.YURD_PUBLIC_CACHE_SECONDS = 600  # type: ignore[attr-defined]
+    settings.YURD_PUBLIC_CACHE_SECONDS = 600
     cache.clear()
     populate(gazetteer)
 
