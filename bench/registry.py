@@ -367,7 +367,7 @@ def _profile_commit() -> None:
     from yurd.registry.imports import bulk, commit
 
     bulk.bulk_insert = _timed(lambda table, *args, **kwargs: f"bulk_insert {table}", bulk.bulk_insert)
-    for name in ("_index_people", "_staged_valid_rows", "reserve_ids", "allocate_codes", "source_people"):
+    for name in ("index_new_people", "_staged_valid_rows", "reserve_ids", "allocate_codes", "source_people"):
         if hasattr(commit, name):
             setattr(commit, name, _timed(name, getattr(commit, name)))
     BaseDatabaseWrapper.commit = _timed("COMMIT", BaseDatabaseWrapper.commit)

@@ -31,7 +31,7 @@ CHUNK = 5000
 # How a row linked to an existing person is remembered (written by the linkage hook, see
 # yurd/linkage/importing.py): a PersonName of this kind whose source is "<source> #<ref>".
 SOURCE_SPELLING = "source spelling"
-_encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 # --- Bulk writing -------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
             cursor.executemany(sql, batch)
 
 
-def _index_people(person_tokens: list[tuple[int, list[str]]]) -> None:
+def index_new_people(person_tokens: list[tuple[int, list[str]]]) -> None:
     """Name-token links for freshly created people (what `bulk_index_people` writes), through
     `bulk_insert`: COPY on PostgreSQL, where executemany costs a round of the protocol per row."""
     ids = token_ids({token for _person, tokens in person_tokens for token in tokens})
@@ -77,7 +77,7 @@ def _index_people(person_tokens: list[tuple[int, list[str]]]) -> None:
 
 
 @contextmanager
-def _checked_immediately() -> Iterator[None]:
+def constraints_checked_immediately() -> Iterator[None]:
     """On PostgreSQL, check foreign keys as each bulk statement ends, not at COMMIT.
 
     Django creates PostgreSQL foreign keys DEFERRABLE INITIALLY DEFERRED: every row a COPY
@@ -259,31 +259,31 @@ STAGED_FIELDS = (
     "current_place",
 )
 (
-    _NUMBER,
-    _REF,
-    _HOUSEHOLD,
-    _FATHER,
-    _MOTHER,
-    _SPOUSE,
-    _SURNAME,
-    _GIVEN,
-    _PATRONYMIC,
-    _SEX,
-    _BIRTH,
-    _BIRTH_PLACE_TEXT,
-    _BIRTH_PLACE,
-    _DEATH,
-    _ROLE,
-    _ORIGIN,
-    _WAVE,
-    _DISPLACEMENT,
-    _CURRENT,
+    STAGED_NUMBER,
+    STAGED_REF,
+    STAGED_HOUSEHOLD,
+    STAGED_FATHER,
+    STAGED_MOTHER,
+    STAGED_SPOUSE,
+    STAGED_SURNAME,
+    STAGED_GIVEN,
+    STAGED_PATRONYMIC,
+    STAGED_SEX,
+    STAGED_BIRTH,
+    STAGED_BIRTH_PLACE_TEXT,
+    STAGED_BIRTH_PLACE,
+    STAGED_DEATH,
+    STAGED_ROLE,
+    STAGED_ORIGIN,
+    STAGED_WAVE,
+    STAGED_DISPLACEMENT,
+    STAGED_CURRENT,
 ) = range(len(STAGED_FIELDS))
-_ID_FIELDS = frozenset({"birth_place", "origin_place", "wave", "current_place"})
+ID_FIELDS = frozenset({"birth_place", "origin_place", "wave", "current_place"})
 
 
 @contextmanager
-def _bulk_objects() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while hundreds of thousands of rows are built.
 
     Rows are lists, dicts and tuples without cycles, freed by reference counting; the

@@ -22,33 +22,33 @@ from django.utils.translation import gettext as _
 from yurd.core.actors import Actor
 from yurd.registry.codes import allocate_codes
 from yurd.registry.imports.bulk import (
-    _BIRTH,
-    _BIRTH_PLACE,
-    _BIRTH_PLACE_TEXT,
-    _CURRENT,
-    _DEATH,
-    _DISPLACEMENT,
-    _FATHER,
-    _GIVEN,
-    _HOUSEHOLD,
-    _ID_FIELDS,
-    _MOTHER,
-    _NUMBER,
-    _ORIGIN,
-    _PATRONYMIC,
-    _REF,
-    _ROLE,
-    _SEX,
-    _SPOUSE,
-    _SURNAME,
-    _WAVE,
     CHUNK,
+    ID_FIELDS,
+    STAGED_BIRTH,
+    STAGED_BIRTH_PLACE,
+    STAGED_BIRTH_PLACE_TEXT,
+    STAGED_CURRENT,
+    STAGED_DEATH,
+    STAGED_DISPLACEMENT,
+    STAGED_FATHER,
     STAGED_FIELDS,
+    STAGED_GIVEN,
+    STAGED_HOUSEHOLD,
+    STAGED_MOTHER,
+    STAGED_NUMBER,
+    STAGED_ORIGIN,
+    STAGED_PATRONYMIC,
+    STAGED_REF,
+    STAGED_ROLE,
+    STAGED_SEX,
+    STAGED_SPOUSE,
+    STAGED_SURNAME,
+    STAGED_WAVE,
     BulkWriter,
-    _bulk_objects,
-    _checked_immediately,
-    _index_people,
+    constraints_checked_immediately,
     db_datetime,
+    gc_paused,
+    index_new_people,
     reserve_ids,
     source_people,
 )
@@ -109,7 +109,7 @@ class ImportRefusedError(Exception):
 def _staged_valid_rows(batch: ImportBatch) -> list[tuple[Any, ...]]:
     """The valid staged rows in file order, read once with one query (no ORM per row)."""
     loads = json.loads
-    fields = [(name, None if name in _ID_FIELDS else "") for name in STAGED_FIELDS[1:]]
+    fields = [(name, None if name in ID_FIELDS else "") for name in STAGED_FIELDS[1:]]
     table = connection.ops.quote_name(ImportRow._meta.db_table)
     found: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
@@ -137,7 +137,7 @@ def staged_values(values: Any) -> dict[str, Any]:
 
 def _hook_row(row: tuple[Any, ...]) -> dict[str, Any]:
     cells = ("household_ref", "father_ref", "mother_ref", "spouse_ref", "birth_place_text")
-    found: dict[str, Any] = {"row": row[_NUMBER]}
+    found: dict[str, Any] = {"row": row[STAGED_NUMBER]}
     found.update(
         (name, value)
         for name, value in zip(STAGED_FIELDS[1:], row[1:], strict=True)
@@ -157,7 +157,7 @@ def import_commit(*, actor: Actor, batch: ImportBatch, all_or_nothing: bool = Fa
         )
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING)
     try:
-        with _bulk_objects(), _sqlite_bulk_cache(), transaction.atomic(), _checked_immediately():
+        with gc_paused(), _sqlite_bulk_cache(), transaction.atomic(), constraints_checked_immediately():
             counts = _commit_rows(actor, batch)
             ImportBatch.objects.filter(pk=batch.pk).update(
                 status=ImportStatus.COMMITTED, committed_at=timezone.now(), error="", **counts
@@ -186,7 +186,7 @@ def _earlier_households(source: str, refs: list[str], household_refs: set[str]) 
             if isinstance(values, dict):  # staged by an earlier version: values by name
                 ref, household_ref = values.get("source_ref"), values.get("household_ref")
             else:
-                ref, household_ref = values[_REF - 1], values[_HOUSEHOLD - 1]
+                ref, household_ref = values[STAGED_REF - 1], values[STAGED_HOUSEHOLD - 1]
             if ref in wanted and household_ref in household_refs:
                 found.setdefault(ref, household_ref)
     return found
@@ -301,9 +301,9 @@ def _known_households(commit: _Commit) -> None:
         return
     members: dict[str, str] = {}  # ref -> household_ref, for the rows standing for such a person
     for row in staged:
-        if row[_REF] in elsewhere:
-            members.setdefault(row[_REF], row[_HOUSEHOLD])
-    unknown = {row[_HOUSEHOLD] for row in staged} - household_ids.keys() - set(members.values())
+        if row[STAGED_REF] in elsewhere:
+            members.setdefault(row[STAGED_REF], row[STAGED_HOUSEHOLD])
+    unknown = {row[STAGED_HOUSEHOLD] for row in staged} - household_ids.keys() - set(members.values())
     if unknown:
         members.update(_earlier_households(source, [ref for ref in elsewhere if ref not in members], unknown))
     person_ids_wanted = {elsewhere[ref] for ref in members}
@@ -324,17 +324,22 @@ def _write_households(commit: _Commit) -> tuple[int, int]:
     household_values: dict[str, list[Any]] = {}
     new_people = 0
     for row in commit.staged:
-        if row[_REF] in existing_people or row[_REF] in linked:
+        if row[STAGED_REF] in existing_people or row[STAGED_REF] in linked:
             continue
         new_people += 1
-        ref = row[_HOUSEHOLD]
+        ref = row[STAGED_HOUSEHOLD]
         if ref in household_ids:
             continue
         values = household_values.get(ref)
         if values is None:
-            household_values[ref] = [row[_ORIGIN], row[_WAVE], row[_DISPLACEMENT], row[_CURRENT]]
+            household_values[ref] = [
+                row[STAGED_ORIGIN],
+                row[STAGED_WAVE],
+                row[STAGED_DISPLACEMENT],
+                row[STAGED_CURRENT],
+            ]
         elif not all(values):
-            for position, field_index in enumerate((_ORIGIN, _WAVE, _DISPLACEMENT, _CURRENT)):
+            for position, field_index in enumerate((STAGED_ORIGIN, STAGED_WAVE, STAGED_DISPLACEMENT, STAGED_CURRENT)):
                 if not values[position] and row[field_index]:
                     values[position] = row[field_index]
     codes = iter(allocate_codes("household", len(household_values)))
@@ -404,7 +409,7 @@ def _write_people(commit: _Commit, new_people: int) -> tuple[list[tuple[int, str
 
     unchanged = 0
     for row in commit.staged:
-        ref = row[_REF]
+        ref = row[STAGED_REF]
         if ref in existing_people:
             unchanged += 1
             continue
@@ -412,7 +417,7 @@ def _write_people(commit: _Commit, new_people: int) -> tuple[list[tuple[int, str
             person_id = linked[ref]
         else:
             person_ids[ref] = person_id = next(person_ids_new)
-            name = (row[_SURNAME], row[_GIVEN], row[_PATRONYMIC])
+            name = (row[STAGED_SURNAME], row[STAGED_GIVEN], row[STAGED_PATRONYMIC])
             folded = tokens_of.get(name)
             if folded is None:
                 # name_forms_tokens([name]), from each part's tokens (folding works word by
@@ -420,22 +425,22 @@ def _write_people(commit: _Commit, new_people: int) -> tuple[list[tuple[int, str
                 person_tokens = list(dict.fromkeys(token for part in name if part for token in part_tokens(part)))
                 folded = tokens_of[name] = (person_tokens, " ".join(person_tokens))
             tokens.append((person_id, folded[0]))
-            death = row[_DEATH]
+            death = row[STAGED_DEATH]
             people.append(
                 (
                     person_id,
                     now,
                     now,
                     next(person_codes),
-                    household_ids[row[_HOUSEHOLD]],
-                    row[_ROLE],
-                    row[_SURNAME],
-                    row[_GIVEN],
-                    row[_PATRONYMIC],
-                    row[_SEX],
-                    row[_BIRTH],
-                    row[_BIRTH_PLACE_TEXT],
-                    row[_BIRTH_PLACE],
+                    household_ids[row[STAGED_HOUSEHOLD]],
+                    row[STAGED_ROLE],
+                    row[STAGED_SURNAME],
+                    row[STAGED_GIVEN],
+                    row[STAGED_PATRONYMIC],
+                    row[STAGED_SEX],
+                    row[STAGED_BIRTH],
+                    row[STAGED_BIRTH_PLACE_TEXT],
+                    row[STAGED_BIRTH_PLACE],
                     bool(death),
                     death,
                     folded[1],
@@ -443,14 +448,14 @@ def _write_people(commit: _Commit, new_people: int) -> tuple[list[tuple[int, str
                     ref,
                 )
             )
-        if row[_FATHER] or row[_MOTHER] or row[_SPOUSE]:
-            relatives.append((person_id, row[_FATHER], row[_MOTHER], row[_SPOUSE]))
+        if row[STAGED_FATHER] or row[STAGED_MOTHER] or row[STAGED_SPOUSE]:
+            relatives.append((person_id, row[STAGED_FATHER], row[STAGED_MOTHER], row[STAGED_SPOUSE]))
         if len(people) >= CHUNK * 4:
             writer.write(people)
-            _index_people(tokens)
+            index_new_people(tokens)
             people, tokens = [], []
     writer.write(people)
-    _index_people(tokens)
+    index_new_people(tokens)
     commit.staged = []  # read once; freed before kinship
     return relatives, unchanged
 

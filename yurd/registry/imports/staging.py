@@ -11,13 +11,13 @@ from django.db import transaction
 
 from yurd.core.actors import Actor
 from yurd.registry.imports.bulk import (
-    _ID_FIELDS,
     CHUNK,
+    ID_FIELDS,
     STAGED_FIELDS,
-    _bulk_objects,
-    _checked_immediately,
-    _encode_json,
     bulk_insert,
+    constraints_checked_immediately,
+    encode_json,
+    gc_paused,
     source_people,
 )
 from yurd.registry.imports.reading import COLUMNS, ImportFileError, read_table
@@ -56,7 +56,7 @@ def import_validate(*, batch: ImportBatch, data: bytes | None = None) -> ImportB
             data = handle.read()
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.VALIDATING, processed_rows=0)
     try:
-        with _bulk_objects():
+        with gc_paused():
             parsed = _validate_rows(batch, data)
     except ImportFileError as error:
         ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, error=str(error))
@@ -98,7 +98,7 @@ def _validate_rows(batch: ImportBatch, data: bytes) -> list[ParsedRow]:
             ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=len(parsed) // 2)
     validator.check_scopes(parsed)
     validator.check_references(parsed)
-    with transaction.atomic(), _checked_immediately():
+    with transaction.atomic(), constraints_checked_immediately():
         ImportRow.objects.filter(batch=batch).delete()
         _stage_rows(batch, parsed)
     return parsed
@@ -110,8 +110,8 @@ def _stage_rows(batch: ImportBatch, parsed: list[ParsedRow]) -> None:
     up on commit). Progress is written between the inserts, never during one: on PostgreSQL
     a query on the connection while its COPY is open waits for the COPY forever."""
     total = len(parsed)
-    encode = _encode_json
-    fields = [(name, None if name in _ID_FIELDS else "") for name in STAGED_FIELDS[1:]]
+    encode = encode_json
+    fields = [(name, None if name in ID_FIELDS else "") for name in STAGED_FIELDS[1:]]
     columns = ["batch_id", "number", "data", "errors", "values", "is_valid"]
 
     def rows(chunk: list[ParsedRow]) -> Iterable[tuple[Any, ...]]:
