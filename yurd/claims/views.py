@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -82,6 +82,17 @@ LOOKUP_WINDOW_SECONDS = 15 * 60
 
 def _claim(request: AuthenticatedHttpRequest, case_number: str) -> Claim:
     return selectors.get_claim(user=request.user, case_number=case_number)
+
+
+def _claim_step(request: HttpRequest, claim: Claim, step: Callable[[], object], done: str) -> HttpResponse:
+    """Take a step a button on the claim's page posts: its refusal, or `done`, as a message."""
+    try:
+        step()
+    except ClaimError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("claims:claim_detail", case_number=claim.case_number)
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -444,18 +455,17 @@ def claim_transition(request: AuthenticatedHttpRequest, case_number: str, name: 
 def appeal_decide(request: AuthenticatedHttpRequest, case_number: str, pk: int) -> HttpResponse:
     claim = _claim(request, case_number)
     appeal = get_object_or_404(claim.appeals, pk=pk)
-    try:
-        appeals.appeal_decide(
+    return _claim_step(
+        request,
+        claim,
+        lambda: appeals.appeal_decide(
             actor=actor_from_request(request),
             appeal=appeal,
             outcome=request.POST.get("outcome", ""),
             reason=request.POST.get("reason", ""),
-        )
-    except ClaimError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The appeal's outcome is recorded."))
-    return redirect("claims:claim_detail", case_number=claim.case_number)
+        ),
+        _("The appeal's outcome is recorded."),
+    )
 
 
 @login_required
@@ -463,18 +473,17 @@ def appeal_decide(request: AuthenticatedHttpRequest, case_number: str, pk: int) 
 @permission_required("claims.approve_claim", raise_exception=True)
 def share_override_review(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
     claim = _claim(request, case_number)
-    try:
-        heirs.claim_review_share_override(
+    return _claim_step(
+        request,
+        claim,
+        lambda: heirs.claim_review_share_override(
             actor=actor_from_request(request),
             claim=claim,
             expected_version=int(request.POST.get("version", "0")),
             reason=request.POST.get("reason", ""),
-        )
-    except ClaimError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The shares are reviewed."))
-    return redirect("claims:claim_detail", case_number=claim.case_number)
+        ),
+        _("The shares are reviewed."),
+    )
 
 
 @login_required
@@ -483,18 +492,17 @@ def share_override_review(request: AuthenticatedHttpRequest, case_number: str) -
 def review_flag_clear(request: AuthenticatedHttpRequest, case_number: str) -> HttpResponse:
     """A reviewer has looked again at a flagged claim (a change of kinship, a failed quality check)."""
     claim = _claim(request, case_number)
-    try:
-        quality.claim_clear_review_flag(
+    return _claim_step(
+        request,
+        claim,
+        lambda: quality.claim_clear_review_flag(
             actor=actor_from_request(request),
             claim=claim,
             expected_version=int(request.POST.get("version", "0")),
             reason=request.POST.get("reason", ""),
-        )
-    except ClaimError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The flag is cleared; the re-review is in the claim's history."))
-    return redirect("claims:claim_detail", case_number=claim.case_number)
+        ),
+        _("The flag is cleared; the re-review is in the claim's history."),
+    )
 
 
 @login_required

@@ -503,6 +503,7 @@ class ImportRow(models.Model):
 # ---------------------------------------------------------------- how many families in all
 
 
+# Alike in shape only to casualties.EstimateRun, a cache: this is a kept record that figures cite.
 class PopulationEstimate(models.Model):
     """How many displaced families exist, estimated from how the registration lists overlap.
 

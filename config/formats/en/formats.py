@@ -1,4 +1,4 @@
-# Django's own formats kept in step with yurd.core.formatting (one date form per language).
+# Django reads one module per language (the names of day_month_year.py): English writes ISO dates.
 DATE_FORMAT = SHORT_DATE_FORMAT = "Y-m-d"
 DATETIME_FORMAT = SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 YEAR_MONTH_FORMAT = "Y-m"
