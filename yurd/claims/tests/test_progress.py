@@ -108,7 +108,7 @@ def test_the_analyst_sees_the_figures_but_not_the_households_behind_them(world: 
 def test_the_drill_down_names_its_filters_in_the_pages_language(world: World, administrator: User) -> None:
     client = login(Client(), administrator)
     client.cookies["django_language"] = "ru"
-    filters = {"assessed": "no", "wave": world.wave.pk, "district": world.gazetteer.district_a.pk}
+    filters: dict[str, str | int] = {"assessed": "no", "wave": world.wave.pk, "district": world.gazetteer.district_a.pk}
 
     page = client.get(reverse("claims:progress_households"), filters, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
 
