@@ -294,6 +294,9 @@ BLOCKING_RULES = [
     "l.surname_stem = r.surname_stem AND l.birth_year = r.birth_year AND l.birth_md = r.birth_md_swapped",
     "substr(l.given_key, 1, 3) = substr(r.given_key, 1, 3) AND l.birth_year = r.birth_year "
     "AND l.birth_md = r.birth_md_swapped",
+    # Both names misspelt, or a woman's surname changed and her given name spelt another way: the
+    # father's name with the year and the village.
+    "l.patronymic_key = r.patronymic_key AND l.birth_year = r.birth_year AND l.place_block = r.place_block",
 ]
 
 # Added when the input has the field: a shared document number is a candidate pair whatever else

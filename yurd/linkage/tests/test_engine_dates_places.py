@@ -122,3 +122,20 @@ def test_a_full_date_written_month_first_is_compared_despite_a_name_that_differs
     records = [normalise_record(row) for row in rows]
     assert records[0].birth.month_day == records[1].birth.month_day_swapped
     assert ("a", "b") in compared_pairs(records)
+
+
+def test_both_names_misspelt_meet_on_the_father_the_year_and_the_village():
+    rows = [
+        {"record_id": "a", "full_name": "Оруҹов Әзиз Фәрһад оғлу", "birth_date": "1961", "origin_place": "Алабел"},
+        {
+            "record_id": "b",
+            "surname": "Orcov",
+            "given_name": "zAiz",
+            "patronymic": "Farhad oglu",
+            "birth_date": "1961",
+            "origin_place": "Alabel",
+        },
+    ]
+    records = [normalise_record(row) for row in rows]
+    assert (records[0].given_key, records[0].surname_stem) != (records[1].given_key, records[1].surname_stem)
+    assert ("a", "b") in compared_pairs(records)
