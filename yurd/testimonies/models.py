@@ -133,6 +133,12 @@ class Testimony(TimeStampedModel):
         return self.code
 
     @property
+    def consent_use_labels(self) -> list[str]:
+        """The consented uses as people read them (the field keeps their codes)."""
+        labels = dict(ConsentUse.choices)
+        return [str(labels.get(use, use)) for use in self.consent_uses or []]
+
+    @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 

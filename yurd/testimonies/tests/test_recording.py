@@ -200,3 +200,16 @@ def test_withdrawn_testimony_cannot_be_edited(client, archivist, testimony):
     client.force_login(archivist)
     assert client.get(reverse("testimonies:testimony_edit", args=[testimony.code])).status_code == 404
     assert client.get(reverse("testimonies:segment_add", args=[testimony.code])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "uses"), [("az", "arxivdə saxlama, tədqiqat"), ("ru", "хранение в архиве, исследования")]
+)
+def test_consented_uses_are_named_in_the_pages_language(client, archivist, testimony, language, uses):
+    client.force_login(archivist)
+    client.cookies["django_language"] = language
+
+    page = client.get(reverse("testimonies:testimony_detail", args=[testimony.code]), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert uses in page.content.decode()
+    assert "archive, research" not in page.content.decode()
