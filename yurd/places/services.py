@@ -514,4 +514,4 @@ def residences_load(*, actor: Actor) -> ImportSummary:
     if parsed.errors:
         problems = "; ".join(f"row {error.row_number} {error.column}: {error.message}" for error in parsed.errors)
         raise ValidationError(f"The reference gazetteer has errors: {problems}")
-    return place_rows_commit(actor=actor, rows=valid, reason="reference gazetteer of current residences")
+    return place_rows_commit(actor=actor, rows=valid, reason=_("Reference gazetteer of current residences"))

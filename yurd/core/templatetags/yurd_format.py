@@ -60,6 +60,15 @@ def actor_name(username: Any) -> str:
 
 
 @register.filter
+def reason_text(reason: Any) -> str:
+    """A change's reason: one the system wrote (a catalogue message, stored in the language
+    of whoever acted, English at the command line) reads in the page's language; one that
+    people typed shows as typed."""
+    text = str(reason or "")
+    return gettext(text) if text else text
+
+
+@register.filter
 def record_type(label: Any, plural: Any = "") -> str:
     """A record type stored as a model label ("registry.household"), named as people read it."""
     return record_type_label(str(label or ""), plural=bool(plural))

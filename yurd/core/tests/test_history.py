@@ -121,6 +121,22 @@ def test_change_log_names_the_system_and_record_types_in_the_pages_language(
     assert "<td>system</td>" not in table
 
 
+def test_a_reason_the_system_wrote_reads_in_the_pages_language_and_a_typed_one_as_typed(
+    client: Client, auditor: User, registrar: User, gazetteer: Gazetteer
+) -> None:
+    # Services write catalogue messages, in English at the command line.
+    save_with_reason(gazetteer.settlement_a1, reason="Reference gazetteer of current residences", user=registrar)
+    save_with_reason(gazetteer.settlement_a2, reason="Checked against the map", user=registrar)
+    login_verified(client, auditor)
+    client.cookies["django_language"] = "ru"
+
+    page = client.get("/audit/changes/", {"model": "places.place"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+    assert "Справочник мест нынешнего проживания" in page
+    assert "Reference gazetteer" not in page
+    assert "Checked against the map" in page
+
+
 def test_change_log_rejects_an_unknown_model_as_a_form_error(client: Client, auditor: User) -> None:
     login_verified(client, auditor)
     response = client.get("/audit/changes/", {"model": "auth.user'--"})
