@@ -28,9 +28,9 @@ ORDER = 30
 POPULATION = 400
 SEED = 1988
 LISTS = [
-    ("demo-official", "Official report (synthetic)", ListKind.OFFICIAL_REPORT, "Commission (synthetic)", 0.5, "latin"),
-    ("demo-community", "Community list (synthetic)", ListKind.COMMUNITY_LIST, "Community council", 0.4, "cyrillic"),
-    ("demo-press", "Press list (synthetic)", ListKind.PRESS_LIST, "Newspaper (synthetic)", 0.3, "latin"),
+    ("demo-official", "Rəsmi hesabat (sintetik)", ListKind.OFFICIAL_REPORT, "Komissiya (sintetik)", 0.5, "latin"),
+    ("demo-icma", "Список общины (синтетический)", ListKind.COMMUNITY_LIST, "Совет общины", 0.4, "cyrillic"),
+    ("demo-metbuat", "Mətbuat siyahısı (sintetik)", ListKind.PRESS_LIST, "Qəzet (sintetik)", 0.3, "latin"),
 ]  # fmt: skip
 WAVES = [("1987-1991", 0.7, (1988, 1989)), ("1948-1953", 0.2, (1948, 1951)), ("1918-1920", 0.1, (1918, 1920))]
 
@@ -90,7 +90,7 @@ def load(*, households: int, stdout: Any) -> None:
                 place=place,
                 place_text=place.name if place else "",
                 wave=record["wave"],
-                circumstances="Synthetic record.",
+                circumstances="Sintetik qeyd.",
             )
             people.append((person, named, record))
         CasualtyPerson.objects.bulk_create([person for person, _named, _record in people])
@@ -111,7 +111,7 @@ def load(*, households: int, stdout: Any) -> None:
                         birth_date=str(record["birth_year"]),
                         event=record["event"],
                         # The press gives the year only.
-                        event_date=str(record["event_year"]) if code == "demo-press" else record["event_date"],
+                        event_date=str(record["event_year"]) if code == "demo-metbuat" else record["event_date"],
                         place=record["place"],
                         place_text=record["place"].name if record["place"] else "",
                         wave=record["wave"],

@@ -68,11 +68,14 @@ STATES = [
     ("withdrawn", 3),
     ("annulled", 2),
 ]
+# Loss items, names and reasons are typed in Azerbaijani, as the community's registrars
+# would type them; pages in every language show them as records.
+VALUATION_TABLE_NAME = "Demo istinad qiymətləri (sintetik)"
 ITEMS = [
-    ("dwelling", "m2", (60, 220), "House {n}"),
-    ("land", "ha", (1, 30), "Plot {n}"),
-    ("livestock", "head", (1, 25), "Herd"),
-    ("departure", "lump", (1, 1), "Departure"),
+    ("dwelling", "m2", (60, 220), "Ev {n}"),
+    ("land", "ha", (1, 30), "Torpaq sahəsi {n}"),
+    ("livestock", "head", (1, 25), "Sürü"),
+    ("departure", "lump", (1, 1), "Köçmə"),
 ]
 
 
@@ -87,7 +90,7 @@ def _staff(username: str, codenames: list[str]) -> User:
 
 
 def _table() -> ValuationTable:
-    existing = ValuationTable.objects.filter(name="Demo reference prices (synthetic)").first()
+    existing = ValuationTable.objects.filter(name=VALUATION_TABLE_NAME).first()
     if existing is not None:
         return existing
     actor = system_actor()
@@ -95,7 +98,7 @@ def _table() -> ValuationTable:
         actor=actor,
         file=io.BytesIO(DEMO_TABLE.encode()),
         filename="demo-valuation-v1.csv",
-        name="Demo reference prices (synthetic)",
+        name=VALUATION_TABLE_NAME,
         currency="AZN",
     )
     return valuation_import_apply(actor=actor, staged=staged)
@@ -160,7 +163,7 @@ def _make_claim(
         claimants=[ClaimantShare(person, share) for person, share in zip(adults, shares, strict=True)],
         remedy=generator.choice(["compensation", "compensation", "restitution", "undecided"]),
         language=generator.choice(["az", "az", "ru", "en"]),
-        notes="Synthetic demo claim.",
+        notes="Sintetik demo iddiası.",
     )
     year = 1988 if household.wave is None or household.wave.code == "1987-1991" else household.wave.year_to
     for code, unit, (low, high), reference in generator.sample(ITEMS, k=generator.randint(1, 3)):
@@ -185,7 +188,7 @@ def _make_claim(
         "assessed": lambda c: claim_assess(actor=Actor(user=assessor), claim=c, expected_version=c.version),
         "approved": lambda c: claim_approve(actor=Actor(user=reviewer), claim=c, expected_version=c.version),
         "decided": lambda c: claim_decide(
-            actor=Actor(user=reviewer), claim=c, expected_version=c.version, reason="Synthetic demo decision"
+            actor=Actor(user=reviewer), claim=c, expected_version=c.version, reason="Sintetik demo qərarı"
         ),
     }
     path = {
@@ -205,13 +208,11 @@ def _make_claim(
     claim.refresh_from_db()
     if state == "returned":
         claim_return(
-            actor=system, claim=claim, expected_version=claim.version, reason="Birth certificate missing (demo)"
+            actor=system, claim=claim, expected_version=claim.version, reason="Doğum şəhadətnaməsi çatışmır (demo)"
         )
     elif state == "withdrawn":
         claim_withdraw(
-            actor=system, claim=claim, expected_version=claim.version, reason="The family withdrew the claim (demo)"
+            actor=system, claim=claim, expected_version=claim.version, reason="Ailə iddianı geri götürdü (demo)"
         )
     elif state == "annulled":
-        claim_annul(
-            actor=system, claim=claim, expected_version=claim.version, reason="Duplicate of another file (demo)"
-        )
+        claim_annul(actor=system, claim=claim, expected_version=claim.version, reason="Başqa işin dublikatıdır (demo)")

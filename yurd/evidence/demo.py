@@ -28,22 +28,22 @@ def load(*, households: int, stdout: TextIO) -> None:
     created = 0
     for number in range(DOCUMENTS):
         content = synthetic_document(seed=1000 + number)
-        existing = EvidenceItem.objects.filter(original_name=f"demo-scan-{number + 1:02d}.png").exists()
+        existing = EvidenceItem.objects.filter(original_name=f"demo-arxiv-{number + 1:02d}.png").exists()
         if existing:
             continue
         result = evidence_ingest(
             actor=actor,
             stream=[content],
-            original_name=f"demo-scan-{number + 1:02d}.png",
+            original_name=f"demo-arxiv-{number + 1:02d}.png",
             media_type="image/png",
             title_en=f"Synthetic archival scan {number + 1}",
             title_az=f"Sintetik arxiv surəti {number + 1}",
             title_ru=f"Синтетическая архивная копия {number + 1}",
             kind=EvidenceKind.ARCHIVAL_DOCUMENT,
             captured=str(1950 + number * 3),
-            source="Synthetic demo archive",
+            source="Sintetik demo arxivi",
             source_reference=f"DEMO-FOND-1/{number + 1}",
-            licence="CC0 (synthetic)",
+            licence="CC0 (sintetik)",
             sensitivity=SENSITIVITIES[number % 3],
         )
         created += int(result.created)

@@ -20,7 +20,7 @@ def load(*, households: int, stdout: Any) -> None:
     if parsed.errors:
         problems = "; ".join(f"row {error.row_number} {error.column}: {error.message}" for error in parsed.errors)
         raise RuntimeError(f"The demo gazetteer has errors: {problems}")
-    summary = place_rows_commit(actor=system_actor(), rows=valid, reason="demo gazetteer (synthetic)")
+    summary = place_rows_commit(actor=system_actor(), rows=valid, reason="demo gazetteri (sintetik)")
     stdout.write(
         f"Places: {summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged "
         f"(synthetic gazetteer, {len(valid)} places).\n"

@@ -186,18 +186,20 @@ def load(*, households: int, stdout: Any) -> None:
     )
 
 
-# The synthetic registration lists and the chance that each names a family, independently.
+# The synthetic registration lists and the chance that each names a family, independently;
+# named in Azerbaijani, as the community's registrars would name them.
+SYNTHETIC = "(sintetik)"
 REGISTRATION_LISTS = (
-    ("Ministry register 1992 (synthetic)", 0.55),
-    ("Community list 2005 (synthetic)", 0.45),
-    ("Field survey 2024 (synthetic)", 0.35),
+    (f"Nazirlik reyestri 1992 {SYNTHETIC}", 0.55),
+    (f"İcma siyahısı 2005 {SYNTHETIC}", 0.45),
+    (f"Sahə sorğusu 2024 {SYNTHETIC}", 0.35),
 )
 
 
 def _registration_lists() -> int:
     """Name the heads of first registrations on the synthetic lists (once per head): a linked
     row's provenance, "<list> #<row>", as record linkage writes it at import."""
-    done = PersonName.objects.filter(kind="source spelling", source__contains="(synthetic) #").values("person_id")
+    done = PersonName.objects.filter(kind="source spelling", source__contains=f"{SYNTHETIC} #").values("person_id")
     heads = (
         # demo data, made by the system
         Person.objects.unscoped()
@@ -245,7 +247,7 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
     """Create the households; returns how many were registered twice."""
     actor = system_actor()
     now = db_datetime(timezone.now())
-    reason = "synthetic demo data"
+    reason = "sintetik demo məlumatları"
     families = _families(refs, waves)
     household_codes = iter(allocate_codes("household", len(families)))
     household_ids = iter(reserve_ids(Household, len(families)))
@@ -290,7 +292,7 @@ def _generate(refs: list[str], origins: list[int], residences: list[int], waves:
                  "source_ref": f"{ref}-{member['key']}"}
             )  # fmt: skip
             if not cyrillic_only:
-                names.append((person_id, *cyrillic, "ru", "Soviet-era document", SOURCE))
+                names.append((person_id, *cyrillic, "ru", "Sovet dövrü sənədi", SOURCE))
             if not member["death"] and rng.random() < 0.7:
                 consents.append(
                     (

@@ -34,44 +34,72 @@ TERMS = [
     ("Wedding", "Toy", "Свадьба", False),
 ]
 
+# (title, language, transcript, translation, translation's language, second segment's title).
+# Titles and segments are typed in the account's language; translations go between the
+# community's languages (az and ru), so every page reads them as records, not interface.
 ACCOUNTS = [
     (
-        "Leaving {place} in the winter of 1988",
+        "{place}: 1988-ci ilin qışında gediş",
         "az",
         "Biz {place} kəndindən 1988-ci ilin noyabrında çıxdıq. Məscidin yanında evimiz var idi.",
-        "We left the village of {place} in November 1988. Our house stood next to the mosque.",
+        "Мы ушли из села {place} в ноябре 1988 года. Наш дом стоял рядом с мечетью.",
+        "ru",
+        "Gediş",
     ),
     (
-        "The school and the spring at {place}",
+        "Школа и родник в {place}",
         "ru",
         "В {place} была школа у родника; учитель приходил из соседнего села.",
-        "In {place} there was a school by the spring; the teacher came from the next village.",
+        "{place} kəndində bulağın yanında məktəb var idi; müəllim qonşu kənddən gəlirdi.",
+        "az",
+        "Что осталось",
     ),
     (
-        "Herding sheep above {place}",
+        "{place} üstündəki yaylaqda",
         "az",
         "Yayda qoyunları {place} üstündəki yaylağa aparardıq.",
-        "In summer we took the sheep to the pasture above {place}.",
+        "Летом мы гоняли овец на пастбище над {place}.",
+        "ru",
+        "Gediş",
     ),
     (
-        "The cemetery of {place}",
+        "{place} qəbiristanlığı",
         "az",
         "Babamın qəbri {place} qəbiristanlığındadır; sonuncu dəfə 1987-ci ildə getdik.",
-        "My grandfather's grave is in the cemetery of {place}; we last went there in 1987.",
+        "Могила моего деда на кладбище {place}; в последний раз мы были там в 1987 году.",
+        "ru",
+        "Nə qalıb",
     ),
     (
-        "Would we go back to {place}?",
+        "Вернулись бы мы в {place}?",
         "ru",
         "Мы вернулись бы в {place}, если будет безопасно и вернут дом.",
-        "We would go back to {place} if it is safe and the house is returned.",
+        "Təhlükəsiz olsa və evi qaytarsalar, {place} kəndinə qayıdardıq.",
+        "az",
+        "Отъезд",
     ),
     (
         "A wedding in {place}, 1979",
         "en",
         "The whole of {place} came to my brother's wedding in 1979.",
-        "",
+        "1979-cu ildə qardaşımın toyuna bütün {place} gəldi.",
+        "az",
+        "What remains",
     ),
 ]
+# The first segment of every account, in its language.
+FIRST_SEGMENT = {
+    "az": ("Kənd həyatı", "1988-ci ilə qədər {place} haqqında xatirələr."),
+    "ru": ("Жизнь в селе", "Воспоминания о {place} до 1988 года."),
+    "en": ("Life in the village", "Memories of {place} before 1988."),
+}
+# The events a departure segment names, in the account's language.
+EXPULSION = {
+    "az": "1988-ci ilin noyabr deportasiyası",
+    "ru": "депортация ноября 1988 года",
+    "en": "November 1988 expulsion",
+}
+INTERVIEWER = "Demo müsahibəçi (sintetik)"
 
 
 def silent_wav(seconds: int) -> bytes:
@@ -100,7 +128,7 @@ def _thesaurus() -> dict[str, Term]:
 
 def load(*, households: int, stdout: TextIO) -> None:
     del households
-    if Testimony.objects.filter(interviewer="Demo interviewer (synthetic)").exists():
+    if Testimony.objects.filter(interviewer=INTERVIEWER).exists():
         stdout.write(f"Testimonies: demo testimonies already present ({Testimony.objects.count()}).\n")
         return
     terms = _thesaurus()
@@ -109,7 +137,7 @@ def load(*, households: int, stdout: TextIO) -> None:
         stdout.write("Testimonies: no settlements in the gazetteer; only the thesaurus was loaded.\n")
         return
     actor = system_actor()
-    for number, (title, language, text, translation) in enumerate(ACCOUNTS):
+    for number, (title, language, text, translation, translated_into, second_title) in enumerate(ACCOUNTS):
         place = settlements[number % len(settlements)]
         narrator = (
             Person.objects.unscoped()  # demo data, made by the system
@@ -126,44 +154,45 @@ def load(*, households: int, stdout: TextIO) -> None:
             original_name=f"demo-testimony-{number + 1:02d}.wav",
             media_type="audio/wav",
             title_en=f"Demo recording {number + 1} (silent, synthetic)",
+            title_az=f"Demo yazı {number + 1} (səssiz, sintetik)",
+            title_ru=f"Демо-запись {number + 1} (беззвучная, синтетическая)",
             kind=EvidenceKind.AUDIO,
-            source="Synthetic demo archive",
-            licence="CC0 (synthetic)",
+            source="Sintetik demo arxivi",
+            licence="CC0 (sintetik)",
             sensitivity=Sensitivity.INTERNAL,
         ).item
         testimony = testimony_create(
             actor=actor,
             title=title.format(place=place.name),
             narrator=narrator,
-            narrator_description="" if narrator else "man born 1930s (synthetic)",
-            interviewer="Demo interviewer (synthetic)",
+            narrator_description="" if narrator else "1930-cu illərdə doğulmuş kişi (sintetik)",
+            interviewer=INTERVIEWER,
             recorded_on=f"{3 + number}.2024",
             place=place,
             language=language,
             consent_uses=["archive", "research"] + (["publication"] if number % 3 == 0 else []),
-            consent_restrictions="" if number % 2 else "No publication of the narrator's name.",
+            consent_restrictions="" if number % 2 else "Danışanın adı dərc edilməsin.",
             access_level="restricted" if number == len(ACCOUNTS) - 1 else "open",
             media=recording,
         )
         transcript_add(
             actor=actor, testimony=testimony, language=language, kind="transcript", text=text.format(place=place.name)
         )
-        if translation:
-            transcript_add(
-                actor=actor,
-                testimony=testimony,
-                language="en",
-                kind="translation",
-                text=translation.format(place=place.name),
-            )
+        transcript_add(
+            actor=actor,
+            testimony=testimony,
+            language=translated_into,
+            kind="translation",
+            text=translation.format(place=place.name),
+        )
         middle = seconds // 2
         segment_add(
             actor=actor,
             testimony=testimony,
             start_seconds=0,
             end_seconds=middle,
-            title="Life in the village",
-            summary=f"Memories of {place.name} before 1988.",
+            title=FIRST_SEGMENT[language][0],
+            summary=FIRST_SEGMENT[language][1].format(place=place.name),
             keywords=[terms["Village life"]],
             places=[place],
             people=[narrator] if narrator else [],
@@ -173,11 +202,11 @@ def load(*, households: int, stdout: TextIO) -> None:
             testimony=testimony,
             start_seconds=middle,
             end_seconds=seconds,
-            title="Departure" if number % 2 == 0 else "What remains",
-            summary=translation.format(place=place.name) if translation else text.format(place=place.name),
+            title=second_title,
+            summary=text.format(place=place.name),
             keywords=[terms["Expulsion"], terms["Journey"]] if number % 2 == 0 else [terms["Return"]],
             places=[place],
-            events=["November 1988 expulsion"] if number % 2 == 0 else [],
+            events=[EXPULSION[language]] if number % 2 == 0 else [],
         )
     stdout.write(
         f"Testimonies: {len(ACCOUNTS)} synthetic testimonies with silent recordings, "
