@@ -61,9 +61,9 @@ def actor_name(username: Any) -> str:
 
 @register.filter
 def reason_text(reason: Any) -> str:
-    """A change's reason: one the system wrote (a catalogue message, stored in the language
-    of whoever acted, English at the command line) reads in the page's language; one that
-    people typed shows as typed."""
+    """A change's reason or a job's message: one the system wrote (a catalogue message,
+    stored in the language of whoever acted, English at the command line) reads in the
+    page's language; one that people typed shows as typed."""
     text = str(reason or "")
     return gettext(text) if text else text
 

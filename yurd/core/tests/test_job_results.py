@@ -3,9 +3,10 @@ result as a Python dict."""
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from yurd.accounts.models import User
-from yurd.core.jobs import job_create, job_start
+from yurd.core.jobs import job_create, job_run_here, job_start
 from yurd.core.models import Job, JobStatus
 from yurd.core.tasks import INTEGRITY_CHECK, integrity_check
 from yurd.linkage.tasks import DUPLICATE_SCAN
@@ -77,3 +78,16 @@ def test_a_job_started_by_the_system_names_it_in_the_pages_language(client: Clie
     assert "sistem" in _page(client, job, "az")
     client.cookies["django_language"] = "ru"
     assert "система" in client.get("/jobs/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+
+
+def test_a_job_run_at_the_command_line_reads_finished_in_the_pages_language(
+    client: Client, administrator: User, gazetteer: Gazetteer
+) -> None:
+    with translation.override("en"):  # the command line writes its messages in English
+        job = job_run_here(integrity_check, kind=INTEGRITY_CHECK)
+    assert job.message == "Finished."
+    login_verified(client, administrator)
+
+    page = _page(client, job, "ru")
+
+    assert "Завершено." in page and "Finished." not in page
