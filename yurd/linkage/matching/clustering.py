@@ -3,8 +3,9 @@
 Edges are added strongest first (like single-linkage), but two clusters are only joined when no
 record of one clearly contradicts a record of the other: a different sex, a different patronymic,
 the same patronymic with another given name or birth years far apart (siblings, twins), or two
-members of one household in one source. Without a patronymic, an unrelated given name or birth
-years far apart block only joins through a third record: the pair itself is left to the model.
+members of one household in one source. Without a patronymic, an unrelated given name, birth
+years far apart or two records of one source (a source lists a person about once) block only
+joins through a third record: the pair itself is left to the model.
 """
 
 from __future__ import annotations
@@ -134,6 +135,11 @@ def soft_conflict(first: NormalisedRecord, second: NormalisedRecord) -> str:
         return "birth years far apart"
     if different_given_names(first, second):
         return "different given names"
+    if first.source and first.source == second.source:
+        # A source lists each person about once (1-9 % twice, then mostly in one household, which
+        # the pair's own edge shows): two records of one source joined only through third records
+        # are two namesakes that an undated record, matching both, chained together.
+        return "listed by one source twice"
     return ""
 
 

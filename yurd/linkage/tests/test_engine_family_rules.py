@@ -213,3 +213,21 @@ def test_namesakes_listed_with_two_families_that_share_no_one_else_are_not_merge
         [("a1", "b1", 0.95)], records, threshold=0.8, review_threshold=0.5, trained=False, with_pairs=False
     )
     assert result.clusters["a1"] == result.clusters["b1"]
+
+
+def test_two_records_of_one_source_are_not_chained_together_by_an_undated_record():
+    # Two Zeynəb Qasımovas of one village, born 1905 and 1928, each listed once by the registry;
+    # a community list's undated "Zeynəb Qasımova" matches both. Her edges must not make them one.
+    elder = _record("1", source="registry", full_name="Qasımova Zeynəb", birth_date="1905", origin_place="Xanlar")
+    younger = _record("2", source="registry", full_name="Qasımova Zeynəb", birth_date="1908", origin_place="Xanlar")
+    undated = _record("3", source="community", full_name="Qasımova Zeynəb", origin_place="Xanlar")
+    records = {"1": elder, "2": younger, "3": undated}
+    assert cannot_link(elder, younger) == ""  # nothing in the two records themselves tells them apart
+    clusters = constrained_clusters(["1", "2", "3"], [("1", "3", 0.9), ("2", "3", 0.85)], records, 0.8)
+    assert clusters["1"] != clusters["2"]
+    assert clusters["3"] == clusters["1"]
+    # Linked directly, the model's own judgement stands: one person listed twice by a source.
+    clusters = constrained_clusters(
+        ["1", "2", "3"], [("1", "3", 0.9), ("2", "3", 0.85), ("1", "2", 0.6)], records, 0.8
+    )
+    assert clusters["1"] == clusters["2"] == clusters["3"]
