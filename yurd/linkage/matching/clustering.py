@@ -47,9 +47,11 @@ def full_dates_agree(first: NormalisedRecord, second: NormalisedRecord) -> bool:
         first.birth.year
         and second.birth.year
         and abs(first.birth.year - second.birth.year) == 1
-        and first.birth.month_day == second.birth.month_day
+        and first.birth.month_day in (second.birth.month_day, second.birth.month_day_swapped)
     ):
-        return True  # the year off by one, the day and month as written
+        # The year off by one (an age turned into a year), the day and month as written or
+        # swapped: a form filled in the American order (06/09/1988 for 6 September 1987).
+        return True
     return DamerauLevenshtein.distance(first.birth_digits, second.birth_digits) <= 1
 
 

@@ -2,7 +2,12 @@
 
 import pytest
 
-from yurd.linkage.matching.clustering import cannot_link, constrained_clusters, different_given_names
+from yurd.linkage.matching.clustering import (
+    cannot_link,
+    constrained_clusters,
+    different_given_names,
+    full_dates_agree,
+)
 from yurd.linkage.matching.linker import MAX_PRIOR, _finish, dedupe, prior_ceiling
 from yurd.linkage.matching.namesakes import ENOUGH_NAMESAKES, cap_by_namesakes, namesake_counts
 from yurd.linkage.matching.records import normalise_record
@@ -35,6 +40,16 @@ def test_two_different_full_birth_dates_are_two_people_but_a_swap_or_a_year_off_
     assert cannot_link(first, _record("3", full_name="Həsənov Rauf", birth_date="03.07.1960")) == ""
     assert cannot_link(first, _record("4", full_name="Həsənov Rauf", birth_date="07.03.1961")) == ""
     assert cannot_link(first, _record("5", full_name="Həsənov Rauf", birth_date="1960")) == ""
+
+
+def test_a_date_in_the_american_order_with_the_year_off_by_one_is_the_same_date():
+    # An aid form writes month/day and a year derived from the age: 9 June 1987 becomes 06/09/1988.
+    registry = _record("1", full_name="Həsənov Rauf", birth_date="1987-06-09")
+    aid_form = _record("2", full_name="Həsənov Rauf", birth_date="06/09/1988")
+    assert full_dates_agree(registry, aid_form)
+    assert cannot_link(registry, aid_form) == ""
+    # Another day and month, a year apart: two dates.
+    assert cannot_link(registry, _record("3", full_name="Həsənov Rauf", birth_date="07/10/1988"))
 
 
 def test_twins_hasan_and_huseyn_are_different_given_names_but_a_typo_is_not():
