@@ -154,7 +154,7 @@ def different_given_names(first: NormalisedRecord, second: NormalisedRecord) -> 
         return False
     if len(one) == 1 or len(other) == 1:
         return one[0] != other[0]
-    if DamerauLevenshtein.distance(one, other) <= 1:
+    if DamerauLevenshtein.distance(one, other) <= 1 or _damaged_spelling(one, other):
         return False
     return JaroWinkler.similarity(one, other) < 0.9
 
@@ -167,7 +167,25 @@ def unrelated_given_names(first: NormalisedRecord, second: NormalisedRecord) -> 
         return False
     if one in (second.surname_key, second.patronymic_key) or other in (first.surname_key, first.patronymic_key):
         return False
-    return JaroWinkler.similarity(one, other) < UNRELATED_NAMES
+    return JaroWinkler.similarity(one, other) < UNRELATED_NAMES and not _damaged_spelling(one, other)
+
+
+# A name reduced to fewer letters than this says too little to be read as a damaged spelling.
+MIN_KEPT_LETTERS = 3
+
+
+def _damaged_spelling(one: str, other: str) -> bool:
+    """Letters lost on the way (a typewriter or font without ә, һ, ү, ј, ғ: "Һәән" for Һәсән)
+    leave the rest of the name in order, and so little of it that the two names look unrelated:
+    a damaged spelling, left to the model. Names merely alike (Əli, Əliyar; Həsən, Hüseyn) are
+    not: a brother's name often shares its letters."""
+    if JaroWinkler.similarity(one, other) >= UNRELATED_NAMES:
+        return False
+    shorter, longer = sorted((one, other), key=len)
+    if len(shorter) < MIN_KEPT_LETTERS:
+        return False
+    remaining = iter(longer)
+    return all(letter in remaining for letter in shorter)
 
 
 def constrained_clusters(

@@ -258,3 +258,13 @@ def test_a_pair_left_to_the_review_queue_does_not_vouch_for_a_chain():
     edges = [("1", "3", 0.9), ("2", "3", 0.85), ("1", "2", 0.6)]
     clusters = constrained_clusters(["1", "2", "3"], edges, records, 0.8)
     assert clusters["1"] != clusters["2"]
+
+
+def test_a_given_name_that_lost_letters_is_a_damaged_spelling_not_another_name():
+    # A list typed without the Azerbaijani Cyrillic letters: Һәсән lost its с, Мәммәд an ә.
+    typed = _record("1", surname="Кәримов", given_name="Һәән", patronymic="Мәммәд оғлу", birth_date="1961")
+    listed = _record("2", surname="Kərimov", given_name="Həsən", patronymic="Məmməd oğlu", birth_date="1961")
+    assert cannot_link(typed, listed) == ""
+    # Names that share letters but not in order stay two people.
+    firuza = _record("3", full_name="Quliyeva Firuzə", birth_date="1961")
+    assert cannot_link(firuza, _record("4", full_name="Quliyeva Bənövşə", birth_date="1961")) == "different given names"
