@@ -85,8 +85,10 @@ def test_claim_from_draft_to_decision_with_two_people_and_its_letter(page: Any, 
     _step(second, "approve")
     _step(second, "decide", reason="Dwelling valued at reference prices")
     assert "decided" in second.inner_text(".claim-status")
-    with second.expect_download() as download_info:
-        second.click("a.decision-letter")
+    # WeasyPrint renders the letter in the request: seconds on a quiet machine, more when
+    # the browser tests run two at a time beside it.
+    with second.expect_download(timeout=60_000) as download_info:
+        second.click("a.decision-letter", timeout=60_000)
     path = download_info.value.path()
     pdftotext = shutil.which("pdftotext") or "pdftotext"
     text = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout  # noqa: S603
