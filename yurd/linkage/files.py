@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from yurd.core.csvsafe import neutralise_row
-from yurd.linkage.matching.records import CONTEXT_COLUMNS, INPUT_COLUMNS
+from yurd.linkage.matching.records import CONTEXT_COLUMNS, INPUT_COLUMNS, NormalisedRecord, normalise_record
 from yurd.names.places import Gazetteer
 
 # One million rows is several times the largest registry list and about 15 minutes of work
 # on a two-core machine; above it the user is told to split the file or raise the limit.
 DEFAULT_MAX_ROWS = 1_000_000
+T = TypeVar("T")
 
 
 class InputError(Exception):
@@ -53,9 +56,9 @@ def _decode(path: Path) -> tuple[str, str]:
         ) from None
 
 
-def read_table(path: str | Path, *, max_rows: int = DEFAULT_MAX_ROWS, required: Iterable[str] = ()) -> Table:
-    """Read a CSV with a header row; raise InputError with a clear message on any problem."""
-    path = Path(path)
+def _open_table(path: Path, *, required: Iterable[str] = ()) -> tuple[Iterator[dict[str, str]], list[str], str]:
+    """The rows of a CSV with a header row, as they are read, its header and its encoding; raise
+    InputError with a clear message on any problem."""
     if not path.is_file():
         raise InputError(f"{path} does not exist or is not a file.")
     text, encoding = _decode(path)
@@ -73,45 +76,93 @@ def read_table(path: str | Path, *, max_rows: int = DEFAULT_MAX_ROWS, required: 
             f"{path.name} lacks the column(s) {', '.join(missing)}. The header row has: {', '.join(header)}."
         )
     reader.fieldnames = header
+
+    def rows() -> Iterator[dict[str, str]]:
+        try:
+            for line_number, row in enumerate(reader, start=2):
+                if None in row:
+                    raise InputError(f"{path.name}, line {line_number}: more values than columns in the header.")
+                yield {key: (value or "").strip() for key, value in row.items()}
+        except csv.Error as error:
+            raise InputError(f"{path.name} is not a readable CSV file: {error}.") from None
+
+    return rows(), header, encoding
+
+
+def _too_many(path: Path, max_rows: int) -> InputError:
+    return InputError(
+        f"{path.name} has more than {max_rows:,} records. Split it into smaller files, "
+        "or raise the limit with --max-rows if this machine has the memory and time."
+    )
+
+
+def read_table(path: str | Path, *, max_rows: int = DEFAULT_MAX_ROWS, required: Iterable[str] = ()) -> Table:
+    """Read a CSV with a header row; raise InputError with a clear message on any problem."""
+    path = Path(path)
+    reader, _header, encoding = _open_table(path, required=required)
     rows: list[dict[str, str]] = []
-    try:
-        for line_number, row in enumerate(reader, start=2):
-            if len(rows) >= max_rows:
-                raise InputError(
-                    f"{path.name} has more than {max_rows:,} records. Split it into smaller files, "
-                    "or raise the limit with --max-rows if this machine has the memory and time."
-                )
-            if None in row:
-                raise InputError(f"{path.name}, line {line_number}: more values than columns in the header.")
-            rows.append({key: (value or "").strip() for key, value in row.items()})
-    except csv.Error as error:
-        raise InputError(f"{path.name} is not a readable CSV file: {error}.") from None
+    for row in reader:
+        if len(rows) >= max_rows:
+            raise _too_many(path, max_rows)
+        rows.append(row)
     if not rows:
         raise InputError(f"{path.name} has a header row but no records.")
     return Table(rows=rows, encoding=encoding)
 
 
-def read_records(path: str | Path, *, max_rows: int = DEFAULT_MAX_ROWS) -> Table:
-    """Read person records: `record_id` is required and unique; the other columns are optional."""
-    table = read_table(path, max_rows=max_rows, required=["record_id"])
+def _read_records(path: str | Path, max_rows: int, convert: Callable[[dict[str, str]], T]) -> tuple[list[T], str]:
+    """Person records, each converted as it is read: `record_id` is required and unique; the other
+    columns are optional."""
+    path = Path(path)
+    reader, header, encoding = _open_table(path, required=["record_id"])
+    records: list[T] = []
     seen: dict[str, int] = {}
     duplicates: list[str] = []
-    for index, row in enumerate(table.rows, start=2):
+    for index, row in enumerate(reader, start=2):
+        if len(records) >= max_rows:
+            raise _too_many(path, max_rows)
         record_id = row["record_id"]
         if not record_id:
-            raise InputError(f"{Path(path).name}, line {index}: record_id is empty.")
+            raise InputError(f"{path.name}, line {index}: record_id is empty.")
         if record_id in seen:
             duplicates.append(f"{record_id!r} (lines {seen[record_id]} and {index})")
         seen[record_id] = index
+        records.append(convert(row))
+    if not records:
+        raise InputError(f"{path.name} has a header row but no records.")
     if duplicates:
         shown = ", ".join(duplicates[:5]) + (" …" if len(duplicates) > 5 else "")
-        raise InputError(f"{Path(path).name} repeats record ids: {shown}. Every record_id must be unique.")
+        raise InputError(f"{path.name} repeats record ids: {shown}. Every record_id must be unique.")
     known = set(INPUT_COLUMNS) | set(CONTEXT_COLUMNS)
-    if not known.intersection(table.rows[0]) - {"record_id"}:
+    if not known.intersection(header) - {"record_id"}:
         raise InputError(
-            f"{Path(path).name} has none of the columns to compare. Expected some of: {', '.join(INPUT_COLUMNS[1:])}."
+            f"{path.name} has none of the columns to compare. Expected some of: {', '.join(INPUT_COLUMNS[1:])}."
         )
-    return table
+    return records, encoding
+
+
+def read_records(path: str | Path, *, max_rows: int = DEFAULT_MAX_ROWS) -> Table:
+    """Read person records: `record_id` is required and unique; the other columns are optional."""
+    rows, encoding = _read_records(path, max_rows, lambda row: row)
+    return Table(rows=rows, encoding=encoding)
+
+
+def read_normalised(
+    path: str | Path, gazetteer: Gazetteer | None, *, max_rows: int = DEFAULT_MAX_ROWS
+) -> tuple[list[NormalisedRecord], str]:
+    """`read_records`, each row normalised as it is read, and the file's encoding. The raw rows of
+    a large file are never all held: at 414,000 records they took 530 MB that Python kept after
+    they were dropped (the normalised records, made meanwhile, pin their memory), beneath DuckDB's
+    own at the peak of the run."""
+    gazetteer = gazetteer or Gazetteer()
+    # As in linker.normalise_all: records hold no cycles, and the collector would walk them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_records(path, max_rows, lambda row: normalise_record(row, gazetteer))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def read_gazetteer(path: str | Path) -> Gazetteer:

@@ -8,8 +8,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yurd.linkage.files import DEFAULT_MAX_ROWS, InputError, read_gazetteer, read_records, write_csv
-from yurd.linkage.matching.linker import DEFAULT_THRESHOLD, LinkageResult, dedupe_records, link, normalise_all
+from yurd.linkage.files import (
+    DEFAULT_MAX_ROWS,
+    InputError,
+    read_gazetteer,
+    read_normalised,
+    read_records,
+    write_csv,
+)
+from yurd.linkage.matching.linker import DEFAULT_THRESHOLD, LinkageResult, dedupe_records, link
 from yurd.names.places import Gazetteer
 
 BAD_INPUT = 2
@@ -58,11 +65,10 @@ class Command(BaseCommand):
         self.stderr.write(f"Done in {time.monotonic() - started:.1f} s.")
 
     def _dedupe(self, options: dict[str, Any], gazetteer: Gazetteer | None) -> None:
-        table = read_records(options["input"], max_rows=options["max_rows"])
-        self._report_encoding(options["input"], table.encoding)
-        record_ids = [row["record_id"] for row in table.rows]
-        normalised = normalise_all(table.rows, gazetteer)
-        del table  # the raw rows are not needed again: 600 MB less at the peak of a 50k-household run
+        # Normalised as read: the raw rows of a 50k-household run held 530 MB at the peak.
+        normalised, encoding = read_normalised(options["input"], gazetteer, max_rows=options["max_rows"])
+        self._report_encoding(options["input"], encoding)
+        record_ids = [record.record_id for record in normalised]
         result = dedupe_records(normalised, threshold=options["threshold"], with_pairs=bool(options["pairs"]))
         del normalised
         write_csv(
