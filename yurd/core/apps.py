@@ -19,5 +19,7 @@ class CoreConfig(AppConfig):
         # Connects the change-context receiver to simple-history's signal (models are not
         # loaded yet when apps.py is imported, so here, not at the top).
         from yurd.core import history  # noqa: F401, PLC0415
+        from yurd.core.derived import refresh_after_migrate  # noqa: PLC0415 - it reads models, loaded only now
 
         post_migrate.connect(_create_cache_tables, dispatch_uid="yurd_create_cache_tables")
+        post_migrate.connect(refresh_after_migrate, dispatch_uid="yurd_refresh_derived_keys")

@@ -189,3 +189,24 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} on {self.hostname} (pid {self.pid})"
+
+
+class DerivedKeys(models.Model):
+    """With which rules a kind of stored key (search keys, sort keys) was last computed.
+
+    `name` is what yurd.core.derived registered ("sort keys", "places search keys" …);
+    `fingerprint` is yurd.names.fingerprint.rules_fingerprint() when they were computed. After
+    `yurd migrate`, keys whose fingerprint differs from the running code's are recomputed.
+    """
+
+    name = models.CharField(max_length=64, primary_key=True)
+    fingerprint = models.CharField(max_length=64)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+    rows_changed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("derived keys")
+        verbose_name_plural = _("derived keys")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.fingerprint}"
