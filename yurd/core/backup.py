@@ -50,6 +50,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from yurd.core.encryption import DecryptingReader, DecryptionError, EncryptingWriter, is_encrypted
+from yurd.core.models import DerivedKeys
 from yurd.core.storage import make_read_only, stored_chunks
 
 FORMAT = "yurd-backup"
@@ -59,9 +60,15 @@ DATA_JSON = "database/data.jsonl"
 SQLITE_FILE = "database/yurd.sqlite3"
 PG_DUMP = "database/yurd.pgdump"
 MEDIA_PREFIX = "media/"
-# Rebuilt by migrate (content types, permissions) or worthless elsewhere (sessions,
-# the heartbeats of the workers running now).
-EXCLUDED_MODELS = {"contenttypes.contenttype", "auth.permission", "sessions.session", "core.workerheartbeat"}
+# Rebuilt by migrate (content types, permissions, the fingerprints of derived keys) or
+# worthless elsewhere (sessions, the heartbeats of the workers running now).
+EXCLUDED_MODELS = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "core.workerheartbeat",
+    "core.derivedkeys",
+}
 # Work in progress on disk, not data: an ingest's temporary copy.
 SKIPPED_MEDIA_PREFIXES = ("evidence-staging/",)
 _CHUNK = 1024 * 1024
@@ -591,6 +598,9 @@ def restore_backup(
         else:
             _restore_json(workdir / DATA_JSON, force=force)
             method = "json"
+        # The restored rows' search and sort keys were computed by the rules of the release
+        # that wrote the backup: the migrate below recomputes them all (yurd.core.derived).
+        DerivedKeys.objects.all().delete()
         call_command("migrate", interactive=False, verbosity=0)
         say(f"Restored the database ({method}).")
         files = restore_files(workdir, manifest, force=force)

@@ -25,7 +25,7 @@ YURD = str(Path(sys.executable).with_name("yurd"))
 ON_POSTGRES = str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
 
 # Tables a backup leaves out on purpose (rebuilt by migrate, or worthless elsewhere).
-NOT_BACKED_UP = {"django_content_type", "auth_permission", "django_session", "core_workerheartbeat"}
+NOT_BACKED_UP = {"django_content_type", "auth_permission", "django_session", "core_workerheartbeat", "core_derivedkeys"}
 
 
 def yurd_env(*, database_url: str, media: Path, **extra: str) -> dict[str, str]:
